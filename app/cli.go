@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/rapport-app/rapport/storage"
+)
+
+const usage = `Rapport keeps your Teams customer conversations and Dynamics 365 records on your laptop.
+
+Usage:
+  rapport [flags]                 open the Rapport window
+  rapport serve [--addr A] [flags] browser mode: serve the UI on 127.0.0.1 and print its URL
+  rapport version                 print version information
+
+Flags (each also read from RAPPORT_<NAME> in the environment):
+`
+
+// Main runs the command line and returns the process exit code. assets is
+// the built frontend (the contents of frontend/dist).
+func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cmd := "window"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var cfg Config
+	fset := flag.NewFlagSet("rapport "+cmd, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fset.PrintDefaults()
+	}
+	cfg.addFlags(fset)
+	addr := "127.0.0.1:0"
+	if cmd == "serve" {
+		fset.StringVar(&addr, "addr", addr, "loopback address to listen on")
+	}
+	switch cmd {
+	case "window", "serve", "version":
+	case "help":
+		fset.Usage()
+		return 0
+	default:
+		fmt.Fprintf(stderr, "rapport: unknown command %q\n\n", cmd)
+		fset.Usage()
+		return 2
+	}
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "rapport %s: unexpected argument %q\n", cmd, fset.Arg(0))
+		return 2
+	}
+	if cmd == "version" {
+		fmt.Fprintln(stdout, versionString(version))
+		return 0
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintf(stderr, "rapport: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, addr, assets, version, log, stdout)
+	case "window":
+		err = runWindow(ctx, cfg, assets, version, log)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rapport: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func versionString(version string) string {
+	s := "rapport " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		s += " (" + bi.GoVersion
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/wailsapp/wails/v2" {
+				s += ", wails " + d.Version
+			}
+		}
+		for _, kv := range bi.Settings {
+			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
+				s += ", commit " + kv.Value[:12]
+			}
+		}
+		s += ")"
+	}
+	return fmt.Sprintf("%s, store schema %d", s, storage.SchemaVersion())
+}

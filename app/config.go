@@ -1,0 +1,86 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/rapport-app/rapport/sync/cloud"
+)
+
+// Config is what the command line and environment set. Each flag has an
+// environment variable (RAPPORT_ + upper-case flag name, dashes as
+// underscores) that it overrides.
+type Config struct {
+	DataDir   string
+	Cloud     cloud.Name
+	Overrides cloud.Endpoints
+	CAFile    string
+}
+
+// addFlags registers the global flags on fs, with environment defaults.
+func (c *Config) addFlags(fs *flag.FlagSet) {
+	env := func(name, def string) string {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DataDir, "data-dir", env("RAPPORT_DATA_DIR", defaultDataDir()), "where Rapport keeps its store and index")
+	fs.Func("cloud", "Microsoft cloud: global, china (21Vianet) or usgov (default global; env RAPPORT_CLOUD)", func(s string) error {
+		c.Cloud = cloud.Name(s)
+		return nil
+	})
+	c.Cloud = cloud.Name(env("RAPPORT_CLOUD", string(cloud.Global)))
+	fs.StringVar(&c.Overrides.Authority, "authority-url", env("RAPPORT_AUTHORITY_URL", ""), "Entra ID authority host, overrides --cloud")
+	fs.StringVar(&c.Overrides.Graph, "graph-url", env("RAPPORT_GRAPH_URL", ""), "Microsoft Graph root, overrides --cloud")
+	fs.StringVar(&c.Overrides.Dataverse, "dataverse-url", env("RAPPORT_DATAVERSE_URL", ""), "Dataverse organisation URL, e.g. https://contoso.crm.dynamics.com")
+	fs.StringVar(&c.Overrides.Tenant, "tenant", env("RAPPORT_TENANT", ""), "tenant id or domain (default organizations)")
+	fs.StringVar(&c.Overrides.ClientID, "client-id", env("RAPPORT_CLIENT_ID", ""), "app registration (public client) id")
+	fs.StringVar(&c.CAFile, "ca-file", env("RAPPORT_CA_FILE", ""), "extra PEM certificates to trust, beside the system store")
+}
+
+// validate checks what can be checked before anything starts.
+func (c *Config) validate() error {
+	if c.DataDir == "" {
+		return fmt.Errorf("%w: no data directory: set --data-dir or HOME", errInvalid)
+	}
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return fmt.Errorf("%w: data dir: %w", errInvalid, err)
+	}
+	c.DataDir = abs
+	if _, err := cloud.Resolve(c.Cloud, c.Overrides); err != nil {
+		return err
+	}
+	if _, err := cloud.TLSConfig(c.CAFile); err != nil {
+		return err
+	}
+	return nil
+}
+
+// defaultDataDir is the OS's per-user data directory plus "rapport":
+// $XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application Support
+// on macOS, %LocalAppData% on Windows.
+func defaultDataDir() string {
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "Rapport")
+		}
+	case "darwin":
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, "Library", "Application Support", "Rapport")
+		}
+	default:
+		if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "rapport")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "rapport")
+		}
+	}
+	return ""
+}

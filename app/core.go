@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/cloud"
+)
+
+// Core owns what the services share: the store, the event hub, the
+// lifetime context and every goroutine started for the UI.
+type Core struct {
+	cfg     Config
+	mode    string // "window" or "browser"
+	version string
+	log     *slog.Logger
+	events  *hub
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	db      *storage.DB
+	openErr error
+
+	// The services the UI calls, bound by Wails and served by rpc.go.
+	System   *System
+	Settings *Settings
+}
+
+func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Core{cfg: cfg, mode: mode, version: version, log: log, events: newHub(), ctx: ctx, cancel: cancel}
+	c.System = &System{c}
+	c.Settings = &Settings{c}
+	return c
+}
+
+// services lists the bound services by the name the frontend uses.
+func (c *Core) services() map[string]any {
+	return map[string]any{"System": c.System, "Settings": c.Settings}
+}
+
+// openStore opens the store. A failure is kept and reported by every call
+// that needs the store, so the UI can explain it instead of dying.
+func (c *Core) openStore() error {
+	db, err := storage.Open(c.ctx, c.cfg.DataDir, storage.Options{})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.db, c.openErr = db, err
+	if err != nil {
+		c.log.Error("store unavailable", "err", err)
+	}
+	return err
+}
+
+func (c *Core) store() (*storage.DB, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.db == nil {
+		if c.openErr == nil {
+			return nil, fmt.Errorf("%w: not opened yet", errUnavailable)
+		}
+		return nil, fmt.Errorf("%w: %w", errUnavailable, c.openErr)
+	}
+	return c.db, nil
+}
+
+// goFunc runs f on a goroutine that Close waits for.
+func (c *Core) goFunc(f func(ctx context.Context)) {
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		f(c.ctx)
+	}()
+}
+
+// Close cancels the lifetime context, ends event subscriptions, waits for
+// owned goroutines and closes the store.
+func (c *Core) Close() error {
+	c.cancel()
+	c.events.close()
+	c.wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.db == nil {
+		return nil
+	}
+	err := c.db.Close()
+	c.db = nil
+	if err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// endpoints resolves the configured cloud, for display.
+func (c *Core) endpoints() (cloud.Endpoints, error) {
+	return cloud.Resolve(c.cfg.Cloud, c.cfg.Overrides)
+}

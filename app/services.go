@@ -1,0 +1,116 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/cloud"
+)
+
+// System reports what Rapport is and where its data lives. It is safe for
+// concurrent use.
+type System struct{ c *Core }
+
+// AppInfo is System.Info's answer.
+type AppInfo struct {
+	Version       string          `json:"version"`
+	Mode          string          `json:"mode"`
+	DataDir       string          `json:"dataDir"`
+	StorePath     string          `json:"storePath"`
+	SchemaVersion int             `json:"schemaVersion"`
+	StoreError    *Error          `json:"storeError,omitempty"`
+	OSLocale      string          `json:"osLocale"`
+	Endpoints     cloud.Endpoints `json:"endpoints"`
+}
+
+// Info describes this Rapport. A store that failed to open is reported in
+// StoreError rather than as an error, so the UI can still render.
+func (s *System) Info() (AppInfo, error) {
+	info := AppInfo{Version: s.c.version, Mode: s.c.mode, DataDir: s.c.cfg.DataDir, OSLocale: osLocale()}
+	ep, err := s.c.endpoints()
+	if err != nil {
+		return AppInfo{}, err
+	}
+	info.Endpoints = ep
+	db, err := s.c.store()
+	if err != nil {
+		e := toError(err)
+		info.StoreError = &e
+		return info, nil
+	}
+	st, err := db.Stats(s.c.ctx)
+	if err != nil {
+		return AppInfo{}, err
+	}
+	info.StorePath, info.SchemaVersion = st.Path, st.SchemaVersion
+	return info, nil
+}
+
+// ReadyReport is what the UI says once its shell has rendered.
+type ReadyReport struct {
+	Sections []string `json:"sections"`
+	Locale   string   `json:"locale"`
+	Theme    string   `json:"theme"`
+}
+
+// UIReady records that the UI rendered its shell. The window smoke test
+// waits for this line in the log.
+func (s *System) UIReady(r ReadyReport) error {
+	if len(r.Sections) == 0 {
+		return fmt.Errorf("%w: no sections rendered", errInvalid)
+	}
+	s.c.log.Info("ui ready", "mode", s.c.mode, "sections", len(r.Sections), "locale", r.Locale, "theme", r.Theme)
+	return nil
+}
+
+// Settings holds the user's preferences. It is safe for concurrent use.
+type Settings struct{ c *Core }
+
+// UISettings are the preferences the Settings screen edits.
+type UISettings struct {
+	// Language is "auto" (follow the OS), "zh-CN", "en" or "fr".
+	Language string `json:"language"`
+	// Theme is "system", "light" or "dark".
+	Theme string `json:"theme"`
+}
+
+var (
+	languages = []string{"auto", "zh-CN", "en", "fr"}
+	themes    = []string{"system", "light", "dark"}
+)
+
+const settingUI = "ui"
+
+// Get returns the stored preferences, or the defaults.
+func (s *Settings) Get() (UISettings, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return UISettings{}, err
+	}
+	out := UISettings{Language: "auto", Theme: "system"}
+	if err := db.Setting(s.c.ctx, settingUI, &out); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return UISettings{}, err
+	}
+	return out, nil
+}
+
+// Set validates and stores the preferences, then tells every open UI.
+func (s *Settings) Set(in UISettings) (UISettings, error) {
+	if !slices.Contains(languages, in.Language) {
+		return UISettings{}, fmt.Errorf("%w: language %q (want one of %v)", errInvalid, in.Language, languages)
+	}
+	if !slices.Contains(themes, in.Theme) {
+		return UISettings{}, fmt.Errorf("%w: theme %q (want one of %v)", errInvalid, in.Theme, themes)
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return UISettings{}, err
+	}
+	if err := db.PutSetting(s.c.ctx, settingUI, in); err != nil {
+		return UISettings{}, err
+	}
+	s.c.events.Emit(EventSettingsChanged, in)
+	return in, nil
+}

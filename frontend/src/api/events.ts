@@ -1,0 +1,4 @@
+// Mirrors the event names in app/events.go.
+export const Events = {
+  settingsChanged: 'settings:changed',
+} as const;

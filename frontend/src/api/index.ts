@@ -1,0 +1,27 @@
+// Typed calls to Rapport's Go services. Components import from here only.
+import { transport } from './transport';
+import type { AppInfo, ReadyReport, UISettings } from './types';
+
+export { AppError, setTransport, toAppError, type Transport } from './transport';
+export * from './types';
+export { Events } from './events';
+
+const call = <T>(service: string, method: string, ...args: unknown[]): Promise<T> =>
+  transport().call(service, method, args) as Promise<T>;
+
+export const api = {
+  system: {
+    info: () => call<AppInfo>('System', 'Info'),
+    uiReady: (r: ReadyReport) => call<void>('System', 'UIReady', r),
+  },
+  settings: {
+    get: () => call<UISettings>('Settings', 'Get'),
+    set: (s: UISettings) => call<UISettings>('Settings', 'Set', s),
+  },
+  mode: (): 'wails' | 'http' => transport().kind,
+};
+
+// onEvent subscribes to a server event; it returns the unsubscribe function.
+export function onEvent<T>(name: string, handler: (data: T) => void): () => void {
+  return transport().on(name, (d) => handler(d as T));
+}

@@ -1,0 +1,105 @@
+import { useId, useState } from 'react';
+import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
+import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
+
+interface Props {
+  info: AppInfo;
+  settings: UISettings;
+  onChange: (s: UISettings) => Promise<void>;
+}
+
+export function SettingsView({ info, settings, onChange }: Props) {
+  const { t } = useI18n();
+  const langId = useId();
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = (s: UISettings) => {
+    onChange(s).then(
+      () => setStatus({ ok: true, text: t('settings.saved') }),
+      (e: unknown) => setStatus({ ok: false, text: toAppError(e).message }),
+    );
+  };
+  const themes: ThemeSetting[] = ['system', 'light', 'dark'];
+  const ep = info.endpoints;
+  const rows: [MessageKey, string][] = [
+    ['settings.version', info.version],
+    ['settings.mode', t(info.mode === 'window' ? 'settings.mode.window' : 'settings.mode.browser')],
+    ['settings.dataDir', info.dataDir],
+    ['settings.store', info.storePath || '—'],
+    ['settings.schema', info.schemaVersion ? String(info.schemaVersion) : '—'],
+  ];
+  const conn: [MessageKey, string][] = [
+    ['settings.cloud', t(`settings.cloud.${ep.cloud}`)],
+    ['settings.authority', ep.authorityUrl],
+    ['settings.graph', ep.graphUrl],
+    ['settings.dataverse', ep.dataverseUrl || t('settings.notSet')],
+    ['settings.tenant', ep.tenant],
+    ['settings.clientId', ep.clientId || t('settings.notSet')],
+  ];
+  return (
+    <div className="settings">
+      <section aria-labelledby="appearance">
+        <h2 id="appearance">{t('settings.appearance')}</h2>
+        <div className="field">
+          <label htmlFor={langId}>{t('settings.language')}</label>
+          <select
+            id={langId}
+            data-testid="language"
+            value={settings.language}
+            onChange={(e) => save({ ...settings, language: e.target.value as LanguageSetting })}
+          >
+            <option value="auto">{t('settings.language.auto')}</option>
+            {locales.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {localeNames[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="field">
+          <legend>{t('settings.theme')}</legend>
+          {themes.map((th) => (
+            <label key={th} className="radio">
+              <input
+                type="radio"
+                name="theme"
+                value={th}
+                data-testid={`theme-${th}`}
+                checked={settings.theme === th}
+                onChange={() => save({ ...settings, theme: th })}
+              />
+              {t(`settings.theme.${th}`)}
+            </label>
+          ))}
+        </fieldset>
+        <p role="status" className={status?.ok === false ? 'status error' : 'status'}>
+          {status?.text}
+        </p>
+      </section>
+      <section aria-labelledby="about">
+        <h2 id="about">{t('settings.about')}</h2>
+        <Table rows={rows} />
+      </section>
+      <section aria-labelledby="connection">
+        <h2 id="connection">{t('settings.connection')}</h2>
+        <Table rows={conn} />
+        <p className="hint">{t('settings.connectionHelp')}</p>
+      </section>
+    </div>
+  );
+}
+
+function Table({ rows }: { rows: [MessageKey, string][] }) {
+  const { t } = useI18n();
+  return (
+    <dl className="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{t(k)}</dt>
+          <dd>
+            <code>{v}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,89 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names. docs/design.md lists the buckets later schema versions add.
+var (
+	bucketMeta     = []byte("meta")
+	bucketSettings = []byte("settings")
+)
+
+// Keys in the meta bucket.
+var (
+	metaSchemaVersion = []byte("schema_version")
+	metaCreated       = []byte("created")
+)
+
+// migration moves the schema from version-1 to version. Migrations run in
+// order, each exactly once, inside the transaction that opens the store.
+type migration struct {
+	version int
+	name    string
+	apply   func(tx *bolt.Tx) error
+}
+
+// migrations is the schema history. Append only: never edit or reorder an
+// entry that has shipped.
+var migrations = []migration{
+	{1, "meta and settings", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketSettings} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		created := time.Now().UTC().Format(time.RFC3339Nano)
+		return tx.Bucket(bucketMeta).Put(metaCreated, []byte(created))
+	}},
+}
+
+// SchemaVersion is the schema version this build writes.
+func SchemaVersion() int { return migrations[len(migrations)-1].version }
+
+func schemaVersion(tx *bolt.Tx) int {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0
+	}
+	v := b.Get(metaSchemaVersion)
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
+}
+
+// migrate applies every migration above the stored version, then records the
+// new version. The caller's transaction makes the whole step atomic.
+func migrate(tx *bolt.Tx, ms []migration) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketMeta); err != nil {
+		return fmt.Errorf("create meta bucket: %w", err)
+	}
+	have := schemaVersion(tx)
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
+	}
+	if have > latest {
+		return fmt.Errorf("%w: file has schema %d, this Rapport knows up to %d; upgrade Rapport", ErrSchemaTooNew, have, latest)
+	}
+	for i, m := range ms {
+		if i > 0 && m.version != ms[i-1].version+1 || i == 0 && m.version != 1 {
+			return fmt.Errorf("migration %q has version %d out of sequence", m.name, m.version)
+		}
+		if m.version <= have {
+			continue
+		}
+		if err := m.apply(tx); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
+		if err := tx.Bucket(bucketMeta).Put(metaSchemaVersion, binary.BigEndian.AppendUint64(nil, uint64(m.version))); err != nil {
+			return fmt.Errorf("record schema version %d: %w", m.version, err)
+		}
+	}
+	return nil
+}
