@@ -35,13 +35,13 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		cmd, args = args[0], args[1:]
 	}
 	var cfg Config
-	fset := flag.NewFlagSet("rapport "+cmd, flag.ContinueOnError)
+	fset := newFlagSet(&cfg)
+	fset.Init("rapport "+cmd, flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fset.PrintDefaults()
 	}
-	cfg.addFlags(fset)
 	addr := "127.0.0.1:0"
 	if cmd == "serve" {
 		fset.StringVar(&addr, "addr", addr, "loopback address to listen on")

@@ -20,6 +20,13 @@ type Config struct {
 	CAFile    string
 }
 
+// newFlagSet returns a flag set with the global flags bound to c.
+func newFlagSet(c *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("rapport", flag.ContinueOnError)
+	c.addFlags(fs)
+	return fs
+}
+
 // addFlags registers the global flags on fs, with environment defaults.
 func (c *Config) addFlags(fs *flag.FlagSet) {
 	env := func(name, def string) string {

@@ -4,6 +4,7 @@ import { I18nContext, resolveLocale, translator } from './i18n';
 import { sectionFromHash, sections, type SectionId } from './sections/sections';
 import { EmptyState } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
+import { SectionIcon } from './sections/icons';
 
 const defaultSettings: UISettings = { language: 'auto', theme: 'system' };
 
@@ -65,8 +66,22 @@ export function App() {
     api.system.uiReady({ sections: sections.map((s) => s.id), locale, theme }).catch(() => {});
   }, [info, locale, theme]);
 
-  const change = useCallback(async (s: UISettings) => {
-    setSettings(await api.settings.set(s));
+  // latest always holds the newest settings, so quick successive changes
+  // each build on the one before rather than on a stale render.
+  const latest = useRef(settings);
+  latest.current = settings;
+  const change = useCallback(async (patch: Partial<UISettings>) => {
+    const before = latest.current;
+    const next = { ...before, ...patch };
+    latest.current = next;
+    setSettings(next); // optimistic: the UI follows the click at once
+    try {
+      setSettings(await api.settings.set(next));
+    } catch (e) {
+      latest.current = before;
+      setSettings(before);
+      throw e;
+    }
   }, []);
 
   const current = sections.find((s) => s.id === section) ?? sections[0]!;
@@ -82,9 +97,7 @@ export function App() {
             {sections.map((s) => (
               <li key={s.id}>
                 <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
-                  <span aria-hidden="true" className="nav-icon">
-                    {s.icon}
-                  </span>
+                  <SectionIcon id={s.id} />
                   {t(s.label)}
                 </a>
               </li>

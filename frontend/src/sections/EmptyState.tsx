@@ -1,4 +1,5 @@
 import { useI18n, type MessageKey } from '../i18n';
+import { Text } from '../i18n/Text';
 
 // EmptyState says what a section will show and how data gets there.
 export function EmptyState({ what }: { what: MessageKey }) {
@@ -9,7 +10,9 @@ export function EmptyState({ what }: { what: MessageKey }) {
       <div className="empty-card">
         <h2>{t('empty.nothingYet')}</h2>
         <h3>{t('howto.title')}</h3>
-        <p>{t('howto.sync')}</p>
+        <p>
+          <Text>{t('howto.sync')}</Text>
+        </p>
       </div>
     </div>
   );

@@ -1,19 +1,20 @@
 import { useId, useState } from 'react';
 import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
+import { Text } from '../i18n/Text';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
 
 interface Props {
   info: AppInfo;
   settings: UISettings;
-  onChange: (s: UISettings) => Promise<void>;
+  onChange: (patch: Partial<UISettings>) => Promise<void>;
 }
 
 export function SettingsView({ info, settings, onChange }: Props) {
   const { t } = useI18n();
   const langId = useId();
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = (s: UISettings) => {
-    onChange(s).then(
+  const save = (patch: Partial<UISettings>) => {
+    onChange(patch).then(
       () => setStatus({ ok: true, text: t('settings.saved') }),
       (e: unknown) => setStatus({ ok: false, text: toAppError(e).message }),
     );
@@ -45,7 +46,7 @@ export function SettingsView({ info, settings, onChange }: Props) {
             id={langId}
             data-testid="language"
             value={settings.language}
-            onChange={(e) => save({ ...settings, language: e.target.value as LanguageSetting })}
+            onChange={(e) => save({ language: e.target.value as LanguageSetting })}
           >
             <option value="auto">{t('settings.language.auto')}</option>
             {locales.map((l) => (
@@ -65,7 +66,7 @@ export function SettingsView({ info, settings, onChange }: Props) {
                 value={th}
                 data-testid={`theme-${th}`}
                 checked={settings.theme === th}
-                onChange={() => save({ ...settings, theme: th })}
+                onChange={() => save({ theme: th })}
               />
               {t(`settings.theme.${th}`)}
             </label>
@@ -82,7 +83,9 @@ export function SettingsView({ info, settings, onChange }: Props) {
       <section aria-labelledby="connection">
         <h2 id="connection">{t('settings.connection')}</h2>
         <Table rows={conn} />
-        <p className="hint">{t('settings.connectionHelp')}</p>
+        <p className="hint">
+          <Text>{t('settings.connectionHelp')}</Text>
+        </p>
       </section>
     </div>
   );

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export interface Server {
+  url: string; // with the launch secret
+  origin: string; // http://127.0.0.1:PORT
+  port: number;
+  stop(): Promise<void>;
+}
+
+// startServer runs `rapport serve` on a fresh data dir and waits for the URL.
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
+  const bin = process.env.RAPPORT_BIN;
+  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary (make build)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-'));
+  const child: ChildProcess = spawn(bin, ['serve', '--data-dir', dataDir, '--addr', '127.0.0.1:0'], {
+    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL from rapport serve; stderr:\n${stderr}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`rapport serve exited ${code}; stderr:\n${stderr}`)));
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    port: Number(u.port),
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,105 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { App } from './App';
+import { AppError, setTransport, type AppInfo, type Transport, type UISettings } from './api';
+import { catalogs } from './i18n';
+
+// fakeTransport stands in for the Go services, recording calls and letting
+// the test push server events.
+function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
+  const calls: string[] = [];
+  const handlers = new Map<string, ((d: unknown) => void)[]>();
+  let settings: UISettings = { language: 'auto', theme: 'system' };
+  const base: AppInfo = {
+    version: 't', mode: 'browser', dataDir: '/d', storePath: '/d/rapport.db', schemaVersion: 1, osLocale: 'en-US',
+    endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+  };
+  const t: Transport = {
+    kind: 'http',
+    async call(service, method, args) {
+      calls.push(`${service}.${method}`);
+      switch (`${service}.${method}`) {
+        case 'System.Info': return { ...base, ...info };
+        case 'Settings.Get': return settings;
+        case 'Settings.Set':
+          if (failSet) throw new AppError('store_locked', 'store is in use');
+          settings = args[0] as UISettings;
+          return settings;
+        case 'System.UIReady': return null;
+      }
+      throw new AppError('not_found_method', method);
+    },
+    on(event, h) {
+      handlers.set(event, [...(handlers.get(event) ?? []), h]);
+      return () => handlers.set(event, (handlers.get(event) ?? []).filter((x) => x !== h));
+    },
+  };
+  const emit = (event: string, data: unknown) => act(() => (handlers.get(event) ?? []).forEach((h) => h(data)));
+  return { t, calls, emit, get settings() { return settings; } };
+}
+
+beforeEach(() => {
+  window.location.hash = '';
+  window.matchMedia = ((q: string) => ({ matches: false, media: q, addEventListener() {}, removeEventListener() {} })) as unknown as typeof window.matchMedia;
+});
+afterEach(() => {
+  cleanup();
+  setTransport(null);
+});
+
+describe('App shell', () => {
+  test('shows all seven sections and reports ready', async () => {
+    const f = fakeTransport();
+    setTransport(f.t);
+    render(<App />);
+    await waitFor(() => expect(f.calls).toContain('System.UIReady'));
+    expect(screen.getAllByRole('link')).toHaveLength(7);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.en['nav.conversations']);
+  });
+
+  test('follows the OS locale Go reports', async () => {
+    setTransport(fakeTransport({ osLocale: 'zh-CN' }).t);
+    render(<App />);
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('会话'));
+    expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  test('hash routing selects the section', async () => {
+    setTransport(fakeTransport().t);
+    window.location.hash = '#/guests';
+    render(<App />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.en['nav.guests']);
+    expect(screen.getByTestId('nav-guests').getAttribute('aria-current')).toBe('page');
+  });
+
+  test('a store that failed to open is explained', async () => {
+    setTransport(fakeTransport({ storeError: { code: 'store_locked', message: 'store is in use by another Rapport process' } }).t);
+    render(<App />);
+    const alert = await screen.findByTestId('store-error');
+    expect(alert.textContent).toContain('store is in use by another Rapport process');
+  });
+
+  test('settings: change saves, server events apply', async () => {
+    const f = fakeTransport();
+    setTransport(f.t);
+    window.location.hash = '#/settings';
+    render(<App />);
+    const dark = await screen.findByTestId('theme-dark');
+    fireEvent.click(dark);
+    await waitFor(() => expect(f.settings.theme).toBe('dark'));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    f.emit('settings:changed', { language: 'fr', theme: 'light' });
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.fr['nav.settings']);
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
+  test('settings: a failed save is shown and rolled back', async () => {
+    setTransport(fakeTransport({}, true).t);
+    window.location.hash = '#/settings';
+    render(<App />);
+    fireEvent.click(await screen.findByTestId('theme-dark'));
+    await screen.findByText('store is in use');
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect((screen.getByTestId('theme-system') as HTMLInputElement).checked).toBe(true);
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest';
+import { AppError, toAppError } from './transport';
+
+describe('toAppError', () => {
+  test.each([
+    ['ErrorFormatter object (Wails)', { code: 'not_found', message: 'x' }, 'not_found', 'x'],
+    ['Error wrapping JSON (newer Wails)', new Error('{"code":"store_locked","message":"in use"}'), 'store_locked', 'in use'],
+    ['JSON string (older Wails)', '{"code":"timeout","message":"slow"}', 'timeout', 'slow'],
+    ['plain string', 'boom', 'internal', 'boom'],
+    ['plain Error', new Error('kaput'), 'internal', 'kaput'],
+    ['nothing useful', 42, 'internal', 'unknown error'],
+    ['already an AppError', new AppError('offline', 'gone'), 'offline', 'gone'],
+  ])('%s', (_n, input, code, message) => {
+    const e = toAppError(input);
+    expect(e).toBeInstanceOf(AppError);
+    expect(e.code).toBe(code);
+    expect(e.message).toBe(message);
+  });
+});

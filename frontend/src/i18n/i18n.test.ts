@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'vitest';
+import { catalogs, locales, resolveLocale } from '.';
+
+describe('resolveLocale', () => {
+  test.each([
+    ['explicit choice wins', 'fr', 'zh-CN', ['en-US'], 'fr'],
+    ['auto follows the OS', 'auto', 'zh-CN', ['en-US'], 'zh-CN'],
+    ['auto: Taiwan Chinese still gets Chinese', 'auto', 'zh-TW', [], 'zh-CN'],
+    ['auto: no OS locale, browser decides', 'auto', '', ['fr-CA', 'en'], 'fr'],
+    ['auto: unknown languages fall back to English', 'auto', 'de-DE', ['ja'], 'en'],
+  ] as const)('%s', (_n, setting, os, browser, want) => {
+    expect(resolveLocale(setting, os, browser)).toBe(want);
+  });
+});
+
+describe('catalogues', () => {
+  const keys = Object.keys(catalogs.en);
+  test.each(locales)('%s has every key, none empty', (l) => {
+    const cat = catalogs[l];
+    expect(Object.keys(cat).sort()).toEqual([...keys].sort());
+    for (const k of keys) expect(cat[k as keyof typeof cat].trim(), k).not.toBe('');
+  });
+  test('Chinese navigation is in Chinese', () => {
+    for (const k of keys.filter((k) => k.startsWith('nav.'))) {
+      expect(catalogs['zh-CN'][k as keyof typeof catalogs.en], k).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+  test('French is translated, not copied', () => {
+    const same = keys.filter((k) => catalogs.fr[k as keyof typeof catalogs.en] === catalogs.en[k as keyof typeof catalogs.en]);
+    // Proper names and words that are the same in both languages.
+    expect(same.sort()).toEqual(['nav.conversations', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse'].sort());
+  });
+});
