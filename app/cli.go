@@ -21,6 +21,7 @@ const usage = `Rapport keeps your Teams customer conversations and Dynamics 365 
 Usage:
   rapport [flags]                 open the Rapport window
   rapport serve [--addr A] [flags] browser mode: serve the UI on 127.0.0.1 and print its URL
+  rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
 
 Flags (each also read from RAPPORT_<NAME> in the environment):
@@ -33,6 +34,11 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	cmd := "window"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "tenantsim" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runTenantsim(ctx, args, stdout, stderr)
 	}
 	var cfg Config
 	fset := newFlagSet(&cfg)

@@ -167,14 +167,22 @@ func (s *webServer) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// listenLoopback listens on addr, which must be a loopback address.
-func listenLoopback(addr string) (net.Listener, error) {
+// checkLoopback accepts only loopback listen addresses.
+func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --addr %q: %w", errInvalid, addr, err)
+		return fmt.Errorf("%w: --addr %q: %w", errInvalid, addr, err)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("%w: --addr %q: browser mode listens on loopback only (127.0.0.1)", errInvalid, addr)
+		return fmt.Errorf("%w: --addr %q: Rapport listens on loopback only (127.0.0.1)", errInvalid, addr)
+	}
+	return nil
+}
+
+// listenLoopback listens on addr, which must be a loopback address.
+func listenLoopback(addr string) (net.Listener, error) {
+	if err := checkLoopback(addr); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

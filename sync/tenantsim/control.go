@@ -1,0 +1,148 @@
+package tenantsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"sync"
+)
+
+// The control API lets the demo and out-of-process tests act on the
+// tenant "as another user would" and steer its faults. In-process tests
+// call the Tenant methods directly.
+func (s *Server) controlRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_control/world", func(w http.ResponseWriter, r *http.Request) {
+		s.t.mu.Lock()
+		defer s.t.mu.Unlock()
+		writeJSON(w, 200, s.summary())
+	})
+	mux.HandleFunc("POST /_control/messages", func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Conv, ReplyTo, User, HTML string }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		if b.User == "" {
+			b.User = s.t.w.Customers[0].Contacts[0].ID
+		}
+		m, err := s.t.Post(b.Conv, b.ReplyTo, b.User, b.HTML)
+		controlAnswer(w, m, err)
+	})
+	mux.HandleFunc("PATCH /_control/messages", func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Conv, ID, HTML string }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		m, err := s.t.Edit(b.Conv, b.ID, b.HTML)
+		controlAnswer(w, m, err)
+	})
+	mux.HandleFunc("DELETE /_control/messages", func(w http.ResponseWriter, r *http.Request) {
+		m, err := s.t.Delete(r.URL.Query().Get("conv"), r.URL.Query().Get("id"))
+		controlAnswer(w, m, err)
+	})
+	mux.HandleFunc("POST /_control/faults", func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Spec string }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		controlAnswer(w, s.FaultHits(), s.SetFaults(b.Spec))
+	})
+	mux.HandleFunc("POST /_control/device", func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Flow DeviceFlow }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		s.t.SetDeviceFlow(b.Flow)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_control/expire-delta", func(w http.ResponseWriter, r *http.Request) {
+		s.t.ExpireDeltaTokens()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_control/expire-tokens", func(w http.ResponseWriter, r *http.Request) {
+		s.t.ExpireTokens()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func controlAnswer(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	writeJSON(w, 200, v)
+}
+
+// Summary describes the tenant for people and scripts.
+type Summary struct {
+	URLs      URLs   `json:"urls"`
+	Seed      int64  `json:"seed"`
+	Me        string `json:"signsInAs"`
+	Users     int    `json:"users"`
+	Guests    int    `json:"guests"`
+	Customers int    `json:"customers"`
+	Teams     int    `json:"teams"`
+	Channels  int    `json:"channels"`
+	Chats     int    `json:"chats"`
+	Messages  int    `json:"generatedMessages"`
+	Records   int    `json:"crmRecords"`
+}
+
+// summary is computed under t.mu.
+func (s *Server) summary() Summary {
+	w := s.t.w
+	sum := Summary{URLs: s.URLs(), Seed: w.Seed, Me: w.Me.UPN, Users: len(s.t.users), Customers: len(w.Customers),
+		Teams: len(w.Teams), Chats: len(w.Chats), Messages: w.Messages}
+	for _, u := range s.t.users {
+		if u.IsGuest() {
+			sum.Guests++
+		}
+	}
+	for _, t := range w.Teams {
+		sum.Channels += len(t.Channels)
+	}
+	for _, e := range s.t.dv.sets {
+		sum.Records += len(e.rows)
+	}
+	return sum
+}
+
+// Summary describes the tenant.
+func (s *Server) Summary() Summary {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	return s.summary()
+}
+
+var pngCache sync.Map
+
+// placeholderPNG draws a small image whose colours derive from id, so
+// each inline image is distinct and stable.
+func placeholderPNG(id string) []byte {
+	if b, ok := pngCache.Load(id); ok {
+		return b.([]byte)
+	}
+	h := hash64(0, "png", id)
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	bg := color.RGBA{uint8(h), uint8(h >> 8), uint8(h >> 16), 255}
+	fg := color.RGBA{255 - bg.R, 255 - bg.G, 255 - bg.B, 255}
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			c := bg
+			if (x/8+y/8)%2 == 0 {
+				c = fg
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	pngCache.Store(id, buf.Bytes())
+	return buf.Bytes()
+}

@@ -1,0 +1,486 @@
+package tenantsim
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultClientID is the app registration the simulated tenant knows.
+const DefaultClientID = "0b6f7b3e-5a5c-4c1e-9d2a-7e1f0c4d9a11"
+
+// DeviceFlow is how the simulated user answers device-code sign-ins.
+type DeviceFlow string
+
+// Device-code behaviours. DeviceApprove signs the user in at once (the
+// demo); the others let tests see every state Entra can report.
+const (
+	DeviceApprove DeviceFlow = "approve" // approved on the first poll
+	DevicePending DeviceFlow = "pending" // authorization_pending until ApproveDevice
+	DeviceDeny    DeviceFlow = "deny"    // authorization_declined
+	DeviceExpire  DeviceFlow = "expire"  // expired_token
+)
+
+// Delegated permissions the app registration holds (what ".default"
+// grants). Graph endpoints check them per route (graph.go).
+var graphPermissions = []string{
+	"User.Read", "User.ReadBasic.All", "User.Read.All", "User.Invite.All", "AuditLog.Read.All",
+	"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite", "ChatMember.Read", "ChatMember.ReadWrite",
+	"Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All",
+	"Channel.ReadBasic.All", "ChannelMessage.Read.All", "ChannelMember.Read.All", "ChannelMember.ReadWrite.All",
+	"TeamMember.Read.All", "TeamMember.ReadWrite.All", "TeamMember.ReadWriteNonOwnerRole.All",
+}
+
+var dataversePermissions = []string{"user_impersonation"}
+
+var oidcScopes = []string{"openid", "profile", "offline_access", "email"}
+
+type grant struct {
+	userID   string
+	resource string
+	scopes   []string // permission names without the resource prefix
+	expires  time.Time
+}
+
+type deviceGrant struct {
+	userCode string
+	clientID string
+	scope    string
+	expires  time.Time
+	approved string // user id once approved
+	denied   bool
+}
+
+type authCode struct {
+	userID, clientID, scope, redirect, challenge string
+	expires                                      time.Time
+}
+
+type entra struct {
+	clientID string
+	lifetime time.Duration
+	flow     DeviceFlow
+	signIn   string // user id that approves sign-ins
+
+	devices map[string]*deviceGrant // by device_code
+	codes   map[string]*authCode
+	access  map[string]*grant
+	refresh map[string]string // refresh token -> user id
+}
+
+func newEntra(clientID string, lifetime time.Duration, me string) *entra {
+	return &entra{
+		clientID: clientID, lifetime: lifetime, flow: DeviceApprove, signIn: me,
+		devices: map[string]*deviceGrant{}, codes: map[string]*authCode{},
+		access: map[string]*grant{}, refresh: map[string]string{},
+	}
+}
+
+func randToken(prefix string, n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// oauthError writes an Entra token-endpoint error.
+func oauthError(w http.ResponseWriter, status int, code, desc string, aadsts int) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"error": code, "error_description": fmt.Sprintf("AADSTS%d: %s", aadsts, desc),
+		"error_codes": []int{aadsts}, "timestamp": time.Now().UTC().Format("2006-01-02 15:04:05Z"),
+		"trace_id": guid(time.Now().UnixNano(), "trace"), "correlation_id": guid(time.Now().UnixNano(), "corr"),
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// entraRoutes serves /{tenant}/… and the discovery endpoints.
+func (s *Server) entraRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfig)
+	mux.HandleFunc("GET /common/discovery/instance", s.instanceDiscovery)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.deviceCode)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.authorize)
+	mux.HandleFunc("GET /devicelogin", s.deviceLogin)
+}
+
+// knownTenant accepts the tenant id, the home domain and the multi-tenant
+// aliases.
+func (s *Server) knownTenant(r *http.Request) bool {
+	t := strings.ToLower(r.PathValue("tenant"))
+	return t == s.t.w.TenantID || t == s.t.w.Domain || t == "organizations" || t == "common"
+}
+
+func (s *Server) openIDConfig(w http.ResponseWriter, r *http.Request) {
+	if !s.knownTenant(r) {
+		oauthError(w, 400, "invalid_tenant", fmt.Sprintf("Tenant '%s' not found.", r.PathValue("tenant")), 90002)
+		return
+	}
+	base := s.base() + "/" + r.PathValue("tenant")
+	issuer := s.base() + "/" + s.t.w.TenantID + "/v2.0"
+	writeJSON(w, 200, map[string]any{
+		"token_endpoint":                        base + "/oauth2/v2.0/token",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"jwks_uri":                              base + "/discovery/v2.0/keys",
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"issuer":                                issuer,
+		"request_uri_parameter_supported":       false,
+		"userinfo_endpoint":                     s.base() + "/oidc/userinfo",
+		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
+		"device_authorization_endpoint":         base + "/oauth2/v2.0/devicecode",
+		"http_logout_supported":                 true,
+		"frontchannel_logout_supported":         true,
+		"end_session_endpoint":                  base + "/oauth2/v2.0/logout",
+		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "preferred_username", "name", "tid", "ver", "oid"},
+		"tenant_region_scope":                   "AS",
+		"cloud_instance_name":                   "microsoftonline.com",
+	})
+}
+
+func (s *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
+	host := strings.TrimPrefix(s.base(), "https://")
+	writeJSON(w, 200, map[string]any{
+		"tenant_discovery_endpoint": s.base() + "/" + s.t.w.TenantID + "/v2.0/.well-known/openid-configuration",
+		"api-version":               "1.1",
+		"metadata":                  []map[string]any{{"preferred_network": host, "preferred_cache": host, "aliases": []string{host}}},
+	})
+}
+
+// resourceOf splits requested scopes into one resource and its permission
+// names, as Entra does: all non-OIDC scopes must name the same resource.
+func (s *Server) resourceOf(scope string) (resource string, perms []string, err error) {
+	for _, sc := range strings.Fields(scope) {
+		if slices.Contains(oidcScopes, sc) {
+			continue
+		}
+		i := strings.LastIndex(sc, "/")
+		if i <= 0 {
+			return "", nil, fmt.Errorf("scope %q has no resource", sc)
+		}
+		res, perm := sc[:i], sc[i+1:]
+		if resource != "" && res != resource {
+			return "", nil, fmt.Errorf("scopes for more than one resource (%s, %s)", resource, res)
+		}
+		resource = res
+		perms = append(perms, perm)
+	}
+	if resource == "" {
+		return "", nil, fmt.Errorf("no resource scope requested")
+	}
+	var known []string
+	switch resource {
+	case s.graphResource():
+		known = graphPermissions
+	case s.dataverseResource():
+		known = dataversePermissions
+	default:
+		return "", nil, fmt.Errorf("resource %s is not registered in this tenant", resource)
+	}
+	for _, p := range perms {
+		if p != ".default" && !slices.Contains(known, p) {
+			return "", nil, fmt.Errorf("permission %s is not granted to this application", p)
+		}
+	}
+	return resource, perms, nil
+}
+
+func (s *Server) checkClient(w http.ResponseWriter, r *http.Request) bool {
+	if id := r.PostFormValue("client_id"); id != s.t.auth.clientID {
+		oauthError(w, 400, "unauthorized_client", fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'.", id, s.t.w.Domain), 700016)
+		return false
+	}
+	return true
+}
+
+func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
+	if !s.checkClient(w, r) {
+		return
+	}
+	scope := r.PostFormValue("scope")
+	if _, _, err := s.resourceOf(scope); err != nil {
+		oauthError(w, 400, "invalid_scope", err.Error(), 70011)
+		return
+	}
+	t := s.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	code := randToken("DAQABAAEAAAD", 24)
+	uc := strings.ToUpper(randToken("", 4))
+	t.auth.devices[code] = &deviceGrant{userCode: uc, clientID: r.PostFormValue("client_id"), scope: scope, expires: time.Now().Add(15 * time.Minute)}
+	uri := s.base() + "/devicelogin"
+	writeJSON(w, 200, map[string]any{
+		"user_code": uc, "device_code": code, "verification_uri": uri,
+		"expires_in": 900, "interval": 5,
+		"message": fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", uri, uc),
+	})
+}
+
+// deviceLogin is the page the user would open; in the simulator it
+// approves the code given as ?code= for the default user.
+func (s *Server) deviceLogin(w http.ResponseWriter, r *http.Request) {
+	code := r.URL.Query().Get("code")
+	if code != "" {
+		if err := s.t.ApproveDevice(code, ""); err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		fmt.Fprintln(w, "Signed in. You can close this page.")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, `<!doctype html><title>Sign in</title><form method="get"><label>Code <input name="code"></label><button>Next</button></form>`)
+}
+
+// ApproveDevice signs in the device code with userCode as userID (the
+// default user when userID is "").
+func (t *Tenant) ApproveDevice(userCode, userID string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if userID == "" {
+		userID = t.auth.signIn
+	}
+	for _, d := range t.auth.devices {
+		if strings.EqualFold(d.userCode, userCode) {
+			d.approved = userID
+			return nil
+		}
+	}
+	return fmt.Errorf("no pending sign-in with code %s", userCode)
+}
+
+// SetDeviceFlow chooses how device-code sign-ins are answered.
+func (t *Tenant) SetDeviceFlow(f DeviceFlow) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.auth.flow = f
+}
+
+// SignInAs makes userID the user who approves sign-ins.
+func (t *Tenant) SignInAs(userID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.auth.signIn = userID
+}
+
+// ExpireTokens makes every issued access token expired (refresh tokens
+// stay valid), as when a laptop wakes after a night.
+func (t *Tenant) ExpireTokens() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, g := range t.auth.access {
+		g.expires = time.Now().Add(-time.Minute)
+	}
+}
+
+// RevokeTokens invalidates every access and refresh token.
+func (t *Tenant) RevokeTokens() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	clear(t.auth.access)
+	clear(t.auth.refresh)
+}
+
+var authorizePage = template.Must(template.New("a").Parse(`<!doctype html>
+<html><head><title>Sign in to your account</title></head>
+<body onload="document.forms[0].submit()">
+<form method="post" action="{{.Redirect}}">
+<input type="hidden" name="code" value="{{.Code}}">
+<input type="hidden" name="state" value="{{.State}}">
+<input type="hidden" name="session_state" value="{{.Session}}">
+<noscript><button type="submit">Continue</button></noscript>
+</form></body></html>`))
+
+// authorize serves the interactive sign-in: the default user consents at
+// once and the page posts the code back to the app (response_mode=form_post).
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("client_id") != s.t.auth.clientID {
+		http.Error(w, "AADSTS700016: unknown application", http.StatusBadRequest)
+		return
+	}
+	if q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
+		http.Error(w, "AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.", http.StatusBadRequest)
+		return
+	}
+	redirect := q.Get("redirect_uri")
+	if !strings.HasPrefix(redirect, "http://localhost") && !strings.HasPrefix(redirect, "http://127.0.0.1") {
+		http.Error(w, "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.", http.StatusBadRequest)
+		return
+	}
+	if _, _, err := s.resourceOf(q.Get("scope")); err != nil {
+		http.Error(w, "AADSTS70011: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	t := s.t
+	t.mu.Lock()
+	code := randToken("0.AX", 32)
+	t.auth.codes[code] = &authCode{userID: t.auth.signIn, clientID: q.Get("client_id"), scope: q.Get("scope"), redirect: redirect, challenge: q.Get("code_challenge"), expires: time.Now().Add(10 * time.Minute)}
+	t.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	authorizePage.Execute(w, map[string]string{"Redirect": redirect, "Code": code, "State": q.Get("state"), "Session": guid(time.Now().UnixNano(), "session")})
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if !s.checkClient(w, r) {
+		return
+	}
+	t := s.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	scope := r.PostFormValue("scope")
+	var userID string
+	switch gt := r.PostFormValue("grant_type"); gt {
+	case "device_code", "urn:ietf:params:oauth:grant-type:device_code":
+		d, ok := t.auth.devices[r.PostFormValue("device_code")]
+		switch {
+		case !ok:
+			oauthError(w, 400, "invalid_grant", "The provided value for the input parameter 'device_code' is not valid.", 70000)
+			return
+		case t.auth.flow == DeviceExpire || time.Now().After(d.expires):
+			oauthError(w, 400, "expired_token", "The code has expired.", 70020)
+			return
+		case t.auth.flow == DeviceDeny || d.denied:
+			oauthError(w, 400, "authorization_declined", "The user declined the sign-in request.", 70019)
+			return
+		case t.auth.flow == DeviceApprove && d.approved == "":
+			d.approved = t.auth.signIn
+		case d.approved == "":
+			oauthError(w, 400, "authorization_pending", "The authorization request is still pending.", 70016)
+			return
+		}
+		userID = d.approved
+		if scope == "" {
+			scope = d.scope
+		}
+		delete(t.auth.devices, r.PostFormValue("device_code"))
+	case "authorization_code":
+		c, ok := t.auth.codes[r.PostFormValue("code")]
+		if !ok || time.Now().After(c.expires) {
+			oauthError(w, 400, "invalid_grant", "The provided authorization code or refresh token has expired or is invalid.", 70008)
+			return
+		}
+		sum := sha256.Sum256([]byte(r.PostFormValue("code_verifier")))
+		if base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge {
+			oauthError(w, 400, "invalid_grant", "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.", 501481)
+			return
+		}
+		if r.PostFormValue("redirect_uri") != c.redirect {
+			oauthError(w, 400, "invalid_grant", "The reply URL specified in the request does not match the reply URL used in the authorization request.", 500112)
+			return
+		}
+		delete(t.auth.codes, r.PostFormValue("code"))
+		userID = c.userID
+	case "refresh_token":
+		u, ok := t.auth.refresh[r.PostFormValue("refresh_token")]
+		if !ok {
+			oauthError(w, 400, "invalid_grant", "The refresh token has expired or been revoked. The user must sign in again.", 700082)
+			return
+		}
+		userID = u
+	default:
+		oauthError(w, 400, "unsupported_grant_type", fmt.Sprintf("The provided grant_type '%s' is not supported.", gt), 70003)
+		return
+	}
+	resource, perms, err := s.resourceOf(scope)
+	if err != nil {
+		oauthError(w, 400, "invalid_scope", err.Error(), 70011)
+		return
+	}
+	writeJSON(w, 200, s.issue(userID, resource, perms, scope))
+}
+
+// issue mints tokens; the caller holds t.mu.
+func (s *Server) issue(userID, resource string, perms []string, scope string) map[string]any {
+	t := s.t
+	granted := perms
+	echo := []string{}
+	if slices.Contains(perms, ".default") {
+		granted = graphPermissions
+		if resource == s.dataverseResource() {
+			granted = dataversePermissions
+		}
+		echo = append(echo, resource+"/.default")
+	} else {
+		for _, p := range perms {
+			echo = append(echo, resource+"/"+p)
+		}
+		for _, sc := range strings.Fields(scope) {
+			if slices.Contains(oidcScopes, sc) && sc != "email" {
+				echo = append(echo, sc)
+			}
+		}
+	}
+	now := time.Now()
+	access := randToken("eyJ0eXAiOiJKV1Qi.sim.", 32)
+	t.auth.access[access] = &grant{userID: userID, resource: resource, scopes: granted, expires: now.Add(t.auth.lifetime)}
+	refresh := randToken("1.AXsim.", 40)
+	t.auth.refresh[refresh] = userID
+	u := t.users[userID]
+	b64 := func(v any) string {
+		j, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(j)
+	}
+	idToken := b64(map[string]string{"typ": "JWT", "alg": "none"}) + "." + b64(map[string]any{
+		"aud": t.auth.clientID, "iss": s.base() + "/" + t.w.TenantID + "/v2.0", "tid": t.w.TenantID,
+		"oid": userID, "sub": guid(1, "sub", userID), "preferred_username": u.UPN, "name": u.DisplayName,
+		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(t.auth.lifetime).Unix(), "ver": "2.0",
+	}) + "."
+	secs := int(t.auth.lifetime / time.Second)
+	return map[string]any{
+		"token_type": "Bearer", "scope": strings.Join(echo, " "),
+		"expires_in": secs, "ext_expires_in": secs,
+		"access_token": access, "refresh_token": refresh, "id_token": idToken,
+		"client_info": b64(map[string]string{"uid": userID, "utid": t.w.TenantID}),
+	}
+}
+
+// authenticate checks a bearer token for resource and returns its grant.
+// It writes the Graph-shaped 401 itself when the token is unusable.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, resource string, fail func(w http.ResponseWriter, r *http.Request, status int, code, msg string)) (*grant, bool) {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || tok == "" {
+		fail(w, r, 401, "InvalidAuthenticationToken", "Access token is empty.")
+		return nil, false
+	}
+	t := s.t
+	t.mu.Lock()
+	g, ok := t.auth.access[tok]
+	var copyG grant
+	if ok {
+		copyG = *g
+	}
+	t.mu.Unlock()
+	switch {
+	case !ok:
+		fail(w, r, 401, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed, there are no dots (.).")
+		return nil, false
+	case time.Now().After(copyG.expires):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", error="invalid_token", error_description="The token is expired"`)
+		fail(w, r, 401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+		return nil, false
+	case copyG.resource != resource:
+		fail(w, r, 401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+		return nil, false
+	}
+	return &copyG, true
+}

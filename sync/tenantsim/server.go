@@ -1,0 +1,201 @@
+package tenantsim
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Options configure a simulated tenant.
+type Options struct {
+	Seed int64
+	Size Size
+	// End is when generated history ends (default: today 00:00 UTC).
+	End time.Time
+	// Clock is the tenant's clock (default time.Now).
+	Clock func() time.Time
+	// ClientID is the app registration that may sign in (default DefaultClientID).
+	ClientID string
+	// TokenLifetime is how long access tokens last (default 1h).
+	TokenLifetime time.Duration
+	// Latency is added to every Graph and Dataverse request.
+	Latency time.Duration
+	// Faults is a fault spec (see ParseFaults); "" injects none.
+	Faults string
+}
+
+// Server serves the simulated tenant over HTTPS on loopback. Its state
+// lives in the Tenant and survives Stop and Start, so tests can take the
+// network away and give it back.
+type Server struct {
+	t      *Tenant
+	certs  *certs
+	opts   Options
+	faults *faults
+
+	mu      sync.Mutex
+	addr    string // "127.0.0.1:port", fixed after the first Start
+	srv     *http.Server
+	ln      net.Listener
+	handler http.Handler
+}
+
+// URLs are what a client needs to reach the tenant.
+type URLs struct {
+	Authority string `json:"authorityUrl"` // Entra: {Authority}/{Tenant}
+	Graph     string `json:"graphUrl"`     // Graph: {Graph}/v1.0/…
+	Dataverse string `json:"dataverseUrl"` // Dataverse: {Dataverse}/api/data/v9.2/…
+	Tenant    string `json:"tenant"`
+	ClientID  string `json:"clientId"`
+}
+
+// New generates the world and prepares the server; Start listens.
+func New(opts Options) (*Server, error) {
+	if opts.Size.Messages == 0 {
+		opts.Size = Small
+	}
+	if opts.End.IsZero() {
+		opts.End = time.Now().UTC().Truncate(24 * time.Hour)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = DefaultClientID
+	}
+	if opts.TokenLifetime == 0 {
+		opts.TokenLifetime = time.Hour
+	}
+	f, err := ParseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newCerts()
+	if err != nil {
+		return nil, fmt.Errorf("tenant certificates: %w", err)
+	}
+	w := Generate(opts.Seed, opts.Size, opts.End)
+	t := newTenant(w, opts.Clock)
+	t.auth = newEntra(opts.ClientID, opts.TokenLifetime, w.Me.ID)
+	s := &Server{t: t, certs: c, opts: opts, faults: f}
+	mux := http.NewServeMux()
+	s.entraRoutes(mux)
+	s.graphRoutes(mux)
+	s.dataverseRoutes(mux)
+	s.controlRoutes(mux)
+	s.handler = mux
+	return s, nil
+}
+
+// Tenant is the live state, for control and ground truth.
+func (s *Server) Tenant() *Tenant { return s.t }
+
+// Start listens on addr ("127.0.0.1:0" picks a port). After a Stop, Start
+// with "" listens again on the same address.
+func (s *Server) Start(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv != nil {
+		return errors.New("tenant already listening")
+	}
+	if addr == "" {
+		addr = s.addr
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("tenant listen on %s: %w", addr, err)
+	}
+	s.addr = ln.Addr().String()
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.faults.wrap(s, s.handler),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.certs.leaf}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          nil,
+	}
+	srv := s.srv
+	go srv.ServeTLS(ln, "", "")
+	return nil
+}
+
+// Stop closes the listener and every open connection; state is kept.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv == nil {
+		return nil
+	}
+	err := s.srv.Close()
+	s.srv, s.ln = nil, nil
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Shutdown stops gracefully, waiting for requests in flight until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv, s.ln = nil, nil
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Shutdown(ctx)
+}
+
+// Addr is the listening address ("127.0.0.1:port").
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+func (s *Server) base() string { return "https://" + s.Addr() }
+
+func (s *Server) graphResource() string     { return s.base() + "/graph" }
+func (s *Server) dataverseResource() string { return s.base() + "/dataverse" }
+
+// URLs returns the endpoints to configure a client with.
+func (s *Server) URLs() URLs {
+	return URLs{
+		Authority: s.base(),
+		Graph:     s.graphResource(),
+		Dataverse: s.dataverseResource(),
+		Tenant:    s.t.w.TenantID,
+		ClientID:  s.t.auth.clientID,
+	}
+}
+
+// CAPEM is the PEM of the CA that signed the tenant's certificate.
+func (s *Server) CAPEM() []byte { return s.certs.caPEM }
+
+// CertPool trusts the tenant's CA (and nothing else).
+func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
+
+// WriteCA writes the CA certificate to dir/tenantsim-ca.pem and returns
+// its path.
+func (s *Server) WriteCA(dir string) (string, error) {
+	p := filepath.Join(dir, "tenantsim-ca.pem")
+	if err := os.WriteFile(p, s.certs.caPEM, 0o644); err != nil {
+		return "", fmt.Errorf("write CA certificate: %w", err)
+	}
+	return p, nil
+}
+
+// HTTPClient returns a client that trusts the tenant.
+func (s *Server) HTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.certs.pool}}}
+}
