@@ -82,8 +82,11 @@ test-window:
 	  dbus-run-session -- $(XVFB) $(GO) test -count=1 -tags windowsmoke -run 'TestNativeWindow|TestSecondLaunchFocusesFirst' -v ./app 2>&1 \
 	  | grep -v -e '^dbus-daemon' -e 'SpiRegistry'
 
+# Benchmarks print their figures (msgs/s, corpus sizes) with the results.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem ./storage/
+	$(GO) test -run '^$$' -bench . -benchtime 500x -v ./sync/tenantsim/ | grep -v '^=== RUN'
+
 
 fmt:
 	gofmt -s -w $$(git ls-files '*.go')

@@ -43,10 +43,15 @@ type faults struct {
 	hits  map[string]int
 }
 
-// ParseFaults reads a spec: comma-separated KIND[=RATE] items plus an
-// optional seed=N, e.g. "429=0.05,503after=0.02,reset=0.01,seed=7".
+// CheckFaults validates a fault spec: comma-separated KIND[=RATE] items
+// plus an optional seed=N, e.g. "429=0.05,503after=0.02,reset=0.01,seed=7".
 // A kind without a rate gets 0.05; "all=R" sets every kind to R.
-func ParseFaults(spec string) (*faults, error) {
+func CheckFaults(spec string) error {
+	_, err := parseFaults(spec)
+	return err
+}
+
+func parseFaults(spec string) (*faults, error) {
 	f := &faults{rates: map[string]float64{}, hits: map[string]int{}}
 	for _, item := range strings.Split(spec, ",") {
 		item = strings.TrimSpace(item)
@@ -91,7 +96,7 @@ func ParseFaults(spec string) (*faults, error) {
 
 // SetFaults replaces the fault spec at run time.
 func (s *Server) SetFaults(spec string) error {
-	f, err := ParseFaults(spec)
+	f, err := parseFaults(spec)
 	if err != nil {
 		return err
 	}

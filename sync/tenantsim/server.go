@@ -28,7 +28,7 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Latency is added to every Graph and Dataverse request.
 	Latency time.Duration
-	// Faults is a fault spec (see ParseFaults); "" injects none.
+	// Faults is a fault spec (see CheckFaults); "" injects none.
 	Faults string
 }
 
@@ -74,7 +74,7 @@ func New(opts Options) (*Server, error) {
 	if opts.TokenLifetime == 0 {
 		opts.TokenLifetime = time.Hour
 	}
-	f, err := ParseFaults(opts.Faults)
+	f, err := parseFaults(opts.Faults)
 	if err != nil {
 		return nil, err
 	}
