@@ -22,6 +22,7 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	size := fs.String("size", "small", "small, medium, large (≥ 1,000,000 messages) or a message count")
 	latency := fs.Duration("latency", 0, "delay added to every Graph and Dataverse request")
 	faults := fs.String("faults", "", "faults to inject, e.g. 429=0.05,503after=0.02,reset=0.01,seed=7")
+	limits := fs.Bool("limits", false, "enforce Graph's published Teams throttling limits (429 + Retry-After)")
 	caDir := fs.String("ca-dir", os.TempDir(), "where to write the CA certificate clients must trust")
 	asJSON := fs.Bool("json", false, "print the endpoints as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -37,7 +38,7 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	start := time.Now()
-	srv, err := tenantsim.New(tenantsim.Options{Seed: *seed, Size: sz, Latency: *latency, Faults: *faults})
+	srv, err := tenantsim.New(tenantsim.Options{Seed: *seed, Size: sz, Latency: *latency, Faults: *faults, Limits: *limits})
 	if err != nil {
 		fmt.Fprintln(stderr, "rapport tenantsim:", err)
 		return 2

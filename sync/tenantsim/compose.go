@@ -91,7 +91,7 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 	for j := 0; j < ct.Images; j++ {
 		id := hostedID(w.Seed, c.id, m.ID, j)
 		m.Hosted = append(m.Hosted, id)
-		html = strings.ReplaceAll(html, fmt.Sprintf("{{hosted:%d}}", j), hostedURL(c, m.ID, id))
+		html = strings.ReplaceAll(html, fmt.Sprintf("{{hosted:%d}}", j), hostedURL(c, m.ReplyToID, m.ID, id))
 	}
 	m.HTML = html
 
@@ -152,9 +152,13 @@ func hostedID(seed int64, conv, msg string, j int) string {
 
 // hostedURL is where an inline image is served; {{graph}} is replaced by
 // the Graph base URL when the message is rendered.
-func hostedURL(c *conv, msgID, id string) string {
+func hostedURL(c *conv, replyTo, msgID, id string) string {
 	if c.chat != nil {
 		return "{{graph}}/chats/" + url.PathEscape(c.id) + "/messages/" + msgID + "/hostedContents/" + id + "/$value"
 	}
-	return "{{graph}}/teams/" + c.team.ID + "/channels/" + url.PathEscape(c.id) + "/messages/" + msgID + "/hostedContents/" + id + "/$value"
+	msg := "/messages/" + msgID
+	if replyTo != "" {
+		msg = "/messages/" + replyTo + "/replies/" + msgID
+	}
+	return "{{graph}}/teams/" + c.team.ID + "/channels/" + url.PathEscape(c.id) + msg + "/hostedContents/" + id + "/$value"
 }

@@ -181,3 +181,23 @@ func TestCheckFaults(t *testing.T) {
 		}
 	}
 }
+
+// With Graph's published limits on, a burst on one chat is held to one
+// request a second; the SDK's retry handler waits out Retry-After.
+func TestPublishedLimits(t *testing.T) {
+	srv := startTenant(t, tenantsim.Options{Seed: 1, Limits: true})
+	g := newGraph(t, srv, signIn(t, srv).AccessToken, khttp.RetryHandlerOptions{MaxRetries: 5, DelaySeconds: 1})
+	chat := srv.Tenant().World().Chats[0]
+	start := time.Now()
+	for i := 0; i < 3; i++ {
+		if _, err := g.chats().ByChatId(chat.ID).Messages().Get(ctx, nil); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	if srv.Throttled() < 2 {
+		t.Fatalf("throttled %d times, want ≥ 2 for 3 requests on one chat", srv.Throttled())
+	}
+	if time.Since(start) < 2*time.Second {
+		t.Fatalf("3 requests on one chat took %v: the per-chat limit of 1 rps was not applied", time.Since(start))
+	}
+}

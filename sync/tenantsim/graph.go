@@ -45,6 +45,9 @@ func (s *Server) graph(perms []string, h graphHandler) http.HandlerFunc {
 				strings.Join(perms, ", "), strings.Join(g.scopes, ", ")))
 			return
 		}
+		if !s.throttle(w, r, g) {
+			return
+		}
 		h(w, r, g)
 	}
 }

@@ -174,3 +174,11 @@ func (g *graphClient) teams() *teams.TeamsRequestBuilder {
 func (g *graphClient) invitations() *invitations.InvitationsRequestBuilder {
 	return invitations.NewInvitationsRequestBuilderInternal(g.params(), g.adapter)
 }
+
+func newHeaders(kv ...string) *abs.RequestHeaders {
+	h := abs.NewRequestHeaders()
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Add(kv[i], kv[i+1])
+	}
+	return h
+}

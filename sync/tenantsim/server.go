@@ -30,6 +30,8 @@ type Options struct {
 	Latency time.Duration
 	// Faults is a fault spec (see CheckFaults); "" injects none.
 	Faults string
+	// Limits enforces Graph's published Teams throttling limits.
+	Limits bool
 }
 
 // Server serves the simulated tenant over HTTPS on loopback. Its state
@@ -40,6 +42,7 @@ type Server struct {
 	certs  *certs
 	opts   Options
 	faults *faults
+	limits *limiter // nil unless Options.Limits
 
 	mu      sync.Mutex
 	addr    string // "127.0.0.1:port", fixed after the first Start
@@ -86,6 +89,9 @@ func New(opts Options) (*Server, error) {
 	t := newTenant(w, opts.Clock)
 	t.auth = newEntra(opts.ClientID, opts.TokenLifetime, w.Me.ID)
 	s := &Server{t: t, certs: c, opts: opts, faults: f}
+	if opts.Limits {
+		s.limits = newLimiter()
+	}
 	mux := http.NewServeMux()
 	s.entraRoutes(mux)
 	s.graphRoutes(mux)

@@ -270,3 +270,55 @@ func msInt(id string) int64 {
 	n, _ := strconv.ParseInt(id, 10, 64)
 	return n
 }
+
+// SetMember adds userID to a team, private channel or chat with roles, or
+// changes the roles of an existing member, as an owner would in Teams.
+func (t *Tenant) SetMember(containerID, userID string, roles []string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	members, err := t.membersOf(containerID)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.users[userID]; !ok {
+		return fmt.Errorf("%w: %s", ErrNoUser, userID)
+	}
+	for i := range *members {
+		if (*members)[i].UserID == userID {
+			(*members)[i].Roles = roles
+			return nil
+		}
+	}
+	*members = append(*members, Member{UserID: userID, Roles: roles, Since: t.now()})
+	return nil
+}
+
+// RemoveMember removes userID from a team, private channel or chat.
+func (t *Tenant) RemoveMember(containerID, userID string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	members, err := t.membersOf(containerID)
+	if err != nil {
+		return err
+	}
+	for i := range *members {
+		if (*members)[i].UserID == userID {
+			*members = append((*members)[:i], (*members)[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s is not a member of %s", ErrNoUser, userID, containerID)
+}
+
+func (t *Tenant) membersOf(id string) (*[]Member, error) {
+	if tm, ok := t.teams[id]; ok {
+		return &tm.Members, nil
+	}
+	if ch, ok := t.channels[id]; ok && ch.MembershipType != "standard" {
+		return &ch.Members, nil
+	}
+	if c, ok := t.chats[id]; ok {
+		return &c.Members, nil
+	}
+	return nil, fmt.Errorf("%w: %s (a team, private channel or chat)", ErrNoConversation, id)
+}
