@@ -12,6 +12,17 @@ import (
 var (
 	bucketMeta     = []byte("meta")
 	bucketSettings = []byte("settings")
+
+	bucketUsers     = []byte("users")       // (userId) -> User
+	bucketTeams     = []byte("teams")       // (teamId) -> Team
+	bucketChannels  = []byte("channels")    // (teamId, channelId) -> Channel
+	bucketChats     = []byte("chats")       // (chatId) -> Chat
+	bucketMembers   = []byte("members")     // (containerId, userId) -> Member
+	bucketMessages  = []byte("messages")    // (convId, messageId) -> Message
+	bucketBodies    = []byte("bodies")      // (convId, messageId) -> Body
+	bucketMsgByTime = []byte("msg_by_time") // (convId, created, messageId) -> nil
+	bucketRecords   = []byte("records")     // (set, id) -> Record
+	bucketCursors   = []byte("cursors")     // (source) -> Cursor
 )
 
 // Keys in the meta bucket.
@@ -39,6 +50,15 @@ var migrations = []migration{
 		}
 		created := time.Now().UTC().Format(time.RFC3339Nano)
 		return tx.Bucket(bucketMeta).Put(metaCreated, []byte(created))
+	}},
+	{2, "synced Teams and Dataverse data", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketUsers, bucketTeams, bucketChannels, bucketChats, bucketMembers,
+			bucketMessages, bucketBodies, bucketMsgByTime, bucketRecords, bucketCursors} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	}},
 }
 

@@ -1,0 +1,146 @@
+package storage
+
+import "time"
+
+// The domain model as Rapport stores it. Values are JSON in bbolt; every
+// type here is a plain value (no pointers into the database).
+
+// User is a directory user: a colleague or a guest.
+type User struct {
+	ID                string     `json:"id"`
+	DisplayName       string     `json:"displayName"`
+	Mail              string     `json:"mail,omitempty"`
+	UPN               string     `json:"upn,omitempty"`
+	UserType          string     `json:"userType,omitempty"` // Member or Guest
+	ExternalUserState string     `json:"externalUserState,omitempty"`
+	Created           *time.Time `json:"created,omitempty"`
+	LastSignIn        *time.Time `json:"lastSignIn,omitempty"`
+}
+
+// Team is a Teams team the user belongs to.
+type Team struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Archived    bool   `json:"archived,omitempty"`
+}
+
+// Channel is a team channel.
+type Channel struct {
+	ID             string     `json:"id"`
+	TeamID         string     `json:"teamId"`
+	Name           string     `json:"name"`
+	Description    string     `json:"description,omitempty"`
+	MembershipType string     `json:"membershipType"` // standard, private, shared
+	Created        *time.Time `json:"created,omitempty"`
+}
+
+// Chat is a 1:1 or group chat.
+type Chat struct {
+	ID           string    `json:"id"`
+	Topic        string    `json:"topic,omitempty"`
+	ChatType     string    `json:"chatType"`
+	Created      time.Time `json:"created"`
+	LastUpdated  time.Time `json:"lastUpdated"`
+	LastActivity time.Time `json:"lastActivity"` // the last message's time
+	Preview      string    `json:"preview,omitempty"`
+	PreviewFrom  string    `json:"previewFrom,omitempty"`
+}
+
+// Member is a user's membership of a team, channel or chat.
+type Member struct {
+	ContainerID string   `json:"containerId"`
+	UserID      string   `json:"userId"`
+	DisplayName string   `json:"displayName"`
+	Email       string   `json:"email,omitempty"`
+	Roles       []string `json:"roles"`
+}
+
+// Role is "owner", "guest" or "member".
+func (m Member) Role() string {
+	for _, r := range m.Roles {
+		if r == "owner" || r == "guest" {
+			return r
+		}
+	}
+	return "member"
+}
+
+// Message is a chat or channel message without its body (see Body).
+type Message struct {
+	ConvID      string       `json:"convId"`           // chat id or channel id
+	TeamID      string       `json:"teamId,omitempty"` // channel messages
+	ID          string       `json:"id"`
+	ReplyTo     string       `json:"replyTo,omitempty"`
+	Type        string       `json:"type"` // message, systemEventMessage, …
+	Created     time.Time    `json:"created"`
+	Modified    time.Time    `json:"modified"`
+	Edited      *time.Time   `json:"edited,omitempty"`
+	Deleted     *time.Time   `json:"deleted,omitempty"`
+	Subject     string       `json:"subject,omitempty"`
+	Importance  string       `json:"importance,omitempty"`
+	Locale      string       `json:"locale,omitempty"`
+	FromID      string       `json:"fromId,omitempty"`
+	FromName    string       `json:"fromName,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	Mentions    []Mention    `json:"mentions,omitempty"`
+	Reactions   []Reaction   `json:"reactions,omitempty"`
+	Hosted      []string     `json:"hosted,omitempty"` // hosted content ids of inline images
+	Event       string       `json:"event,omitempty"`  // system event type
+	ETag        string       `json:"etag,omitempty"`
+}
+
+// Attachment is a file or card attached to a message.
+type Attachment struct {
+	ID          string `json:"id"`
+	ContentType string `json:"contentType"`
+	Name        string `json:"name,omitempty"`
+	URL         string `json:"url,omitempty"`
+}
+
+// Mention is an @mention.
+type Mention struct {
+	ID     int    `json:"id"`
+	UserID string `json:"userId,omitempty"`
+	Text   string `json:"text"`
+}
+
+// Reaction is one user's reaction.
+type Reaction struct {
+	Type   string    `json:"type"`
+	UserID string    `json:"userId"`
+	At     time.Time `json:"at"`
+}
+
+// Body is a message's content: the raw HTML as Graph sent it (never sent
+// to the UI), the sanitized HTML the UI renders, and plain text for search.
+// Retained keeps the text of a message deleted upstream, so local
+// annotations never point at nothing.
+type Body struct {
+	Raw      string `json:"raw"`
+	Safe     string `json:"safe"`
+	Text     string `json:"text"`
+	Retained string `json:"retained,omitempty"`
+}
+
+// Record is a Dataverse row kept for offline use.
+type Record struct {
+	Set      string         `json:"set"` // entity set, e.g. incidents
+	ID       string         `json:"id"`
+	ETag     string         `json:"etag,omitempty"`
+	Fields   map[string]any `json:"fields"`
+	Deleted  *time.Time     `json:"deleted,omitempty"` // removed upstream
+	Modified time.Time      `json:"modified"`
+}
+
+// Cursor is the sync position of one source.
+type Cursor struct {
+	Source    string    `json:"source"`              // e.g. "channel:<id>", "chat:<id>", "dv:incidents"
+	Link      string    `json:"link,omitempty"`      // next or delta link to resume from
+	Watermark time.Time `json:"watermark,omitempty"` // chats: newest lastModified stored
+	Pending   time.Time `json:"pending,omitempty"`   // watermark to adopt once the listing completes
+	Seen      time.Time `json:"seen,omitempty"`      // chats: lastUpdated when last synced
+	LastSync  time.Time `json:"lastSync,omitempty"`
+	State     string    `json:"state,omitempty"` // "", "partial", "error"
+	Error     string    `json:"error,omitempty"`
+}

@@ -1,0 +1,149 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/storagetest"
+)
+
+var ctx = context.Background()
+
+var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func msg(conv, id string, created, modified time.Time) storage.Message {
+	return storage.Message{ConvID: conv, ID: id, Type: "message", Created: created, Modified: modified}
+}
+
+func TestPutMessageVersions(t *testing.T) {
+	db := storagetest.Open(t)
+	conv := "19:a@thread.v2"
+	apply := func(m storage.Message, b storage.Body) bool {
+		t.Helper()
+		var wrote bool
+		if err := db.Apply(ctx, func(w *storage.Writer) error {
+			var err error
+			wrote, err = w.PutMessage(m, b)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return wrote
+	}
+	m := msg(conv, "1", t0, t0)
+	if !apply(m, storage.Body{Raw: "<p>v1</p>", Safe: "<p>v1</p>", Text: "v1"}) {
+		t.Fatal("first write ignored")
+	}
+	edited := m
+	edited.Modified = t0.Add(time.Minute)
+	if !apply(edited, storage.Body{Text: "v2"}) {
+		t.Fatal("newer version ignored")
+	}
+	if apply(m, storage.Body{Text: "v1 replayed"}) {
+		t.Fatal("older version overwrote a newer one")
+	}
+	gone := edited
+	gone.Modified = t0.Add(2 * time.Minute)
+	del := gone.Modified
+	gone.Deleted = &del
+	apply(gone, storage.Body{})
+	ms, err := db.Messages(ctx, conv, time.Time{}, 0)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("messages %v %v", ms, err)
+	}
+	if ms[0].Deleted == nil || ms[0].Body.Text != "" || ms[0].Body.Retained != "v2" {
+		t.Fatalf("tombstone %+v body %+v: want deleted, empty text, retained v2", ms[0].Message, ms[0].Body)
+	}
+}
+
+func TestMessagesNewestFirstWithPaging(t *testing.T) {
+	db := storagetest.Open(t)
+	convs := []string{"19:a@thread.v2", "19:b@thread.v2"}
+	if err := db.Apply(ctx, func(w *storage.Writer) error {
+		for _, c := range convs {
+			for i := 0; i < 25; i++ {
+				at := t0.Add(time.Duration(i) * time.Hour)
+				if _, err := w.PutMessage(msg(c, fmt.Sprint(at.UnixMilli()), at, at), storage.Body{Text: fmt.Sprint(i)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		before time.Time
+		limit  int
+		first  string
+		n      int
+	}{
+		{"newest page", time.Time{}, 10, "24", 10},
+		{"all", time.Time{}, 0, "24", 25},
+		{"before the 10th hour", t0.Add(10 * time.Hour), 5, "9", 5},
+		{"before everything", t0, 5, "", 0},
+		{"after everything", t0.Add(100 * time.Hour), 3, "24", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := db.Messages(ctx, convs[0], tt.before, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ms) != tt.n {
+				t.Fatalf("%d messages, want %d", len(ms), tt.n)
+			}
+			if tt.n > 0 && ms[0].Body.Text != tt.first {
+				t.Fatalf("first %q, want %q", ms[0].Body.Text, tt.first)
+			}
+			for i := 1; i < len(ms); i++ {
+				if !ms[i].Created.Before(ms[i-1].Created) || ms[i].ConvID != convs[0] {
+					t.Fatalf("order or conversation wrong at %d", i)
+				}
+			}
+		})
+	}
+}
+
+func TestMembersRecordsAndStatus(t *testing.T) {
+	db := storagetest.Open(t)
+	err := db.Apply(ctx, func(w *storage.Writer) error {
+		w.PutTeam(storage.Team{ID: "t1", Name: "【VIP】华东精密"})
+		w.PutChannel(storage.Channel{ID: "c1", TeamID: "t1", Name: "General", MembershipType: "standard"})
+		w.PutUser(storage.User{ID: "u1", DisplayName: "王芳", UserType: "Member"})
+		w.PutUser(storage.User{ID: "u2", DisplayName: "Lucie", UserType: "Guest"})
+		w.SetMembers("t1", []storage.Member{{UserID: "u1", Roles: []string{"owner"}}, {UserID: "u2", Roles: []string{"guest"}}, {UserID: "u3", Roles: []string{}}})
+		w.PutRecord(storage.Record{Set: "incidents", ID: "i1", Fields: map[string]any{"title": "报警"}})
+		w.PutRecord(storage.Record{Set: "incidents", ID: "i2"})
+		return w.SetCursor(storage.Cursor{Source: "dv:incidents", Link: "https://x/delta"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Membership is replaced, not merged.
+	if err := db.Apply(ctx, func(w *storage.Writer) error {
+		if err := w.SetMembers("t1", []storage.Member{{UserID: "u1", Roles: []string{"owner"}}, {UserID: "u2", Roles: []string{"guest"}}}); err != nil {
+			return err
+		}
+		return w.DeleteRecord("incidents", "i2", t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Teams != 1 || st.Channels != 1 || st.Users != 2 || st.Guests != 1 ||
+		st.MembersByRole["owner"] != 1 || st.MembersByRole["guest"] != 1 || st.MembersByRole["member"] != 0 ||
+		st.Records["incidents"] != 1 || len(st.Cursors) != 1 {
+		t.Fatalf("status %+v", st)
+	}
+	recs, _ := db.Records(ctx, "incidents")
+	if len(recs) != 2 || recs[1].Deleted == nil {
+		t.Fatalf("records %+v: want the deleted one kept as a tombstone", recs)
+	}
+}
