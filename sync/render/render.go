@@ -1,0 +1,184 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Options tune rendering.
+type Options struct {
+	// Hosted maps a Graph hosted-content id to the local URL that serves
+	// it; "" drops the image.
+	Hosted func(id string) string
+}
+
+// hostedRE finds the hosted-content id in a Graph inline image URL.
+var hostedRE = regexp.MustCompile(`/hostedContents/([^/]+)/\$value$`)
+
+// HostedID extracts the hosted-content id from an inline image URL.
+func HostedID(src string) (string, bool) {
+	m := hostedRE.FindStringSubmatch(src)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// localImageRE is the only image source the policy lets through.
+var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_=-]+$`)
+
+var policy = func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "div", "strong", "b", "em", "i", "u", "s", "strike", "del", "sub", "sup",
+		"ul", "ol", "li", "blockquote", "pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+		"table", "thead", "tbody", "tr", "td", "th")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^mention$`)).OnElements("span")
+	p.AllowElements("span")
+	// Links: absolute http, https and mailto only. Relative URLs are
+	// allowed by the policy solely for the local image route below.
+	p.AllowAttrs("href").Matching(regexp.MustCompile(`^(?i)(https?://|mailto:)`)).OnElements("a")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowAttrs("src").Matching(localImageRE).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	return p
+}()
+
+// Message renders raw Teams HTML (or text, when isText) to safe HTML and
+// plain text.
+func Message(raw string, isText bool, opts Options) (safe, text string) {
+	if raw == "" {
+		return "", ""
+	}
+	if isText {
+		esc := html.EscapeString(raw)
+		safe = "<p>" + strings.ReplaceAll(esc, "\n", "<br>") + "</p>"
+		return safe, strings.TrimSpace(raw)
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(raw), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		esc := html.EscapeString(raw)
+		return "<p>" + esc + "</p>", raw
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		rewrite(n, opts)
+		html.Render(&b, n)
+	}
+	safe = strings.TrimSpace(policy.Sanitize(b.String()))
+	return safe, Text(safe)
+}
+
+// rewrite turns Teams-specific markup into plain HTML, in place.
+func rewrite(n *html.Node, opts Options) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		rewrite(c, opts)
+		c = next
+	}
+	if n.Type != html.ElementNode {
+		return
+	}
+	switch strings.ToLower(n.Data) {
+	case "at":
+		n.Data, n.DataAtom = "span", atom.Span
+		n.Attr = []html.Attribute{{Key: "class", Val: "mention"}}
+		if n.FirstChild != nil && n.FirstChild.Type == html.TextNode && !strings.HasPrefix(n.FirstChild.Data, "@") {
+			n.FirstChild.Data = "@" + n.FirstChild.Data
+		}
+	case "emoji":
+		alt := attr(n, "alt")
+		n.Type, n.Data, n.Attr = html.TextNode, alt, nil
+		for c := n.FirstChild; c != nil; c = n.FirstChild {
+			n.RemoveChild(c)
+		}
+	case "attachment", "systemeventmessage":
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	case "img":
+		id, ok := HostedID(attr(n, "src"))
+		local := ""
+		if ok && opts.Hosted != nil {
+			local = opts.Hosted(id)
+		}
+		if local == "" {
+			// A remote or unknown image: say so instead of loading it.
+			n.Type, n.Data, n.Attr = html.TextNode, "[image]", nil
+			return
+		}
+		keep := []html.Attribute{{Key: "src", Val: local}, {Key: "alt", Val: attrOr(n, "alt", "image")}}
+		for _, a := range []string{"width", "height"} {
+			if v := attr(n, a); v != "" {
+				keep = append(keep, html.Attribute{Key: a, Val: v})
+			}
+		}
+		n.Attr = keep
+	}
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, name) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func attrOr(n *html.Node, name, def string) string {
+	if v := attr(n, name); v != "" {
+		return v
+	}
+	return def
+}
+
+var blocks = map[string]bool{"p": true, "div": true, "br": true, "li": true, "tr": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "hr": true, "table": true}
+
+// Text extracts the text a reader sees in safe HTML, one line per block.
+func Text(safe string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(safe), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+		case html.ElementNode:
+			if n.Data == "img" {
+				b.WriteString("[image]")
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+			if blocks[n.Data] {
+				b.WriteString("\n")
+			}
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	lines := strings.Split(b.String(), "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
