@@ -42,9 +42,9 @@ func TestMessage(t *testing.T) {
 			wantText: "查看发票 x doc mail",
 		},
 		{
-			name:   "iframe, form, style, object",
-			raw:    `<iframe src="https://evil.example"></iframe><form action="https://evil.example"><input name="pwd"></form><div style="background:url(javascript:alert(1))">正文</div><object data="x"></object><style>body{}</style>`,
-			banned: []string{"<iframe", "<form", "<input", "style", "<object", "evil"},
+			name:     "iframe, form, style, object",
+			raw:      `<iframe src="https://evil.example"></iframe><form action="https://evil.example"><input name="pwd"></form><div style="background:url(javascript:alert(1))">正文</div><object data="x"></object><style>body{}</style>`,
+			banned:   []string{"<iframe", "<form", "<input", "style", "<object", "evil"},
 			wantText: "正文",
 		},
 		{

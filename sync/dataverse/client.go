@@ -1,0 +1,187 @@
+package dataverse
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrExpired means a delta link is no longer valid: resynchronise.
+var ErrExpired = errors.New("dataverse: change-tracking token expired")
+
+// Error is a failed Dataverse call.
+type Error struct {
+	Status     int
+	Code       string
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("dataverse: %d %s: %s", e.Status, e.Code, e.Message) }
+
+// Is treats a refused delta token as ErrExpired.
+func (e *Error) Is(target error) bool {
+	return target == ErrExpired && (e.Status == 410 || (e.Status == 400 && strings.Contains(e.Message, "token")))
+}
+
+// TokenFunc returns an access token for the Dataverse organisation.
+type TokenFunc func(ctx context.Context) (string, error)
+
+// Client reads one Dataverse organisation.
+type Client struct {
+	hc         *http.Client
+	base       string
+	token      TokenFunc
+	maxRetries int
+	sleep      func(ctx context.Context, d time.Duration) error
+}
+
+// New returns a client for the organisation at orgURL
+// (https://contoso.crm.dynamics.com).
+func New(orgURL string, tlsConf *tls.Config, token TokenFunc) (*Client, error) {
+	u, err := url.Parse(orgURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("dataverse URL %q must be https://host[/path]", orgURL)
+	}
+	return &Client{
+		hc:         &http.Client{Transport: &http.Transport{TLSClientConfig: tlsConf, Proxy: http.ProxyFromEnvironment}, Timeout: 60 * time.Second},
+		base:       strings.TrimRight(orgURL, "/") + "/api/data/v9.2",
+		token:      token,
+		maxRetries: 4,
+		sleep: func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-time.After(d):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		},
+	}, nil
+}
+
+// Row is one row: column name to value. Deleted rows have only "id".
+type Row map[string]any
+
+// Page is one page of a change-tracked listing.
+type Page struct {
+	Rows    []Row
+	Deleted []string
+	Next    string // follow within the round
+	Delta   string // save for the next round
+}
+
+// Changes lists set's rows (only changes when link is a saved delta link),
+// page by page, selecting cols.
+func (c *Client) Changes(ctx context.Context, set string, cols []string, link string, page func(Page) error) error {
+	if link == "" {
+		q := url.Values{}
+		if len(cols) > 0 {
+			q.Set("$select", strings.Join(cols, ","))
+		}
+		link = c.base + "/" + set + "?" + q.Encode()
+	}
+	for link != "" {
+		var body struct {
+			Value []json.RawMessage `json:"value"`
+			Next  string            `json:"@odata.nextLink"`
+			Delta string            `json:"@odata.deltaLink"`
+		}
+		if err := c.get(ctx, link, &body); err != nil {
+			return fmt.Errorf("list %s: %w", set, err)
+		}
+		var p Page
+		for _, raw := range body.Value {
+			var row Row
+			if err := json.Unmarshal(raw, &row); err != nil {
+				return fmt.Errorf("list %s: malformed row: %w", set, err)
+			}
+			if ctxv, _ := row["@odata.context"].(string); strings.HasSuffix(ctxv, "/$deletedEntity") {
+				if id, ok := row["id"].(string); ok {
+					p.Deleted = append(p.Deleted, id)
+				}
+				continue
+			}
+			p.Rows = append(p.Rows, row)
+		}
+		p.Next, p.Delta = body.Next, body.Delta
+		if err := page(p); err != nil {
+			return err
+		}
+		link = body.Next
+	}
+	return nil
+}
+
+func (c *Client) get(ctx context.Context, link string, v any) error {
+	for attempt := 0; ; attempt++ {
+		err := c.getOnce(ctx, link, v)
+		var e *Error
+		if err == nil || !errors.As(err, &e) || (e.Status != 429 && e.Status < 500) || attempt >= c.maxRetries {
+			return err
+		}
+		wait := e.RetryAfter
+		if wait == 0 {
+			wait = time.Duration(1<<attempt) * time.Second
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+func (c *Client) getOnce(ctx context.Context, link string, v any) error {
+	tok, err := c.token(ctx)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("OData-MaxVersion", "4.0")
+	req.Header.Set("OData-Version", "4.0")
+	req.Header.Set("Prefer", `odata.track-changes,odata.maxpagesize=500,odata.include-annotations="OData.Community.Display.V1.FormattedValue"`)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		e := &Error{Status: resp.StatusCode}
+		var eb struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if json.Unmarshal(raw, &eb) == nil {
+			e.Code, e.Message = eb.Error.Code, eb.Error.Message
+		}
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			if s, err := strconv.Atoi(ra); err == nil {
+				e.RetryAfter = time.Duration(s) * time.Second
+			} else if t, err := http.ParseTime(ra); err == nil {
+				e.RetryAfter = max(0, time.Until(t))
+			}
+		}
+		if e.Status == 429 && e.RetryAfter == 0 {
+			e.RetryAfter = 5 * time.Second
+		}
+		return e
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("malformed response: %w", err)
+	}
+	return nil
+}
