@@ -246,10 +246,11 @@ func (c *Client) ChatMessages(ctx context.Context, chatID, link string, since ti
 }
 
 // ChannelDelta runs channel-message delta from link (a saved next or delta
-// link; "" starts a full round), whole threads at a time. page receives
-// the messages (roots and replies) with the next link or, on the round's
-// last page, the delta link to save for the next round.
-func (c *Client) ChannelDelta(ctx context.Context, teamID, channelID, link string, page func(msgs []Msg, next, delta string) error) error {
+// link; "" starts a round, limited to threads changed after since when it
+// is set), whole threads at a time. page receives the messages (roots and
+// replies) with the next link or, on the round's last page, the delta link
+// to save for the next round.
+func (c *Client) ChannelDelta(ctx context.Context, teamID, channelID, link string, since time.Time, page func(msgs []Msg, next, delta string) error) error {
 	cfg := &teams.ItemChannelsItemMessagesDeltaRequestBuilderGetRequestConfiguration{Headers: preferHeaders()}
 	var b *teams.ItemChannelsItemMessagesDeltaRequestBuilder
 	if link != "" {
@@ -257,6 +258,9 @@ func (c *Client) ChannelDelta(ctx context.Context, teamID, channelID, link strin
 	} else {
 		b = teams.NewTeamsRequestBuilderInternal(c.params(), c.adapter).ByTeamId(teamID).Channels().ByChannelId(channelID).Messages().Delta()
 		cfg.QueryParameters = &teams.ItemChannelsItemMessagesDeltaRequestBuilderGetQueryParameters{Top: ptr(pageSize), Expand: []string{"replies"}}
+		if !since.IsZero() {
+			cfg.QueryParameters.Filter = ptr("lastModifiedDateTime gt " + since.UTC().Format("2006-01-02T15:04:05.000Z"))
+		}
 	}
 	for {
 		res, err := b.GetAsDeltaGetResponse(ctx, cfg)

@@ -1,0 +1,363 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/render"
+)
+
+// Graph is what the engine needs from Microsoft Graph (*graph.Client).
+type Graph interface {
+	Me(ctx context.Context) (storage.User, error)
+	Guests(ctx context.Context) ([]storage.User, error)
+	JoinedTeams(ctx context.Context) ([]storage.Team, error)
+	Channels(ctx context.Context, teamID string) ([]storage.Channel, error)
+	Members(ctx context.Context, teamID, channelID string) ([]storage.Member, error)
+	Chats(ctx context.Context, page func([]graph.ChatInfo) error) error
+	ChatMessages(ctx context.Context, chatID, link string, since time.Time, page func([]graph.Msg, string) error) error
+	ChannelDelta(ctx context.Context, teamID, channelID, link string, since time.Time, page func(msgs []graph.Msg, next, delta string) error) error
+	ChannelHistory(ctx context.Context, teamID, channelID, link string, page func([]graph.Msg, string) error) error
+}
+
+// Dataverse is what the engine needs from Dataverse (*dataverse.Client).
+type Dataverse interface {
+	Changes(ctx context.Context, set string, cols []string, link string, page func(dataverse.Page) error) error
+}
+
+// Progress reports a round as it goes.
+type Progress struct {
+	Phase    string    `json:"phase"`    // "directory", "messages", "records", "done"
+	Current  string    `json:"current"`  // what is being synced
+	Done     int       `json:"done"`     // conversations finished
+	Total    int       `json:"total"`    // conversations in the round
+	Messages int       `json:"messages"` // messages written this round
+	Records  int       `json:"records"`  // records written this round
+	Requests int       `json:"requests"` // Graph and Dataverse pages fetched
+	Errors   int       `json:"errors"`
+	Started  time.Time `json:"started"`
+}
+
+// Options tune an engine.
+type Options struct {
+	// Workers is how many conversations sync at once (default 4).
+	Workers int
+	// MessageRate and PerConversation cap message reads per second
+	// (defaults: Graph's published 20/s per tenant and 1/s per chat or
+	// channel). Zero uses the defaults; negative disables the cap.
+	MessageRate     float64
+	PerConversation float64
+	// Report receives progress, throttled to every 200 ms and always once
+	// at the end.
+	Report func(Progress)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Engine syncs one tenant into one store.
+type Engine struct {
+	db   *storage.DB
+	g    Graph
+	dv   Dataverse // nil when no Dataverse is configured
+	opts Options
+	lim  *limiter
+
+	mu   sync.Mutex // one round at a time
+	pmu  sync.Mutex
+	prog Progress
+	last time.Time
+}
+
+// New returns an engine; dv may be nil.
+func New(db *storage.DB, g Graph, dv Dataverse, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.MessageRate == 0 {
+		opts.MessageRate = 20
+	}
+	if opts.PerConversation == 0 {
+		opts.PerConversation = 1
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Engine{db: db, g: g, dv: dv, opts: opts, lim: newLimiter(opts.MessageRate, opts.PerConversation)}
+}
+
+// RoundOptions tune one round.
+type RoundOptions struct {
+	// Full fetches every chat, not only those whose activity changed (edits
+	// to old messages do not move a chat's last activity).
+	Full bool
+}
+
+// Run performs one sync round.
+func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.pmu.Lock()
+	e.prog = Progress{Phase: "directory", Started: e.opts.Now()}
+	e.pmu.Unlock()
+	var errs []error
+	fail := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+			e.update(func(p *Progress) { p.Errors++ })
+		}
+	}
+	tasks, err := e.directory(ctx)
+	if err != nil {
+		// Without teams and chats there is nothing to sync.
+		e.finish()
+		return e.snapshot(), err
+	}
+	chatTasks, err := e.chats(ctx, ro.Full)
+	fail(err)
+	tasks = append(tasks, chatTasks...)
+	e.update(func(p *Progress) { p.Phase, p.Total = "messages", len(tasks) })
+	fail(e.runTasks(ctx, tasks))
+	if e.dv != nil {
+		e.update(func(p *Progress) { p.Phase = "records" })
+		fail(e.records(ctx))
+	}
+	e.finish()
+	return e.snapshot(), errors.Join(errs...)
+}
+
+func (e *Engine) update(f func(p *Progress)) {
+	e.pmu.Lock()
+	f(&e.prog)
+	p := e.prog
+	report := e.opts.Report != nil && e.opts.Now().Sub(e.last) >= 200*time.Millisecond
+	if report {
+		e.last = e.opts.Now()
+	}
+	e.pmu.Unlock()
+	if report {
+		e.opts.Report(p)
+	}
+}
+
+func (e *Engine) finish() {
+	e.pmu.Lock()
+	e.prog.Phase = "done"
+	p := e.prog
+	e.pmu.Unlock()
+	if e.opts.Report != nil {
+		e.opts.Report(p)
+	}
+}
+
+func (e *Engine) snapshot() Progress {
+	e.pmu.Lock()
+	defer e.pmu.Unlock()
+	return e.prog
+}
+
+// task syncs one conversation's messages.
+type task struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// directory syncs the user, guests, teams, channels and members, and
+// returns the channel tasks.
+func (e *Engine) directory(ctx context.Context) ([]task, error) {
+	me, err := e.g.Me(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync directory: %w", err)
+	}
+	guests, err := e.g.Guests(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync guests: %w", err)
+	}
+	teams, err := e.g.JoinedTeams(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync teams: %w", err)
+	}
+	type teamData struct {
+		team     storage.Team
+		channels []storage.Channel
+		members  map[string][]storage.Member
+	}
+	var data []teamData
+	for _, t := range teams {
+		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 2 })
+		chs, err := e.g.Channels(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("sync channels of %s: %w", t.Name, err)
+		}
+		td := teamData{team: t, channels: chs, members: map[string][]storage.Member{}}
+		if td.members[t.ID], err = e.g.Members(ctx, t.ID, ""); err != nil {
+			return nil, fmt.Errorf("sync members of %s: %w", t.Name, err)
+		}
+		for _, ch := range chs {
+			if ch.MembershipType != "standard" {
+				if td.members[ch.ID], err = e.g.Members(ctx, t.ID, ch.ID); err != nil {
+					return nil, fmt.Errorf("sync members of %s / %s: %w", t.Name, ch.Name, err)
+				}
+			}
+		}
+		data = append(data, td)
+	}
+	err = e.db.Apply(ctx, func(w *storage.Writer) error {
+		for _, u := range append([]storage.User{me}, guests...) {
+			if err := w.PutUser(u); err != nil {
+				return err
+			}
+		}
+		for _, td := range data {
+			if err := w.PutTeam(td.team); err != nil {
+				return err
+			}
+			for _, ch := range td.channels {
+				if err := w.PutChannel(ch); err != nil {
+					return err
+				}
+			}
+			for id, ms := range td.members {
+				if err := w.SetMembers(id, ms); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store directory: %w", err)
+	}
+	var tasks []task
+	for _, td := range data {
+		for _, ch := range td.channels {
+			teamID, ch := td.team.ID, ch
+			name := td.team.Name + " / " + ch.Name
+			tasks = append(tasks, task{name, func(ctx context.Context) error {
+				if err := e.channelHistory(ctx, teamID, ch.ID); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				if err := e.channelDelta(ctx, teamID, ch.ID); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				return nil
+			}})
+		}
+	}
+	return tasks, nil
+}
+
+// runTasks runs tasks on a bounded pool, largest first is the caller's
+// concern; it waits for all and joins their errors.
+func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
+	var mu sync.Mutex
+	var errs []error
+	next := make(chan task)
+	var wg sync.WaitGroup
+	for i := 0; i < e.opts.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range next {
+				e.update(func(p *Progress) { p.Current = t.name })
+				if err := t.run(ctx); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					e.update(func(p *Progress) { p.Errors++ })
+				}
+				e.update(func(p *Progress) { p.Done++ })
+			}
+		}()
+	}
+	for _, t := range tasks {
+		select {
+		case next <- t:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// hostedURL is the local route of an inline image.
+func hostedURL(convID, msgID, hostedID string) string {
+	return "/hosted/" + base64.URLEncoding.EncodeToString([]byte(convID+"\x00"+msgID+"\x00"+hostedID))
+}
+
+// HostedKey decodes a /hosted/ route back to (conversation, message, id).
+func HostedKey(token string) (convID, msgID, hostedID string, ok bool) {
+	b, err := base64.URLEncoding.DecodeString(token)
+	if err != nil {
+		return "", "", "", false
+	}
+	parts := splitNUL(string(b))
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
+func splitNUL(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// store writes a page of messages and the cursor that follows it in one
+// transaction.
+func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor) (int, error) {
+	n := 0
+	err := e.db.Apply(ctx, func(w *storage.Writer) error {
+		for _, m := range msgs {
+			sm := m.Message
+			var hosted []string
+			safe, text := render.Message(m.Raw, m.IsText, render.Options{Hosted: func(id string) string {
+				hosted = append(hosted, id)
+				return hostedURL(sm.ConvID, sm.ID, id)
+			}})
+			sm.Hosted = hosted
+			if sm.Type == "systemEventMessage" {
+				safe, text = "", ""
+			}
+			wrote, err := w.PutMessage(sm, storage.Body{Raw: m.Raw, Safe: safe, Text: text})
+			if err != nil {
+				return err
+			}
+			if wrote {
+				n++
+			}
+		}
+		return w.SetCursor(cur)
+	})
+	e.update(func(p *Progress) { p.Messages += n; p.Requests++ })
+	return n, err
+}
+
+func maxModified(msgs []graph.Msg, t time.Time) time.Time {
+	for _, m := range msgs {
+		if m.Modified.After(t) {
+			t = m.Modified
+		}
+	}
+	return t
+}

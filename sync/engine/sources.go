@@ -1,0 +1,302 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/graph"
+)
+
+// channelHistory backfills a channel once through the messages list, which
+// reaches further back than delta's eight months. Its cursor resumes a
+// partial backfill and marks it complete; Watermark records when the
+// backfill began, so the first delta round need only ask for threads
+// changed since.
+func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) error {
+	src := "history:" + channelID
+	cur, err := e.db.GetCursor(ctx, src)
+	if err != nil {
+		return err
+	}
+	if cur.State == "complete" {
+		return nil
+	}
+	if cur.Watermark.IsZero() {
+		cur.Watermark = e.opts.Now().UTC().Add(-time.Minute)
+	}
+	if err := e.lim.wait(ctx, channelID); err != nil {
+		return err
+	}
+	err = e.g.ChannelHistory(ctx, teamID, channelID, cur.Link, func(msgs []graph.Msg, next string) error {
+		cur.Link, cur.State = next, "partial"
+		if next == "" {
+			cur.State, cur.LastSync = "complete", e.opts.Now()
+		}
+		if _, err := e.store(ctx, msgs, cur); err != nil {
+			return err
+		}
+		if next != "" {
+			return e.lim.wait(ctx, channelID)
+		}
+		return nil
+	})
+	if err != nil && cur.Link != "" && isStaleLink(err) {
+		// The saved link went stale: start the backfill over.
+		cur.Link = ""
+		e.saveCursor(ctx, cur)
+		return e.channelHistory(ctx, teamID, channelID)
+	}
+	return e.noteError(ctx, src, err)
+}
+
+// channelDelta runs the channel's delta round from its saved link.
+func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string) error {
+	src := "delta:" + channelID
+	cur, err := e.db.GetCursor(ctx, src)
+	if err != nil {
+		return err
+	}
+	hist, err := e.db.GetCursor(ctx, "history:"+channelID)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		if err := e.lim.wait(ctx, channelID); err != nil {
+			return err
+		}
+		since := time.Time{}
+		if cur.Link == "" && attempt == 0 {
+			since = hist.Watermark // the backfill already holds older threads
+		}
+		err = e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, since, func(msgs []graph.Msg, next, delta string) error {
+			if next != "" {
+				cur.Link, cur.State = next, "partial"
+			} else {
+				cur.Link, cur.State, cur.LastSync, cur.Error = delta, "", e.opts.Now(), ""
+			}
+			if _, err := e.store(ctx, msgs, cur); err != nil {
+				return err
+			}
+			if next != "" {
+				return e.lim.wait(ctx, channelID)
+			}
+			return nil
+		})
+		if err != nil && attempt == 0 && (errors.Is(err, graph.ErrGone) || (cur.Link != "" && isStaleLink(err))) {
+			// Expired token: a clean full round; stored messages stay.
+			cur.Link = ""
+			continue
+		}
+		return e.noteError(ctx, src, err)
+	}
+}
+
+// isStaleLink reports errors that mean a saved link cannot be followed.
+func isStaleLink(err error) bool {
+	return errors.Is(err, graph.ErrGone) || errors.Is(err, graph.ErrNotFound) || statusIs(err, 400)
+}
+
+func statusIs(err error, status int) bool {
+	var ge *graph.Error
+	return errors.As(err, &ge) && ge.Status == status
+}
+
+// noteError records a source's failure on its cursor (and clears it on
+// success), then returns err.
+func (e *Engine) noteError(ctx context.Context, src string, err error) error {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	cur, gerr := e.db.GetCursor(ctx, src)
+	if gerr == nil {
+		cur.State, cur.Error = "error", err.Error()
+		e.saveCursor(ctx, cur)
+	}
+	return err
+}
+
+func (e *Engine) saveCursor(ctx context.Context, cur storage.Cursor) {
+	_ = e.db.Apply(ctx, func(w *storage.Writer) error { return w.SetCursor(cur) })
+}
+
+// chats stores the chat list with members and returns a task per chat
+// whose messages need fetching: those whose activity moved since the last
+// round, those with a listing to resume, and all of them in a full round.
+func (e *Engine) chats(ctx context.Context, full bool) ([]task, error) {
+	var infos []graph.ChatInfo
+	err := e.g.Chats(ctx, func(page []graph.ChatInfo) error {
+		infos = append(infos, page...)
+		e.update(func(p *Progress) { p.Requests++ })
+		return e.db.Apply(ctx, func(w *storage.Writer) error {
+			for _, ci := range page {
+				if err := w.PutChat(ci.Chat); err != nil {
+					return err
+				}
+				if err := w.SetMembers(ci.Chat.ID, ci.Members); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sync chats: %w", err)
+	}
+	var tasks []task
+	for _, ci := range infos {
+		ci := ci
+		cur, err := e.db.GetCursor(ctx, "chat:"+ci.Chat.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !full && cur.Link == "" && !cur.Watermark.IsZero() && cur.Seen.Equal(ci.Chat.LastUpdated) && cur.State != "error" {
+			continue
+		}
+		name := ci.Chat.Topic
+		if name == "" {
+			name = chatName(ci)
+		}
+		tasks = append(tasks, task{name, func(ctx context.Context) error {
+			if err := e.chatMessages(ctx, ci.Chat); err != nil {
+				return fmt.Errorf("chat %s: %w", name, err)
+			}
+			return nil
+		}})
+	}
+	return tasks, nil
+}
+
+func chatName(ci graph.ChatInfo) string {
+	var names []string
+	for _, m := range ci.Members {
+		names = append(names, m.DisplayName)
+	}
+	return strings.Join(names, ", ")
+}
+
+// chatMessages fetches a chat's messages changed since its watermark,
+// newest first. The watermark moves only when a listing completes; until
+// then the cursor keeps the next link and the pending watermark, so a
+// crash resumes the same listing.
+func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
+	src := "chat:" + chat.ID
+	cur, err := e.db.GetCursor(ctx, src)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		if err := e.lim.wait(ctx, chat.ID); err != nil {
+			return err
+		}
+		err = e.g.ChatMessages(ctx, chat.ID, cur.Link, cur.Watermark, func(msgs []graph.Msg, next string) error {
+			cur.Pending = maxModified(msgs, cur.Pending)
+			if next != "" {
+				cur.Link, cur.State = next, "partial"
+			} else {
+				if cur.Pending.After(cur.Watermark) {
+					cur.Watermark = cur.Pending
+				}
+				cur.Link, cur.Pending, cur.State, cur.Error = "", time.Time{}, "", ""
+				cur.Seen, cur.LastSync = chat.LastUpdated, e.opts.Now()
+			}
+			if _, err := e.store(ctx, msgs, cur); err != nil {
+				return err
+			}
+			if next != "" {
+				return e.lim.wait(ctx, chat.ID)
+			}
+			return nil
+		})
+		if err != nil && attempt == 0 && cur.Link != "" && isStaleLink(err) {
+			cur.Link = ""
+			continue
+		}
+		return e.noteError(ctx, src, err)
+	}
+}
+
+// recordSets are the Dataverse tables Rapport keeps, with their key
+// column and the columns it reads.
+var recordSets = []struct {
+	set, key string
+	cols     []string
+}{
+	{"accounts", "accountid", []string{"name", "accountnumber", "telephone1", "emailaddress1", "websiteurl", "address1_city", "accountcategorycode", "_primarycontactid_value", "_ownerid_value", "statecode", "modifiedon"}},
+	{"contacts", "contactid", []string{"fullname", "firstname", "lastname", "emailaddress1", "jobtitle", "telephone1", "_parentcustomerid_value", "statecode", "modifiedon"}},
+	{"incidents", "incidentid", []string{"title", "ticketnumber", "description", "prioritycode", "statecode", "statuscode", "_customerid_value", "_primarycontactid_value", "_ownerid_value", "createdon", "modifiedon"}},
+	{"opportunities", "opportunityid", []string{"name", "estimatedvalue", "estimatedclosedate", "stepname", "statecode", "_parentaccountid_value", "_customerid_value", "modifiedon"}},
+	{"knowledgearticles", "knowledgearticleid", []string{"title", "articlepublicnumber", "description", "keywords", "statecode", "modifiedon"}},
+	{"systemusers", "systemuserid", []string{"fullname", "internalemailaddress", "azureactivedirectoryobjectid", "modifiedon"}},
+	{"chats", "activityid", []string{"subject", "teamschatid", "_regardingobjectid_value", "regardingobjecttypecode", "linkedon", "_linkedby_value", "statecode", "modifiedon"}},
+}
+
+// records syncs every Dataverse table with change tracking.
+func (e *Engine) records(ctx context.Context) error {
+	var errs []error
+	for _, rs := range recordSets {
+		e.update(func(p *Progress) { p.Current = "Dynamics 365: " + rs.set })
+		if err := e.recordSet(ctx, rs.set, rs.key, rs.cols); err != nil {
+			errs = append(errs, fmt.Errorf("records %s: %w", rs.set, err))
+			e.update(func(p *Progress) { p.Errors++ })
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) recordSet(ctx context.Context, set, keyCol string, cols []string) error {
+	src := "dv:" + set
+	cur, err := e.db.GetCursor(ctx, src)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		err = e.dv.Changes(ctx, set, cols, cur.Link, func(p dataverse.Page) error {
+			now := e.opts.Now()
+			if p.Next != "" {
+				cur.Link, cur.State = p.Next, "partial"
+			} else {
+				cur.Link, cur.State, cur.LastSync, cur.Error = p.Delta, "", now, ""
+			}
+			n := 0
+			err := e.db.Apply(ctx, func(w *storage.Writer) error {
+				for _, row := range p.Rows {
+					id, _ := row[keyCol].(string)
+					if id == "" {
+						continue
+					}
+					etag, _ := row["@odata.etag"].(string)
+					fields := map[string]any{}
+					for k, v := range row {
+						if !strings.HasPrefix(k, "@") {
+							fields[k] = v
+						}
+					}
+					mod, _ := time.Parse(time.RFC3339, fmt.Sprint(row["modifiedon"]))
+					if err := w.PutRecord(storage.Record{Set: set, ID: id, ETag: etag, Fields: fields, Modified: mod}); err != nil {
+						return err
+					}
+					n++
+				}
+				for _, id := range p.Deleted {
+					if err := w.DeleteRecord(set, id, now); err != nil {
+						return err
+					}
+					n++
+				}
+				return w.SetCursor(cur)
+			})
+			e.update(func(pr *Progress) { pr.Records += n; pr.Requests++ })
+			return err
+		})
+		if err != nil && attempt == 0 && cur.Link != "" && errors.Is(err, dataverse.ErrExpired) {
+			cur.Link = ""
+			continue
+		}
+		return e.noteError(ctx, src, err)
+	}
+}
