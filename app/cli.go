@@ -21,6 +21,9 @@ const usage = `Rapport keeps your Teams customer conversations and Dynamics 365 
 Usage:
   rapport [flags]                 open the Rapport window
   rapport serve [--addr A] [flags] browser mode: serve the UI on 127.0.0.1 and print its URL
+  rapport demo [--size S]         run on a simulated tenant: start it, sign in, sync, open the UI
+  rapport sync [--full]           sign in if needed (device code) and sync now
+  rapport status [--json]         what the store holds and when each source last synced
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
 
@@ -49,11 +52,15 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.PrintDefaults()
 	}
 	addr := "127.0.0.1:0"
-	if cmd == "serve" {
-		fset.StringVar(&addr, "addr", addr, "loopback address to listen on")
+	if cmd == "serve" || cmd == "demo" {
+		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
+	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
+	asJSON := fset.Bool("json", false, "status: print JSON")
+	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
+	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
 	switch cmd {
-	case "window", "serve", "version":
+	case "window", "serve", "version", "sync", "status", "demo":
 	case "help":
 		fset.Usage()
 		return 0
@@ -85,9 +92,15 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	var err error
 	switch cmd {
 	case "serve":
-		err = serve(ctx, cfg, addr, assets, version, log, stdout)
+		err = serve(ctx, cfg, addr, assets, version, log, stdout, nil)
 	case "window":
-		err = runWindow(ctx, cfg, assets, version, log)
+		err = runWindow(ctx, cfg, assets, version, log, nil)
+	case "sync":
+		err = cliSync(ctx, cfg, *full, version, log, stderr)
+	case "status":
+		err = cliStatus(ctx, cfg, *asJSON, version, log, stdout)
+	case "demo":
+		err = runDemo(ctx, cfg, demoOptions{size: *demoSize, addr: addr, browser: *demoBrowser}, assets, version, log, stdout)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rapport: %v\n", err)

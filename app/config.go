@@ -18,6 +18,10 @@ type Config struct {
 	Cloud     cloud.Name
 	Overrides cloud.Endpoints
 	CAFile    string
+	// TokenCache is "memory" (default: tokens die with the process) or
+	// "file" (a 0600 file in the data directory, for machines without an
+	// OS secret store).
+	TokenCache string
 }
 
 // newFlagSet returns a flag set with the global flags bound to c.
@@ -47,6 +51,7 @@ func (c *Config) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Overrides.Tenant, "tenant", env("RAPPORT_TENANT", ""), "tenant id or domain (default organizations)")
 	fs.StringVar(&c.Overrides.ClientID, "client-id", env("RAPPORT_CLIENT_ID", ""), "app registration (public client) id")
 	fs.StringVar(&c.CAFile, "ca-file", env("RAPPORT_CA_FILE", ""), "extra PEM certificates to trust, beside the system store")
+	fs.StringVar(&c.TokenCache, "token-cache", env("RAPPORT_TOKEN_CACHE", "memory"), "where sign-in tokens are kept: memory, or file (0600, in the data dir)")
 }
 
 // validate checks what can be checked before anything starts.
@@ -64,6 +69,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := cloud.TLSConfig(c.CAFile); err != nil {
 		return err
+	}
+	if c.TokenCache != "memory" && c.TokenCache != "file" {
+		return fmt.Errorf("%w: --token-cache %q (want memory or file)", errInvalid, c.TokenCache)
 	}
 	return nil
 }

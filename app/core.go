@@ -27,9 +27,14 @@ type Core struct {
 	db      *storage.DB
 	openErr error
 
+	sync syncState
+
 	// The services the UI calls, bound by Wails and served by rpc.go.
-	System   *System
-	Settings *Settings
+	System        *System
+	Settings      *Settings
+	Sync          *Sync
+	Conversations *Conversations
+	Records       *Records
 }
 
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
@@ -37,12 +42,16 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c := &Core{cfg: cfg, mode: mode, version: version, log: log, events: newHub(), ctx: ctx, cancel: cancel}
 	c.System = &System{c}
 	c.Settings = &Settings{c}
+	c.Sync = &Sync{c}
+	c.Conversations = &Conversations{c}
+	c.Records = &Records{c}
 	return c
 }
 
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
-	return map[string]any{"System": c.System, "Settings": c.Settings}
+	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
+		"Conversations": c.Conversations, "Records": c.Records}
 }
 
 // openStore opens the store. A failure is kept and reported by every call

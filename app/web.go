@@ -192,7 +192,7 @@ func listenLoopback(addr string) (net.Listener, error) {
 }
 
 // serve runs browser mode until ctx ends.
-func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version string, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version string, log *slog.Logger, stdout io.Writer, setup func(*Core)) error {
 	ln, err := listenLoopback(addr)
 	if err != nil {
 		return err
@@ -204,6 +204,10 @@ func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version s
 		// Rapport holding the store) instead of a dead page.
 		log.Warn("serving without a store", "err", err)
 	}
+	if setup != nil {
+		setup(core)
+	}
+	core.schedule(syncInterval)
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ws, err := newWebServer(core, assets, port)
 	if err != nil {

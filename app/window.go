@@ -21,7 +21,7 @@ import (
 // runWindow opens the native window and returns when it closes. The store
 // is opened in OnStartup, after Wails' single-instance check, so a second
 // launch hands over to the first instead of failing on the store lock.
-func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, log *slog.Logger) error {
+func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, log *slog.Logger, setup func(*Core)) error {
 	core := newCore(cfg, "window", version, log)
 	defer core.Close()
 	var wailsCtx atomic.Pointer[context.Context]
@@ -36,13 +36,17 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 			Assets:     assets,
 			Middleware: func(next http.Handler) http.Handler { return withCSP(next) },
 		},
-		Bind:           []any{core.System, core.Settings},
+		Bind:           []any{core.System, core.Settings, core.Sync, core.Conversations, core.Records},
 		ErrorFormatter: func(err error) any { return toError(err) },
 		Logger:         wailsLogger{log},
 		OnStartup: func(wctx context.Context) {
 			wailsCtx.Store(&wctx)
 			core.openStore()
 			core.bridgeEvents(wctx)
+			if setup != nil {
+				setup(core)
+			}
+			core.schedule(syncInterval)
 			core.goFunc(func(c context.Context) {
 				// Quit the window when the process is told to stop.
 				select {

@@ -52,6 +52,24 @@ func get(tx *bolt.Tx, bucket []byte, k key, v any) (bool, error) {
 // PutUser stores a user.
 func (w *Writer) PutUser(u User) error { return put(w.tx, bucketUsers, key(nil).str(u.ID), u) }
 
+var metaMe = []byte("me")
+
+// SetMe records which user is signed in (the store belongs to one user).
+func (w *Writer) SetMe(userID string) error {
+	return w.tx.Bucket(bucketMeta).Put(metaMe, []byte(userID))
+}
+
+// Me returns the signed-in user's id as sync recorded it ("" before the
+// first sync).
+func (db *DB) Me(ctx context.Context) (string, error) {
+	var id string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		id = string(tx.Bucket(bucketMeta).Get(metaMe))
+		return nil
+	})
+	return id, err
+}
+
 // PutTeam stores a team.
 func (w *Writer) PutTeam(t Team) error { return put(w.tx, bucketTeams, key(nil).str(t.ID), t) }
 

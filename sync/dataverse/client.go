@@ -25,7 +25,9 @@ type Error struct {
 	RetryAfter time.Duration
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("dataverse: %d %s: %s", e.Status, e.Code, e.Message) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("dataverse: %d %s: %s", e.Status, e.Code, e.Message)
+}
 
 // Is treats a refused delta token as ErrExpired.
 func (e *Error) Is(target error) bool {

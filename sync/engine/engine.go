@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sync"
@@ -47,7 +46,9 @@ type Progress struct {
 
 // Options tune an engine.
 type Options struct {
-	// Workers is how many conversations sync at once (default 4).
+	// Workers is how many conversations sync at once. The default keeps
+	// enough requests in flight to use the whole tenant budget although
+	// each conversation may see only one request a second.
 	Workers int
 	// MessageRate and PerConversation cap message reads per second
 	// (defaults: Graph's published 20/s per tenant and 1/s per chat or
@@ -78,7 +79,7 @@ type Engine struct {
 // New returns an engine; dv may be nil.
 func New(db *storage.DB, g Graph, dv Dataverse, opts Options) *Engine {
 	if opts.Workers <= 0 {
-		opts.Workers = 4
+		opts.Workers = 24
 	}
 	if opts.MessageRate == 0 {
 		opts.MessageRate = 20
@@ -209,6 +210,9 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 		data = append(data, td)
 	}
 	err = e.db.Apply(ctx, func(w *storage.Writer) error {
+		if err := w.SetMe(me.ID); err != nil {
+			return err
+		}
 		for _, u := range append([]storage.User{me}, guests...) {
 			if err := w.PutUser(u); err != nil {
 				return err
@@ -293,36 +297,6 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
 	return errors.Join(errs...)
 }
 
-// hostedURL is the local route of an inline image.
-func hostedURL(convID, msgID, hostedID string) string {
-	return "/hosted/" + base64.URLEncoding.EncodeToString([]byte(convID+"\x00"+msgID+"\x00"+hostedID))
-}
-
-// HostedKey decodes a /hosted/ route back to (conversation, message, id).
-func HostedKey(token string) (convID, msgID, hostedID string, ok bool) {
-	b, err := base64.URLEncoding.DecodeString(token)
-	if err != nil {
-		return "", "", "", false
-	}
-	parts := splitNUL(string(b))
-	if len(parts) != 3 {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
-}
-
-func splitNUL(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
-}
-
 // store writes a page of messages and the cursor that follows it in one
 // transaction.
 func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor) (int, error) {
@@ -331,9 +305,11 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor
 		for _, m := range msgs {
 			sm := m.Message
 			var hosted []string
+			// Inline images are recorded; until their bytes are fetched and
+			// served locally they render as "[image]", never as a remote load.
 			safe, text := render.Message(m.Raw, m.IsText, render.Options{Hosted: func(id string) string {
 				hosted = append(hosted, id)
-				return hostedURL(sm.ConvID, sm.ID, id)
+				return ""
 			}})
 			sm.Hosted = hosted
 			if sm.Type == "systemEventMessage" {

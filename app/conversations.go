@@ -1,0 +1,190 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+)
+
+// Conversations serves teams, channels, chats and their messages from the
+// store. Message bodies leave only as sanitized HTML. It is safe for
+// concurrent use.
+type Conversations struct{ c *Core }
+
+// TeamDTO is a team with its channels.
+type TeamDTO struct {
+	storage.Team
+	Channels []storage.Channel `json:"channels"`
+}
+
+// Teams lists teams with their channels (General first, then by name).
+func (s *Conversations) Teams() ([]TeamDTO, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	teams, err := db.Teams(s.c.ctx)
+	if err != nil {
+		return nil, err
+	}
+	chans, err := db.Channels(s.c.ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	byTeam := map[string][]storage.Channel{}
+	for _, ch := range chans {
+		byTeam[ch.TeamID] = append(byTeam[ch.TeamID], ch)
+	}
+	out := make([]TeamDTO, 0, len(teams))
+	for _, t := range teams {
+		cs := byTeam[t.ID]
+		sort.SliceStable(cs, func(i, j int) bool {
+			if (cs[i].Name == "General") != (cs[j].Name == "General") {
+				return cs[i].Name == "General"
+			}
+			return cs[i].Name < cs[j].Name
+		})
+		out = append(out, TeamDTO{Team: t, Channels: cs})
+	}
+	return out, nil
+}
+
+// ChatDTO is a chat with a display name.
+type ChatDTO struct {
+	storage.Chat
+	Name string `json:"name"`
+}
+
+// Chats lists chats by last activity; 1:1 chats are named after the other
+// people in them.
+func (s *Conversations) Chats() ([]ChatDTO, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	chats, err := db.Chats(s.c.ctx)
+	if err != nil {
+		return nil, err
+	}
+	me := s.c.meID()
+	out := make([]ChatDTO, 0, len(chats))
+	for _, ch := range chats {
+		name := ch.Topic
+		if name == "" {
+			ms, err := db.Members(s.c.ctx, ch.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range ms {
+				if m.UserID != me {
+					if name != "" {
+						name += ", "
+					}
+					name += m.DisplayName
+				}
+			}
+		}
+		out = append(out, ChatDTO{Chat: ch, Name: name})
+	}
+	return out, nil
+}
+
+// MessageDTO is a message as the UI shows it: sanitized HTML only.
+type MessageDTO struct {
+	ID          string               `json:"id"`
+	ReplyTo     string               `json:"replyTo,omitempty"`
+	Type        string               `json:"type"`
+	Created     time.Time            `json:"created"`
+	Edited      *time.Time           `json:"edited,omitempty"`
+	Deleted     *time.Time           `json:"deleted,omitempty"`
+	Subject     string               `json:"subject,omitempty"`
+	Importance  string               `json:"importance"`
+	From        string               `json:"from"`
+	HTML        string               `json:"html"`
+	Event       string               `json:"event,omitempty"`
+	Attachments []storage.Attachment `json:"attachments,omitempty"`
+	Reactions   map[string]int       `json:"reactions,omitempty"`
+}
+
+// MessagesPage is a page of messages, newest first.
+type MessagesPage struct {
+	Messages []MessageDTO `json:"messages"`
+	// Before is the cursor for the next (older) page; "" at the start.
+	Before string `json:"before"`
+}
+
+// Messages lists a conversation's messages newest first, limit at a time
+// (≤ 500), before the cursor of the previous page ("" for the newest).
+func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage, error) {
+	if limit <= 0 || limit > 500 {
+		return MessagesPage{}, fmt.Errorf("%w: limit %d (1–500)", errInvalid, limit)
+	}
+	var at time.Time
+	if before != "" {
+		t, err := time.Parse(time.RFC3339Nano, before)
+		if err != nil {
+			return MessagesPage{}, fmt.Errorf("%w: before %q", errInvalid, before)
+		}
+		at = t
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return MessagesPage{}, err
+	}
+	ms, err := db.Messages(s.c.ctx, convID, at, limit)
+	if err != nil {
+		return MessagesPage{}, err
+	}
+	out := MessagesPage{Messages: make([]MessageDTO, 0, len(ms))}
+	for _, m := range ms {
+		d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
+			Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
+		if m.Deleted == nil {
+			d.HTML = m.Body.Safe
+		}
+		for _, r := range m.Reactions {
+			if d.Reactions == nil {
+				d.Reactions = map[string]int{}
+			}
+			d.Reactions[r.Type]++
+		}
+		out.Messages = append(out.Messages, d)
+	}
+	if len(ms) == limit {
+		out.Before = ms[len(ms)-1].Created.Format(time.RFC3339Nano)
+	}
+	return out, nil
+}
+
+// Members lists a team's, channel's or chat's members.
+func (s *Conversations) Members(containerID string) ([]storage.Member, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	return db.Members(s.c.ctx, containerID)
+}
+
+// Records serves cached Dataverse rows. It is safe for concurrent use.
+type Records struct{ c *Core }
+
+// List returns the rows of one entity set (e.g. "incidents").
+func (s *Records) List(set string) ([]storage.Record, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	return db.Records(s.c.ctx, set)
+}
+
+// meID is the signed-in user's id as the last sync recorded it.
+func (c *Core) meID() string {
+	db, err := c.store()
+	if err != nil {
+		return ""
+	}
+	id, _ := db.Me(c.ctx)
+	return id
+}

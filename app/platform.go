@@ -1,0 +1,5 @@
+package app
+
+import "runtime"
+
+func isDarwin() bool { return runtime.GOOS == "darwin" }

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
+	"github.com/rapport-app/rapport/sync/cloud"
+	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/engine"
+	"github.com/rapport-app/rapport/sync/graph"
+)
+
+// Events of the sync service.
+const (
+	EventSyncProgress = "sync:progress" // engine.Progress
+	EventSyncDone     = "sync:done"     // SyncResult
+	EventSignedIn     = "auth:signed-in"
+)
+
+// errSignIn means sync needs the user to sign in first.
+var errSignIn = errors.New("sign-in required: run `rapport sync` (device code) or use Sign in")
+
+// connection holds what sync needs once the endpoints are known.
+type connection struct {
+	ep   cloud.Endpoints
+	sess *auth.Session
+	eng  *engine.Engine
+}
+
+// syncState is the sync side of Core.
+type syncState struct {
+	mu      sync.Mutex
+	conn    *connection
+	tls     *tls.Config // nil: from --ca-file and the system store
+	running bool
+	last    *SyncResult
+}
+
+// connect builds the session, the clients and the engine once.
+func (c *Core) connect() (*connection, error) {
+	c.sync.mu.Lock()
+	defer c.sync.mu.Unlock()
+	if c.sync.conn != nil {
+		return c.sync.conn, nil
+	}
+	db, err := c.store()
+	if err != nil {
+		return nil, err
+	}
+	ep, err := c.endpoints()
+	if err != nil {
+		return nil, err
+	}
+	tlsConf := c.sync.tls
+	if tlsConf == nil {
+		if tlsConf, err = cloud.TLSConfig(c.cfg.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	acfg := auth.Config{Authority: ep.Authority, Tenant: ep.Tenant, ClientID: ep.ClientID, TLS: tlsConf}
+	if c.cfg.TokenCache == "file" {
+		acfg.CacheFile = filepath.Join(c.cfg.DataDir, "token-cache.json")
+	}
+	sess, err := auth.New(acfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errInvalid, err)
+	}
+	g, err := graph.New(ep.Graph, tlsConf, func(ctx context.Context) (string, error) {
+		return sess.Token(ctx, auth.GraphScopes(ep.Graph))
+	}, graph.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var dv engine.Dataverse
+	if ep.Dataverse != "" {
+		d, err := dataverse.New(ep.Dataverse, tlsConf, func(ctx context.Context) (string, error) {
+			return sess.Token(ctx, auth.DataverseScopes(ep.Dataverse))
+		})
+		if err != nil {
+			return nil, err
+		}
+		dv = d
+	}
+	eng := engine.New(db, g, dv, engine.Options{Report: func(p engine.Progress) { c.events.Emit(EventSyncProgress, p) }})
+	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng}
+	return c.sync.conn, nil
+}
+
+// SyncResult is the outcome of a round.
+type SyncResult struct {
+	Progress engine.Progress `json:"progress"`
+	Error    *Error          `json:"error,omitempty"`
+}
+
+// runSync signs in if needed (only when signIn is given) and runs a round.
+func (c *Core) runSync(ctx context.Context, full bool, signIn func(auth.DeviceCode)) (engine.Progress, error) {
+	conn, err := c.connect()
+	if err != nil {
+		return engine.Progress{}, err
+	}
+	if _, err := conn.sess.Token(ctx, auth.GraphScopes(conn.ep.Graph)); errors.Is(err, auth.ErrSignInRequired) {
+		if signIn == nil {
+			return engine.Progress{}, errSignIn
+		}
+		if err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.Graph), signIn); err != nil {
+			return engine.Progress{}, err
+		}
+		c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+	} else if err != nil {
+		return engine.Progress{}, err
+	}
+	return conn.eng.Run(ctx, engine.RoundOptions{Full: full})
+}
+
+// Sync is the sync service the UI calls. It is safe for concurrent use.
+type Sync struct{ c *Core }
+
+// SyncStatus is what the UI shows about sync.
+type SyncStatus struct {
+	Account  string         `json:"account"`
+	Running  bool           `json:"running"`
+	Last     *SyncResult    `json:"last,omitempty"`
+	Store    storage.Status `json:"store"`
+	CanSync  bool           `json:"canSync"`
+	NotReady string         `json:"notReady,omitempty"` // why sync cannot run
+}
+
+// Status reports the account, whether a round runs, and the store's counts.
+func (s *Sync) Status() (SyncStatus, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	st, err := db.Status(s.c.ctx)
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	out := SyncStatus{Store: st}
+	if conn, err := s.c.connect(); err != nil {
+		out.NotReady = toError(err).Message
+	} else {
+		out.CanSync = true
+		out.Account = conn.sess.Account(s.c.ctx)
+	}
+	s.c.sync.mu.Lock()
+	out.Running, out.Last = s.c.sync.running, s.c.sync.last
+	s.c.sync.mu.Unlock()
+	return out, nil
+}
+
+// Start begins a round in the background; progress and the result arrive
+// as events. Starting while a round runs is a no-op.
+func (s *Sync) Start(full bool) error {
+	if _, err := s.c.connect(); err != nil {
+		return err
+	}
+	s.c.startRound(full, nil)
+	return nil
+}
+
+// startRound runs a round on a Core-owned goroutine unless one is running.
+// signIn, when set, lets the round sign in by device code.
+func (c *Core) startRound(full bool, signIn func(auth.DeviceCode)) {
+	c.sync.mu.Lock()
+	if c.sync.running {
+		c.sync.mu.Unlock()
+		return
+	}
+	c.sync.running = true
+	c.sync.mu.Unlock()
+	c.goFunc(func(ctx context.Context) {
+		p, err := c.runSync(ctx, full, signIn)
+		res := &SyncResult{Progress: p}
+		if err != nil {
+			e := toError(err)
+			res.Error = &e
+			c.log.Warn("sync round failed", "err", err)
+		}
+		c.sync.mu.Lock()
+		c.sync.running, c.sync.last = false, res
+		c.sync.mu.Unlock()
+		c.events.Emit(EventSyncDone, res)
+	})
+}
+
+// schedule syncs every interval while the app is open, once sync can run
+// (endpoints configured and a user signed in). Every tenth round is full.
+func (c *Core) schedule(interval time.Duration) {
+	c.goFunc(func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			conn, err := c.connect()
+			if err != nil || conn.sess.Account(ctx) == "" {
+				continue
+			}
+			c.startRound(n%10 == 0, nil)
+		}
+	})
+}
