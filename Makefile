@@ -14,7 +14,7 @@ OUT       := build/out
 XVFB      := xvfb-run -a -s "-screen 0 1280x800x24"
 # Packages: Wails/WebKitGTK build deps, CJK fonts, and the test tools
 # (Chromium for end-to-end tests, Xvfb + ImageMagick + D-Bus for the window).
-APT_PKGS  := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev fonts-noto-cjk \
+APT_PKGS  := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-noto-color-emoji \
              chromium xvfb xauth imagemagick dbus-daemon dbus-x11
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -53,10 +53,11 @@ build: deps frontend
 	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) .
 	@ls -l $(BIN) | awk '{printf "built %s (%.1f MB)\n", $$9, $$5/1048576}'
 
-# With a display: the window. Without one: browser mode, URL printed.
+# The demo: a simulated tenant in-process, signed in and synced. With a
+# display: the window. Without one: browser mode, URL printed.
 demo: build
-	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then exec ./$(BIN); \
-	else echo "No display: starting browser mode."; exec ./$(BIN) serve; fi
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then exec ./$(BIN) demo; \
+	else echo "No display: starting browser mode."; exec ./$(BIN) demo --browser; fi
 
 test: build
 	@$(MAKE) --no-print-directory lint test-go test-frontend test-e2e test-window

@@ -26,6 +26,9 @@ function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
           settings = args[0] as UISettings;
           return settings;
         case 'System.UIReady': return null;
+        case 'Sync.Status':
+          return { account: '', running: false, canSync: false, notReady: 'no client id',
+            store: { teams: 0, channels: 0, chats: 0, messages: 0, tombstones: 0, users: 0, guests: 0, records: {} } };
       }
       throw new AppError('not_found_method', method);
     },

@@ -5,6 +5,10 @@ import { sectionFromHash, sections, type SectionId } from './sections/sections';
 import { EmptyState } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';
+import { SyncBar } from './sections/SyncBar';
+import { ConversationsView } from './sections/ConversationsView';
+import { RecordsView } from './sections/RecordsView';
+import type { StoreStatus } from './api';
 
 const defaultSettings: UISettings = { language: 'auto', theme: 'system' };
 
@@ -38,6 +42,13 @@ export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [settings, setSettings] = useState<UISettings>(defaultSettings);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // version bumps after every sync round so views reload from the store.
+  const [version, setVersion] = useState(0);
+  const [store, setStore] = useState<StoreStatus | null>(null);
+  useEffect(() => {
+    api.sync.status().then((s) => setStore(s.store), () => setStore(null));
+  }, [version]);
+  const synced = useCallback(() => setVersion((v) => v + 1), []);
   const section = useSection();
   const prefersDark = usePrefersDark();
   const reported = useRef(false);
@@ -106,8 +117,9 @@ export function App() {
           <p className="tagline">{t('app.tagline')}</p>
         </nav>
         <main className="content">
-          <header>
+          <header className="content-head">
             <h1>{t(current.label)}</h1>
+            {info && !info.storeError && <SyncBar onSynced={synced} />}
           </header>
           {info?.storeError && (
             <div className="banner error" role="alert" data-testid="store-error">
@@ -119,7 +131,11 @@ export function App() {
               <strong>{t('error.load')}</strong> <code>{loadError}</code>
             </div>
           )}
-          {current.what ? (
+          {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
+            <ConversationsView version={version} />
+          ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
+            <RecordsView version={version} />
+          ) : current.what ? (
             <EmptyState what={current.what} />
           ) : info ? (
             <SettingsView info={info} settings={settings} onChange={change} />

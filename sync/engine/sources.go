@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/render"
 )
 
 // channelHistory backfills a channel once through the messages list, which
@@ -130,6 +131,10 @@ func (e *Engine) saveCursor(ctx context.Context, cur storage.Cursor) {
 func (e *Engine) chats(ctx context.Context, full bool) ([]task, error) {
 	var infos []graph.ChatInfo
 	err := e.g.Chats(ctx, func(page []graph.ChatInfo) error {
+		for i := range page {
+			// The preview is untrusted too: keep only its visible text.
+			_, page[i].Chat.Preview = render.Message(page[i].Chat.Preview, false, render.Options{})
+		}
 		infos = append(infos, page...)
 		e.update(func(p *Progress) { p.Requests++ })
 		return e.db.Apply(ctx, func(w *storage.Writer) error {

@@ -2,8 +2,11 @@ package tenantsim
 
 import (
 	"fmt"
+	"html"
+	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -131,7 +134,7 @@ func (t *Tenant) post(convID, replyTo, userID, html, importance, subject string)
 	id, at := c.nextID(t.now())
 	m := &Message{
 		ID: id, ReplyToID: replyTo, Type: "message", Created: at, LastModified: at,
-		Importance: importance, Subject: subject, AuthorID: userID, HTML: html, Text: html,
+		Importance: importance, Subject: subject, AuthorID: userID, HTML: html, Text: stripTags(html),
 		Locale: "zh-cn",
 	}
 	if c.chat != nil {
@@ -153,7 +156,7 @@ func (t *Tenant) Edit(convID, msgID, html string) (*Message, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.mutate(convID, msgID, func(m *Message, now time.Time) {
-		m.HTML, m.Text = html, html
+		m.HTML, m.Text = html, stripTags(html)
 		m.LastEdited = &now
 	})
 }
@@ -321,4 +324,13 @@ func (t *Tenant) membersOf(id string) (*[]Member, error) {
 		return &c.Members, nil
 	}
 	return nil, fmt.Errorf("%w: %s (a team, private channel or chat)", ErrNoConversation, id)
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// stripTags is the rough plain text of posted HTML, as Graph's previews
+// carry text (never script content, which previews do not show).
+func stripTags(h string) string {
+	h = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(h, "")
+	return strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(h, "")))
 }

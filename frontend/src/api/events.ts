@@ -1,4 +1,7 @@
 // Mirrors the event names in app/events.go.
 export const Events = {
   settingsChanged: 'settings:changed',
+  syncProgress: 'sync:progress',
+  syncDone: 'sync:done',
+  signedIn: 'auth:signed-in',
 } as const;

@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { AppInfo, ReadyReport, UISettings } from './types';
+import type { AppInfo, Chat, CrmRecord, Member, MessagesPage, ReadyReport, SyncStatus, Team, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -17,6 +17,19 @@ export const api = {
   settings: {
     get: () => call<UISettings>('Settings', 'Get'),
     set: (s: UISettings) => call<UISettings>('Settings', 'Set', s),
+  },
+  sync: {
+    status: () => call<SyncStatus>('Sync', 'Status'),
+    start: (full: boolean) => call<void>('Sync', 'Start', full),
+  },
+  conversations: {
+    teams: () => call<Team[]>('Conversations', 'Teams'),
+    chats: () => call<Chat[]>('Conversations', 'Chats'),
+    messages: (convId: string, before: string, limit: number) => call<MessagesPage>('Conversations', 'Messages', convId, before, limit),
+    members: (containerId: string) => call<Member[]>('Conversations', 'Members', containerId),
+  },
+  records: {
+    list: (set: string) => call<CrmRecord[]>('Records', 'List', set),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { when } from '../i18n/format';
+
+interface Selected {
+  id: string;
+  title: string;
+  membersOf: string; // container whose members to show
+}
+
+const pageSize = 100;
+
+// ConversationsView: teams → channels and chats on the left, the selected
+// conversation's messages and members on the right.
+export function ConversationsView({ version }: { version: number }) {
+  const { t } = useI18n();
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [chats, setChats] = useState<Chat[]>([]);
+  const [sel, setSel] = useState<Selected | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    Promise.all([api.conversations.teams(), api.conversations.chats()]).then(
+      ([ts, cs]) => {
+        setTeams(ts);
+        setChats(cs);
+      },
+      (e: unknown) => setError(toAppError(e).message),
+    );
+  }, [version]);
+
+  return (
+    <div className="conversations">
+      <nav className="conv-list" aria-label={t('nav.conversations')}>
+        {error && <p className="status error">{error}</p>}
+        <h2>{t('conv.teams')}</h2>
+        {teams.map((tm) => (
+          <details key={tm.id} open={teams.length < 4}>
+            <summary>{tm.name}</summary>
+            <ul>
+              {tm.channels.map((ch) => (
+                <li key={ch.id}>
+                  <button
+                    type="button"
+                    className={sel?.id === ch.id ? 'conv selected' : 'conv'}
+                    data-testid="channel"
+                    onClick={() => setSel({ id: ch.id, title: `${tm.name} / ${ch.name}`, membersOf: ch.membershipType === 'standard' ? tm.id : ch.id })}
+                  >
+                    {ch.name}
+                    {ch.membershipType === 'private' && <span className="tag">{t('conv.private')}</span>}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ))}
+        <h2>{t('conv.chats')}</h2>
+        <ul>
+          {chats.map((c) => (
+            <li key={c.id}>
+              <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat"
+                onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id })}>
+                <span className="conv-name">{c.name}</span>
+                {c.preview && <span className="conv-preview">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {sel ? <Thread key={sel.id + version} sel={sel} /> : <p className="hint pick">{t('conv.pick')}</p>}
+    </div>
+  );
+}
+
+function Thread({ sel }: { sel: Selected }) {
+  const { t } = useI18n();
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [before, setBefore] = useState('');
+  const [members, setMembers] = useState<Member[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(
+    (cursor: string) =>
+      api.conversations.messages(sel.id, cursor, pageSize).then(
+        (page) => {
+          // Pages come newest first; the thread reads oldest to newest.
+          setMessages((prev) => [...[...page.messages].reverse(), ...prev]);
+          setBefore(page.before);
+          return page;
+        },
+        (e: unknown) => {
+          setError(toAppError(e).message);
+          return null;
+        },
+      ),
+    [sel.id],
+  );
+
+  useEffect(() => {
+    load('').then(() => bottom.current?.scrollIntoView?.());
+    api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
+  }, [load, sel.membersOf]);
+
+  return (
+    <section className="thread" aria-label={sel.title}>
+      <header className="thread-head">
+        <h2 data-testid="thread-title">{sel.title}</h2>
+      </header>
+      <div className="thread-body">
+        <div className="messages" data-testid="messages">
+          {error && <p className="status error">{error}</p>}
+          {before && (
+            <button type="button" className="older" onClick={() => load(before)}>
+              {t('conv.loadOlder')}
+            </button>
+          )}
+          {messages.length === 0 && !error && <p className="hint">{t('conv.noMessages')}</p>}
+          {messages.map((m) => (
+            <MessageItem key={m.id} m={m} />
+          ))}
+          <div ref={bottom} />
+        </div>
+        <aside className="members" aria-label={t('conv.members')}>
+          <h3>
+            {t('conv.members')} ({members.length})
+          </h3>
+          <ul>
+            {members.map((m) => {
+              const role = m.roles.includes('owner') ? 'owner' : m.roles.includes('guest') ? 'guest' : 'member';
+              return (
+                <li key={m.userId} data-role={role}>
+                  <span>{m.displayName}</span> <span className={`role ${role}`}>{t(`role.${role}` as MessageKey)}</span>
+                </li>
+              );
+            })}
+          </ul>
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function MessageItem({ m }: { m: Message }) {
+  const { t, locale } = useI18n();
+  if (m.type !== 'message') {
+    return (
+      <div className="message system" data-testid="message">
+        {t('conv.system')}: {m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
+        <time dateTime={m.created}> · {when(m.created, locale)}</time>
+      </div>
+    );
+  }
+  const reactions = Object.entries(m.reactions ?? {});
+  return (
+    <article className={m.replyTo ? 'message reply' : 'message'} data-testid="message" data-id={m.id}>
+      <header>
+        <strong className="from">{m.from}</strong>
+        <time dateTime={m.created}>{when(m.created, locale)}</time>
+        {m.edited && !m.deleted && <span className="edited">({t('conv.edited')})</span>}
+        {(m.importance === 'urgent' || m.importance === 'high') && (
+          <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
+        )}
+      </header>
+      {m.subject && <h4 className="subject">{m.subject}</h4>}
+      {m.deleted ? (
+        <p className="deleted">
+          {t('conv.deletedOn')} {when(m.deleted, locale)}
+        </p>
+      ) : (
+        // Sanitized in Go (sync/render); the CSP is the second wall.
+        <div className="body" dangerouslySetInnerHTML={{ __html: m.html }} />
+      )}
+      {m.attachments && m.attachments.length > 0 && !m.deleted && (
+        <ul className="attachments">
+          {m.attachments.map((a) => (
+            <li key={a.id}>📎 {a.name ?? a.contentType}</li>
+          ))}
+        </ul>
+      )}
+      {reactions.length > 0 && (
+        <div className="reactions">
+          {reactions.map(([k, n]) => (
+            <span key={k} className="reaction">
+              {reactionGlyph(k)} {n}
+            </span>
+          ))}
+        </div>
+      )}
+    </article>
+  );
+}
+
+const glyphs: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
+
+function reactionGlyph(k: string): string {
+  return glyphs[k] ?? k;
+}

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { api, Events, onEvent, toAppError, type Progress, type SyncResult, type SyncStatus } from '../api';
+import { useI18n } from '../i18n';
+import { fill, when } from '../i18n/format';
+
+// SyncBar shows who is signed in, sync progress or the last result, and a
+// Sync now button. onSynced runs after every finished round.
+export function SyncBar({ onSynced }: { onSynced: () => void }) {
+  const { t, locale } = useI18n();
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = () => api.sync.status().then(setStatus, (e: unknown) => setError(toAppError(e).message));
+  useEffect(() => {
+    refresh();
+    const offP = onEvent<Progress>(Events.syncProgress, (p) => setProgress(p));
+    const offD = onEvent<SyncResult>(Events.syncDone, () => {
+      setProgress(null);
+      refresh();
+      onSynced();
+    });
+    return () => {
+      offP();
+      offD();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const start = () => {
+    setError(null);
+    api.sync.start(false).then(refresh, (e: unknown) => setError(toAppError(e).message));
+  };
+  if (!status) return null;
+  const running = status.running || progress !== null;
+  const last = status.last;
+  return (
+    <div className="syncbar" data-testid="syncbar" aria-live="polite">
+      {status.account && (
+        <span className="account">
+          {t('sync.signedInAs')} <strong>{status.account}</strong>
+        </span>
+      )}
+      <span className="state" data-testid="sync-state">
+        {!status.canSync
+          ? `${t('sync.notReady')}: ${status.notReady ?? ''}`
+          : running
+            ? `${t('sync.running')} ${progress ? fill(t('sync.progress'), { done: progress.done, total: progress.total, messages: progress.messages }) : ''}`
+            : last?.error
+              ? `${t('sync.failed')}: ${last.error.message}`
+              : last
+                ? `${t('sync.last')}: ${when(last.progress.started, locale)}`
+                : t('sync.never')}
+      </span>
+      {error && <span className="state error">{error}</span>}
+      <button type="button" onClick={start} disabled={!status.canSync || running} data-testid="sync-now">
+        {t('sync.now')}
+      </button>
+    </div>
+  );
+}

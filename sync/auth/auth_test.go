@@ -1,0 +1,91 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/sync/auth"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+)
+
+func TestScopes(t *testing.T) {
+	got := auth.GraphScopes("https://microsoftgraph.chinacloudapi.cn/")
+	if !slices.Contains(got, "https://microsoftgraph.chinacloudapi.cn/Chat.Read") || slices.ContainsFunc(got, func(s string) bool {
+		return filepath.Base(s) == ".default" || filepath.Base(s) == "Chat.ReadWrite"
+	}) {
+		t.Fatalf("graph scopes %v: want named read scopes only", got)
+	}
+	if d := auth.DataverseScopes("https://contoso.crm.dynamics.cn"); !slices.Equal(d, []string{"https://contoso.crm.dynamics.cn/user_impersonation"}) {
+		t.Fatalf("dataverse scopes %v", d)
+	}
+}
+
+func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
+	srv, err := tenantsim.New(tenantsim.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	u := srv.URLs()
+	file := filepath.Join(t.TempDir(), "tokens.json")
+	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, CacheFile: file}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s1, err := auth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.Token(ctx, auth.GraphScopes(u.Graph)); !errors.Is(err, auth.ErrSignInRequired) {
+		t.Fatalf("before sign-in: %v, want ErrSignInRequired", err)
+	}
+	var shown auth.DeviceCode
+	if err := s1.SignInDeviceCode(ctx, auth.GraphScopes(u.Graph), func(dc auth.DeviceCode) { shown = dc }); err != nil {
+		t.Fatal(err)
+	}
+	if shown.UserCode == "" || shown.VerificationURL == "" {
+		t.Fatalf("device code not shown: %+v", shown)
+	}
+	st, err := os.Stat(file)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("cache file: %v, mode %v", err, st.Mode())
+	}
+	// A new process (a new session on the same file) is still signed in,
+	// for Graph and, through the refresh token, for Dataverse.
+	s2, _ := auth.New(cfg)
+	if _, err := s2.Token(ctx, auth.GraphScopes(u.Graph)); err != nil {
+		t.Fatalf("token from persisted cache: %v", err)
+	}
+	if _, err := s2.Token(ctx, auth.DataverseScopes(u.Dataverse)); err != nil {
+		t.Fatalf("dataverse token by refresh: %v", err)
+	}
+	if err := s2.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("cache file still there after sign-out: %v", err)
+	}
+	s3, _ := auth.New(cfg)
+	if _, err := s3.Token(ctx, auth.GraphScopes(u.Graph)); !errors.Is(err, auth.ErrSignInRequired) {
+		t.Fatalf("after sign-out: %v, want ErrSignInRequired", err)
+	}
+}
+
+func TestNoClientIDIsExplained(t *testing.T) {
+	_, err := auth.New(auth.Config{Authority: "https://login.microsoftonline.com", Tenant: "organizations"})
+	if err == nil || !contains(err.Error(), "--client-id") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
