@@ -88,4 +88,3 @@ func TestNoClientIDIsExplained(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
