@@ -71,7 +71,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string) err
 			return err
 		}
 		since := time.Time{}
-		if cur.Link == "" && attempt == 0 {
+		if cur.Link == "" {
 			since = hist.Watermark // the backfill already holds older threads
 		}
 		err = e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, since, func(msgs []graph.Msg, next, delta string) error {
@@ -89,12 +89,27 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string) err
 			return nil
 		})
 		if err != nil && attempt == 0 && (errors.Is(err, graph.ErrGone) || (cur.Link != "" && isStaleLink(err))) {
-			// Expired token: a clean full round; stored messages stay.
+			// Expired token: resynchronise cleanly. Delta's full round
+			// reaches back only eight months, so the channel is read again
+			// through the backfill (stored messages and annotations stay;
+			// writes are upserts), then delta resumes from there.
+			if err := e.restartHistory(ctx, teamID, channelID); err != nil {
+				return e.noteError(ctx, src, err)
+			}
+			if hist, err = e.db.GetCursor(ctx, "history:"+channelID); err != nil {
+				return err
+			}
 			cur.Link = ""
 			continue
 		}
 		return e.noteError(ctx, src, err)
 	}
+}
+
+// restartHistory forgets a channel's completed backfill and runs it again.
+func (e *Engine) restartHistory(ctx context.Context, teamID, channelID string) error {
+	e.saveCursor(ctx, storage.Cursor{Source: "history:" + channelID})
+	return e.channelHistory(ctx, teamID, channelID)
 }
 
 // isStaleLink reports errors that mean a saved link cannot be followed.

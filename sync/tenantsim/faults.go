@@ -165,10 +165,18 @@ func (f *faults) wrap(s *Server, next http.Handler) http.Handler {
 		case "":
 			next.ServeHTTP(w, r)
 		case Fault429:
-			w.Header().Set("Retry-After", "1")
+			ra := "1"
+			if s.opts.ImmediateRetry {
+				ra = "0"
+			}
+			w.Header().Set("Retry-After", ra)
 			errf(w, r, 429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.")
 		case Fault429Date:
-			w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
+			at := time.Now().Add(2 * time.Second)
+			if s.opts.ImmediateRetry {
+				at = time.Now()
+			}
+			w.Header().Set("Retry-After", at.UTC().Format(http.TimeFormat))
 			errf(w, r, 429, "TooManyRequests", "Too many requests.")
 		case Fault429None:
 			errf(w, r, 429, "TooManyRequests", "Too many requests.")

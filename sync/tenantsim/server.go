@@ -32,6 +32,9 @@ type Options struct {
 	Faults string
 	// Limits enforces Graph's published Teams throttling limits.
 	Limits bool
+	// ImmediateRetry makes injected 429s say "Retry-After: 0", so fault
+	// soaks spend their time on faults rather than on waiting.
+	ImmediateRetry bool
 }
 
 // Server serves the simulated tenant over HTTPS on loopback. Its state

@@ -1,0 +1,204 @@
+package engine_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
+	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/engine"
+	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+)
+
+var long = flag.Bool("long", false, "fault soak: run 2,000 seeds instead of 50")
+
+// TestMain lets the test binary act as a Rapport process that syncs in a
+// loop until it is killed (the soak's victim).
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("RAPPORT_SOAK_CHILD"); dir != "" {
+		os.Exit(soakChild(dir))
+	}
+	os.Exit(m.Run())
+}
+
+// soakSpec is the fault menu at a high rate; seeded per run.
+func soakSpec(seed int) string {
+	return fmt.Sprintf("429=0.05,429date=0.02,429none=0.02,500=0.03,502=0.02,503=0.03,504=0.02,reset=0.03,truncate=0.03,"+
+		"hang=0.01,emptypage=0.1,duplicates=0.1,expire=0.05,401=0.02,seed=%d", seed)
+}
+
+var soakSize = tenantsim.Size{Name: "soak", Customers: 3, Messages: 400}
+
+// TestFaultSoak: for each seed, a tenant with the fault menu on; a sync
+// process is killed at random moments while the tenant's users keep
+// posting, editing and deleting; then a clean process must open the store
+// (consistent B+tree), finish syncing and equal the tenant, with no
+// duplicates. A failing seed replays with RAPPORT_SOAK_SEED=N.
+func TestFaultSoak(t *testing.T) {
+	seeds := make([]int, 0, 50)
+	switch {
+	case os.Getenv("RAPPORT_SOAK_SEED") != "":
+		n, err := strconv.Atoi(os.Getenv("RAPPORT_SOAK_SEED"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds = append(seeds, n)
+	case *long:
+		for i := 1; i <= 2000; i++ {
+			seeds = append(seeds, i)
+		}
+	default:
+		for i := 1; i <= 50; i++ {
+			seeds = append(seeds, i)
+		}
+	}
+	for _, seed := range seeds {
+		t.Run(strconv.Itoa(seed), func(t *testing.T) {
+			defer func() {
+				if t.Failed() {
+					t.Logf("replay: RAPPORT_SOAK_SEED=%d go test -run TestFaultSoak ./sync/engine", seed)
+				}
+			}()
+			soakOne(t, seed)
+		})
+	}
+}
+
+func soakOne(t *testing.T, seed int) {
+	srv, err := tenantsim.New(tenantsim.Options{Seed: int64(seed), Size: soakSize, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ImmediateRetry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, srv.CAPEM(), 0o600)
+	store := filepath.Join(dir, "store")
+	rng := rand.New(rand.NewPCG(uint64(seed), 7))
+	tn := srv.Tenant()
+	convs := tn.Conversations()
+	if err := srv.SetFaults(soakSpec(seed)); err != nil {
+		t.Fatal(err)
+	}
+	for kill := 0; kill < 3; kill++ {
+		u := srv.URLs()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "RAPPORT_SOAK_CHILD="+store, "SOAK_CA="+ca, "SOAK_AUTHORITY="+u.Authority,
+			"SOAK_GRAPH="+u.Graph, "SOAK_DATAVERSE="+u.Dataverse, "SOAK_TENANT="+u.Tenant, "SOAK_CLIENT="+u.ClientID)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(100+rng.IntN(500)) * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		// Meanwhile the tenant's own users keep working.
+		for i := 0; i < 3; i++ {
+			conv := convs[rng.IntN(len(convs))]
+			msgs, _ := tn.Messages(conv)
+			switch rng.IntN(3) {
+			case 0:
+				tn.Post(conv, "", tn.World().Me.ID, fmt.Sprintf("<p>soak %d/%d</p>", kill, i))
+			case 1:
+				if m := msgs[rng.IntN(len(msgs))]; m.Type == "message" {
+					tn.Edit(conv, m.ID, "<p>edited in soak</p>")
+				}
+			case 2:
+				if m := msgs[rng.IntN(len(msgs))]; m.Type == "message" {
+					tn.Delete(conv, m.ID)
+				}
+			}
+		}
+	}
+	srv.SetFaults("")
+	// A clean process: the store must open and check clean, then converge.
+	db, err := storage.Open(ctx, store, storage.Options{})
+	if err != nil {
+		t.Fatalf("open after kills: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Check(); err != nil {
+		t.Fatalf("store inconsistent after kills: %v", err)
+	}
+	before, _ := db.Status(ctx)
+	t.Logf("after the kills the store held %d messages; faults fired: %v", before.Messages, srv.FaultHits())
+	g, dv, opts := clients(t, srv, srv.URLs(), &tls.Config{RootCAs: srv.CertPool()})
+	r := &rig{srv: srv, db: db, eng: engine.New(db, g, dv, opts)}
+	if _, err := r.eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
+		t.Fatalf("clean round: %v", err)
+	}
+	converged(t, r)
+	if err := db.Check(); err != nil {
+		t.Fatalf("store inconsistent after the clean round: %v", err)
+	}
+}
+
+// clients signs in and returns the engine's collaborators.
+func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine.Graph, engine.Dataverse, engine.Options) {
+	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) },
+		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, dv, engine.Options{MessageRate: -1}
+}
+
+// soakChild syncs into dir in a loop, faults and all, until killed.
+func soakChild(dir string) int {
+	pem, err := os.ReadFile(os.Getenv("SOAK_CA"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	u := tenantsim.URLs{Authority: os.Getenv("SOAK_AUTHORITY"), Graph: os.Getenv("SOAK_GRAPH"), Dataverse: os.Getenv("SOAK_DATAVERSE"),
+		Tenant: os.Getenv("SOAK_TENANT"), ClientID: os.Getenv("SOAK_CLIENT")}
+	db, err := storage.Open(ctx, dir, storage.Options{LockTimeout: 5 * time.Second})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child open:", err)
+		return 3
+	}
+	tb := &childTB{}
+	g, dv, opts := clients(tb, nil, u, &tls.Config{RootCAs: pool})
+	eng := engine.New(db, g, dv, opts)
+	for {
+		eng.Run(ctx, engine.RoundOptions{Full: true})
+	}
+}
+
+// childTB lets the child reuse clients(); a failure ends the child.
+type childTB struct{ testing.TB }
+
+func (c *childTB) Fatal(args ...any) {
+	fmt.Fprintln(os.Stderr, args...)
+	os.Exit(3)
+}
+func (c *childTB) Helper() {}
