@@ -20,8 +20,9 @@ import (
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
 
-// syncInterval is how often the open app syncs on its own.
-const syncInterval = 5 * time.Minute
+// syncInterval is how often the open app runs a quick round on its own
+// (see Core.schedule): new chat messages arrive within about this long.
+const syncInterval = 20 * time.Second
 
 // cliSync signs in by device code when needed and runs one round,
 // reporting progress on w.
@@ -41,7 +42,7 @@ func cliSync(ctx context.Context, cfg Config, full bool, version string, log *sl
 			}
 		}
 	}()
-	p, err := core.runSync(ctx, full, func(dc auth.DeviceCode) {
+	p, err := core.runSync(ctx, engine.RoundOptions{Full: full}, func(dc auth.DeviceCode) {
 		fmt.Fprintf(w, "Sign in: %s\n", dc.Message)
 	})
 	unsubscribe()
@@ -183,7 +184,7 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 		u.Authority, sum.Teams, sum.Chats, sum.Messages, cfg.DataDir)
 	setup := func(c *Core) {
 		c.sync.tls = &tls.Config{RootCAs: srv.CertPool()}
-		c.startRound(false, func(dc auth.DeviceCode) {
+		c.startRound(engine.RoundOptions{}, func(dc auth.DeviceCode) {
 			log.Info("demo sign-in (approved by the simulated tenant)", "code", dc.UserCode)
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/render"
 )
 
 // Conversations serves teams, channels, chats and their messages from the
@@ -142,7 +143,7 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 		d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
 			Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
 		if m.Deleted == nil {
-			d.HTML = m.Body.Safe
+			d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{})
 		}
 		for _, r := range m.Reactions {
 			if d.Reactions == nil {

@@ -100,7 +100,7 @@ type SyncResult struct {
 }
 
 // runSync signs in if needed (only when signIn is given) and runs a round.
-func (c *Core) runSync(ctx context.Context, full bool, signIn func(auth.DeviceCode)) (engine.Progress, error) {
+func (c *Core) runSync(ctx context.Context, ro engine.RoundOptions, signIn func(auth.DeviceCode)) (engine.Progress, error) {
 	conn, err := c.connect()
 	if err != nil {
 		return engine.Progress{}, err
@@ -116,7 +116,7 @@ func (c *Core) runSync(ctx context.Context, full bool, signIn func(auth.DeviceCo
 	} else if err != nil {
 		return engine.Progress{}, err
 	}
-	return conn.eng.Run(ctx, engine.RoundOptions{Full: full})
+	return conn.eng.Run(ctx, ro)
 }
 
 // Sync is the sync service the UI calls. It is safe for concurrent use.
@@ -161,13 +161,13 @@ func (s *Sync) Start(full bool) error {
 	if _, err := s.c.connect(); err != nil {
 		return err
 	}
-	s.c.startRound(full, nil)
+	s.c.startRound(engine.RoundOptions{Full: full}, nil)
 	return nil
 }
 
 // startRound runs a round on a Core-owned goroutine unless one is running.
 // signIn, when set, lets the round sign in by device code.
-func (c *Core) startRound(full bool, signIn func(auth.DeviceCode)) {
+func (c *Core) startRound(ro engine.RoundOptions, signIn func(auth.DeviceCode)) {
 	c.sync.mu.Lock()
 	if c.sync.running {
 		c.sync.mu.Unlock()
@@ -176,7 +176,7 @@ func (c *Core) startRound(full bool, signIn func(auth.DeviceCode)) {
 	c.sync.running = true
 	c.sync.mu.Unlock()
 	c.goFunc(func(ctx context.Context) {
-		p, err := c.runSync(ctx, full, signIn)
+		p, err := c.runSync(ctx, ro, signIn)
 		res := &SyncResult{Progress: p}
 		if err != nil {
 			e := toError(err)
@@ -190,11 +190,14 @@ func (c *Core) startRound(full bool, signIn func(auth.DeviceCode)) {
 	})
 }
 
-// schedule syncs every interval while the app is open, once sync can run
-// (endpoints configured and a user signed in). Every tenth round is full.
-func (c *Core) schedule(interval time.Duration) {
+// schedule syncs while the app is open, once sync can run (endpoints
+// configured and a user signed in): a quick round (one chat listing, then
+// only the chats that changed) every quick interval, a whole round (teams,
+// channels, members, records) every tenth, and every hundredth round full
+// (every chat re-read, catching edits to old messages).
+func (c *Core) schedule(quick time.Duration) {
 	c.goFunc(func(ctx context.Context) {
-		t := time.NewTicker(interval)
+		t := time.NewTicker(quick)
 		defer t.Stop()
 		for n := 1; ; n++ {
 			select {
@@ -206,7 +209,7 @@ func (c *Core) schedule(interval time.Duration) {
 			if err != nil || conn.sess.Account(ctx) == "" {
 				continue
 			}
-			c.startRound(n%10 == 0, nil)
+			c.startRound(engine.RoundOptions{Quick: n%10 != 0, Full: n%100 == 0}, nil)
 		}
 	})
 }

@@ -18,9 +18,9 @@ var (
 	bucketChannels  = []byte("channels")    // (teamId, channelId) -> Channel
 	bucketChats     = []byte("chats")       // (chatId) -> Chat
 	bucketMembers   = []byte("members")     // (containerId, userId) -> Member
-	bucketMessages  = []byte("messages")    // (convId, messageId) -> Message
-	bucketBodies    = []byte("bodies")      // (convId, messageId) -> Body
-	bucketMsgByTime = []byte("msg_by_time") // (convId, created, messageId) -> nil
+	bucketConvs     = []byte("convs")    // (convId) -> conversation number, u64 BE
+	bucketMessages  = []byte("messages") // (conv no., -created, messageId) -> Message and Body, newest first
+	bucketMsgIDs    = []byte("msg_ids")  // (conv no., messageId) -> -created i64 BE + deleted flag byte
 	bucketRecords   = []byte("records")     // (set, id) -> Record
 	bucketCursors   = []byte("cursors")     // (source) -> Cursor
 )
@@ -53,7 +53,7 @@ var migrations = []migration{
 	}},
 	{2, "synced Teams and Dataverse data", func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketUsers, bucketTeams, bucketChannels, bucketChats, bucketMembers,
-			bucketMessages, bucketBodies, bucketMsgByTime, bucketRecords, bucketCursors} {
+			bucketConvs, bucketMessages, bucketMsgIDs, bucketRecords, bucketCursors} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -68,8 +68,8 @@ func (m Member) Role() string {
 
 // Message is a chat or channel message without its body (see Body).
 type Message struct {
-	ConvID      string       `json:"convId"`           // chat id or channel id
-	TeamID      string       `json:"teamId,omitempty"` // channel messages
+	ConvID      string       `json:"-"` // chat id or channel id (the key holds it)
+	TeamID      string       `json:"-"` // channel messages (from the channel)
 	ID          string       `json:"id"`
 	ReplyTo     string       `json:"replyTo,omitempty"`
 	Type        string       `json:"type"` // message, systemEventMessage, …
@@ -87,6 +87,7 @@ type Message struct {
 	Reactions   []Reaction   `json:"reactions,omitempty"`
 	Hosted      []string     `json:"hosted,omitempty"` // hosted content ids of inline images
 	Event       string       `json:"event,omitempty"`  // system event type
+	TextBody    bool         `json:"textBody,omitempty"` // body is plain text, not HTML
 	ETag        string       `json:"etag,omitempty"`
 }
 
@@ -112,14 +113,12 @@ type Reaction struct {
 	At     time.Time `json:"at"`
 }
 
-// Body is a message's content: the raw HTML as Graph sent it (never sent
-// to the UI), the sanitized HTML the UI renders, and plain text for search.
-// Retained keeps the text of a message deleted upstream, so local
-// annotations never point at nothing.
+// Body is a message's content as Graph sent it: untrusted HTML (or text)
+// that is rendered through package render before anything shows it, never
+// handed to the UI raw. Retained keeps the last content of a message
+// deleted upstream, so local annotations never point at nothing.
 type Body struct {
-	Raw      string `json:"raw"`
-	Safe     string `json:"safe"`
-	Text     string `json:"text"`
+	Raw      string `json:"raw,omitempty"`
 	Retained string `json:"retained,omitempty"`
 }
 

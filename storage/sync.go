@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -104,42 +105,82 @@ func (w *Writer) SetMembers(containerID string, ms []Member) error {
 	return nil
 }
 
+// storedMessage is a message and its body as kept in the messages bucket.
+type storedMessage struct {
+	Message
+	Body
+}
+
+// convNo maps a conversation id to its short number, assigning one when
+// create is set. Message keys use it instead of the long Teams id.
+func convNo(tx *bolt.Tx, convID string, create bool) (int64, bool, error) {
+	b := tx.Bucket(bucketConvs)
+	k := key(nil).str(convID)
+	if v := b.Get(k); len(v) == 8 {
+		return int64(binary.BigEndian.Uint64(v)), true, nil
+	}
+	if !create {
+		return 0, false, nil
+	}
+	n, err := b.NextSequence()
+	if err != nil {
+		return 0, false, fmt.Errorf("number conversation: %w", err)
+	}
+	if err := b.Put(k, binary.BigEndian.AppendUint64(nil, n)); err != nil {
+		return 0, false, fmt.Errorf("number conversation: %w", err)
+	}
+	return int64(n), true, nil
+}
+
 // PutMessage upserts a message and its body. A version older than the
 // stored one (by lastModified) is ignored, so replayed or out-of-order
 // pages never roll a message back. A deletion keeps the message as a
-// tombstone and retains its last text. It reports whether it wrote.
+// tombstone and retains its last content. It reports whether it wrote.
 func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
-	k := key(nil).str(m.ConvID).str(m.ID)
-	var old Message
-	found, err := get(w.tx, bucketMessages, k, &old)
+	no, _, err := convNo(w.tx, m.ConvID, true)
 	if err != nil {
 		return false, err
 	}
-	if found && m.Modified.Before(old.Modified) {
-		return false, nil
-	}
-	if found && m.Deleted != nil {
-		var ob Body
-		if _, err := get(w.tx, bucketBodies, k, &ob); err != nil {
-			return false, err
+	msgs, ids := w.tx.Bucket(bucketMessages), w.tx.Bucket(bucketMsgIDs)
+	// Sync writes newest first, which is ascending key order here: fill
+	// pages instead of leaving every split half empty.
+	msgs.FillPercent = 0.9
+	idKey := key(nil).i64(no).str(m.ID)
+	if v := ids.Get(idKey); len(v) == 9 {
+		oldKey := key(nil).i64(no).i64(int64(binary.BigEndian.Uint64(v))).str(m.ID)
+		var old storedMessage
+		if raw := msgs.Get(oldKey); raw != nil {
+			if err := json.Unmarshal(raw, &old); err != nil {
+				return false, fmt.Errorf("decode message: %w", err)
+			}
+			if m.Modified.Before(old.Modified) {
+				return false, nil
+			}
+			if m.Deleted != nil {
+				body.Retained = old.Raw
+				if body.Retained == "" {
+					body.Retained = old.Retained
+				}
+			}
+			if err := msgs.Delete(oldKey); err != nil {
+				return false, fmt.Errorf("replace message: %w", err)
+			}
 		}
-		if ob.Text != "" {
-			body.Retained = ob.Text
-		} else {
-			body.Retained = ob.Retained
-		}
 	}
-	if err := put(w.tx, bucketMessages, k, m); err != nil {
-		return false, err
+	inv := -m.Created.UnixNano()
+	raw, err := json.Marshal(storedMessage{Message: m, Body: body})
+	if err != nil {
+		return false, fmt.Errorf("encode message: %w", err)
 	}
-	if err := put(w.tx, bucketBodies, k, body); err != nil {
-		return false, err
+	if err := msgs.Put(key(nil).i64(no).i64(inv).str(m.ID), raw); err != nil {
+		return false, fmt.Errorf("put message: %w", err)
 	}
-	if found && !old.Created.Equal(m.Created) {
-		w.tx.Bucket(bucketMsgByTime).Delete(key(nil).str(m.ConvID).time(old.Created).str(m.ID))
+	flag := byte(0)
+	if m.Deleted != nil {
+		flag = 1
 	}
-	if err := w.tx.Bucket(bucketMsgByTime).Put(key(nil).str(m.ConvID).time(m.Created).str(m.ID), nil); err != nil {
-		return false, fmt.Errorf("index message time: %w", err)
+	if err := ids.Put(idKey, append(binary.BigEndian.AppendUint64(nil, uint64(inv)), flag)); err != nil {
+		return false, fmt.Errorf("index message: %w", err)
 	}
 	return true, nil
 }
@@ -276,50 +317,31 @@ type MessageWithBody struct {
 func (db *DB) Messages(ctx context.Context, convID string, before time.Time, limit int) ([]MessageWithBody, error) {
 	var out []MessageWithBody
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		idx := tx.Bucket(bucketMsgByTime).Cursor()
-		prefix := key(nil).str(convID)
-		var k []byte
-		if before.IsZero() {
-			// Seek past the conversation's last key, then step back. The
-			// prefix ends with the string terminator 0x00 0x01; 0x00 0x02
-			// sorts after every key that has the prefix.
-			end := slices.Clone([]byte(prefix))
-			end[len(end)-1]++
-			if k, _ = idx.Seek(end); k == nil {
-				k, _ = idx.Last()
-			} else {
-				k, _ = idx.Prev()
-			}
-		} else {
-			k, _ = idx.Seek(key(nil).str(convID).time(before))
-			if k == nil {
-				k, _ = idx.Last()
-			} else {
-				k, _ = idx.Prev()
-			}
+		no, ok, err := convNo(tx, convID, false)
+		if err != nil || !ok {
+			return err
 		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = idx.Prev() {
+		prefix := key(nil).i64(no)
+		seek := prefix
+		if !before.IsZero() {
+			seek = key(nil).i64(no).i64(-before.UnixNano() + 1)
+		}
+		c := tx.Bucket(bucketMessages).Cursor()
+		for k, v := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if limit > 0 && len(out) >= limit {
 				break
 			}
-			r := keyReader{b: k}
-			r.str()
-			r.time()
-			id := r.str()
-			if err := r.done(); err != nil {
-				return fmt.Errorf("message time index: %w", err)
-			}
-			var m MessageWithBody
-			mk := key(nil).str(convID).str(id)
-			if _, err := get(tx, bucketMessages, mk, &m.Message); err != nil {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if _, err := get(tx, bucketBodies, mk, &m.Body); err != nil {
-				return err
+			var sm storedMessage
+			if err := json.Unmarshal(v, &sm); err != nil {
+				return fmt.Errorf("decode message: %w", err)
 			}
-			out = append(out, m)
+			sm.Message.ConvID = convID
+			out = append(out, MessageWithBody{Message: sm.Message, Body: sm.Body})
 		}
-		return ctx.Err()
+		return nil
 	})
 	return out, err
 }
@@ -353,15 +375,9 @@ func (db *DB) Status(ctx context.Context) (Status, error) {
 				return f(v)
 			})
 		}
-		if err := each(bucketMessages, func(v []byte) error {
+		if err := each(bucketMsgIDs, func(v []byte) error {
 			st.Messages++
-			var m struct {
-				Deleted *time.Time `json:"deleted"`
-			}
-			if err := json.Unmarshal(v, &m); err != nil {
-				return err
-			}
-			if m.Deleted != nil {
+			if len(v) == 9 && v[8] == 1 {
 				st.Tombstones++
 			}
 			return nil

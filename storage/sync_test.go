@@ -34,15 +34,15 @@ func TestPutMessageVersions(t *testing.T) {
 		return wrote
 	}
 	m := msg(conv, "1", t0, t0)
-	if !apply(m, storage.Body{Raw: "<p>v1</p>", Safe: "<p>v1</p>", Text: "v1"}) {
+	if !apply(m, storage.Body{Raw: "<p>v1</p>"}) {
 		t.Fatal("first write ignored")
 	}
 	edited := m
 	edited.Modified = t0.Add(time.Minute)
-	if !apply(edited, storage.Body{Text: "v2"}) {
+	if !apply(edited, storage.Body{Raw: "<p>v2</p>"}) {
 		t.Fatal("newer version ignored")
 	}
-	if apply(m, storage.Body{Text: "v1 replayed"}) {
+	if apply(m, storage.Body{Raw: "<p>v1 replayed</p>"}) {
 		t.Fatal("older version overwrote a newer one")
 	}
 	gone := edited
@@ -54,8 +54,8 @@ func TestPutMessageVersions(t *testing.T) {
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("messages %v %v", ms, err)
 	}
-	if ms[0].Deleted == nil || ms[0].Body.Text != "" || ms[0].Body.Retained != "v2" {
-		t.Fatalf("tombstone %+v body %+v: want deleted, empty text, retained v2", ms[0].Message, ms[0].Body)
+	if ms[0].Deleted == nil || ms[0].Body.Raw != "" || ms[0].Body.Retained != "<p>v2</p>" {
+		t.Fatalf("tombstone %+v body %+v: want deleted, empty body, v2 retained", ms[0].Message, ms[0].Body)
 	}
 }
 
@@ -66,7 +66,7 @@ func TestMessagesNewestFirstWithPaging(t *testing.T) {
 		for _, c := range convs {
 			for i := 0; i < 25; i++ {
 				at := t0.Add(time.Duration(i) * time.Hour)
-				if _, err := w.PutMessage(msg(c, fmt.Sprint(at.UnixMilli()), at, at), storage.Body{Text: fmt.Sprint(i)}); err != nil {
+				if _, err := w.PutMessage(msg(c, fmt.Sprint(at.UnixMilli()), at, at), storage.Body{Raw: fmt.Sprint(i)}); err != nil {
 					return err
 				}
 			}
@@ -97,8 +97,8 @@ func TestMessagesNewestFirstWithPaging(t *testing.T) {
 			if len(ms) != tt.n {
 				t.Fatalf("%d messages, want %d", len(ms), tt.n)
 			}
-			if tt.n > 0 && ms[0].Body.Text != tt.first {
-				t.Fatalf("first %q, want %q", ms[0].Body.Text, tt.first)
+			if tt.n > 0 && ms[0].Body.Raw != tt.first {
+				t.Fatalf("first %q, want %q", ms[0].Body.Raw, tt.first)
 			}
 			for i := 1; i < len(ms); i++ {
 				if !ms[i].Created.Before(ms[i-1].Created) || ms[i].ConvID != convs[0] {

@@ -12,8 +12,8 @@
 //   - An expired delta or page link starts that source over cleanly; what
 //     is stored (and everything the user annotated) stays.
 //   - Deletions upstream become tombstones; nothing is removed silently.
-//   - Raw message HTML is sanitized (package render) before it is stored
-//     for display; the raw form is kept but never shown.
+//   - Raw message HTML is stored as received and never shown: whatever
+//     displays or indexes it goes through package render first.
 //   - Requests respect Graph's published limits (message reads ≤ 20/s per
 //     tenant, 1/s per chat or channel) with several conversations in
 //     flight; the SDK honours Retry-After on reads and never re-sends a

@@ -98,6 +98,9 @@ type RoundOptions struct {
 	// Full fetches every chat, not only those whose activity changed (edits
 	// to old messages do not move a chat's last activity).
 	Full bool
+	// Quick lists chats and fetches only the changed ones: no directory,
+	// channels or records. An idle quick round is a single listing.
+	Quick bool
 }
 
 // Run performs one sync round.
@@ -114,18 +117,21 @@ func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
 			e.update(func(p *Progress) { p.Errors++ })
 		}
 	}
-	tasks, err := e.directory(ctx)
-	if err != nil {
-		// Without teams and chats there is nothing to sync.
-		e.finish()
-		return e.snapshot(), err
+	var tasks []task
+	if !ro.Quick {
+		var err error
+		if tasks, err = e.directory(ctx); err != nil {
+			// Without teams and chats there is nothing to sync.
+			e.finish()
+			return e.snapshot(), err
+		}
 	}
 	chatTasks, err := e.chats(ctx, ro.Full)
 	fail(err)
 	tasks = append(tasks, chatTasks...)
 	e.update(func(p *Progress) { p.Phase, p.Total = "messages", len(tasks) })
 	fail(e.runTasks(ctx, tasks))
-	if e.dv != nil {
+	if e.dv != nil && !ro.Quick {
 		e.update(func(p *Progress) { p.Phase = "records" })
 		fail(e.records(ctx))
 	}
@@ -244,10 +250,7 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 			teamID, ch := td.team.ID, ch
 			name := td.team.Name + " / " + ch.Name
 			tasks = append(tasks, task{name, func(ctx context.Context) error {
-				if err := e.channelHistory(ctx, teamID, ch.ID); err != nil {
-					return fmt.Errorf("%s: %w", name, err)
-				}
-				if err := e.channelDelta(ctx, teamID, ch.ID); err != nil {
+				if err := e.channel(ctx, teamID, ch.ID); err != nil {
 					return fmt.Errorf("%s: %w", name, err)
 				}
 				return nil
@@ -298,24 +301,20 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
 }
 
 // store writes a page of messages and the cursor that follows it in one
-// transaction.
+// transaction. Bodies are stored raw; they are sanitized when shown
+// (render is pure and fast), which keeps the store to one copy of each.
 func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor) (int, error) {
 	n := 0
 	err := e.db.Apply(ctx, func(w *storage.Writer) error {
 		for _, m := range msgs {
 			sm := m.Message
-			var hosted []string
-			// Inline images are recorded; until their bytes are fetched and
-			// served locally they render as "[image]", never as a remote load.
-			safe, text := render.Message(m.Raw, m.IsText, render.Options{Hosted: func(id string) string {
-				hosted = append(hosted, id)
-				return ""
-			}})
-			sm.Hosted = hosted
+			sm.Hosted = render.HostedIDs(m.Raw)
+			sm.TextBody = m.IsText
+			raw := m.Raw
 			if sm.Type == "systemEventMessage" {
-				safe, text = "", ""
+				raw = ""
 			}
-			wrote, err := w.PutMessage(sm, storage.Body{Raw: m.Raw, Safe: safe, Text: text})
+			wrote, err := w.PutMessage(sm, storage.Body{Raw: raw})
 			if err != nil {
 				return err
 			}

@@ -262,7 +262,7 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	// The deleted chat message is a tombstone that still holds its text.
 	ms, _ := r.db.Messages(ctx, chat.ID, time.Time{}, 0)
 	for _, m := range ms {
-		if m.ID == chatMsgs[len(chatMsgs)/3].ID && (m.Deleted == nil || (m.Body.Retained == "" && chatMsgs[len(chatMsgs)/3].Text != "")) {
+		if m.ID == chatMsgs[len(chatMsgs)/3].ID && (m.Deleted == nil || (m.Body.Retained == "" && chatMsgs[len(chatMsgs)/3].HTML != "")) {
 			t.Fatalf("deleted message: %+v", m)
 		}
 	}
@@ -311,5 +311,32 @@ func TestExpiredDeltaTokensResyncCleanly(t *testing.T) {
 	cs, _ := r.db.Cursors(ctx)
 	if slices.ContainsFunc(cs, func(c storage.Cursor) bool { return c.State == "error" }) {
 		t.Fatal("a cursor is left in error after the resync")
+	}
+}
+
+// Staying current is cheap: an idle quick round is one chat listing, and a
+// new chat message costs one more request.
+func TestQuickRounds(t *testing.T) {
+	r := newRig(t, tenantsim.Options{Seed: 24, Size: tenantsim.Small}, engine.Options{})
+	if _, err := r.eng.Run(ctx, engine.RoundOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.eng.Run(ctx, engine.RoundOptions{Quick: true})
+	if err != nil || p.Requests != 1 || p.Messages != 0 {
+		t.Fatalf("idle quick round: %d requests, %d messages, %v; want 1 listing and nothing else", p.Requests, p.Messages, err)
+	}
+	tn := r.srv.Tenant()
+	chat := tn.World().Chats[3]
+	posted, err := tn.Post(chat.ID, "", chat.Members[len(chat.Members)-1].UserID, "<p>新的付款问题</p>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = r.eng.Run(ctx, engine.RoundOptions{Quick: true})
+	if err != nil || p.Requests != 2 || p.Messages != 1 {
+		t.Fatalf("quick round after a new message: %d requests, %d messages, %v; want 2 and 1", p.Requests, p.Messages, err)
+	}
+	ms, _ := r.db.Messages(ctx, chat.ID, time.Time{}, 1)
+	if len(ms) != 1 || ms[0].ID != posted.ID || ms[0].Body.Raw != "<p>新的付款问题</p>" {
+		t.Fatalf("newest stored message %+v", ms)
 	}
 }

@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("RAPPORT_SOAK_CHILD"); dir != "" {
 		os.Exit(soakChild(dir))
 	}
+	if dir := os.Getenv("RAPPORT_BENCH_CHILD"); dir != "" {
+		os.Exit(benchChild(dir))
+	}
 	os.Exit(m.Run())
 }
 

@@ -13,11 +13,57 @@ import (
 	"github.com/rapport-app/rapport/sync/render"
 )
 
+// channel syncs one channel. Delta reaches back only eight months and its
+// first round returns old threads in no case, so a channel starts by
+// priming delta (a round filtered to "changed from now on", which costs a
+// request and yields a delta link marking this moment), then backfills the
+// whole history through the messages list; from then on every delta round
+// returns whatever changed since the mark, old threads included.
+func (e *Engine) channel(ctx context.Context, teamID, channelID string) error {
+	src := "delta:" + channelID
+	cur, err := e.db.GetCursor(ctx, src)
+	if err != nil {
+		return err
+	}
+	if cur.Link == "" {
+		if err := e.primeDelta(ctx, teamID, channelID, &cur); err != nil {
+			return e.noteError(ctx, src, err)
+		}
+	}
+	if err := e.channelHistory(ctx, teamID, channelID); err != nil {
+		return err
+	}
+	return e.channelDelta(ctx, teamID, channelID, cur)
+}
+
+// primeDelta runs a delta round limited to threads changed from (about)
+// now and saves its delta link.
+func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *storage.Cursor) error {
+	if err := e.lim.wait(ctx, channelID); err != nil {
+		return err
+	}
+	since := e.opts.Now().UTC().Add(-5 * time.Minute)
+	return e.g.ChannelDelta(ctx, teamID, channelID, "", since, func(msgs []graph.Msg, next, delta string) error {
+		// Only the delta link is kept: the backfill that follows stores
+		// every thread, and a crash before it ends simply primes again.
+		if next == "" {
+			cur.Link, cur.State, cur.LastSync, cur.Error = delta, "primed", e.opts.Now(), ""
+		} else {
+			cur.Link, cur.State = "", ""
+		}
+		if _, err := e.store(ctx, msgs, *cur); err != nil {
+			return err
+		}
+		if next != "" {
+			return e.lim.wait(ctx, channelID)
+		}
+		return nil
+	})
+}
+
 // channelHistory backfills a channel once through the messages list, which
-// reaches further back than delta's eight months. Its cursor resumes a
-// partial backfill and marks it complete; Watermark records when the
-// backfill began, so the first delta round need only ask for threads
-// changed since.
+// reaches further back than delta. Its cursor resumes a partial backfill
+// and marks it complete.
 func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) error {
 	src := "history:" + channelID
 	cur, err := e.db.GetCursor(ctx, src)
@@ -26,9 +72,6 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 	}
 	if cur.State == "complete" {
 		return nil
-	}
-	if cur.Watermark.IsZero() {
-		cur.Watermark = e.opts.Now().UTC().Add(-time.Minute)
 	}
 	if err := e.lim.wait(ctx, channelID); err != nil {
 		return err
@@ -48,33 +91,25 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 	})
 	if err != nil && cur.Link != "" && isStaleLink(err) {
 		// The saved link went stale: start the backfill over.
-		cur.Link = ""
-		e.saveCursor(ctx, cur)
+		e.saveCursor(ctx, storage.Cursor{Source: src})
 		return e.channelHistory(ctx, teamID, channelID)
 	}
 	return e.noteError(ctx, src, err)
 }
 
-// channelDelta runs the channel's delta round from its saved link.
-func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string) error {
-	src := "delta:" + channelID
-	cur, err := e.db.GetCursor(ctx, src)
-	if err != nil {
-		return err
-	}
-	hist, err := e.db.GetCursor(ctx, "history:"+channelID)
-	if err != nil {
-		return err
-	}
+// channelDelta runs delta rounds from the saved link. A round resumed from
+// a saved next link closes at the state of when it began, so one more round
+// follows it. An expired token means a clean resynchronisation: prime
+// again and backfill again (stored messages and annotations stay; writes
+// are upserts).
+func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur storage.Cursor) error {
+	src := cur.Source
+	resumed := cur.State == "partial"
 	for attempt := 0; ; attempt++ {
 		if err := e.lim.wait(ctx, channelID); err != nil {
 			return err
 		}
-		since := time.Time{}
-		if cur.Link == "" {
-			since = hist.Watermark // the backfill already holds older threads
-		}
-		err = e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, since, func(msgs []graph.Msg, next, delta string) error {
+		err := e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, time.Time{}, func(msgs []graph.Msg, next, delta string) error {
 			if next != "" {
 				cur.Link, cur.State = next, "partial"
 			} else {
@@ -88,28 +123,23 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string) err
 			}
 			return nil
 		})
-		if err != nil && attempt == 0 && (errors.Is(err, graph.ErrGone) || (cur.Link != "" && isStaleLink(err))) {
-			// Expired token: resynchronise cleanly. Delta's full round
-			// reaches back only eight months, so the channel is read again
-			// through the backfill (stored messages and annotations stay;
-			// writes are upserts), then delta resumes from there.
-			if err := e.restartHistory(ctx, teamID, channelID); err != nil {
+		if err != nil && attempt == 0 && (errors.Is(err, graph.ErrGone) || isStaleLink(err)) {
+			cur = storage.Cursor{Source: src}
+			if err := e.primeDelta(ctx, teamID, channelID, &cur); err != nil {
 				return e.noteError(ctx, src, err)
 			}
-			if hist, err = e.db.GetCursor(ctx, "history:"+channelID); err != nil {
+			e.saveCursor(ctx, storage.Cursor{Source: "history:" + channelID})
+			if err := e.channelHistory(ctx, teamID, channelID); err != nil {
 				return err
 			}
-			cur.Link = ""
+			return nil
+		}
+		if err == nil && resumed {
+			resumed = false
 			continue
 		}
 		return e.noteError(ctx, src, err)
 	}
-}
-
-// restartHistory forgets a channel's completed backfill and runs it again.
-func (e *Engine) restartHistory(ctx context.Context, teamID, channelID string) error {
-	e.saveCursor(ctx, storage.Cursor{Source: "history:" + channelID})
-	return e.channelHistory(ctx, teamID, channelID)
 }
 
 // isStaleLink reports errors that mean a saved link cannot be followed.
@@ -209,6 +239,9 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 	if err != nil {
 		return err
 	}
+	// A listing resumed from a saved next link may have missed what changed
+	// meanwhile near the top; one more pass from the new watermark catches it.
+	resumed := cur.Link != ""
 	for attempt := 0; ; attempt++ {
 		if err := e.lim.wait(ctx, chat.ID); err != nil {
 			return err
@@ -234,6 +267,10 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 		})
 		if err != nil && attempt == 0 && cur.Link != "" && isStaleLink(err) {
 			cur.Link = ""
+			continue
+		}
+		if err == nil && resumed {
+			resumed = false
 			continue
 		}
 		return e.noteError(ctx, src, err)
@@ -274,6 +311,8 @@ func (e *Engine) recordSet(ctx context.Context, set, keyCol string, cols []strin
 	if err != nil {
 		return err
 	}
+	// As for channels: a resumed round closes at the state of when it began.
+	resumed := cur.State == "partial" && cur.Link != ""
 	for attempt := 0; ; attempt++ {
 		err = e.dv.Changes(ctx, set, cols, cur.Link, func(p dataverse.Page) error {
 			now := e.opts.Now()
@@ -315,6 +354,10 @@ func (e *Engine) recordSet(ctx context.Context, set, keyCol string, cols []strin
 		})
 		if err != nil && attempt == 0 && cur.Link != "" && errors.Is(err, dataverse.ErrExpired) {
 			cur.Link = ""
+			continue
+		}
+		if err == nil && resumed {
+			resumed = false
 			continue
 		}
 		return e.noteError(ctx, src, err)

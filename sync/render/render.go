@@ -28,6 +28,20 @@ func HostedID(src string) (string, bool) {
 	return m[1], true
 }
 
+var hostedSrcRE = regexp.MustCompile(`(?i)<img[^>]+src="([^"]*/hostedContents/[^"/]+/\$value)"`)
+
+// HostedIDs lists the hosted-content ids of a message's inline images,
+// without rendering it.
+func HostedIDs(raw string) []string {
+	var out []string
+	for _, m := range hostedSrcRE.FindAllStringSubmatch(raw, -1) {
+		if id, ok := HostedID(m[1]); ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // localImageRE is the only image source the policy lets through.
 var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_=-]+$`)
 
