@@ -13,16 +13,16 @@ var (
 	bucketMeta     = []byte("meta")
 	bucketSettings = []byte("settings")
 
-	bucketUsers     = []byte("users")       // (userId) -> User
-	bucketTeams     = []byte("teams")       // (teamId) -> Team
-	bucketChannels  = []byte("channels")    // (teamId, channelId) -> Channel
-	bucketChats     = []byte("chats")       // (chatId) -> Chat
-	bucketMembers   = []byte("members")     // (containerId, userId) -> Member
-	bucketConvs     = []byte("convs")    // (convId) -> conversation number, u64 BE
-	bucketMessages  = []byte("messages") // (conv no., -created, messageId) -> Message and Body, newest first
-	bucketMsgIDs    = []byte("msg_ids")  // (conv no., messageId) -> -created i64 BE + deleted flag byte
-	bucketRecords   = []byte("records")     // (set, id) -> Record
-	bucketCursors   = []byte("cursors")     // (source) -> Cursor
+	bucketUsers    = []byte("users")    // (userId) -> User
+	bucketTeams    = []byte("teams")    // (teamId) -> Team
+	bucketChannels = []byte("channels") // (teamId, channelId) -> Channel
+	bucketChats    = []byte("chats")    // (chatId) -> Chat
+	bucketMembers  = []byte("members")  // (containerId, userId) -> Member
+	bucketConvs    = []byte("convs")    // (convId) -> conversation number, u64 BE
+	bucketMessages = []byte("messages") // (conv no., -created, messageId) -> Message and Body, newest first
+	bucketMsgIDs   = []byte("msg_ids")  // (conv no., messageId) -> -created i64 BE + deleted flag byte
+	bucketRecords  = []byte("records")  // (set, id) -> Record
+	bucketCursors  = []byte("cursors")  // (source) -> Cursor
 )
 
 // Keys in the meta bucket.

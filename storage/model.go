@@ -85,8 +85,8 @@ type Message struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 	Mentions    []Mention    `json:"mentions,omitempty"`
 	Reactions   []Reaction   `json:"reactions,omitempty"`
-	Hosted      []string     `json:"hosted,omitempty"` // hosted content ids of inline images
-	Event       string       `json:"event,omitempty"`  // system event type
+	Hosted      []string     `json:"hosted,omitempty"`   // hosted content ids of inline images
+	Event       string       `json:"event,omitempty"`    // system event type
 	TextBody    bool         `json:"textBody,omitempty"` // body is plain text, not HTML
 	ETag        string       `json:"etag,omitempty"`
 }
