@@ -87,6 +87,8 @@ test-window:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./storage/
 	$(GO) test -run '^$$' -bench . -benchtime 500x -v ./sync/tenantsim/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'SyncLarge|SyncWithLimits' -benchtime 1x -timeout 30m -v ./sync/engine/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'QuickRound' -benchtime 20x -v ./sync/engine/ | grep -v '^=== RUN'
 
 
 fmt:

@@ -24,6 +24,7 @@ Usage:
   rapport demo [--size S]         run on a simulated tenant: start it, sign in, sync, open the UI
   rapport sync [--full]           sign in if needed (device code) and sync now
   rapport status [--json]         what the store holds and when each source last synced
+  rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
 
@@ -60,7 +61,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo":
+	case "window", "serve", "version", "sync", "status", "demo", "signout":
 	case "help":
 		fset.Usage()
 		return 0
@@ -99,6 +100,8 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliSync(ctx, cfg, *full, version, log, stderr)
 	case "status":
 		err = cliStatus(ctx, cfg, *asJSON, version, log, stdout)
+	case "signout":
+		err = cliSignOut(cfg, version, log, stdout)
 	case "demo":
 		err = runDemo(ctx, cfg, demoOptions{size: *demoSize, addr: addr, browser: *demoBrowser}, assets, version, log, stdout)
 	}

@@ -55,6 +55,20 @@ func cliSync(ctx context.Context, cfg Config, full bool, version string, log *sl
 	return nil
 }
 
+// cliSignOut forgets the account and deletes the token cache.
+func cliSignOut(cfg Config, version string, log *slog.Logger, w io.Writer) error {
+	core := newCore(cfg, "cli", version, log)
+	defer core.Close()
+	if err := core.openStore(); err != nil {
+		return err
+	}
+	if err := core.Sync.SignOut(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Signed out; tokens deleted. Synced data stays in", cfg.DataDir)
+	return nil
+}
+
 // progressLine renders progress for a terminal.
 func progressLine(p engine.Progress) string {
 	el := time.Since(p.Started).Seconds()

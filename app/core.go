@@ -26,6 +26,7 @@ type Core struct {
 	mu      sync.Mutex
 	db      *storage.DB
 	openErr error
+	openURL func(string) // set by the window: opens a link in the system browser
 
 	sync syncState
 

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 
 	"github.com/rapport-app/rapport/storage"
@@ -62,6 +63,23 @@ func (s *System) UIReady(r ReadyReport) error {
 		return fmt.Errorf("%w: no sections rendered", errInvalid)
 	}
 	s.c.log.Info("ui ready", "mode", s.c.mode, "sections", len(r.Sections), "locale", r.Locale, "theme", r.Theme)
+	return nil
+}
+
+// OpenURL opens an http, https or mailto link outside the app (the
+// system browser or mail client); message links never navigate the window.
+func (s *System) OpenURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
+		return fmt.Errorf("%w: only http, https and mailto links open outside Rapport", errInvalid)
+	}
+	s.c.mu.Lock()
+	open := s.c.openURL
+	s.c.mu.Unlock()
+	if open == nil {
+		return fmt.Errorf("%w: the browser opens links itself in browser mode", errInvalid)
+	}
+	open(u.String())
 	return nil
 }
 

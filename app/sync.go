@@ -155,6 +155,20 @@ func (s *Sync) Status() (SyncStatus, error) {
 	return out, nil
 }
 
+// SignOut forgets the signed-in account and its tokens. The store keeps
+// what was synced.
+func (s *Sync) SignOut() error {
+	conn, err := s.c.connect()
+	if err != nil {
+		return err
+	}
+	if err := conn.sess.SignOut(s.c.ctx); err != nil {
+		return err
+	}
+	s.c.events.Emit(EventSignedIn, "")
+	return nil
+}
+
 // Start begins a round in the background; progress and the result arrive
 // as events. Starting while a round runs is a no-op.
 func (s *Sync) Start(full bool) error {

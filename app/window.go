@@ -41,6 +41,9 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 		Logger:         wailsLogger{log},
 		OnStartup: func(wctx context.Context) {
 			wailsCtx.Store(&wctx)
+			core.mu.Lock()
+			core.openURL = func(u string) { wruntime.BrowserOpenURL(wctx, u) }
+			core.mu.Unlock()
 			core.openStore()
 			core.bridgeEvents(wctx)
 			if setup != nil {

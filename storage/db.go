@@ -186,7 +186,9 @@ type Stats struct {
 	Path          string         `json:"path"`
 	SchemaVersion int            `json:"schemaVersion"`
 	SizeBytes     int64          `json:"sizeBytes"`
-	Buckets       map[string]int `json:"buckets"` // bucket name -> key count
+	InuseBytes    int64          `json:"inuseBytes"` // bytes of B+tree pages holding data
+	FreeBytes     int64          `json:"freeBytes"`  // bytes of free pages awaiting reuse
+	Buckets       map[string]int `json:"buckets"`    // bucket name -> key count
 }
 
 // Stats reports the schema version, file size and per-bucket key counts.
@@ -195,8 +197,11 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		s.SizeBytes = tx.Size()
 		s.SchemaVersion = schemaVersion(tx)
+		s.FreeBytes = int64(db.bolt.Stats().FreePageN) * int64(db.bolt.Info().PageSize)
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			s.Buckets[string(name)] = b.Stats().KeyN
+			bs := b.Stats()
+			s.Buckets[string(name)] = bs.KeyN
+			s.InuseBytes += int64(bs.BranchInuse + bs.LeafInuse + bs.InlineBucketInuse)
 			return ctx.Err()
 		})
 	})

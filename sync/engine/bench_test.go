@@ -8,7 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"io"
+	"net/http"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -64,12 +69,38 @@ func BenchmarkSyncLarge(b *testing.B) {
 		rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 		b.ReportMetric(float64(res.Messages)/res.Seconds, "msgs/s")
 		b.ReportMetric(float64(rss)/1024, "peak-RSS-MB")
+		b.ReportMetric(float64(res.GoSysBytes)/(1<<20), "go-memory-MB")
 		b.ReportMetric(float64(res.StoreBytes)/float64(res.Messages), "store-B/msg")
 		b.ReportMetric(float64(res.StoreBytes)/float64(res.RawBytes), "store/raw")
 		b.ReportMetric(float64(res.IdleRequests), "idle-round-requests")
-		b.Logf("synced %d messages and %d records in %.1fs with %d requests; store %.0f MB for %.0f MB of raw messages",
+		b.Logf("synced %d messages and %d records in %.1fs with %d requests; store %.0f MB for %.0f MB of message JSON received from Graph",
 			res.Messages, res.Records, res.Seconds, res.Requests, float64(res.StoreBytes)/1e6, float64(res.RawBytes)/1e6)
 	}
+}
+
+// countingTransport adds up the bytes of message pages Graph sends.
+type countingTransport struct {
+	rt http.RoundTripper
+	n  *atomic.Int64
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil && strings.Contains(r.URL.Path, "/messages") {
+		resp.Body = &countingBody{resp.Body, c.n}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }
 
 type benchResult struct {
@@ -77,6 +108,7 @@ type benchResult struct {
 	Seconds                     float64
 	StoreBytes, RawBytes        int64
 	IdleRequests                int
+	GoSysBytes                  int64
 }
 
 // benchChild runs one full sync into dir and prints a benchResult.
@@ -92,6 +124,8 @@ func benchChild(dir string) int {
 		return 3
 	}
 	defer db.Close()
+	var graphBytes atomic.Int64
+	wrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, &graphBytes} }
 	g, dv, opts := clients(&childTB{}, nil, u, &tls.Config{RootCAs: pool})
 	eng := engine.New(db, g, dv, opts)
 	start := time.Now()
@@ -105,23 +139,11 @@ func benchChild(dir string) int {
 	res.IdleRequests = idle.Requests
 	st, _ := db.Stats(ctx)
 	res.StoreBytes = st.SizeBytes
-	chats, _ := db.Chats(ctx)
-	for _, c := range chats {
-		ms, _ := db.Messages(ctx, c.ID, time.Time{}, 0)
-		for _, m := range ms {
-			j, _ := json.Marshal(m.Message)
-			res.RawBytes += int64(len(j) + len(m.Body.Raw))
-		}
-	}
-	// Raw bytes of channel messages too.
-	chans, _ := db.Channels(ctx, "")
-	for _, ch := range chans {
-		ms, _ := db.Messages(ctx, ch.ID, time.Time{}, 0)
-		for _, m := range ms {
-			j, _ := json.Marshal(m.Message)
-			res.RawBytes += int64(len(j) + len(m.Body.Raw))
-		}
-	}
+	fmt.Fprintf(os.Stderr, "store: file %d MB, B+tree pages in use %d MB, free pages %d MB\n", st.SizeBytes>>20, st.InuseBytes>>20, st.FreeBytes>>20)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.GoSysBytes = int64(ms.Sys)
+	res.RawBytes = graphBytes.Load()
 	json.NewEncoder(os.Stdout).Encode(res)
 	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,6 +151,10 @@ func soakOne(t *testing.T, seed int) {
 	}
 }
 
+// wrapTransport, when set, wraps the Graph transport (the benchmark child
+// counts the bytes Graph sends).
+var wrapTransport func(http.RoundTripper) http.RoundTripper
+
 // clients signs in and returns the engine's collaborators.
 func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine.Graph, engine.Dataverse, engine.Options) {
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf})
@@ -162,7 +167,7 @@ func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine
 		t.Fatal(err)
 	}
 	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) },
-		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second})
+		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second, Wrap: wrapTransport})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,6 +123,8 @@ type Options struct {
 	// Timeout bounds one HTTP exchange (default 60s), so a hung request
 	// fails instead of stalling a sync.
 	Timeout time.Duration
+	// Wrap, when set, wraps the HTTPS transport (measurements, tests).
+	Wrap func(http.RoundTripper) http.RoundTripper
 }
 
 var registerSerializers sync.Once
@@ -169,8 +171,11 @@ func New(graphURL string, tlsConf *tls.Config, token TokenFunc, opts Options) (*
 		msgraphcore.NewGraphTelemetryHandler(&copts),
 		khttp.NewUrlReplaceHandler(true, msgraphcore.ReplacementPairs),
 	}, kiota...)
-	transport := &http.Transport{TLSClientConfig: tlsConf, Proxy: http.ProxyFromEnvironment,
-		ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 16}
+	var transport http.RoundTripper = &http.Transport{TLSClientConfig: tlsConf, Proxy: http.ProxyFromEnvironment,
+		ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 32}
+	if opts.Wrap != nil {
+		transport = opts.Wrap(transport)
+	}
 	hc := &http.Client{
 		Transport:     khttp.NewCustomTransportWithParentTransport(transport, mws...),
 		Timeout:       opts.Timeout,

@@ -13,6 +13,7 @@ export const api = {
   system: {
     info: () => call<AppInfo>('System', 'Info'),
     uiReady: (r: ReadyReport) => call<void>('System', 'UIReady', r),
+    openURL: (url: string) => call<void>('System', 'OpenURL', url),
   },
   settings: {
     get: () => call<UISettings>('Settings', 'Get'),
@@ -21,6 +22,7 @@ export const api = {
   sync: {
     status: () => call<SyncStatus>('Sync', 'Status'),
     start: (full: boolean) => call<void>('Sync', 'Start', full),
+    signOut: () => call<void>('Sync', 'SignOut'),
   },
   conversations: {
     teams: () => call<Team[]>('Conversations', 'Teams'),

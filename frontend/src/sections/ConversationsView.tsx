@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { when } from '../i18n/format';
@@ -170,7 +170,7 @@ function MessageItem({ m }: { m: Message }) {
         </p>
       ) : (
         // Sanitized in Go (sync/render); the CSP is the second wall.
-        <div className="body" dangerouslySetInnerHTML={{ __html: m.html }} />
+        <div className="body" onClick={openOutside} dangerouslySetInnerHTML={{ __html: m.html }} />
       )}
       {m.attachments && m.attachments.length > 0 && !m.deleted && (
         <ul className="attachments">
@@ -190,6 +190,15 @@ function MessageItem({ m }: { m: Message }) {
       )}
     </article>
   );
+}
+
+// openOutside sends message links to the system browser in the window;
+// in browser mode the sanitizer's target=_blank opens a new tab.
+function openOutside(e: React.MouseEvent<HTMLDivElement>) {
+  const a = (e.target as HTMLElement).closest('a');
+  if (!a || api.mode() !== 'wails') return;
+  e.preventDefault();
+  api.system.openURL(a.href).catch(() => {});
 }
 
 const glyphs: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
