@@ -51,8 +51,9 @@ type Options struct {
 	// each conversation may see only one request a second.
 	Workers int
 	// MessageRate and PerConversation cap message reads per second
-	// (defaults: Graph's published 20/s per tenant and 1/s per chat or
-	// channel). Zero uses the defaults; negative disables the cap.
+	// (defaults: 5% under Graph's published 20/s per tenant and 1/s per
+	// chat or channel, so clock jitter does not earn 429s). Zero uses the
+	// defaults; negative disables the cap.
 	MessageRate     float64
 	PerConversation float64
 	// Report receives progress, throttled to every 200 ms and always once
@@ -82,10 +83,10 @@ func New(db *storage.DB, g Graph, dv Dataverse, opts Options) *Engine {
 		opts.Workers = 24
 	}
 	if opts.MessageRate == 0 {
-		opts.MessageRate = 20
+		opts.MessageRate = 19
 	}
 	if opts.PerConversation == 0 {
-		opts.PerConversation = 1
+		opts.PerConversation = 0.95
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -6,41 +6,63 @@ import (
 	"time"
 )
 
+// perTeam paces requests on one team's channels under Graph's cap of 4/s.
+const perTeam = 3.8
+
 // limiter paces message reads: at most perConv per second on any one chat
-// or channel, and rate per second in all. Negative rates disable it.
+// or channel, perTeam per second on one team's channels, and rate per
+// second in all. Negative rates disable it.
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64
 	perConv float64
 	next    time.Time            // earliest time of the next request overall
-	conv    map[string]time.Time // earliest time of the next request per conversation
+	keyed   map[string]time.Time // earliest time of the next request per conversation or team
 }
 
 func newLimiter(rate, perConv float64) *limiter {
-	return &limiter{rate: rate, perConv: perConv, conv: map[string]time.Time{}}
+	return &limiter{rate: rate, perConv: perConv, keyed: map[string]time.Time{}}
 }
 
-// wait blocks until a request on conv may go: first the conversation's own
-// slot, then a slot in the overall budget, so a slow conversation never
-// holds the others back.
-func (l *limiter) wait(ctx context.Context, conv string) error {
+func every(rate float64) time.Duration { return time.Duration(float64(time.Second) / rate) }
+
+// wait blocks until a request on conv (in team, "" for chats) may go. It
+// waits for the conversation's and the team's next slot, then takes a slot
+// in the overall budget, and only then books the conversation's and team's
+// next slots from the moment the request really leaves, so queueing for
+// the overall budget never squeezes two requests on one chat together.
+func (l *limiter) wait(ctx context.Context, conv, team string) error {
 	if l.rate < 0 {
 		return ctx.Err()
 	}
-	if l.perConv > 0 {
+	teamKey := "team:" + team
+	for {
 		l.mu.Lock()
-		at := maxTime(time.Now(), l.conv[conv])
-		l.conv[conv] = at.Add(time.Duration(float64(time.Second) / l.perConv))
+		at := l.keyed[conv]
+		if team != "" {
+			at = maxTime(at, l.keyed[teamKey])
+		}
 		l.mu.Unlock()
 		if err := sleepUntil(ctx, at); err != nil {
 			return err
 		}
+		l.mu.Lock()
+		now := time.Now()
+		if l.keyed[conv].After(now) || (team != "" && l.keyed[teamKey].After(now)) {
+			l.mu.Unlock() // another request on this conversation or team got in first
+			continue
+		}
+		start := maxTime(now, l.next)
+		l.next = start.Add(every(l.rate))
+		if l.perConv > 0 {
+			l.keyed[conv] = start.Add(every(l.perConv))
+		}
+		if team != "" {
+			l.keyed[teamKey] = start.Add(every(perTeam))
+		}
+		l.mu.Unlock()
+		return sleepUntil(ctx, start)
 	}
-	l.mu.Lock()
-	at := maxTime(time.Now(), l.next)
-	l.next = at.Add(time.Duration(float64(time.Second) / l.rate))
-	l.mu.Unlock()
-	return sleepUntil(ctx, at)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -39,7 +39,7 @@ func (e *Engine) channel(ctx context.Context, teamID, channelID string) error {
 // primeDelta runs a delta round limited to threads changed from (about)
 // now and saves its delta link.
 func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *storage.Cursor) error {
-	if err := e.lim.wait(ctx, channelID); err != nil {
+	if err := e.lim.wait(ctx, channelID, teamID); err != nil {
 		return err
 	}
 	since := e.opts.Now().UTC().Add(-5 * time.Minute)
@@ -55,7 +55,7 @@ func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *
 			return err
 		}
 		if next != "" {
-			return e.lim.wait(ctx, channelID)
+			return e.lim.wait(ctx, channelID, teamID)
 		}
 		return nil
 	})
@@ -73,7 +73,7 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 	if cur.State == "complete" {
 		return nil
 	}
-	if err := e.lim.wait(ctx, channelID); err != nil {
+	if err := e.lim.wait(ctx, channelID, teamID); err != nil {
 		return err
 	}
 	err = e.g.ChannelHistory(ctx, teamID, channelID, cur.Link, func(msgs []graph.Msg, next string) error {
@@ -85,7 +85,7 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 			return err
 		}
 		if next != "" {
-			return e.lim.wait(ctx, channelID)
+			return e.lim.wait(ctx, channelID, teamID)
 		}
 		return nil
 	})
@@ -106,7 +106,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 	src := cur.Source
 	resumed := cur.State == "partial"
 	for attempt := 0; ; attempt++ {
-		if err := e.lim.wait(ctx, channelID); err != nil {
+		if err := e.lim.wait(ctx, channelID, teamID); err != nil {
 			return err
 		}
 		err := e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, time.Time{}, func(msgs []graph.Msg, next, delta string) error {
@@ -119,7 +119,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 				return err
 			}
 			if next != "" {
-				return e.lim.wait(ctx, channelID)
+				return e.lim.wait(ctx, channelID, teamID)
 			}
 			return nil
 		})
@@ -243,7 +243,7 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 	// meanwhile near the top; one more pass from the new watermark catches it.
 	resumed := cur.Link != ""
 	for attempt := 0; ; attempt++ {
-		if err := e.lim.wait(ctx, chat.ID); err != nil {
+		if err := e.lim.wait(ctx, chat.ID, ""); err != nil {
 			return err
 		}
 		err = e.g.ChatMessages(ctx, chat.ID, cur.Link, cur.Watermark, func(msgs []graph.Msg, next string) error {
@@ -261,7 +261,7 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 				return err
 			}
 			if next != "" {
-				return e.lim.wait(ctx, chat.ID)
+				return e.lim.wait(ctx, chat.ID, "")
 			}
 			return nil
 		})

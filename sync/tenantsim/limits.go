@@ -22,6 +22,7 @@ type limiter struct {
 	buckets map[string]*bucket
 	now     func() time.Time
 	hits    int
+	by      map[string]int // refusals by bucket kind
 }
 
 type bucket struct {
@@ -30,7 +31,7 @@ type bucket struct {
 }
 
 func newLimiter() *limiter {
-	return &limiter{buckets: map[string]*bucket{}, now: time.Now}
+	return &limiter{buckets: map[string]*bucket{}, now: time.Now, by: map[string]int{}}
 }
 
 // take spends one token from each named bucket (rate per second, burst
@@ -46,6 +47,8 @@ func (l *limiter) take(keys []string, rates []float64) (time.Duration, bool) {
 			if d := time.Duration((1 - b.tokens) / rates[i] * float64(time.Second)); d > wait {
 				wait = d
 			}
+			kind, _, _ := strings.Cut(k, ":")
+			l.by[kind]++
 		}
 	}
 	if wait > 0 {
@@ -119,6 +122,21 @@ func (s *Server) throttle(w http.ResponseWriter, r *http.Request, g *grant) bool
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, secs)))
 	graphError(w, r, 429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.")
 	return false
+}
+
+// ThrottledBy reports refusals by limit ("msgread", "chat", "channel",
+// "team", "chats-user", …); a refused request may count under several.
+func (s *Server) ThrottledBy() map[string]int {
+	if s.limits == nil {
+		return nil
+	}
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range s.limits.by {
+		out[k] = v
+	}
+	return out
 }
 
 // Throttled reports how many requests the published limits refused.
