@@ -16,12 +16,13 @@ type limiter struct {
 	mu      sync.Mutex
 	rate    float64
 	perConv float64
+	perTeam float64
 	next    time.Time            // earliest time of the next request overall
 	keyed   map[string]time.Time // earliest time of the next request per conversation or team
 }
 
 func newLimiter(rate, perConv float64) *limiter {
-	return &limiter{rate: rate, perConv: perConv, keyed: map[string]time.Time{}}
+	return &limiter{rate: rate, perConv: perConv, perTeam: perTeam, keyed: map[string]time.Time{}}
 }
 
 func every(rate float64) time.Duration { return time.Duration(float64(time.Second) / rate) }
@@ -58,7 +59,7 @@ func (l *limiter) wait(ctx context.Context, conv, team string) error {
 			l.keyed[conv] = start.Add(every(l.perConv))
 		}
 		if team != "" {
-			l.keyed[teamKey] = start.Add(every(perTeam))
+			l.keyed[teamKey] = start.Add(every(l.perTeam))
 		}
 		l.mu.Unlock()
 		return sleepUntil(ctx, start)
