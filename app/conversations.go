@@ -1,8 +1,11 @@
 package app
 
 import (
+	"encoding/base64"
 	"fmt"
+	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
@@ -143,7 +146,12 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 		d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
 			Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
 		if m.Deleted == nil {
-			d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{})
+			d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{Hosted: func(id string) string {
+				if !db.HasHosted(s.c.ctx, convID, m.ID, id) {
+					return "" // not fetched (yet): shown as "[image]"
+				}
+				return "/hosted/" + hostedToken(convID, m.ID, id)
+			}})
 		}
 		for _, r := range m.Reactions {
 			if d.Reactions == nil {
@@ -188,4 +196,41 @@ func (c *Core) meID() string {
 	}
 	id, _ := db.Me(c.ctx)
 	return id
+}
+
+// hostedToken names an inline image in the /hosted/ route.
+func hostedToken(convID, msgID, hostedID string) string {
+	return base64.URLEncoding.EncodeToString([]byte(convID + "\x00" + msgID + "\x00" + hostedID))
+}
+
+// serveHosted serves a stored inline image: images only, never scripts or
+// documents, whatever bytes the message carried.
+func (c *Core) serveHosted(w http.ResponseWriter, r *http.Request) {
+	b, err := base64.URLEncoding.DecodeString(strings.TrimPrefix(r.URL.Path, "/hosted/"))
+	parts := strings.Split(string(b), "\x00")
+	if err != nil || len(parts) != 3 {
+		http.NotFound(w, r)
+		return
+	}
+	db, err := c.store()
+	if err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	data, err := db.Hosted(r.Context(), parts[0], parts[1], parts[2])
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	ct := http.DetectContentType(data)
+	switch ct {
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp":
+	default:
+		http.Error(w, "not an image", http.StatusUnsupportedMediaType)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Write(data)
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -60,6 +61,7 @@ func (s *webServer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/call/", s.rpc)
 	mux.HandleFunc("GET /api/events", s.serveEvents)
+	mux.HandleFunc("GET /hosted/", s.core.serveHosted)
 	mux.Handle("/", s.assets)
 	return s.guard(mux)
 }
@@ -77,7 +79,9 @@ func (s *webServer) guard(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Cache-Control", "no-store")
+		if !strings.HasPrefix(r.URL.Path, "/hosted/") {
+			h.Set("Cache-Control", "no-store")
+		}
 		if !hosts[r.Host] {
 			forbid(w, "this server answers only on 127.0.0.1:"+s.port)
 			return

@@ -2,7 +2,10 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -221,4 +224,50 @@ func TestStoreUnavailableIsReportedNotFatal(t *testing.T) {
 	if _, err := core.Settings.Get(); toError(err).Code != "store_locked" {
 		t.Fatalf("Settings.Get error %v, want store_locked", err)
 	}
+}
+
+func TestHostedImages(t *testing.T) {
+	ws, srv, core := newTestServer(t)
+	db, _ := core.store()
+	png := placeholderPNGBytes()
+	if err := db.Apply(context.Background(), func(w *storage.Writer) error {
+		if err := w.PutHosted("19:c@thread.v2", "1", "img", png); err != nil {
+			return err
+		}
+		return w.PutHosted("19:c@thread.v2", "1", "html", []byte("<html><script>alert(1)</script></html>"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	auth := map[string]string{"Cookie": ws.cookie + "=" + ws.secret}
+	tests := []struct {
+		name   string
+		path   string
+		hdr    map[string]string
+		status int
+		ctype  string
+	}{
+		{"image", "/hosted/" + hostedToken("19:c@thread.v2", "1", "img"), auth, 200, "image/png"},
+		{"not an image", "/hosted/" + hostedToken("19:c@thread.v2", "1", "html"), auth, 415, ""},
+		{"missing", "/hosted/" + hostedToken("19:c@thread.v2", "1", "nope"), auth, 404, ""},
+		{"garbage token", "/hosted/not-base64!", auth, 404, ""},
+		{"no secret", "/hosted/" + hostedToken("19:c@thread.v2", "1", "img"), nil, 403, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := do(t, srv, "GET", tt.path, tt.hdr, "")
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
+				t.Fatalf("content type %q", resp.Header.Get("Content-Type"))
+			}
+		})
+	}
+}
+
+// placeholderPNGBytes is a 1×1 PNG.
+func placeholderPNGBytes() []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	return buf.Bytes()
 }

@@ -34,6 +34,7 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 		BackgroundColour: options.NewRGB(0x1b, 0x26, 0x40),
 		AssetServer: &assetserver.Options{
 			Assets:     assets,
+			Handler:    http.HandlerFunc(core.serveHosted), // inline images; everything else is an asset
 			Middleware: func(next http.Handler) http.Handler { return withCSP(next) },
 		},
 		Bind:           []any{core.System, core.Settings, core.Sync, core.Conversations, core.Records},

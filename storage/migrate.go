@@ -21,6 +21,7 @@ var (
 	bucketConvs    = []byte("convs")    // (convId) -> conversation number, u64 BE
 	bucketMessages = []byte("messages") // (conv no., -created, messageId) -> Message and Body, newest first
 	bucketMsgIDs   = []byte("msg_ids")  // (conv no., messageId) -> -created i64 BE + deleted flag byte
+	bucketHosted   = []byte("hosted")   // (conv no., messageId, hostedContentId) -> image bytes
 	bucketRecords  = []byte("records")  // (set, id) -> Record
 	bucketCursors  = []byte("cursors")  // (source) -> Cursor
 )
@@ -53,7 +54,7 @@ var migrations = []migration{
 	}},
 	{2, "synced Teams and Dataverse data", func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketUsers, bucketTeams, bucketChannels, bucketChats, bucketMembers,
-			bucketConvs, bucketMessages, bucketMsgIDs, bucketRecords, bucketCursors} {
+			bucketConvs, bucketMessages, bucketMsgIDs, bucketHosted, bucketRecords, bucketCursors} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

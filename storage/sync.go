@@ -185,6 +185,56 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	return true, nil
 }
 
+// MaxHosted bounds the size of one inline image kept offline.
+const MaxHosted = 10 << 20
+
+// PutHosted stores the bytes of a message's inline image.
+func (w *Writer) PutHosted(convID, msgID, hostedID string, data []byte) error {
+	if len(data) > MaxHosted {
+		return fmt.Errorf("inline image of %d bytes exceeds %d", len(data), MaxHosted)
+	}
+	no, _, err := convNo(w.tx, convID, true)
+	if err != nil {
+		return err
+	}
+	return w.tx.Bucket(bucketHosted).Put(key(nil).i64(no).str(msgID).str(hostedID), data)
+}
+
+// HasHosted reports whether an inline image is stored.
+func (w *Writer) HasHosted(convID, msgID, hostedID string) bool {
+	no, ok, _ := convNo(w.tx, convID, false)
+	return ok && w.tx.Bucket(bucketHosted).Get(key(nil).i64(no).str(msgID).str(hostedID)) != nil
+}
+
+// HasHosted reports whether an inline image is stored.
+func (db *DB) HasHosted(ctx context.Context, convID, msgID, hostedID string) bool {
+	found := false
+	db.bolt.View(func(tx *bolt.Tx) error {
+		found = (&Writer{tx: tx}).HasHosted(convID, msgID, hostedID)
+		return nil
+	})
+	return found
+}
+
+// Hosted returns a copy of an inline image's bytes, or ErrNotFound.
+func (db *DB) Hosted(ctx context.Context, convID, msgID, hostedID string) ([]byte, error) {
+	var out []byte
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		no, ok, err := convNo(tx, convID, false)
+		if err != nil {
+			return err
+		}
+		if ok {
+			out = slices.Clone(tx.Bucket(bucketHosted).Get(key(nil).i64(no).str(msgID).str(hostedID)))
+		}
+		if out == nil {
+			return fmt.Errorf("inline image %s: %w", hostedID, ErrNotFound)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // PutRecord upserts a Dataverse row.
 func (w *Writer) PutRecord(r Record) error {
 	return put(w.tx, bucketRecords, key(nil).str(r.Set).str(r.ID), r)

@@ -24,6 +24,7 @@ type Graph interface {
 	ChatMessages(ctx context.Context, chatID, link string, since time.Time, page func([]graph.Msg, string) error) error
 	ChannelDelta(ctx context.Context, teamID, channelID, link string, since time.Time, page func(msgs []graph.Msg, next, delta string) error) error
 	ChannelHistory(ctx context.Context, teamID, channelID, link string, page func([]graph.Msg, string) error) error
+	HostedContent(ctx context.Context, convID, teamID, msgID, replyTo, hostedID string) ([]byte, error)
 }
 
 // Dataverse is what the engine needs from Dataverse (*dataverse.Client).
@@ -302,10 +303,12 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
 }
 
 // store writes a page of messages and the cursor that follows it in one
-// transaction. Bodies are stored raw; they are sanitized when shown
-// (render is pure and fast), which keeps the store to one copy of each.
+// transaction, then fetches the page's new inline images. Bodies are
+// stored raw; they are sanitized when shown (render is pure and fast),
+// which keeps the store to one copy of each.
 func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor) (int, error) {
 	n := 0
+	var images []storage.Message
 	err := e.db.Apply(ctx, func(w *storage.Writer) error {
 		for _, m := range msgs {
 			sm := m.Message
@@ -321,12 +324,45 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor
 			}
 			if wrote {
 				n++
+				for _, id := range sm.Hosted {
+					if !w.HasHosted(sm.ConvID, sm.ID, id) {
+						images = append(images, sm)
+						break
+					}
+				}
 			}
 		}
 		return w.SetCursor(cur)
 	})
 	e.update(func(p *Progress) { p.Messages += n; p.Requests++ })
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, e.fetchImages(ctx, images)
+}
+
+// fetchImages downloads inline images so they show offline. A failed
+// image is skipped (it shows as "[image]"); only cancellation stops.
+func (e *Engine) fetchImages(ctx context.Context, msgs []storage.Message) error {
+	for _, m := range msgs {
+		for _, id := range m.Hosted {
+			if err := e.lim.wait(ctx, m.ConvID, m.TeamID); err != nil {
+				return err
+			}
+			data, err := e.g.HostedContent(ctx, m.ConvID, m.TeamID, m.ID, m.ReplyTo, id)
+			e.update(func(p *Progress) { p.Requests++ })
+			if err != nil || len(data) > storage.MaxHosted {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				continue
+			}
+			if err := e.db.Apply(ctx, func(w *storage.Writer) error { return w.PutHosted(m.ConvID, m.ID, id, data) }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func maxModified(msgs []graph.Msg, t time.Time) time.Time {

@@ -201,6 +201,22 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	}
 	t.Logf("full sync: %d messages, %d records, %d requests in %v", p.Messages, p.Records, p.Requests, time.Since(p.Started).Round(time.Millisecond))
 	converged(t, r)
+	// Inline images were fetched and kept for offline display.
+	images, missing := 0, 0
+	for _, conv := range r.srv.Tenant().Conversations() {
+		ms, _ := r.db.Messages(ctx, conv, time.Time{}, 0)
+		for _, m := range ms {
+			for _, id := range m.Hosted {
+				images++
+				if b, err := r.db.Hosted(ctx, conv, m.ID, id); err != nil || len(b) < 8 || string(b[1:4]) != "PNG" {
+					missing++
+				}
+			}
+		}
+	}
+	if images == 0 || missing != 0 {
+		t.Fatalf("inline images: %d referenced, %d not stored", images, missing)
+	}
 
 	// An idle round writes nothing and fetches no chat messages.
 	p, err = r.eng.Run(ctx, engine.RoundOptions{})

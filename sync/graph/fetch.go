@@ -374,3 +374,26 @@ func convert(convID, teamID string, m models.ChatMessageable) Msg {
 	}
 	return out
 }
+
+// HostedContent fetches the bytes of a message's inline image (chat
+// message when teamID is "", else a channel message or, with replyTo, a
+// reply).
+func (c *Client) HostedContent(ctx context.Context, convID, teamID, msgID, replyTo, hostedID string) ([]byte, error) {
+	var b []byte
+	var err error
+	switch {
+	case teamID == "":
+		b, err = chats.NewChatsRequestBuilderInternal(c.params(), c.adapter).ByChatId(convID).Messages().ByChatMessageId(msgID).
+			HostedContents().ByChatMessageHostedContentId(hostedID).Content().Get(ctx, nil)
+	case replyTo != "":
+		b, err = teams.NewTeamsRequestBuilderInternal(c.params(), c.adapter).ByTeamId(teamID).Channels().ByChannelId(convID).Messages().
+			ByChatMessageId(replyTo).Replies().ByChatMessageId1(msgID).HostedContents().ByChatMessageHostedContentId(hostedID).Content().Get(ctx, nil)
+	default:
+		b, err = teams.NewTeamsRequestBuilderInternal(c.params(), c.adapter).ByTeamId(teamID).Channels().ByChannelId(convID).Messages().
+			ByChatMessageId(msgID).HostedContents().ByChatMessageHostedContentId(hostedID).Content().Get(ctx, nil)
+	}
+	if err != nil {
+		return nil, wrap("GET hosted content", err)
+	}
+	return b, nil
+}
