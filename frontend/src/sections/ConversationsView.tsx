@@ -117,8 +117,13 @@ function Thread({ sel }: { sel: Selected }) {
             </button>
           )}
           {messages.length === 0 && !error && <p className="hint">{t('conv.noMessages')}</p>}
-          {messages.map((m) => (
-            <MessageItem key={m.id} m={m} />
+          {threads(messages).map((th) => (
+            <div className="thread-group" key={th.key} data-testid="thread-group">
+              {th.root ? <MessageItem m={th.root} /> : <p className="hint earlier">{t('conv.earlierThread')}</p>}
+              {th.replies.map((m) => (
+                <MessageItem key={m.id} m={m} />
+              ))}
+            </div>
           ))}
           <div ref={bottom} />
         </div>
@@ -140,6 +145,34 @@ function Thread({ sel }: { sel: Selected }) {
       </div>
     </section>
   );
+}
+
+interface ThreadGroup {
+  key: string;
+  root?: Message; // missing when the root is on an older page
+  replies: Message[];
+}
+
+// threads groups channel replies under their root post, roots in time
+// order; chat messages (no replies) are each their own group.
+export function threads(messages: Message[]): ThreadGroup[] {
+  const groups = new Map<string, ThreadGroup>();
+  const order: ThreadGroup[] = [];
+  const group = (key: string) => {
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, replies: [] };
+      groups.set(key, g);
+      order.push(g);
+    }
+    return g;
+  };
+  for (const m of messages) {
+    if (m.replyTo) group(m.replyTo).replies.push(m);
+    else group(m.id).root = m;
+  }
+  const at = (g: ThreadGroup) => (g.root ?? g.replies[0])!.created;
+  return order.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
 }
 
 function MessageItem({ m }: { m: Message }) {
