@@ -21,7 +21,8 @@ import (
 const (
 	EventSyncProgress = "sync:progress" // engine.Progress
 	EventSyncDone     = "sync:done"     // SyncResult
-	EventSignedIn     = "auth:signed-in"
+	EventSignedIn     = "auth:signed-in" // the account name ("" after sign-out)
+	EventSignInFailed = "auth:failed"    // Error
 )
 
 // errSignIn means sync needs the user to sign in first.
@@ -153,6 +154,47 @@ func (s *Sync) Status() (SyncStatus, error) {
 	out.Running, out.Last = s.c.sync.running, s.c.sync.last
 	s.c.sync.mu.Unlock()
 	return out, nil
+}
+
+// DeviceCodeDTO is what the UI shows the user to sign in.
+type DeviceCodeDTO struct {
+	UserCode        string    `json:"userCode"`
+	VerificationURL string    `json:"verificationUrl"`
+	Message         string    `json:"message"`
+	ExpiresOn       time.Time `json:"expiresOn"`
+}
+
+// SignIn starts a device-code sign-in and returns the code to show. The
+// sign-in completes in the background: EventSignedIn follows, then a sync
+// round; a failure arrives as EventSignInFailed.
+func (s *Sync) SignIn() (DeviceCodeDTO, error) {
+	conn, err := s.c.connect()
+	if err != nil {
+		return DeviceCodeDTO{}, err
+	}
+	codes := make(chan DeviceCodeDTO, 1)
+	errs := make(chan error, 1)
+	s.c.goFunc(func(ctx context.Context) {
+		err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.Graph), func(dc auth.DeviceCode) {
+			codes <- DeviceCodeDTO{UserCode: dc.UserCode, VerificationURL: dc.VerificationURL, Message: dc.Message, ExpiresOn: dc.ExpiresOn}
+		})
+		if err != nil {
+			errs <- err
+			e := toError(err)
+			s.c.events.Emit(EventSignInFailed, e)
+			return
+		}
+		s.c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+		s.c.startRound(engine.RoundOptions{}, nil)
+	})
+	select {
+	case dc := <-codes:
+		return dc, nil
+	case err := <-errs:
+		return DeviceCodeDTO{}, err
+	case <-s.c.ctx.Done():
+		return DeviceCodeDTO{}, s.c.ctx.Err()
+	}
 }
 
 // SignOut forgets the signed-in account and its tokens. The store keeps

@@ -4,4 +4,5 @@ export const Events = {
   syncProgress: 'sync:progress',
   syncDone: 'sync:done',
   signedIn: 'auth:signed-in',
+  signInFailed: 'auth:failed',
 } as const;

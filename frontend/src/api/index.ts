@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { AppInfo, Chat, CrmRecord, Member, MessagesPage, ReadyReport, SyncStatus, Team, UISettings } from './types';
+import type { AppInfo, Chat, CrmRecord, DeviceCode, Member, MessagesPage, ReadyReport, SyncStatus, Team, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -23,6 +23,7 @@ export const api = {
     status: () => call<SyncStatus>('Sync', 'Status'),
     start: (full: boolean) => call<void>('Sync', 'Start', full),
     signOut: () => call<void>('Sync', 'SignOut'),
+    signIn: () => call<DeviceCode>('Sync', 'SignIn'),
   },
   conversations: {
     teams: () => call<Team[]>('Conversations', 'Teams'),

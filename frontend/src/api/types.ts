@@ -147,3 +147,10 @@ export interface CrmRecord {
   deleted?: string;
   modified: string;
 }
+
+export interface DeviceCode {
+  userCode: string;
+  verificationUrl: string;
+  message: string;
+  expiresOn: string;
+}

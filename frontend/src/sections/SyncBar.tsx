@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, Events, onEvent, toAppError, type Progress, type SyncResult, type SyncStatus } from '../api';
+import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type Progress, type SyncResult, type SyncStatus } from '../api';
 import { useI18n } from '../i18n';
 import { fill, when } from '../i18n/format';
 
@@ -10,6 +10,7 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState<DeviceCode | null>(null);
 
   const refresh = () => api.sync.status().then(setStatus, (e: unknown) => setError(toAppError(e).message));
   useEffect(() => {
@@ -20,13 +21,27 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
       refresh();
       onSynced();
     });
+    const offS = onEvent<string>(Events.signedIn, () => {
+      setCode(null);
+      refresh();
+    });
+    const offF = onEvent<ErrorBody>(Events.signInFailed, (e) => {
+      setCode(null);
+      setError(e.message);
+    });
     return () => {
       offP();
       offD();
+      offS();
+      offF();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  const signIn = () => {
+    setError(null);
+    api.sync.signIn().then(setCode, (e: unknown) => setError(toAppError(e).message));
+  };
   const start = () => {
     setError(null);
     api.sync.start(false).then(refresh, (e: unknown) => setError(toAppError(e).message));
@@ -53,7 +68,21 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
                 : t('sync.never')}
       </span>
       {error && <span className="state error">{error}</span>}
-      <button type="button" onClick={start} disabled={!status.canSync || running} data-testid="sync-now">
+      {code && (
+        <span className="device-code" data-testid="device-code">
+          {t('sync.openAndEnter')}{' '}
+          <a href={code.verificationUrl} target="_blank" rel="noopener noreferrer">
+            {code.verificationUrl}
+          </a>{' '}
+          <code>{code.userCode}</code>
+        </span>
+      )}
+      {status.canSync && !status.account && !code && (
+        <button type="button" onClick={signIn} data-testid="sign-in">
+          {t('sync.signIn')}
+        </button>
+      )}
+      <button type="button" onClick={start} disabled={!status.canSync || !status.account || running} data-testid="sync-now">
         {t('sync.now')}
       </button>
     </div>

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+)
+
+// TestSyncCommandAgainstAnyTenant runs `rapport sync` as a user would in a
+// fresh shell: endpoints and CA from flags, no token yet, so it signs in by
+// device code (printed on stderr) and syncs; then `rapport status --json`
+// reports what the store holds, and a second sync needs no sign-in (file
+// token cache).
+func TestSyncCommandAgainstAnyTenant(t *testing.T) {
+	srv, err := tenantsim.New(tenantsim.Options{Seed: 5, Size: tenantsim.Small})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	ca, err := srv.WriteCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URLs()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	flags := []string{"--data-dir", dataDir, "--authority-url", u.Authority, "--graph-url", u.Graph, "--dataverse-url", u.Dataverse,
+		"--tenant", u.Tenant, "--client-id", u.ClientID, "--ca-file", ca, "--token-cache", "file"}
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(append(args, flags...), fstest.MapFS{}, "test", &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	code, _, stderr := run("sync")
+	if code != 0 {
+		t.Fatalf("rapport sync: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"Sign in: To sign in, use a web browser to open the page", "sync: done"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	code, out, stderr := run("status", "--json")
+	if code != 0 {
+		t.Fatalf("rapport status: exit %d\n%s", code, stderr)
+	}
+	var st storage.Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	w := srv.Tenant().World()
+	if st.Teams != len(w.Teams) || st.Chats != len(w.Chats) || st.Messages != w.Messages || st.Records["incidents"] == 0 {
+		t.Fatalf("status %+v; tenant has %d teams, %d chats, %d messages", st, len(w.Teams), len(w.Chats), w.Messages)
+	}
+	code, _, stderr = run("sync")
+	if code != 0 || strings.Contains(stderr, "Sign in:") {
+		t.Fatalf("second sync: exit %d, signed in again? %s", code, stderr)
+	}
+	// A sync that cannot succeed says why and exits non-zero.
+	srv.Stop()
+	code, _, stderr = run("sync")
+	if code == 0 || !strings.Contains(stderr, "sync failed") {
+		t.Fatalf("sync with the tenant down: exit %d\n%s", code, stderr)
+	}
+}

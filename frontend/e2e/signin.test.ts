@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './harness';
+
+// Sign-in from the UI against a tenant given only by endpoint flags: the
+// sync bar shows the device code, the user approves it on the tenant's
+// page, and the first sync brings the conversations in.
+
+const procs: ChildProcess[] = [];
+let dir: string;
+let browser: Browser;
+let appURL = '';
+let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
+
+function start(args: string[], match: RegExp): Promise<RegExpExecArray> {
+  const bin = process.env.RAPPORT_BIN;
+  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
+  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
+  procs.push(p);
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ${match} from rapport ${args[0]}; stderr:\n${err}`)), 20_000);
+    p.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = match.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+  });
+}
+
+function tenantPost(path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+function tenantGet(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${urls.authorityUrl}${path}`, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rapport-signin-'));
+  const m = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  urls = parsed.summary.urls;
+  const app = await start(
+    ['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
+      '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', parsed.caFile],
+    /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/,
+  );
+  appURL = app[1]!;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const p of procs) {
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('sign in by device code from the UI, then the first sync', async () => {
+  expect(await tenantPost('/_control/device', { flow: 'pending' })).toBe(204);
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(appURL);
+  await page.getByTestId('sign-in').click();
+  const code = await page.getByTestId('device-code').locator('code').textContent();
+  expect(code).toMatch(/^[0-9A-F]{8}$/);
+  expect(await page.getByTestId('device-code').locator('a').getAttribute('href')).toBe(`${urls.authorityUrl}/devicelogin`);
+  // The user approves the code on the sign-in page.
+  expect(await tenantGet(`/devicelogin?code=${code}`)).toBe(200);
+  await expect.poll(() => page.getByTestId('syncbar').textContent(), { timeout: 30_000 }).toContain('@lumen.onmicrosoft.com');
+  await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
+  expect(problems).toEqual([]);
+  await page.close();
+});
