@@ -19,8 +19,8 @@ import (
 
 // Events of the sync service.
 const (
-	EventSyncProgress = "sync:progress" // engine.Progress
-	EventSyncDone     = "sync:done"     // SyncResult
+	EventSyncProgress = "sync:progress"  // engine.Progress
+	EventSyncDone     = "sync:done"      // SyncResult
 	EventSignedIn     = "auth:signed-in" // the account name ("" after sign-out)
 	EventSignInFailed = "auth:failed"    // Error
 )
