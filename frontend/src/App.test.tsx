@@ -102,7 +102,8 @@ describe('App shell', () => {
     render(<App />);
     fireEvent.click(await screen.findByTestId('theme-dark'));
     await screen.findByText('store is in use');
-    expect(document.documentElement.dataset.theme).toBe('light');
+    // The rollback's theme is applied by an effect after the status renders.
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     expect((screen.getByTestId('theme-system') as HTMLInputElement).checked).toBe(true);
   });
 });
