@@ -13,12 +13,13 @@ BIN       := build/bin/rapport
 OUT       := build/out
 XVFB      := xvfb-run -a -s "-screen 0 1280x800x24"
 # Packages: Wails/WebKitGTK build deps, CJK fonts, and the test tools
-# (Chromium for end-to-end tests, Xvfb + ImageMagick + D-Bus for the window).
+# (Chromium for end-to-end tests, Xvfb + ImageMagick + D-Bus for the window,
+# GNOME Keyring + libsecret for the token cache in the OS secret store).
 APT_PKGS  := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-noto-color-emoji \
-             chromium xvfb xauth imagemagick dbus-daemon dbus-x11
+             chromium xvfb xauth imagemagick dbus-daemon dbus-x11 gnome-keyring libsecret-1-dev
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-apt deps-npm deps-go frontend build demo test test-go test-frontend test-e2e test-window bench fmt lint clean
+.PHONY: help deps deps-apt deps-npm deps-go frontend build demo test test-go test-frontend test-e2e test-window test-keyring bench fmt lint clean
 
 help:
 	@echo "make demo   install what is missing, build, and run Rapport"
@@ -60,7 +61,7 @@ demo: build
 	else echo "No display: starting browser mode."; exec ./$(BIN) demo --browser; fi
 
 test: build
-	@$(MAKE) --no-print-directory lint test-go test-frontend test-e2e test-window
+	@$(MAKE) --no-print-directory lint test-go test-keyring test-frontend test-e2e test-window
 	@echo "make test: all suites passed"
 
 lint:
@@ -69,6 +70,12 @@ lint:
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+# The token cache in a real Secret Service: a D-Bus session with an
+# unlocked GNOME Keyring.
+test-keyring:
+	dbus-run-session -- sync/auth/testdata/keyring-session.sh \
+	  $(GO) test -count=1 -tags keyringtest -run TestKeyring -v ./sync/auth 2>&1 | grep -v -e '^dbus-daemon'
 
 test-frontend:
 	cd frontend && npm run --silent typecheck && npx vitest run

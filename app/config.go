@@ -18,9 +18,10 @@ type Config struct {
 	Cloud     cloud.Name
 	Overrides cloud.Endpoints
 	CAFile    string
-	// TokenCache is "memory" (default: tokens die with the process) or
-	// "file" (a 0600 file in the data directory, for machines without an
-	// OS secret store).
+	// TokenCache is "auto" (default: the OS secret store when it works,
+	// else memory), "keyring" (the secret store or fail), "file" (a 0600
+	// file in the data directory, for machines without a secret store) or
+	// "memory" (tokens die with the process).
 	TokenCache string
 }
 
@@ -51,7 +52,7 @@ func (c *Config) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Overrides.Tenant, "tenant", env("RAPPORT_TENANT", ""), "tenant id or domain (default organizations)")
 	fs.StringVar(&c.Overrides.ClientID, "client-id", env("RAPPORT_CLIENT_ID", ""), "app registration (public client) id")
 	fs.StringVar(&c.CAFile, "ca-file", env("RAPPORT_CA_FILE", ""), "extra PEM certificates to trust, beside the system store")
-	fs.StringVar(&c.TokenCache, "token-cache", env("RAPPORT_TOKEN_CACHE", "memory"), "where sign-in tokens are kept: memory, or file (0600, in the data dir)")
+	fs.StringVar(&c.TokenCache, "token-cache", env("RAPPORT_TOKEN_CACHE", "auto"), "where sign-in tokens are kept: auto (OS secret store, else memory), keyring, file (0600, in the data dir) or memory")
 }
 
 // validate checks what can be checked before anything starts.
@@ -70,8 +71,10 @@ func (c *Config) validate() error {
 	if _, err := cloud.TLSConfig(c.CAFile); err != nil {
 		return err
 	}
-	if c.TokenCache != "memory" && c.TokenCache != "file" {
-		return fmt.Errorf("%w: --token-cache %q (want memory or file)", errInvalid, c.TokenCache)
+	switch c.TokenCache {
+	case "auto", "keyring", "file", "memory":
+	default:
+		return fmt.Errorf("%w: --token-cache %q (want auto, keyring, file or memory)", errInvalid, c.TokenCache)
 	}
 	return nil
 }

@@ -65,9 +65,10 @@ func (c *Core) connect() (*connection, error) {
 			return nil, err
 		}
 	}
-	acfg := auth.Config{Authority: ep.Authority, Tenant: ep.Tenant, ClientID: ep.ClientID, TLS: tlsConf}
-	if c.cfg.TokenCache == "file" {
-		acfg.CacheFile = filepath.Join(c.cfg.DataDir, "token-cache.json")
+	acfg := auth.Config{Authority: ep.Authority, Tenant: ep.Tenant, ClientID: ep.ClientID, TLS: tlsConf,
+		Cache: auth.CacheMode(c.cfg.TokenCache), CacheFile: filepath.Join(c.cfg.DataDir, "token-cache")}
+	if acfg.Cache == auth.CacheFile {
+		acfg.CacheFile += ".json"
 	}
 	sess, err := auth.New(acfg)
 	if err != nil {
@@ -90,6 +91,9 @@ func (c *Core) connect() (*connection, error) {
 		dv = d
 	}
 	eng := engine.New(db, g, dv, engine.Options{Report: func(p engine.Progress) { c.events.Emit(EventSyncProgress, p) }})
+	if where, why := sess.CacheWhere(); where == auth.CacheMemory && why != "" {
+		c.log.Warn("token cache", "where", where, "why", why)
+	}
 	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng}
 	return c.sync.conn, nil
 }

@@ -46,10 +46,26 @@ type Config struct {
 	Tenant    string // tenant id, domain or "organizations"
 	ClientID  string
 	TLS       *tls.Config
-	// CacheFile, when set, persists the token cache in a 0600 file; the
-	// user opts into this where no OS secret store is available.
+	// Cache says where tokens are kept: CacheKeyring (the OS secret store),
+	// CacheFile (a 0600 file, which the user opts into where no secret
+	// store exists), CacheMemory (gone with the process), or CacheAuto
+	// (the default: the secret store when it works, else memory).
+	Cache CacheMode
+	// CacheFile is the file for CacheFile, and the lock file's base for
+	// CacheKeyring (which MSAL's extension uses to serialise processes).
 	CacheFile string
 }
+
+// CacheMode is where the token cache lives.
+type CacheMode string
+
+// Token cache modes.
+const (
+	CacheAuto    CacheMode = "auto"
+	CacheKeyring CacheMode = "keyring"
+	CacheFile    CacheMode = "file"
+	CacheMemory  CacheMode = "memory"
+)
 
 // DeviceCode is what the user must do to sign in.
 type DeviceCode struct {
@@ -64,6 +80,8 @@ type Session struct {
 	app   public.Client
 	cfg   Config
 	store *fileCache
+	where CacheMode // where tokens actually live
+	note  string    // why, when auto fell back to memory
 	mu    sync.Mutex
 }
 
@@ -80,10 +98,33 @@ func New(cfg Config) (*Session, error) {
 		public.WithInstanceDiscovery(false),
 		public.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg.TLS, Proxy: http.ProxyFromEnvironment}, Timeout: 60 * time.Second}),
 	}
-	s := &Session{cfg: cfg}
-	if cfg.CacheFile != "" {
+	s := &Session{cfg: cfg, where: CacheMemory}
+	switch cfg.Cache {
+	case CacheFile:
+		if cfg.CacheFile == "" {
+			return nil, errors.New("token cache file: no path")
+		}
 		s.store = &fileCache{path: cfg.CacheFile}
+		s.where = CacheFile
 		opts = append(opts, public.WithCache(s.store))
+	case CacheKeyring, CacheAuto, "":
+		lock := cfg.CacheFile
+		if lock == "" {
+			lock = filepath.Join(os.TempDir(), "rapport-token-cache")
+		}
+		kc, err := openKeyring(context.Background(), lock)
+		switch {
+		case err == nil:
+			s.where = CacheKeyring
+			opts = append(opts, public.WithCache(kc))
+		case cfg.Cache == CacheKeyring:
+			return nil, err
+		default:
+			s.note = err.Error() + "; sign-in tokens are kept in memory only (use --token-cache file to keep them in a 0600 file)"
+		}
+	case CacheMemory:
+	default:
+		return nil, fmt.Errorf("token cache %q: want auto, keyring, file or memory", cfg.Cache)
 	}
 	app, err := public.New(cfg.ClientID, opts...)
 	if err != nil {
@@ -92,6 +133,10 @@ func New(cfg Config) (*Session, error) {
 	s.app = app
 	return s, nil
 }
+
+// CacheWhere says where tokens live, and why when the secret store could
+// not be used.
+func (s *Session) CacheWhere() (CacheMode, string) { return s.where, s.note }
 
 // Token returns an access token for scopes from the cache, refreshing it
 // silently when needed. It fails with ErrSignInRequired when the user must
@@ -148,6 +193,11 @@ func (s *Session) SignOut(ctx context.Context) error {
 	if s.store != nil {
 		if err := os.Remove(s.store.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("delete token cache: %w", err)
+		}
+	}
+	if s.where == CacheKeyring {
+		if err := deleteKeyring(ctx); err != nil {
+			return fmt.Errorf("delete token cache from the secret store: %w", err)
 		}
 	}
 	return nil

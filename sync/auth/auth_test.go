@@ -38,7 +38,7 @@ func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
 	defer srv.Stop()
 	u := srv.URLs()
 	file := filepath.Join(t.TempDir(), "tokens.json")
-	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, CacheFile: file}
+	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, Cache: auth.CacheFile, CacheFile: file}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	s1, err := auth.New(cfg)

@@ -4,9 +4,9 @@
 //
 // # Invariants
 //
-//   - Tokens live only in MSAL's cache, which is kept in memory unless the
-//     user opts into a 0600 file (Config.CacheFile); they never reach bbolt,
-//     logs or exports.
+//   - Tokens live only in MSAL's cache, kept in the OS secret store when it
+//     works (probed first), else in memory, or in a 0600 file the user opts
+//     into; they never reach bbolt, logs or exports.
 //   - Instance discovery is off: the authority given is the authority used
 //     (national clouds and the simulated tenant need no call to
 //     login.microsoftonline.com).

@@ -45,7 +45,7 @@ func newRig(t *testing.T, opts tenantsim.Options, eopts engine.Options) *rig {
 	t.Cleanup(func() { srv.Stop() })
 	u := srv.URLs()
 	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
-	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf})
+	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
 	if err != nil {
 		t.Fatal(err)
 	}

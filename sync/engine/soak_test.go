@@ -157,7 +157,7 @@ var wrapTransport func(http.RoundTripper) http.RoundTripper
 
 // clients signs in and returns the engine's collaborators.
 func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine.Graph, engine.Dataverse, engine.Options) {
-	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf})
+	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
