@@ -201,6 +201,46 @@ func (s *Sync) SignIn() (DeviceCodeDTO, error) {
 	}
 }
 
+// SignInBrowser starts a sign-in through the system browser and returns
+// the sign-in URL. In the window Rapport opens it in the system browser;
+// in browser mode the UI opens it in a new tab. Completion arrives as
+// EventSignedIn (then a sync round) or EventSignInFailed.
+func (s *Sync) SignInBrowser() (string, error) {
+	conn, err := s.c.connect()
+	if err != nil {
+		return "", err
+	}
+	urls := make(chan string, 1)
+	errs := make(chan error, 1)
+	s.c.goFunc(func(ctx context.Context) {
+		err := conn.sess.SignInInteractive(ctx, auth.GraphScopes(conn.ep.Graph), func(u string) error {
+			s.c.mu.Lock()
+			open := s.c.openURL
+			s.c.mu.Unlock()
+			if open != nil {
+				open(u)
+			}
+			urls <- u
+			return nil
+		})
+		if err != nil {
+			errs <- err
+			s.c.events.Emit(EventSignInFailed, toError(err))
+			return
+		}
+		s.c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+		s.c.startRound(engine.RoundOptions{}, nil)
+	})
+	select {
+	case u := <-urls:
+		return u, nil
+	case err := <-errs:
+		return "", err
+	case <-s.c.ctx.Done():
+		return "", s.c.ctx.Err()
+	}
+}
+
 // SignOut forgets the signed-in account and its tokens. The store keeps
 // what was synced.
 func (s *Sync) SignOut() error {

@@ -16,6 +16,13 @@ let dir: string;
 let browser: Browser;
 let appURL = '';
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
+let caFile = '';
+
+function serveArgs(data: string): string[] {
+  return ['serve', '--data-dir', join(dir, data), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
+    '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', caFile,
+    '--token-cache', 'memory'];
+}
 
 function start(args: string[], match: RegExp): Promise<RegExpExecArray> {
   const bin = process.env.RAPPORT_BIN;
@@ -65,11 +72,8 @@ beforeAll(async () => {
   const m = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
   const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
   urls = parsed.summary.urls;
-  const app = await start(
-    ['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
-      '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', parsed.caFile],
-    /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/,
-  );
+  caFile = parsed.caFile;
+  const app = await start(serveArgs('data'), /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
   appURL = app[1]!;
   browser = await launchChromium();
 });
@@ -90,7 +94,7 @@ test('sign in by device code from the UI, then the first sync', async () => {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(appURL);
-  await page.getByTestId('sign-in').click();
+  await page.getByTestId('sign-in-code').click();
   const code = await page.getByTestId('device-code').locator('code').textContent();
   expect(code).toMatch(/^[0-9A-F]{8}$/);
   expect(await page.getByTestId('device-code').locator('a').getAttribute('href')).toBe(`${urls.authorityUrl}/devicelogin`);
@@ -100,4 +104,20 @@ test('sign in by device code from the UI, then the first sync', async () => {
   await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
   expect(problems).toEqual([]);
   await page.close();
+});
+
+test('sign in through the browser (authorization code + PKCE), then the first sync', async () => {
+  const app = await start(serveArgs('data-browser'), /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
+  // The tenant's certificate comes from its own test CA.
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  await page.goto(app[1]!);
+  const popup = ctx.waitForEvent('page');
+  await page.getByTestId('sign-in-browser').click();
+  const signInTab = await popup;
+  // The tenant's sign-in page posts the code back to Rapport on localhost.
+  await expect.poll(() => page.getByTestId('syncbar').textContent(), { timeout: 30_000 }).toContain('@lumen.onmicrosoft.com');
+  expect(signInTab.url()).toMatch(/^http:\/\/localhost:\d+/);
+  await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
+  await ctx.close();
 });

@@ -179,6 +179,17 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 	return nil
 }
 
+// SignInInteractive signs in through the system browser (authorization
+// code with PKCE; MSAL listens on a localhost port for the answer). open
+// receives the sign-in URL to show; it returns when the user has signed in
+// or ctx ends.
+func (s *Session) SignInInteractive(ctx context.Context, scopes []string, open func(url string) error) error {
+	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI("http://localhost"), public.WithOpenURL(open)); err != nil {
+		return fmt.Errorf("browser sign-in: %w", err)
+	}
+	return nil
+}
+
 // SignOut forgets every account and deletes the persisted cache.
 func (s *Session) SignOut(ctx context.Context) error {
 	accts, err := s.app.Accounts(ctx)

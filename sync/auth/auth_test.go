@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -88,3 +92,57 @@ func TestNoClientIDIsExplained(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestBrowserSignIn drives the interactive flow as a browser would: fetch
+// the authorize page, post its form to MSAL's localhost redirect.
+func TestBrowserSignIn(t *testing.T) {
+	srv, err := tenantsim.New(tenantsim.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	u := srv.URLs()
+	s, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, Cache: auth.CacheMemory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	browser := srv.HTTPClient()
+	err = s.SignInInteractive(ctx, auth.GraphScopes(u.Graph), func(signInURL string) error {
+		go func() {
+			resp, err := browser.Get(signInURL)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			action := regexp.MustCompile(`action="([^"]+)"`).FindSubmatch(page)
+			if action == nil {
+				t.Errorf("no form on the sign-in page: %s", page)
+				return
+			}
+			form := url.Values{}
+			for _, m := range regexp.MustCompile(`name="([a-z_]+)" value="([^"]*)"`).FindAllSubmatch(page, -1) {
+				form.Set(string(m[1]), string(m[2]))
+			}
+			if r, err := http.PostForm(string(action[1]), form); err == nil {
+				r.Body.Close()
+			}
+		}()
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("browser sign-in: %v", err)
+	}
+	if s.Account(ctx) == "" {
+		t.Fatal("no account after browser sign-in")
+	}
+	if _, err := s.Token(ctx, auth.GraphScopes(u.Graph)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -24,6 +24,7 @@ export const api = {
     start: (full: boolean) => call<void>('Sync', 'Start', full),
     signOut: () => call<void>('Sync', 'SignOut'),
     signIn: () => call<DeviceCode>('Sync', 'SignIn'),
+    signInBrowser: () => call<string>('Sync', 'SignInBrowser'),
   },
   conversations: {
     teams: () => call<Team[]>('Conversations', 'Teams'),

@@ -23,10 +23,12 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
     });
     const offS = onEvent<string>(Events.signedIn, () => {
       setCode(null);
+      setBrowserWait(false);
       refresh();
     });
     const offF = onEvent<ErrorBody>(Events.signInFailed, (e) => {
       setCode(null);
+      setBrowserWait(false);
       setError(e.message);
     });
     return () => {
@@ -41,6 +43,23 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
   const signIn = () => {
     setError(null);
     api.sync.signIn().then(setCode, (e: unknown) => setError(toAppError(e).message));
+  };
+  const [browserWait, setBrowserWait] = useState(false);
+  const signInBrowser = () => {
+    setError(null);
+    // Open the tab now, inside the click, so no popup blocker objects; the
+    // window app opens the system browser itself.
+    const tab = api.mode() === 'http' ? window.open('about:blank', '_blank') : null;
+    api.sync.signInBrowser().then(
+      (url) => {
+        setBrowserWait(true);
+        if (tab) tab.location.href = url;
+      },
+      (e: unknown) => {
+        tab?.close();
+        setError(toAppError(e).message);
+      },
+    );
   };
   const start = () => {
     setError(null);
@@ -77,10 +96,16 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
           <code>{code.userCode}</code>
         </span>
       )}
-      {status.canSync && !status.account && !code && (
-        <button type="button" onClick={signIn} data-testid="sign-in">
-          {t('sync.signIn')}
-        </button>
+      {browserWait && <span className="state">{t('sync.continueInBrowser')}</span>}
+      {status.canSync && !status.account && !code && !browserWait && (
+        <>
+          <button type="button" onClick={signInBrowser} data-testid="sign-in-browser">
+            {t('sync.signIn')}
+          </button>
+          <button type="button" onClick={signIn} data-testid="sign-in-code">
+            {t('sync.signInCode')}
+          </button>
+        </>
       )}
       <button type="button" onClick={start} disabled={!status.canSync || !status.account || running} data-testid="sync-now">
         {t('sync.now')}
