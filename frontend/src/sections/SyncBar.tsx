@@ -79,7 +79,7 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
         {!status.canSync
           ? `${t('sync.notReady')}: ${status.notReady ?? ''}`
           : running
-            ? `${t('sync.running')} ${progress ? fill(t('sync.progress'), { done: progress.done, total: progress.total, messages: progress.messages }) : ''}`
+            ? `${t('sync.running')} ${progress ? progressText(progress, t('sync.progress'), t('sync.eta')) : ''}`
             : last?.error
               ? `${t('sync.failed')}: ${last.error.message}`
               : last
@@ -112,4 +112,16 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
       </button>
     </div>
   );
+}
+
+// progressText says what is being synced, how far, how fast, and how long
+// is left.
+function progressText(p: Progress, format: string, etaLabel: string): string {
+  const secs = Math.max(1, (Date.now() - new Date(p.started).getTime()) / 1000);
+  const rate = Math.round(p.messages / secs);
+  let text = `${fill(format, { done: p.done, total: p.total, messages: p.messages })} · ${rate}/s`;
+  if (p.done > 0 && p.total > p.done) {
+    text += ` · ${etaLabel} ${Math.round((secs / p.done) * (p.total - p.done))}s`;
+  }
+  return p.current ? `${text} — ${p.current}` : text;
 }
