@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 // TestSyncCommandAgainstAnyTenant runs `rapport sync` as a user would in a
@@ -18,14 +19,7 @@ import (
 // reports what the store holds, and a second sync needs no sign-in (file
 // token cache).
 func TestSyncCommandAgainstAnyTenant(t *testing.T) {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 5, Size: tenantsim.Small})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := simtest.Start(t, tenantsim.Options{Seed: 5, Size: tenantsim.Small})
 	ca, err := srv.WriteCA(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 func TestScopes(t *testing.T) {
@@ -32,14 +33,7 @@ func TestScopes(t *testing.T) {
 }
 
 func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := simtest.Start(t, tenantsim.Options{Seed: 1})
 	u := srv.URLs()
 	file := filepath.Join(t.TempDir(), "tokens.json")
 	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, Cache: auth.CacheFile, CacheFile: file}
@@ -96,14 +90,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // TestBrowserSignIn drives the interactive flow as a browser would: fetch
 // the authorize page, post its form to MSAL's localhost redirect.
 func TestBrowserSignIn(t *testing.T) {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := simtest.Start(t, tenantsim.Options{Seed: 1})
 	u := srv.URLs()
 	s, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, Cache: auth.CacheMemory})
 	if err != nil {

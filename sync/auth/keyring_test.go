@@ -17,17 +17,11 @@ import (
 
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 func TestKeyringCachePersistsAcrossSessionsAndSignOutWipes(t *testing.T) {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := simtest.Start(t, tenantsim.Options{Seed: 1})
 	u := srv.URLs()
 	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()},
 		Cache: auth.CacheKeyring, CacheFile: filepath.Join(t.TempDir(), "token-cache")}

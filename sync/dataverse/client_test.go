@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 func client(t *testing.T, srv *tenantsim.Server) *dataverse.Client {
@@ -39,11 +40,7 @@ func client(t *testing.T, srv *tenantsim.Server) *dataverse.Client {
 }
 
 func TestChangesRetriesThrottlingAndTracks(t *testing.T) {
-	srv, _ := tenantsim.New(tenantsim.Options{Seed: 3, Faults: "429=0.5,seed=4"})
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := simtest.Start(t, tenantsim.Options{Seed: 3, Faults: "429=0.5,seed=4"})
 	c := client(t, srv)
 	ctx := context.Background()
 	var rows int

@@ -18,6 +18,7 @@ import (
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 var ctx = context.Background()
@@ -32,17 +33,7 @@ type rig struct {
 // engine over the real Graph and Dataverse clients.
 func newRig(t *testing.T, opts tenantsim.Options, eopts engine.Options) *rig {
 	t.Helper()
-	if opts.End.IsZero() {
-		opts.End = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	}
-	srv, err := tenantsim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Stop() })
+	srv := simtest.Start(t, opts)
 	u := srv.URLs()
 	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
