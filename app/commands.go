@@ -42,6 +42,13 @@ func cliSync(ctx context.Context, cfg Config, full bool, version string, log *sl
 			}
 		}
 	}()
+	if conn, err := core.connect(); err == nil {
+		if where, why := conn.sess.CacheWhere(); why != "" {
+			fmt.Fprintf(w, "note: %s\n", why)
+		} else {
+			fmt.Fprintf(w, "sign-in tokens: %s\n", where)
+		}
+	}
 	p, err := core.runSync(ctx, engine.RoundOptions{Full: full}, func(dc auth.DeviceCode) {
 		fmt.Fprintf(w, "Sign in: %s\n", dc.Message)
 	})

@@ -135,6 +135,10 @@ type SyncStatus struct {
 	Store    storage.Status `json:"store"`
 	CanSync  bool           `json:"canSync"`
 	NotReady string         `json:"notReady,omitempty"` // why sync cannot run
+	// TokenCache is where sign-in tokens live: keyring, file or memory;
+	// TokenCacheNote says why when the secret store could not be used.
+	TokenCache     string `json:"tokenCache,omitempty"`
+	TokenCacheNote string `json:"tokenCacheNote,omitempty"`
 }
 
 // Status reports the account, whether a round runs, and the store's counts.
@@ -153,6 +157,8 @@ func (s *Sync) Status() (SyncStatus, error) {
 	} else {
 		out.CanSync = true
 		out.Account = conn.sess.Account(s.c.ctx)
+		where, why := conn.sess.CacheWhere()
+		out.TokenCache, out.TokenCacheNote = string(where), why
 	}
 	s.c.sync.mu.Lock()
 	out.Running, out.Last = s.c.sync.running, s.c.sync.last

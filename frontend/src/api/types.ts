@@ -102,6 +102,13 @@ export interface MessagesPage {
   before: string;
 }
 
+export interface Cursor {
+  source: string;
+  lastSync?: string;
+  state?: string;
+  error?: string;
+}
+
 export interface StoreStatus {
   teams: number;
   channels: number;
@@ -111,6 +118,7 @@ export interface StoreStatus {
   users: number;
   guests: number;
   records: Record<string, number>;
+  cursors?: Cursor[];
 }
 
 export interface Progress {
@@ -137,6 +145,8 @@ export interface SyncStatus {
   store: StoreStatus;
   canSync: boolean;
   notReady?: string;
+  tokenCache?: string;
+  tokenCacheNote?: string;
 }
 
 export interface CrmRecord {
