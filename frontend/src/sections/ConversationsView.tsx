@@ -99,7 +99,8 @@ function Thread({ sel }: { sel: Selected }) {
   );
 
   useEffect(() => {
-    load('').then(() => bottom.current?.scrollIntoView?.());
+    // Open at the newest message, once the first page has rendered.
+    load('').then(() => requestAnimationFrame(() => bottom.current?.scrollIntoView?.({ block: 'end' })));
     api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
   }, [load, sel.membersOf]);
 
