@@ -4,12 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -98,31 +94,7 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	browser := srv.HTTPClient()
-	err = s.SignInInteractive(ctx, auth.GraphScopes(u.Graph), func(signInURL string) error {
-		go func() {
-			resp, err := browser.Get(signInURL)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			action := regexp.MustCompile(`action="([^"]+)"`).FindSubmatch(page)
-			if action == nil {
-				t.Errorf("no form on the sign-in page: %s", page)
-				return
-			}
-			form := url.Values{}
-			for _, m := range regexp.MustCompile(`name="([a-z_]+)" value="([^"]*)"`).FindAllSubmatch(page, -1) {
-				form.Set(string(m[1]), string(m[2]))
-			}
-			if r, err := http.PostForm(string(action[1]), form); err == nil {
-				r.Body.Close()
-			}
-		}()
-		return nil
-	})
+	err = s.SignInInteractive(ctx, auth.GraphScopes(u.Graph), simtest.Browser(t, srv))
 	if err != nil {
 		t.Fatalf("browser sign-in: %v", err)
 	}

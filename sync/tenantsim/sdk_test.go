@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +21,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 var ctx = context.Background()
@@ -94,35 +91,8 @@ func TestUnknownClientIsRefused(t *testing.T) {
 func TestInteractiveSignInWithPKCEAndSilentRefresh(t *testing.T) {
 	srv := startTenant(t, tenantsim.Options{Seed: 1})
 	app := msalApp(t, srv)
-	hc := httpClient(srv)
 	scopes := []string{srv.URLs().Graph + "/.default"}
-	// The "browser": fetch the authorize page and post its form back to
-	// MSAL's loopback redirect, as the page's script would.
-	openURL := func(u string) error {
-		go func() {
-			resp, err := hc.Get(u)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			action := regexp.MustCompile(`action="([^"]+)"`).FindSubmatch(page)
-			form := url.Values{}
-			for _, m := range regexp.MustCompile(`name="([a-z_]+)" value="([^"]*)"`).FindAllSubmatch(page, -1) {
-				form.Set(string(m[1]), string(m[2]))
-			}
-			if action == nil {
-				t.Errorf("authorize page has no form: %s", page)
-				return
-			}
-			r2, err := http.PostForm(string(action[1]), form)
-			if err == nil {
-				r2.Body.Close()
-			}
-		}()
-		return nil
-	}
+	openURL := simtest.Browser(t, srv)
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	res, err := app.AcquireTokenInteractive(c, scopes, public.WithRedirectURI("http://localhost"), public.WithOpenURL(openURL))

@@ -3,6 +3,10 @@
 package simtest
 
 import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
 	"testing"
 	"time"
 
@@ -28,4 +32,41 @@ func Start(tb testing.TB, opts tenantsim.Options) *tenantsim.Server {
 	}
 	tb.Cleanup(func() { srv.Stop() })
 	return srv
+}
+
+var (
+	formActionRE = regexp.MustCompile(`action="([^"]+)"`)
+	hiddenRE     = regexp.MustCompile(`name="([a-z_]+)" value="([^"]*)"`)
+)
+
+// Browser returns an "open URL" function that acts as the user's browser
+// in an interactive sign-in: it loads the tenant's authorize page and
+// posts its form to the app's localhost redirect, as the page's script
+// would. Failures are reported on tb.
+func Browser(tb testing.TB, srv *tenantsim.Server) func(url string) error {
+	hc := srv.HTTPClient()
+	return func(signInURL string) error {
+		go func() {
+			resp, err := hc.Get(signInURL)
+			if err != nil {
+				tb.Error(err)
+				return
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			action := formActionRE.FindSubmatch(page)
+			if action == nil {
+				tb.Errorf("the sign-in page has no form: %s", page)
+				return
+			}
+			form := url.Values{}
+			for _, m := range hiddenRE.FindAllSubmatch(page, -1) {
+				form.Set(string(m[1]), string(m[2]))
+			}
+			if r, err := http.PostForm(string(action[1]), form); err == nil {
+				r.Body.Close()
+			}
+		}()
+		return nil
+	}
 }
