@@ -88,8 +88,6 @@ func (r *keyReader) i64() int64 {
 	return v
 }
 
-func (r *keyReader) time() time.Time { return time.Unix(0, r.i64()).UTC() }
-
 // done reports the first error, or an error if bytes are left over.
 func (r *keyReader) done() error {
 	if r.err == nil && len(r.b) != 0 {

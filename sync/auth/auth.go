@@ -82,7 +82,6 @@ type Session struct {
 	store *fileCache
 	where CacheMode // where tokens actually live
 	note  string    // why, when auto fell back to memory
-	mu    sync.Mutex
 }
 
 // New prepares a session; it does not sign in.

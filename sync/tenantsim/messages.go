@@ -314,21 +314,6 @@ func (c *conv) recordChange(seq int64, root string) {
 	c.changes = append(c.changes, change{seq, root})
 }
 
-// changedSince returns the roots changed after seq, in change order, each
-// once.
-func (c *conv) changedSince(seq int64) []string {
-	i := sort.Search(len(c.changes), func(i int) bool { return c.changes[i].seq > seq })
-	var out []string
-	seen := map[string]bool{}
-	for _, ch := range c.changes[i:] {
-		if !seen[ch.root] {
-			seen[ch.root] = true
-			out = append(out, ch.root)
-		}
-	}
-	return out
-}
-
 // nextID returns an id for a message posted now: epoch milliseconds,
 // bumped past every existing id so ids stay unique.
 func (c *conv) nextID(now time.Time) (string, time.Time) {

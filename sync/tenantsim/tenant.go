@@ -5,7 +5,6 @@ import (
 	"html"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -267,11 +266,6 @@ func (c *conv) lastActivity() (time.Time, *Message) {
 		return c.channel.Created, nil
 	}
 	return last.Created, last
-}
-
-func msInt(id string) int64 {
-	n, _ := strconv.ParseInt(id, 10, 64)
-	return n
 }
 
 // SetMember adds userID to a team, private channel or chat with roles, or
