@@ -219,9 +219,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, g *grant) {
 	s.t.mu.Unlock()
 	next := ""
 	if end < len(all) {
-		q := keepQuery(r)
-		q.Set("$skiptoken", pageToken{Pos: end}.encode())
-		next = s.link(r, q)
+		next = s.nextLink(r, end)
 	}
 	writeJSON(w, 200, collection(s.graphBase()+"/$metadata#users", items, next))
 }
@@ -335,9 +333,7 @@ func (s *Server) listChats(w http.ResponseWriter, r *http.Request, g *grant) {
 	s.t.mu.Unlock()
 	next := ""
 	if end < len(rows) {
-		q := keepQuery(r)
-		q.Set("$skiptoken", pageToken{Pos: end}.encode())
-		next = s.link(r, q)
+		next = s.nextLink(r, end)
 	}
 	ctx := s.graphBase() + "/$metadata#chats"
 	if expand != "" {
@@ -486,9 +482,7 @@ func (s *Server) listChatMessages(w http.ResponseWriter, r *http.Request, g *gra
 	}
 	next := ""
 	if nextPos >= 0 {
-		q := keepQuery(r)
-		q.Set("$skiptoken", pageToken{Pos: nextPos}.encode())
-		next = s.link(r, q)
+		next = s.nextLink(r, nextPos)
 	}
 	writeJSON(w, 200, collection(s.graphBase()+"/$metadata#chats('"+url.PathEscape(c.ID)+"')/messages", items, next))
 }
@@ -813,9 +807,7 @@ func (s *Server) listChannelMessages(w http.ResponseWriter, r *http.Request, g *
 	s.t.mu.Unlock()
 	next := ""
 	if pos < n {
-		q := keepQuery(r)
-		q.Set("$skiptoken", pageToken{Pos: pos}.encode())
-		next = s.link(r, q)
+		next = s.nextLink(r, pos)
 	}
 	writeJSON(w, 200, collection(s.graphBase()+"/$metadata#teams('"+ch.TeamID+"')/channels('"+url.PathEscape(ch.ID)+"')/messages", items, next))
 }
@@ -871,9 +863,7 @@ func (s *Server) listReplies(w http.ResponseWriter, r *http.Request, g *grant) {
 	s.t.mu.Unlock()
 	next := ""
 	if end < len(rs) {
-		q := keepQuery(r)
-		q.Set("$skiptoken", pageToken{Pos: end}.encode())
-		next = s.link(r, q)
+		next = s.nextLink(r, end)
 	}
 	writeJSON(w, 200, collection(s.graphBase()+"/$metadata#teams('"+ch.TeamID+"')/channels('"+url.PathEscape(ch.ID)+"')/messages('"+root.ID+"')/replies", items, next))
 }

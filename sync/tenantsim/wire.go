@@ -110,6 +110,14 @@ func (s *Server) link(r *http.Request, q url.Values) string {
 	return s.base() + r.URL.EscapedPath() + "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
+// nextLink is the @odata.nextLink that resumes this request's listing at
+// pos: the request's own query plus a $skiptoken, as Graph's links are.
+func (s *Server) nextLink(r *http.Request, pos int) string {
+	q := keepQuery(r)
+	q.Set("$skiptoken", pageToken{Pos: pos}.encode())
+	return s.link(r, q)
+}
+
 // keepQuery copies the request's query without the token options.
 func keepQuery(r *http.Request) url.Values {
 	q := url.Values{}
