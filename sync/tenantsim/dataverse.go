@@ -70,6 +70,24 @@ func (d *dataverse) put(set string, row Row) Row {
 	return row
 }
 
+// update stores a new version of row with cols changed; the key, the
+// version and annotations cannot be set this way.
+func (d *dataverse) update(set string, row, cols Row, now time.Time) {
+	e := d.sets[set]
+	next := Row{}
+	for k, v := range row {
+		next[k] = v
+	}
+	for k, v := range cols {
+		if k == e.key || k == "versionnumber" || strings.HasPrefix(k, "@") {
+			continue
+		}
+		next[k] = v
+	}
+	next["modifiedon"] = dvTime(now)
+	d.put(set, next)
+}
+
 func (d *dataverse) del(set, id string) bool {
 	e := d.sets[set]
 	if _, ok := e.rows[id]; !ok {
@@ -492,18 +510,7 @@ func (s *Server) dvRow(w http.ResponseWriter, r *http.Request, g *grant, name, i
 		}
 		writeJSON(w, 200, out)
 	case http.MethodPatch:
-		next := Row{}
-		for k, v := range row {
-			next[k] = v
-		}
-		for k, v := range patch {
-			if k == e.key || k == "versionnumber" || strings.HasPrefix(k, "@") {
-				continue
-			}
-			next[k] = v
-		}
-		next["modifiedon"] = dvTime(s.t.now())
-		s.t.dv.put(name, next)
+		s.t.dv.update(name, row, patch, s.t.now())
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodDelete:
 		s.t.dv.del(name, id)
@@ -616,15 +623,7 @@ func (t *Tenant) UpdateRow(set, id string, cols Row) error {
 	if !ok {
 		return fmt.Errorf("%s(%s) does not exist", set, id)
 	}
-	next := Row{}
-	for k, v := range row {
-		next[k] = v
-	}
-	for k, v := range cols {
-		next[k] = v
-	}
-	next["modifiedon"] = dvTime(t.now())
-	t.dv.put(set, next)
+	t.dv.update(set, row, cols, t.now())
 	return nil
 }
 
