@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,6 +36,25 @@ var (
 type DB struct {
 	bolt *bolt.DB
 	path string
+
+	onIndex atomic.Pointer[func()] // called after a commit that queued index work
+}
+
+// OnIndexQueued registers f to be called (on the committing goroutine,
+// after the commit) whenever a transaction added to the index queue. f must
+// not block. A nil f unregisters.
+func (db *DB) OnIndexQueued(f func()) {
+	if f == nil {
+		db.onIndex.Store(nil)
+		return
+	}
+	db.onIndex.Store(&f)
+}
+
+func (db *DB) notifyIndex() {
+	if f := db.onIndex.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // Options tune Open. The zero value is ready to use.

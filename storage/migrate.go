@@ -24,12 +24,15 @@ var (
 	bucketHosted   = []byte("hosted")   // (conv no., messageId, hostedContentId) -> image bytes
 	bucketRecords  = []byte("records")  // (set, id) -> Record
 	bucketCursors  = []byte("cursors")  // (source) -> Cursor
+
+	bucketIndexQ = []byte("indexq") // (seq u64 BE) -> document id waiting to be indexed
 )
 
 // Keys in the meta bucket.
 var (
 	metaSchemaVersion = []byte("schema_version")
 	metaCreated       = []byte("created")
+	metaIndexQDone    = []byte("indexq_done") // u64 BE: queue entries up to here are indexed and removed
 )
 
 // migration moves the schema from version-1 to version. Migrations run in
@@ -59,6 +62,14 @@ var migrations = []migration{
 				return err
 			}
 		}
+		return nil
+	}},
+	{3, "search index queue", func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketIndexQ); err != nil {
+			return err
+		}
+		// Whatever schema 2 holds is not in any index yet: the first
+		// search.Open finds no index and rebuilds from the store.
 		return nil
 	}},
 }

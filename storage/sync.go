@@ -16,7 +16,8 @@ import (
 // Writer applies synced data inside one read-write transaction. It is
 // valid only inside the function passed to DB.Apply.
 type Writer struct {
-	tx *bolt.Tx
+	tx     *bolt.Tx
+	queued bool // something was added to the index queue
 }
 
 // Apply runs f in one transaction: everything f writes (a page of
@@ -25,7 +26,15 @@ func (db *DB) Apply(ctx context.Context, f func(w *Writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error { return f(&Writer{tx: tx}) })
+	var w Writer
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w = Writer{tx: tx}
+		return f(&w)
+	})
+	if err == nil && w.queued {
+		db.notifyIndex()
+	}
+	return err
 }
 
 func put(tx *bolt.Tx, bucket []byte, k key, v any) error {
@@ -182,7 +191,7 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	if err := ids.Put(idKey, append(binary.BigEndian.AppendUint64(nil, uint64(inv)), flag)); err != nil {
 		return false, fmt.Errorf("index message: %w", err)
 	}
-	return true, nil
+	return true, w.enqueue(MessageDocID(no, m.ID))
 }
 
 // MaxHosted bounds the size of one inline image kept offline.
@@ -237,7 +246,10 @@ func (db *DB) Hosted(ctx context.Context, convID, msgID, hostedID string) ([]byt
 
 // PutRecord upserts a Dataverse row.
 func (w *Writer) PutRecord(r Record) error {
-	return put(w.tx, bucketRecords, key(nil).str(r.Set).str(r.ID), r)
+	if err := put(w.tx, bucketRecords, key(nil).str(r.Set).str(r.ID), r); err != nil {
+		return err
+	}
+	return w.enqueue(RecordDocID(r.Set, r.ID))
 }
 
 // DeleteRecord marks a row deleted upstream; the row stays as a tombstone
@@ -250,7 +262,10 @@ func (w *Writer) DeleteRecord(set, id string, at time.Time) error {
 		return err
 	}
 	r.Deleted = &at
-	return put(w.tx, bucketRecords, k, r)
+	if err := put(w.tx, bucketRecords, k, r); err != nil {
+		return err
+	}
+	return w.enqueue(RecordDocID(set, id))
 }
 
 // Cursor reads a source's cursor inside the transaction.

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,90 +11,55 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/storage/storagetest"
-	"github.com/rapport-app/rapport/sync/auth"
-	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/engine"
-	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
-	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 var ctx = context.Background()
 
-type rig struct {
-	srv *tenantsim.Server
-	db  *storage.DB
-	eng *engine.Engine
-}
+type rig = enginetest.Rig
 
-// newRig starts a tenant, signs in by device code with MSAL, and builds an
-// engine over the real Graph and Dataverse clients.
 func newRig(t *testing.T, opts tenantsim.Options, eopts engine.Options) *rig {
-	t.Helper()
-	srv := simtest.Start(t, opts)
-	u := srv.URLs()
-	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
-	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) }, graph.Options{MaxRetries: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := storagetest.Open(t)
-	if eopts.MessageRate == 0 && !opts.Limits {
-		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
-	}
-	return &rig{srv: srv, db: db, eng: engine.New(db, g, dv, eopts)}
+	return enginetest.New(t, opts, eopts)
 }
 
 // converged compares the store with the tenant's ground truth, field by
 // field, and reports every difference.
 func converged(t *testing.T, r *rig) {
 	t.Helper()
-	tn := r.srv.Tenant()
+	tn := r.Srv.Tenant()
 	w := tn.World()
-	graphBase := r.srv.URLs().Graph + "/v1.0"
+	graphBase := r.Srv.URLs().Graph + "/v1.0"
 	var problems []string
 	bad := func(f string, a ...any) { problems = append(problems, fmt.Sprintf(f, a...)) }
 
-	teams, _ := r.db.Teams(ctx)
+	teams, _ := r.DB.Teams(ctx)
 	if len(teams) != len(w.Teams) {
 		bad("teams: %d stored, tenant has %d", len(teams), len(w.Teams))
 	}
 	for _, tm := range w.Teams {
-		chs, _ := r.db.Channels(ctx, tm.ID)
+		chs, _ := r.DB.Channels(ctx, tm.ID)
 		if len(chs) != len(tm.Channels) {
 			bad("team %s: %d channels stored, %d in tenant", tm.DisplayName, len(chs), len(tm.Channels))
 		}
-		sameMembers(bad, r.db, tm.ID, tm.Members)
+		sameMembers(bad, r.DB, tm.ID, tm.Members)
 		for _, ch := range tm.Channels {
 			if ch.MembershipType == "private" {
-				sameMembers(bad, r.db, ch.ID, ch.Members)
+				sameMembers(bad, r.DB, ch.ID, ch.Members)
 			}
 		}
 	}
-	chats, _ := r.db.Chats(ctx)
+	chats, _ := r.DB.Chats(ctx)
 	if len(chats) != len(w.Chats) {
 		bad("chats: %d stored, tenant has %d", len(chats), len(w.Chats))
 	}
 	for _, c := range w.Chats {
-		sameMembers(bad, r.db, c.ID, c.Members)
+		sameMembers(bad, r.DB, c.ID, c.Members)
 	}
 	for _, conv := range tn.Conversations() {
 		truth, _ := tn.Messages(conv)
-		stored, err := r.db.Messages(ctx, conv, time.Time{}, 0)
+		stored, err := r.DB.Messages(ctx, conv, time.Time{}, 0)
 		if err != nil {
 			bad("messages of %s: %v", conv, err)
 			continue
@@ -130,7 +94,7 @@ func converged(t *testing.T, r *rig) {
 	}
 	for _, set := range []string{"accounts", "contacts", "incidents", "opportunities", "knowledgearticles", "systemusers", "chats"} {
 		rows := tn.Rows(set)
-		recs, _ := r.db.Records(ctx, set)
+		recs, _ := r.DB.Records(ctx, set)
 		live := map[string]storage.Record{}
 		for _, rc := range recs {
 			if rc.Deleted == nil {
@@ -186,7 +150,7 @@ func sortedKV(m map[string]string) []string {
 
 func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	r := newRig(t, tenantsim.Options{Seed: 21, Size: tenantsim.Medium}, engine.Options{})
-	p, err := r.eng.Run(ctx, engine.RoundOptions{})
+	p, err := r.Eng.Run(ctx, engine.RoundOptions{})
 	if err != nil {
 		t.Fatalf("full sync: %v", err)
 	}
@@ -194,12 +158,12 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	converged(t, r)
 	// Inline images were fetched and kept for offline display.
 	images, missing := 0, 0
-	for _, conv := range r.srv.Tenant().Conversations() {
-		ms, _ := r.db.Messages(ctx, conv, time.Time{}, 0)
+	for _, conv := range r.Srv.Tenant().Conversations() {
+		ms, _ := r.DB.Messages(ctx, conv, time.Time{}, 0)
 		for _, m := range ms {
 			for _, id := range m.Hosted {
 				images++
-				if b, err := r.db.Hosted(ctx, conv, m.ID, id); err != nil || len(b) < 8 || string(b[1:4]) != "PNG" {
+				if b, err := r.DB.Hosted(ctx, conv, m.ID, id); err != nil || len(b) < 8 || string(b[1:4]) != "PNG" {
 					missing++
 				}
 			}
@@ -210,14 +174,14 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	}
 
 	// An idle round writes nothing and fetches no chat messages.
-	p, err = r.eng.Run(ctx, engine.RoundOptions{})
+	p, err = r.Eng.Run(ctx, engine.RoundOptions{})
 	if err != nil || p.Messages != 0 || p.Records != 0 {
 		t.Fatalf("idle round: %+v, %v", p, err)
 	}
 
 	// The tenant moves on: new messages, a reply, edits, deletions, a
 	// reaction, CRM changes.
-	tn := r.srv.Tenant()
+	tn := r.Srv.Tenant()
 	w := tn.World()
 	chat, team := w.Chats[0], w.Teams[0]
 	channel := team.Channels[2]
@@ -252,11 +216,11 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 	}
 	// Edits to old chat messages do not move the chat's activity: a full
 	// round catches them.
-	if _, err := r.eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
 		t.Fatalf("incremental round: %v", err)
 	}
 	converged(t, r)
-	recs, _ := r.db.Records(ctx, "opportunities")
+	recs, _ := r.DB.Records(ctx, "opportunities")
 	tombstones := 0
 	for _, rc := range recs {
 		if rc.Deleted != nil {
@@ -267,7 +231,7 @@ func TestFullSyncThenIncrementalRoundsConverge(t *testing.T) {
 		t.Fatalf("deleted opportunity kept as %d tombstones, want 1", tombstones)
 	}
 	// The deleted chat message is a tombstone that still holds its text.
-	ms, _ := r.db.Messages(ctx, chat.ID, time.Time{}, 0)
+	ms, _ := r.DB.Messages(ctx, chat.ID, time.Time{}, 0)
 	for _, m := range ms {
 		if m.ID == chatMsgs[len(chatMsgs)/3].ID && (m.Deleted == nil || (m.Body.Retained == "" && chatMsgs[len(chatMsgs)/3].HTML != "")) {
 			t.Fatalf("deleted message: %+v", m)
@@ -285,14 +249,14 @@ func TestCancelledSyncResumesWithoutLossOrDuplicates(t *testing.T) {
 					cancel()
 				}
 			}})
-			if _, err := r.eng.Run(c, engine.RoundOptions{}); !errors.Is(err, context.Canceled) {
+			if _, err := r.Eng.Run(c, engine.RoundOptions{}); !errors.Is(err, context.Canceled) {
 				t.Fatalf("first round: %v, want canceled", err)
 			}
-			st, _ := r.db.Status(ctx)
+			st, _ := r.DB.Status(ctx)
 			if st.Messages == 0 && stopAfter > 10 {
 				t.Fatalf("nothing stored before the cancel")
 			}
-			if _, err := r.eng.Run(ctx, engine.RoundOptions{}); err != nil {
+			if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
 				t.Fatalf("resumed round: %v", err)
 			}
 			converged(t, r)
@@ -302,20 +266,20 @@ func TestCancelledSyncResumesWithoutLossOrDuplicates(t *testing.T) {
 
 func TestExpiredDeltaTokensResyncCleanly(t *testing.T) {
 	r := newRig(t, tenantsim.Options{Seed: 23, Size: tenantsim.Small}, engine.Options{})
-	if _, err := r.eng.Run(ctx, engine.RoundOptions{}); err != nil {
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tn := r.srv.Tenant()
+	tn := r.Srv.Tenant()
 	ch := tn.World().Teams[1].Channels[1]
 	if _, err := tn.Post(ch.ID, "", tn.World().Me.ID, "<p>after expiry</p>"); err != nil {
 		t.Fatal(err)
 	}
 	tn.ExpireDeltaTokens()
-	if _, err := r.eng.Run(ctx, engine.RoundOptions{}); err != nil {
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
 		t.Fatalf("round after expiry: %v", err)
 	}
 	converged(t, r)
-	cs, _ := r.db.Cursors(ctx)
+	cs, _ := r.DB.Cursors(ctx)
 	if slices.ContainsFunc(cs, func(c storage.Cursor) bool { return c.State == "error" }) {
 		t.Fatal("a cursor is left in error after the resync")
 	}
@@ -325,24 +289,24 @@ func TestExpiredDeltaTokensResyncCleanly(t *testing.T) {
 // new chat message costs one more request.
 func TestQuickRounds(t *testing.T) {
 	r := newRig(t, tenantsim.Options{Seed: 24, Size: tenantsim.Small}, engine.Options{})
-	if _, err := r.eng.Run(ctx, engine.RoundOptions{}); err != nil {
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := r.eng.Run(ctx, engine.RoundOptions{Quick: true})
+	p, err := r.Eng.Run(ctx, engine.RoundOptions{Quick: true})
 	if err != nil || p.Requests != 1 || p.Messages != 0 {
 		t.Fatalf("idle quick round: %d requests, %d messages, %v; want 1 listing and nothing else", p.Requests, p.Messages, err)
 	}
-	tn := r.srv.Tenant()
+	tn := r.Srv.Tenant()
 	chat := tn.World().Chats[3]
 	posted, err := tn.Post(chat.ID, "", chat.Members[len(chat.Members)-1].UserID, "<p>新的付款问题</p>")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err = r.eng.Run(ctx, engine.RoundOptions{Quick: true})
+	p, err = r.Eng.Run(ctx, engine.RoundOptions{Quick: true})
 	if err != nil || p.Requests != 2 || p.Messages != 1 {
 		t.Fatalf("quick round after a new message: %d requests, %d messages, %v; want 2 and 1", p.Requests, p.Messages, err)
 	}
-	ms, _ := r.db.Messages(ctx, chat.ID, time.Time{}, 1)
+	ms, _ := r.DB.Messages(ctx, chat.ID, time.Time{}, 1)
 	if len(ms) != 1 || ms[0].ID != posted.ID || ms[0].Body.Raw != "<p>新的付款问题</p>" {
 		t.Fatalf("newest stored message %+v", ms)
 	}

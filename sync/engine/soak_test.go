@@ -141,8 +141,8 @@ func soakOne(t *testing.T, seed int) {
 	before, _ := db.Status(ctx)
 	t.Logf("after the kills the store held %d messages; faults fired: %v", before.Messages, srv.FaultHits())
 	g, dv, opts := clients(t, srv, srv.URLs(), &tls.Config{RootCAs: srv.CertPool()})
-	r := &rig{srv: srv, db: db, eng: engine.New(db, g, dv, opts)}
-	if _, err := r.eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
+	r := &rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, opts)}
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
 		t.Fatalf("clean round: %v", err)
 	}
 	converged(t, r)

@@ -1,0 +1,597 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/rapport-app/rapport/search/query"
+	"github.com/rapport-app/rapport/storage"
+)
+
+// compiled is a parsed query turned into a Bleve query, with what the
+// results need to show why they matched.
+type compiled struct {
+	q        bq.Query
+	terms    map[string]bool // analyzed text terms (for highlighting)
+	prefixes []string        // typeahead prefixes (highlight tokens starting with them)
+	notes    []string        // names that resolved to nothing, e.g. `from:"Nobody"`
+}
+
+func termQ(field, term string) bq.Query {
+	t := bleve.NewTermQuery(term)
+	t.SetField(field)
+	return t
+}
+
+func none() bq.Query { return bleve.NewMatchNoneQuery() }
+
+func anyOf(field string, terms []string) bq.Query {
+	switch len(terms) {
+	case 0:
+		return none()
+	case 1:
+		return termQ(field, terms[0])
+	}
+	qs := make([]bq.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = termQ(field, t)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// compiler turns the query AST into Bleve queries. It resolves names
+// (people, conversations, records) through a directory snapshot.
+type compiler struct {
+	ctx  context.Context
+	ix   *Index
+	dir  *directory
+	out  *compiled
+	loc  *time.Location
+	prev map[string][]string // typeahead expansions already made
+}
+
+func (c *compiler) compile(n query.Node) (bq.Query, error) {
+	switch n := n.(type) {
+	case *query.And:
+		return c.boolean(n.Nodes)
+	case *query.Or:
+		qs := make([]bq.Query, 0, len(n.Nodes))
+		for _, x := range n.Nodes {
+			q, err := c.compile(x)
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				qs = append(qs, q)
+			}
+		}
+		if len(qs) == 0 {
+			return nil, nil
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
+	case *query.Not:
+		return c.boolean([]query.Node{n})
+	case *query.Term:
+		return c.text(n.Text, n.Prefix)
+	case *query.Phrase:
+		return c.text(n.Text, false)
+	case *query.Field:
+		return c.field(n)
+	case *query.Date:
+		return dateQuery(n.From, n.To), nil
+	}
+	return nil, fmt.Errorf("unexpected query node %T", n)
+}
+
+// boolean compiles a conjunction whose members may be negated.
+func (c *compiler) boolean(nodes []query.Node) (bq.Query, error) {
+	var must, not []bq.Query
+	for _, x := range nodes {
+		neg := false
+		if n, ok := x.(*query.Not); ok {
+			x, neg = n.Node, true
+		}
+		q, err := c.compile(x)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case q == nil:
+		case neg:
+			not = append(not, q)
+		default:
+			must = append(must, q)
+		}
+	}
+	if len(not) == 0 {
+		switch len(must) {
+		case 0:
+			return nil, nil
+		case 1:
+			return must[0], nil
+		}
+		return bleve.NewConjunctionQuery(must...), nil
+	}
+	b := bleve.NewBooleanQuery()
+	if len(must) == 0 {
+		must = []bq.Query{bleve.NewMatchAllQuery()}
+	}
+	b.AddMust(must...)
+	b.AddMustNot(not...)
+	return b, nil
+}
+
+// text compiles free text: one analyzed term, or a phrase when the text
+// analyzes to several (a hyphenated word, a run of Chinese characters).
+// A prefix (the word being typed) also matches the most frequent indexed
+// words that start with it, so typeahead never expands without bound.
+func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
+	toks := Analyze(s)
+	for _, t := range toks {
+		c.out.terms[t.Term] = true
+	}
+	var q bq.Query
+	switch len(toks) {
+	case 0:
+	case 1:
+		q = termQ(fieldText, toks[0].Term)
+	default:
+		terms := make([]string, len(toks))
+		for i, t := range toks {
+			terms[i] = t.Term
+		}
+		q = bleve.NewPhraseQuery(terms, fieldText)
+	}
+	if !prefix {
+		return q, nil
+	}
+	raw := tokens(prefixAnalyzer, s)
+	if len(raw) != 1 {
+		return q, nil // several words or none: the phrase above
+	}
+	p := raw[0].Term
+	if len([]rune(p)) < 2 && !isCJK(p) {
+		return q, nil
+	}
+	expanded, err := c.expand(p)
+	if err != nil {
+		return nil, err
+	}
+	c.out.prefixes = append(c.out.prefixes, p)
+	qs := make([]bq.Query, 0, len(expanded)+1)
+	if q != nil {
+		qs = append(qs, q)
+	}
+	for _, t := range expanded {
+		if q == nil || t != toks[0].Term {
+			qs = append(qs, termQ(fieldText, t))
+		}
+	}
+	switch len(qs) {
+	case 0:
+		return none(), nil
+	case 1:
+		return qs[0], nil
+	}
+	return bleve.NewDisjunctionQuery(qs...), nil
+}
+
+func isCJK(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 {
+			return true
+		}
+	}
+	return false
+}
+
+// maxExpansion bounds a typeahead prefix's expansion.
+const maxExpansion = 16
+
+// expand lists the indexed words starting with p, most frequent first.
+func (c *compiler) expand(p string) ([]string, error) {
+	return c.ix.expand(p)
+}
+
+func (ix *Index) expand(p string) ([]string, error) {
+	ix.expMu.Lock()
+	if e, ok := ix.expCache[p]; ok && time.Since(e.at) < expansionTTL {
+		ix.expMu.Unlock()
+		return e.terms, nil
+	}
+	ix.expMu.Unlock()
+	dict, err := ix.idx.FieldDictPrefix(fieldText, []byte(p))
+	if err != nil {
+		return nil, fmt.Errorf("expand %q: %w", p, err)
+	}
+	defer dict.Close()
+	type tc struct {
+		term  string
+		count uint64
+	}
+	var top []tc
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("expand %q: %w", p, err)
+		}
+		if e == nil {
+			break
+		}
+		if len(top) < maxExpansion {
+			top = append(top, tc{e.Term, e.Count})
+			sort.Slice(top, func(i, j int) bool { return top[i].count > top[j].count })
+			continue
+		}
+		if e.Count > top[len(top)-1].count {
+			top[len(top)-1] = tc{e.Term, e.Count}
+			sort.Slice(top, func(i, j int) bool { return top[i].count > top[j].count })
+		}
+	}
+	out := make([]string, len(top))
+	for i, t := range top {
+		out[i] = t.term
+	}
+	ix.expMu.Lock()
+	if len(ix.expCache) > 4096 {
+		clear(ix.expCache)
+	}
+	ix.expCache[p] = expansion{terms: out, at: time.Now()}
+	ix.expMu.Unlock()
+	return out, nil
+}
+
+// expansionTTL: how long a prefix's expansion is reused. New words reach
+// typeahead within this time; exact words are searchable at once.
+const expansionTTL = 30 * time.Second
+
+type expansion struct {
+	terms []string
+	at    time.Time
+}
+
+func (c *compiler) field(f *query.Field) (bq.Query, error) {
+	v := f.Value
+	switch f.Name {
+	case "has", "is":
+		return termQ(fieldKeys, f.Name+":"+v), nil
+	case "tag":
+		return termQ(fieldFacet, "tag:"+Tag(v)), nil
+	case "from":
+		ids := c.dir.people(v)
+		c.note(f, len(ids))
+		return anyOf(fieldFacet, prefixed("from:", ids)), nil
+	case "mentions":
+		ids := c.dir.people(v)
+		c.note(f, len(ids))
+		return anyOf(fieldKeys, prefixed("mention:", ids)), nil
+	case "to":
+		ids := c.dir.people(v)
+		c.note(f, len(ids))
+		var qs []bq.Query
+		for _, id := range ids {
+			// In a chat with them, not written by them; or @mentioning them.
+			chats := c.dir.chatsWith(id)
+			if len(chats) > 0 {
+				b := bleve.NewBooleanQuery()
+				b.AddMust(anyOf(fieldFacet, prefixed("in:", chats)))
+				b.AddMustNot(termQ(fieldFacet, "from:"+id))
+				qs = append(qs, b)
+			}
+			qs = append(qs, termQ(fieldKeys, "mention:"+id))
+		}
+		if len(qs) == 0 {
+			return none(), nil
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
+	case "in":
+		teams, convs := c.dir.places(v)
+		c.note(f, len(teams)+len(convs))
+		qs := []bq.Query{}
+		if len(teams) > 0 {
+			qs = append(qs, anyOf(fieldKeys, prefixed("team:", teams)))
+		}
+		if len(convs) > 0 {
+			qs = append(qs, anyOf(fieldFacet, prefixed("in:", convs)))
+		}
+		if len(qs) == 0 {
+			return none(), nil
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
+	case "record":
+		recs, cases, chats := c.dir.records(v)
+		c.note(f, len(recs))
+		var qs []bq.Query
+		if len(recs) > 0 {
+			qs = append(qs, anyOf(fieldKeys, prefixed("rid:", recs)))
+		}
+		if len(cases) > 0 {
+			qs = append(qs, anyOf(fieldKeys, prefixed("case:", cases)))
+		}
+		if len(chats) > 0 {
+			qs = append(qs, anyOf(fieldFacet, prefixed("in:", chats)))
+		}
+		if len(qs) == 0 {
+			return none(), nil
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
+	}
+	return nil, fmt.Errorf("unsupported operator %q", f.Name)
+}
+
+func (c *compiler) note(f *query.Field, n int) {
+	if n == 0 {
+		c.out.notes = append(c.out.notes, f.String())
+	}
+}
+
+func prefixed(p string, ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = p + id
+	}
+	return out
+}
+
+// Date ranges become a union of the coarsest time terms that tile them:
+// whole years, months, days, then hours (all UTC). Bounds are rounded to
+// the hour; open ends stop at minYear and maxYear.
+const minYear, maxYear = 2000, 2100
+
+func dateQuery(from, to time.Time) bq.Query {
+	terms := dateTerms(from, to)
+	if len(terms) == 0 {
+		return none()
+	}
+	qs := make([]bq.Query, len(terms))
+	for i, t := range terms {
+		field := fieldKeys
+		if strings.HasPrefix(t, "mo:") {
+			field = fieldFacet
+		}
+		qs[i] = termQ(field, t)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// dateTerms tiles [from, to) with y:, mo:, d: and h: terms.
+func dateTerms(from, to time.Time) []string {
+	lo := time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	hi := time.Date(maxYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	if !from.IsZero() {
+		lo = maxTime(lo, from.UTC().Truncate(time.Hour))
+	}
+	if !to.IsZero() {
+		t := to.UTC()
+		if r := t.Truncate(time.Hour); r.Before(t) {
+			t = r.Add(time.Hour)
+		}
+		hi = minTime(hi, t)
+	}
+	var out []string
+	for t := lo; t.Before(hi); {
+		switch {
+		case t.Month() == 1 && t.Day() == 1 && t.Hour() == 0 && !t.AddDate(1, 0, 0).After(hi):
+			out = append(out, "y:"+t.Format("2006"))
+			t = t.AddDate(1, 0, 0)
+		case t.Day() == 1 && t.Hour() == 0 && !t.AddDate(0, 1, 0).After(hi):
+			out = append(out, "mo:"+t.Format("200601"))
+			t = t.AddDate(0, 1, 0)
+		case t.Hour() == 0 && !t.AddDate(0, 0, 1).After(hi):
+			out = append(out, "d:"+t.Format("20060102"))
+			t = t.AddDate(0, 0, 1)
+		default:
+			out = append(out, "h:"+t.Format("2006010215"))
+			t = t.Add(time.Hour)
+		}
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// directory is a snapshot of the names queries use.
+type directory struct {
+	at       time.Time
+	me       string
+	users    []storage.User
+	names    map[string]string // user id → display name (users and members)
+	mails    map[string]string
+	convs    map[string]convName
+	teams    []storage.Team
+	members  map[string][]string // chat id → member user ids
+	recs     []storage.Record
+	chatLink map[string][]string // record id → linked chat ids (Dataverse chats table)
+	byNo     map[int64]string    // conversation number → id
+}
+
+type convName struct {
+	Kind, Name, Team, TeamID string
+}
+
+func loadDirectory(ctx context.Context, d Directory) (*directory, error) {
+	dir := &directory{at: time.Now(), names: map[string]string{}, mails: map[string]string{},
+		convs: map[string]convName{}, members: map[string][]string{}, chatLink: map[string][]string{}}
+	var err error
+	if dir.me, err = d.Me(ctx); err != nil {
+		return nil, fmt.Errorf("read me: %w", err)
+	}
+	if dir.users, err = d.Users(ctx); err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	for _, u := range dir.users {
+		dir.names[u.ID] = u.DisplayName
+		dir.mails[u.ID] = strings.ToLower(u.Mail)
+	}
+	if dir.teams, err = d.Teams(ctx); err != nil {
+		return nil, fmt.Errorf("read teams: %w", err)
+	}
+	for _, t := range dir.teams {
+		chs, err := d.Channels(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read channels: %w", err)
+		}
+		for _, c := range chs {
+			dir.convs[c.ID] = convName{Kind: "channel", Name: c.Name, Team: t.Name, TeamID: t.ID}
+		}
+	}
+	chats, err := d.Chats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read chats: %w", err)
+	}
+	for _, c := range chats {
+		ms, err := d.Members(ctx, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read members: %w", err)
+		}
+		var others []string
+		for _, m := range ms {
+			dir.members[c.ID] = append(dir.members[c.ID], m.UserID)
+			if _, ok := dir.names[m.UserID]; !ok {
+				dir.names[m.UserID] = m.DisplayName
+				dir.mails[m.UserID] = strings.ToLower(m.Email)
+			}
+			if m.UserID != dir.me {
+				others = append(others, m.DisplayName)
+			}
+		}
+		name := c.Topic
+		if name == "" {
+			name = strings.Join(others, ", ")
+		}
+		dir.convs[c.ID] = convName{Kind: "chat", Name: name}
+	}
+	for set := range RecordSets {
+		rs, err := d.Records(ctx, set)
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		for _, r := range rs {
+			if r.Deleted == nil {
+				dir.recs = append(dir.recs, r)
+			}
+		}
+	}
+	links, err := d.Records(ctx, "chats")
+	if err != nil {
+		return nil, fmt.Errorf("read chat links: %w", err)
+	}
+	for _, l := range links {
+		chat, _ := l.Fields["teamschatid"].(string)
+		rec, _ := l.Fields["_regardingobjectid_value"].(string)
+		if l.Deleted == nil && chat != "" && rec != "" {
+			dir.chatLink[rec] = append(dir.chatLink[rec], chat)
+		}
+	}
+	return dir, nil
+}
+
+// matches reports whether the folded name contains the folded value.
+func matches(name, v string) bool {
+	return name != "" && strings.Contains(fold(name), v)
+}
+
+// people resolves a from:/to:/mentions: value: "me", an e-mail address
+// (exact), or part of a display name.
+func (d *directory) people(v string) []string {
+	v = fold(strings.TrimSpace(v))
+	if v == "me" || v == "moi" || v == "我" {
+		if d.me == "" {
+			return nil
+		}
+		return []string{d.me}
+	}
+	var out []string
+	for id, name := range d.names {
+		if mail := d.mails[id]; strings.Contains(v, "@") && mail == v || !strings.Contains(v, "@") && matches(name, v) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// places resolves an in: value to teams (by team name) and conversations
+// (channel name, "Team/Channel", or chat name).
+func (d *directory) places(v string) (teams, convs []string) {
+	v = fold(strings.TrimSpace(strings.ReplaceAll(v, "›", "/")))
+	for _, t := range d.teams {
+		if matches(t.Name, v) {
+			teams = append(teams, t.ID)
+		}
+	}
+	for id, c := range d.convs {
+		full := c.Name
+		if c.Kind == "channel" {
+			full = c.Team + "/" + c.Name
+		}
+		if matches(c.Name, v) || matches(full, v) || matches(strings.ReplaceAll(full, " / ", "/"), v) {
+			convs = append(convs, id)
+		}
+	}
+	slices.Sort(teams)
+	slices.Sort(convs)
+	return teams, convs
+}
+
+// records resolves a record: value (a case number, a name or title, an
+// e-mail) to record ids, the case numbers among them, and the chats
+// Dynamics links to them.
+func (d *directory) records(v string) (ids, cases, chats []string) {
+	v = fold(strings.TrimSpace(v))
+	for _, r := range d.recs {
+		hit := false
+		for _, f := range RecordSets[r.Set] {
+			if s, _ := r.Fields[f].(string); s != "" && (fold(s) == v || len(v) >= 3 && strings.Contains(fold(s), v)) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			continue
+		}
+		ids = append(ids, r.ID)
+		if t, _ := r.Fields["ticketnumber"].(string); t != "" {
+			cases = append(cases, strings.ToLower(t))
+		}
+		chats = append(chats, d.chatLink[r.ID]...)
+	}
+	slices.Sort(ids)
+	slices.Sort(cases)
+	slices.Sort(chats)
+	return ids, cases, slices.Compact(chats)
+}
+
+// chatsWith lists the chats a user is a member of.
+func (d *directory) chatsWith(user string) []string {
+	var out []string
+	for chat, ms := range d.members {
+		if slices.Contains(ms, user) {
+			out = append(out, chat)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

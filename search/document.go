@@ -1,0 +1,280 @@
+package search
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/render"
+)
+
+// MappingVersion names the document layout below. Bump it whenever a
+// field, a term or the analyzer changes: an index built with another
+// version is rebuilt from the store.
+const MappingVersion = 1
+
+// The index holds four fields, no stored values and no _all field (rows
+// come from the store):
+//
+//	t   text, analyzed (AnalyzerName), with positions for phrases
+//	k   filter terms: has:…, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
+//	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>
+//	f   facet terms, with doc values: kind:…, from:<user>, in:<conv>, tag:<tag>,
+//	    mo:YYYYMM (UTC), set:<entity set>
+//	ts  sort key, with doc values: the time as 9 hex digits of Unix seconds
+const (
+	fieldText  = "t"
+	fieldKeys  = "k"
+	fieldFacet = "f"
+	fieldTime  = "ts"
+)
+
+func newMapping() mapping.IndexMapping {
+	text := mapping.NewTextFieldMapping()
+	text.Analyzer = AnalyzerName
+	text.Store, text.IncludeInAll, text.DocValues, text.IncludeTermVectors = false, false, false, true
+	kw := func(docValues bool) *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Store, f.IncludeInAll, f.DocValues, f.IncludeTermVectors = false, false, docValues, false
+		return f
+	}
+	doc := mapping.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldText, text)
+	doc.AddFieldMappingsAt(fieldKeys, kw(false))
+	doc.AddFieldMappingsAt(fieldFacet, kw(true))
+	doc.AddFieldMappingsAt(fieldTime, kw(true))
+	m := mapping.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = AnalyzerName
+	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
+	return m
+}
+
+const (
+	optText  = index.IndexField | index.IncludeTermVectors
+	optKeys  = index.IndexField
+	optFacet = index.IndexField | index.DocValues
+)
+
+// docBuilder accumulates one document's fields.
+type docBuilder struct {
+	doc     *document.Document
+	k, f    int
+	keys    []string // for tests and the oracle: every k and f term
+	content string
+}
+
+func newDoc(id string) *docBuilder { return &docBuilder{doc: document.NewDocument(id)} }
+
+func (d *docBuilder) text(s string) {
+	d.content = s
+	d.doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(s), optText, textAnalyzer))
+}
+
+func (d *docBuilder) key(term string) {
+	d.doc.AddField(document.NewTextFieldCustom(fieldKeys, []uint64{uint64(d.k)}, []byte(term), optKeys, nil))
+	d.k++
+	d.keys = append(d.keys, term)
+}
+
+func (d *docBuilder) facet(term string) {
+	d.doc.AddField(document.NewTextFieldCustom(fieldFacet, []uint64{uint64(d.f)}, []byte(term), optFacet, nil))
+	d.f++
+	d.keys = append(d.keys, term)
+}
+
+func (d *docBuilder) time(t time.Time) {
+	d.doc.AddField(document.NewTextFieldCustom(fieldTime, nil, []byte(timeKey(t)), optFacet, nil))
+	u := t.UTC()
+	d.key("y:" + u.Format("2006"))
+	d.facet("mo:" + u.Format("200601"))
+	d.key("d:" + u.Format("20060102"))
+	d.key("h:" + u.Format("2006010215"))
+}
+
+// timeKey is a fixed-width, order-preserving text form of t.
+func timeKey(t time.Time) string {
+	s := t.Unix()
+	if s < 0 {
+		s = 0
+	}
+	return fmt.Sprintf("%09x", s)
+}
+
+var (
+	hashtagRE = regexp.MustCompile(`#([\p{L}\p{N}_][\p{L}\p{N}_\-]*)`)
+	caseRE    = regexp.MustCompile(`(?i)\bCAS-\d{5}-[A-Z0-9]{6}\b`)
+)
+
+// Tag normalises a hashtag for indexing and querying: accents folded,
+// lower case, no '#'.
+func Tag(s string) string { return fold(strings.TrimPrefix(strings.TrimSpace(s), "#")) }
+
+// convRef is what the index needs to know about a conversation.
+type convRef struct {
+	ID     string
+	Kind   string // chat or channel
+	TeamID string
+}
+
+// msgFacts are the facts about a message that depend on other rows.
+type msgFacts struct {
+	Conv       convRef
+	Unanswered string // thread key when the message waits for an answer, else ""
+}
+
+// threadKey names a message's thread: the conversation for chats, the root
+// post for channels.
+func threadKey(convNo int64, kind string, m storage.ThreadPost) string {
+	t := ""
+	if kind == "channel" {
+		t = m.ID
+		if m.ReplyTo != "" {
+			t = m.ReplyTo
+		}
+	}
+	return strconv.FormatInt(convNo, 36) + "/" + t
+}
+
+// messageDoc builds a message's document. Indexable reports false for
+// messages search leaves out (system events).
+func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBuilder, bool) {
+	if m.Type != "" && m.Type != "message" {
+		return nil, false
+	}
+	d := newDoc(doc)
+	raw := m.Body.Raw
+	if m.Deleted != nil {
+		raw = m.Body.Retained
+	}
+	ex := render.Extract(raw, m.TextBody)
+	parts := make([]string, 0, 2+len(m.Attachments))
+	if m.Subject != "" {
+		parts = append(parts, m.Subject)
+	}
+	parts = append(parts, ex.Text)
+	files, images := 0, ex.Images+len(m.Hosted)
+	for _, a := range m.Attachments {
+		switch {
+		case strings.HasPrefix(a.ContentType, "image/"):
+			images++
+		case a.ContentType == "reference" || a.ContentType == "file" || strings.HasPrefix(a.ContentType, "application/") && !strings.Contains(a.ContentType, "card"):
+			files++
+		}
+		if a.Name != "" {
+			parts = append(parts, a.Name)
+		}
+	}
+	text := strings.Join(parts, "\n")
+	d.text(text)
+	d.facet("kind:message")
+	if m.FromID != "" {
+		d.facet("from:" + m.FromID)
+	}
+	d.facet("in:" + facts.Conv.ID)
+	if facts.Conv.TeamID != "" {
+		d.key("team:" + facts.Conv.TeamID)
+	}
+	d.time(m.Created)
+	if files > 0 {
+		d.key("has:attachment")
+	}
+	if images > 0 {
+		d.key("has:image")
+	}
+	if ex.Links > 0 {
+		d.key("has:link")
+	}
+	switch m.Importance {
+	case "urgent":
+		d.key("is:urgent")
+		d.key("is:important")
+	case "high":
+		d.key("is:important")
+	}
+	if m.Deleted != nil {
+		d.key("is:deleted")
+	}
+	if facts.Unanswered != "" {
+		d.key("is:unanswered")
+		d.key("ua:" + facts.Unanswered)
+	}
+	var seen []string
+	for _, mt := range m.Mentions {
+		if mt.UserID != "" && !slices.Contains(seen, mt.UserID) {
+			seen = append(seen, mt.UserID)
+			d.key("mention:" + mt.UserID)
+		}
+	}
+	seen = seen[:0]
+	for _, g := range hashtagRE.FindAllStringSubmatch(text, -1) {
+		if t := Tag(g[1]); t != "" && !slices.Contains(seen, t) {
+			seen = append(seen, t)
+			d.facet("tag:" + t)
+		}
+	}
+	seen = seen[:0]
+	for _, c := range caseRE.FindAllString(text, -1) {
+		if c = strings.ToLower(c); !slices.Contains(seen, c) {
+			seen = append(seen, c)
+			d.key("case:" + c)
+		}
+	}
+	return d, true
+}
+
+// RecordSets are the Dataverse entity sets search indexes, each with the
+// fields that make up its text; the first is the record's title.
+var RecordSets = map[string][]string{
+	"incidents":         {"title", "ticketnumber", "description"},
+	"accounts":          {"name", "accountnumber", "emailaddress1", "websiteurl", "address1_city", "description"},
+	"contacts":          {"fullname", "emailaddress1", "jobtitle"},
+	"opportunities":     {"name", "stepname", "description"},
+	"knowledgearticles": {"title", "articlepublicnumber", "description", "keywords"},
+}
+
+// RecordText returns a record's title and its searchable text.
+func RecordText(r *storage.Record) (title, text string) {
+	var parts []string
+	for i, f := range RecordSets[r.Set] {
+		s, _ := r.Fields[f].(string)
+		if s == "" {
+			continue
+		}
+		if i == 0 {
+			title = s
+		}
+		if !slices.Contains(parts, s) {
+			parts = append(parts, s)
+		}
+	}
+	return title, strings.Join(parts, "\n")
+}
+
+// recordDoc builds a CRM record's document.
+func recordDoc(doc string, r *storage.Record) (*docBuilder, bool) {
+	if _, ok := RecordSets[r.Set]; !ok || r.Deleted != nil {
+		return nil, false
+	}
+	d := newDoc(doc)
+	_, text := RecordText(r)
+	d.text(text)
+	d.facet("kind:record")
+	d.facet("set:" + r.Set)
+	d.key("rid:" + r.ID)
+	if r.Set == "incidents" {
+		if t, _ := r.Fields["ticketnumber"].(string); t != "" {
+			d.key("case:" + strings.ToLower(t))
+		}
+	}
+	d.doc.AddField(document.NewTextFieldCustom(fieldTime, nil, []byte(timeKey(r.Modified)), optFacet, nil))
+	return d, true
+}

@@ -1,0 +1,445 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/rapport-app/rapport/search/query"
+	"github.com/rapport-app/rapport/storage"
+)
+
+// Request is one search.
+type Request struct {
+	Q      string `json:"q"`
+	Sort   string `json:"sort"` // "relevance" (default) or "date" (newest first)
+	Offset int    `json:"offset"`
+	Size   int    `json:"size"` // default 50, at most 200
+	Facets bool   `json:"facets"`
+
+	Now time.Time      `json:"-"` // for relative dates (default time.Now)
+	Loc *time.Location `json:"-"` // for dates (default time.Local)
+}
+
+// Result is a page of hits. A query that does not parse is not an error:
+// Result.QueryError says what is wrong and where.
+type Result struct {
+	Q          string      `json:"q"`
+	Total      uint64      `json:"total"`
+	TookMs     float64     `json:"tookMs"`
+	Hits       []Hit       `json:"hits"`
+	Facets     []Facet     `json:"facets,omitempty"`
+	QueryError *QueryError `json:"queryError,omitempty"`
+	Notes      []string    `json:"notes,omitempty"` // operators whose names matched nothing
+	Index      Status      `json:"index"`
+}
+
+// QueryError locates a query's syntax error (byte offsets into Q).
+type QueryError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+}
+
+// Hit is one result, with the rows it shows taken from the store.
+type Hit struct {
+	ID      string      `json:"id"`
+	Kind    string      `json:"kind"` // message or record
+	Score   float64     `json:"score"`
+	Conv    *HitConv    `json:"conv,omitempty"`
+	Message *HitMessage `json:"message,omitempty"`
+	Record  *HitRecord  `json:"record,omitempty"`
+	Snippet []Fragment  `json:"snippet"`
+}
+
+// HitConv is where a message was posted.
+type HitConv struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	Team string `json:"team,omitempty"`
+}
+
+// HitMessage is a matching message's header.
+type HitMessage struct {
+	ID            string     `json:"id"`
+	ReplyTo       string     `json:"replyTo,omitempty"`
+	Created       time.Time  `json:"created"`
+	From          string     `json:"from"`
+	Importance    string     `json:"importance"`
+	Deleted       *time.Time `json:"deleted,omitempty"`
+	Subject       string     `json:"subject,omitempty"`
+	HasAttachment bool       `json:"hasAttachment,omitempty"`
+}
+
+// HitRecord is a matching CRM record.
+type HitRecord struct {
+	Set      string `json:"set"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Subtitle string `json:"subtitle,omitempty"`
+}
+
+// Fragment is a piece of a snippet; Hit pieces matched the query. Text
+// only: never HTML.
+type Fragment struct {
+	T   string `json:"t"`
+	Hit bool   `json:"hit,omitempty"`
+}
+
+// Facet counts hits by one dimension.
+type Facet struct {
+	Dim    string       `json:"dim"` // kind, from, in, tag, month
+	Values []FacetValue `json:"values"`
+}
+
+// FacetValue is one bucket; Filter is the query clause that selects it.
+type FacetValue struct {
+	Label  string `json:"label"`
+	Filter string `json:"filter"`
+	Count  int    `json:"count"`
+}
+
+// ErrClosed is returned by searches on a closed index.
+var ErrClosed = errors.New("search index closed")
+
+// Search runs a query. Rows come from the store; the index gives ids,
+// scores and facet counts.
+func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error) {
+	start := time.Now()
+	res = Result{Q: req.Q, Hits: []Hit{}}
+	if req.Now.IsZero() {
+		req.Now = time.Now()
+	}
+	if req.Loc == nil {
+		req.Loc = time.Local
+	}
+	if req.Size <= 0 {
+		req.Size = 50
+	}
+	req.Size = min(req.Size, 200)
+	req.Offset = max(req.Offset, 0)
+	defer func() {
+		res.TookMs = float64(time.Since(start).Microseconds()) / 1000
+		res.Index = ix.Status(ctx)
+	}()
+	ast, err := query.Parse(req.Q, req.Now, req.Loc)
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			res.QueryError = &QueryError{Code: qe.Code, Message: qe.Msg, Start: qe.Span.Start, End: qe.Span.End}
+			return res, nil
+		}
+		return res, err
+	}
+	if ast == nil {
+		return res, nil
+	}
+	dir, err := ix.directory(ctx)
+	if err != nil {
+		return res, err
+	}
+	c := &compiler{ctx: ctx, ix: ix, dir: dir, loc: req.Loc,
+		out: &compiled{terms: map[string]bool{}}}
+	q, err := c.compile(ast)
+	if err != nil {
+		return res, err
+	}
+	res.Notes = c.out.notes
+	if q == nil {
+		return res, nil // only stop words
+	}
+	if !mentionsDeleted(ast) {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(q)
+		b.AddMustNot(termQ(fieldKeys, "is:deleted"))
+		q = b
+	}
+	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
+	if req.Sort == "date" {
+		sr.SortBy([]string{"-" + fieldTime, "-_score"})
+	}
+	if req.Facets {
+		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, 5000))
+	}
+	out, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	res.Total = out.Total
+	ids := make([]string, len(out.Hits))
+	for i, h := range out.Hits {
+		ids[i] = h.ID
+	}
+	items, err := ix.store.IndexItems(ctx, ids)
+	if err != nil {
+		return res, fmt.Errorf("load hits: %w", err)
+	}
+	for i, it := range items {
+		if h, ok := dir.hit(it, c.out); ok {
+			h.Score = out.Hits[i].Score
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	if req.Facets {
+		if f := out.Facets[fieldFacet]; f != nil {
+			res.Facets = dir.facets(f.Terms.Terms())
+		}
+	}
+	return res, nil
+}
+
+// mentionsDeleted reports whether the query asks for deleted messages;
+// otherwise they are left out.
+func mentionsDeleted(n query.Node) bool {
+	found := false
+	query.Walk(n, func(x query.Node) {
+		if f, ok := x.(*query.Field); ok && f.Name == "is" && f.Value == "deleted" {
+			found = true
+		}
+	})
+	return found
+}
+
+// directory returns the name snapshot, reloaded after a few seconds.
+func (ix *Index) directory(ctx context.Context) (*directory, error) {
+	ix.dirMu.Lock()
+	defer ix.dirMu.Unlock()
+	if ix.dir != nil && time.Since(ix.dir.at) < 5*time.Second {
+		return ix.dir, nil
+	}
+	d, err := loadDirectory(ctx, ix.store)
+	if err == nil {
+		d.byNo, err = ix.store.ConvIDs(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix.dir = d
+	return d, nil
+}
+
+// hit builds a result row from the store's current row.
+func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
+	h := Hit{ID: it.Doc}
+	var text string
+	switch {
+	case it.Missing:
+		return h, false
+	case it.Message != nil:
+		m := it.Message
+		h.Kind = "message"
+		conv := d.convOf(it)
+		h.Conv = conv
+		files := false
+		for _, a := range m.Attachments {
+			if a.ContentType == "reference" || a.ContentType == "file" {
+				files = true
+			}
+		}
+		from := m.FromName
+		if from == "" {
+			from = d.names[m.FromID]
+		}
+		h.Message = &HitMessage{ID: m.ID, ReplyTo: m.ReplyTo, Created: m.Created, From: from, Importance: m.Importance,
+			Deleted: m.Deleted, Subject: m.Subject, HasAttachment: files}
+		b, ok := messageDoc(it.Doc, m, msgFacts{Conv: convRef{ID: conv.ID}})
+		if !ok {
+			return h, false
+		}
+		text = b.content
+	case it.Record != nil:
+		h.Kind = "record"
+		title, all := RecordText(it.Record)
+		h.Record = &HitRecord{Set: it.Record.Set, ID: it.Record.ID, Title: title, Subtitle: recordSubtitle(it.Record)}
+		text = all
+	}
+	h.Snippet = snippet(text, c)
+	return h, true
+}
+
+func recordSubtitle(r *storage.Record) string {
+	var parts []string
+	for _, f := range []string{"ticketnumber", "accountnumber", "emailaddress1", "jobtitle", "articlepublicnumber", "stepname"} {
+		if s, _ := r.Fields[f].(string); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// convOf names a message's conversation.
+func (d *directory) convOf(it storage.IndexItem) *HitConv {
+	id := it.Message.ConvID
+	if id == "" {
+		id = d.byNo[it.ConvNo]
+	}
+	c := d.convs[id]
+	return &HitConv{ID: id, Kind: c.Kind, Name: c.Name, Team: c.Team}
+}
+
+// snippetBytes is about how much text a snippet shows.
+const snippetBytes = 240
+
+// snippet cuts text around its first match and marks the matching words.
+func snippet(text string, c *compiled) []Fragment {
+	toks := Analyze(text)
+	raw := tokens(prefixAnalyzer, text)
+	type span struct{ s, e int }
+	var spans []span
+	for i, t := range toks {
+		hit := c.terms[t.Term]
+		if !hit && i < len(raw) {
+			for _, p := range c.prefixes {
+				if strings.HasPrefix(raw[i].Term, p) {
+					hit = true
+					break
+				}
+			}
+		}
+		if !hit {
+			continue
+		}
+		if n := len(spans); n > 0 && t.Start <= spans[n-1].e {
+			spans[n-1].e = max(spans[n-1].e, t.End)
+			continue
+		}
+		spans = append(spans, span{t.Start, t.End})
+	}
+	from := 0
+	if len(spans) > 0 && spans[0].s > snippetBytes/4 {
+		from = runeStart(text, spans[0].s-snippetBytes/4)
+	}
+	to := len(text)
+	if to-from > snippetBytes {
+		to = runeStart(text, from+snippetBytes)
+	}
+	var out []Fragment
+	add := func(s string, hit bool) {
+		s = strings.ReplaceAll(s, "\n", " ")
+		if s != "" {
+			out = append(out, Fragment{T: s, Hit: hit})
+		}
+	}
+	if from > 0 {
+		add("…", false)
+	}
+	at := from
+	for _, sp := range spans {
+		if sp.e <= from || sp.s >= to {
+			continue
+		}
+		s, e := max(sp.s, from), min(sp.e, to)
+		add(text[at:s], false)
+		add(text[s:e], true)
+		at = e
+	}
+	add(text[at:to], false)
+	if to < len(text) {
+		add("…", false)
+	}
+	if out == nil {
+		out = []Fragment{}
+	}
+	return out
+}
+
+// runeStart moves i back to the start of the rune it falls in.
+func runeStart(s string, i int) int {
+	if i <= 0 {
+		return 0
+	}
+	if i >= len(s) {
+		return len(s)
+	}
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// facets groups facet terms by dimension with labels and filters.
+func (d *directory) facets(terms []*bsearch.TermFacet) []Facet {
+	dims := []string{"kind", "from", "in", "tag", "month"}
+	byDim := map[string][]FacetValue{}
+	for _, t := range terms {
+		kind, v, ok := strings.Cut(t.Term, ":")
+		if !ok {
+			continue
+		}
+		var fv FacetValue
+		switch kind {
+		case "kind":
+			fv = FacetValue{Label: v, Filter: "is:" + v}
+		case "from":
+			name := d.names[v]
+			if name == "" {
+				continue
+			}
+			filter := name
+			if m := d.mails[v]; m != "" {
+				filter = m
+			}
+			fv = FacetValue{Label: name, Filter: "from:" + quote(filter)}
+			kind = "from"
+		case "in":
+			c, ok := d.convs[v]
+			if !ok {
+				continue
+			}
+			label := c.Name
+			if c.Kind == "channel" {
+				label = c.Team + "/" + c.Name
+			}
+			fv = FacetValue{Label: label, Filter: "in:" + quote(label)}
+		case "tag":
+			fv = FacetValue{Label: "#" + v, Filter: "#" + v}
+		case "mo":
+			if len(v) != 6 {
+				continue
+			}
+			month := v[:4] + "-" + v[4:]
+			fv = FacetValue{Label: month, Filter: "during:" + month}
+			kind = "month"
+		default:
+			continue
+		}
+		fv.Count = t.Count
+		byDim[kind] = append(byDim[kind], fv)
+	}
+	var out []Facet
+	for _, dim := range dims {
+		vs := byDim[dim]
+		if len(vs) == 0 {
+			continue
+		}
+		if dim == "month" {
+			sort.Slice(vs, func(i, j int) bool { return vs[i].Label > vs[j].Label })
+		} else {
+			sort.SliceStable(vs, func(i, j int) bool { return vs[i].Count > vs[j].Count })
+		}
+		if len(vs) > 12 {
+			vs = vs[:12]
+		}
+		out = append(out, Facet{Dim: dim, Values: vs})
+	}
+	return out
+}
+
+func quote(s string) string {
+	if strings.ContainsAny(s, " \t\"():：") {
+		return `"` + strings.ReplaceAll(s, `"`, "") + `"`
+	}
+	return s
+}
+
+var _ bq.Query = (*bq.TermQuery)(nil)

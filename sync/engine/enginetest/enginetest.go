@@ -1,0 +1,68 @@
+// Package enginetest builds a real sync rig for tests: a simulated tenant
+// over TLS, an MSAL device-code sign-in, the real Graph and Dataverse
+// clients and an engine writing to a store in t.TempDir().
+package enginetest
+
+import (
+	"context"
+	"crypto/tls"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/storagetest"
+	"github.com/rapport-app/rapport/sync/auth"
+	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/engine"
+	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
+)
+
+// Rig is a tenant, a store and an engine syncing one into the other.
+type Rig struct {
+	Srv *tenantsim.Server
+	DB  *storage.DB
+	Eng *engine.Engine
+}
+
+// New starts a tenant, signs in by device code with MSAL, and builds an
+// engine over the real Graph and Dataverse clients.
+func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
+	t.Helper()
+	srv := simtest.Start(t, opts)
+	u := srv.URLs()
+	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
+	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) }, graph.Options{MaxRetries: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storagetest.Open(t)
+	if eopts.MessageRate == 0 && !opts.Limits {
+		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
+	}
+	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts)}
+}
+
+// Synced is New followed by one full sync round.
+func Synced(t testing.TB, opts tenantsim.Options) *Rig {
+	t.Helper()
+	r := New(t, opts, engine.Options{})
+	if _, err := r.Eng.Run(context.Background(), engine.RoundOptions{}); err != nil {
+		t.Fatalf("full sync: %v", err)
+	}
+	return r
+}
