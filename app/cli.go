@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/rapport-app/rapport/storage"
@@ -24,6 +25,8 @@ Usage:
   rapport demo [--size S]         run on a simulated tenant: start it, sign in, sync, open the UI
   rapport sync [--full]           sign in if needed (device code) and sync now
   rapport status [--json]         what the store holds and when each source last synced
+  rapport search [--json] [--sort date] [--limit N] QUERY
+                                  search the local index (same syntax and results as the app)
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -57,11 +60,13 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status: print JSON")
+	asJSON := fset.Bool("json", false, "status, search: print JSON")
+	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
+	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search":
 	case "help":
 		fset.Usage()
 		return 0
@@ -76,7 +81,11 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		}
 		return 2
 	}
-	if fset.NArg() > 0 {
+	if cmd == "search" && fset.NArg() == 0 {
+		fmt.Fprintln(stderr, "rapport search: give a query, e.g. rapport search 'from:me 付款 after:2026-03'")
+		return 2
+	}
+	if fset.NArg() > 0 && cmd != "search" {
 		fmt.Fprintf(stderr, "rapport %s: unexpected argument %q\n", cmd, fset.Arg(0))
 		return 2
 	}
@@ -102,6 +111,8 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliStatus(ctx, cfg, *asJSON, version, log, stdout)
 	case "signout":
 		err = cliSignOut(cfg, version, log, stdout)
+	case "search":
+		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(fset.Args(), " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, cfg, demoOptions{size: *demoSize, addr: addr, browser: *demoBrowser}, assets, version, log, stdout)
 	}

@@ -143,28 +143,34 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 	}
 	out := MessagesPage{Messages: make([]MessageDTO, 0, len(ms))}
 	for _, m := range ms {
-		d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
-			Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
-		if m.Deleted == nil {
-			d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{Hosted: func(id string) string {
-				if !db.HasHosted(s.c.ctx, convID, m.ID, id) {
-					return "" // not fetched (yet): shown as "[image]"
-				}
-				return "/hosted/" + hostedToken(convID, m.ID, id)
-			}})
-		}
-		for _, r := range m.Reactions {
-			if d.Reactions == nil {
-				d.Reactions = map[string]int{}
-			}
-			d.Reactions[r.Type]++
-		}
-		out.Messages = append(out.Messages, d)
+		out.Messages = append(out.Messages, s.c.messageDTO(db, convID, m))
 	}
 	if len(ms) == limit {
 		out.Before = ms[len(ms)-1].Created.Format(time.RFC3339Nano)
 	}
 	return out, nil
+}
+
+// messageDTO renders a stored message for the UI: its body sanitized, its
+// inline images pointed at the /hosted/ route.
+func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBody) MessageDTO {
+	d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
+		Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
+	if m.Deleted == nil {
+		d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{Hosted: func(id string) string {
+			if !db.HasHosted(c.ctx, convID, m.ID, id) {
+				return "" // not fetched (yet): shown as "[image]"
+			}
+			return "/hosted/" + hostedToken(convID, m.ID, id)
+		}})
+	}
+	for _, r := range m.Reactions {
+		if d.Reactions == nil {
+			d.Reactions = map[string]int{}
+		}
+		d.Reactions[r.Type]++
+	}
+	return d
 }
 
 // Members lists a team's, channel's or chat's members.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
@@ -23,10 +24,12 @@ type Core struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex
-	db      *storage.DB
-	openErr error
-	openURL func(string) // set by the window: opens a link in the system browser
+	mu       sync.Mutex
+	db       *storage.DB
+	openErr  error
+	index    *search.Index
+	indexErr error
+	openURL  func(string) // set by the window: opens a link in the system browser
 
 	sync syncState
 
@@ -36,6 +39,7 @@ type Core struct {
 	Sync          *Sync
 	Conversations *Conversations
 	Records       *Records
+	Search        *Search
 }
 
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
@@ -46,13 +50,14 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Sync = &Sync{c}
 	c.Conversations = &Conversations{c}
 	c.Records = &Records{c}
+	c.Search = &Search{c}
 	return c
 }
 
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
-		"Conversations": c.Conversations, "Records": c.Records}
+		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search}
 }
 
 // openStore opens the store. A failure is kept and reported by every call
@@ -97,6 +102,12 @@ func (c *Core) Close() error {
 	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.index != nil {
+		if err := c.index.Close(); err != nil {
+			c.log.Error("close search index", "err", err)
+		}
+		c.index = nil
+	}
 	if c.db == nil {
 		return nil
 	}

@@ -35,6 +35,7 @@ var codes = []struct {
 	{storage.ErrSchemaTooNew, "store_too_new", http.StatusConflict},
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},
 	{errUnavailable, "store_unavailable", http.StatusServiceUnavailable},
+	{errSearchUnavailable, "search_unavailable", http.StatusServiceUnavailable},
 	{context.Canceled, "canceled", 499},
 	{context.DeadlineExceeded, "timeout", http.StatusGatewayTimeout},
 }

@@ -207,6 +207,8 @@ func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version s
 		// Keep serving: the UI explains the problem (for example another
 		// Rapport holding the store) instead of a dead page.
 		log.Warn("serving without a store", "err", err)
+	} else if err := core.openIndex(); err != nil {
+		log.Warn("serving without search", "err", err)
 	}
 	if setup != nil {
 		setup(core)

@@ -37,7 +37,7 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 			Handler:    http.HandlerFunc(core.serveHosted), // inline images; everything else is an asset
 			Middleware: func(next http.Handler) http.Handler { return withCSP(next) },
 		},
-		Bind:           []any{core.System, core.Settings, core.Sync, core.Conversations, core.Records},
+		Bind:           []any{core.System, core.Settings, core.Sync, core.Conversations, core.Records, core.Search},
 		ErrorFormatter: func(err error) any { return toError(err) },
 		Logger:         wailsLogger{log},
 		OnStartup: func(wctx context.Context) {
@@ -45,7 +45,9 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 			core.mu.Lock()
 			core.openURL = func(u string) { wruntime.BrowserOpenURL(wctx, u) }
 			core.mu.Unlock()
-			core.openStore()
+			if core.openStore() == nil {
+				core.openIndex()
+			}
 			core.bridgeEvents(wctx)
 			if setup != nil {
 				setup(core)

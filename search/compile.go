@@ -261,6 +261,9 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 	v := f.Value
 	switch f.Name {
 	case "has", "is":
+		if v == "message" || v == "record" {
+			return termQ(fieldFacet, "kind:"+v), nil
+		}
 		return termQ(fieldKeys, f.Name+":"+v), nil
 	case "tag":
 		return termQ(fieldFacet, "tag:"+Tag(v)), nil

@@ -443,3 +443,16 @@ func quote(s string) string {
 }
 
 var _ bq.Query = (*bq.TermQuery)(nil)
+
+// Conversation names a conversation as results show it.
+func (ix *Index) Conversation(ctx context.Context, id string) (HitConv, error) {
+	d, err := ix.directory(ctx)
+	if err != nil {
+		return HitConv{}, err
+	}
+	c, ok := d.convs[id]
+	if !ok {
+		return HitConv{}, fmt.Errorf("conversation %q: %w", id, storage.ErrNotFound)
+	}
+	return HitConv{ID: id, Kind: c.Kind, Name: c.Name, Team: c.Team}, nil
+}

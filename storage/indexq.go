@@ -343,3 +343,80 @@ func (db *DB) Identity(ctx context.Context) (string, error) {
 	})
 	return id, err
 }
+
+// MessagesAround lists up to n messages on each side of msgID in its
+// conversation, and the message itself, newest first. With thread set
+// (channels), only the thread's posts count: its root and the replies to
+// it, up to n of them after the root.
+func (db *DB) MessagesAround(ctx context.Context, convID, msgID string, n int, thread string) ([]MessageWithBody, error) {
+	var out []MessageWithBody
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		no, ok, err := convNo(tx, convID, false)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		anchor := msgID
+		if thread != "" {
+			anchor = thread
+		}
+		v := tx.Bucket(bucketMsgIDs).Get(key(nil).i64(no).str(anchor))
+		if len(v) != 9 {
+			return ErrNotFound
+		}
+		at := key(nil).i64(no).i64(int64(binary.BigEndian.Uint64(v))).str(anchor)
+		prefix := key(nil).i64(no)
+		c := tx.Bucket(bucketMessages).Cursor()
+		decode := func(v []byte) (MessageWithBody, error) {
+			var sm storedMessage
+			if err := json.Unmarshal(v, &sm); err != nil {
+				return MessageWithBody{}, fmt.Errorf("decode message: %w", err)
+			}
+			sm.Message.ConvID = convID
+			return MessageWithBody{Message: sm.Message, Body: sm.Body}, nil
+		}
+		// Newer posts: walk back in key order from the anchor.
+		var newer []MessageWithBody
+		k, v := c.Seek(at)
+		if k == nil {
+			return ErrNotFound
+		}
+		self, err := decode(v)
+		if err != nil {
+			return err
+		}
+		scanned := 0
+		for k, v = c.Prev(); k != nil && bytes.HasPrefix(k, prefix) && len(newer) < n; k, v = c.Prev() {
+			if scanned++; scanned > 20000 || ctx.Err() != nil {
+				break
+			}
+			m, err := decode(v)
+			if err != nil {
+				return err
+			}
+			if thread == "" || m.ReplyTo == thread {
+				newer = append(newer, m)
+			}
+		}
+		// newer is oldest-first; the result is newest first.
+		for i := len(newer) - 1; i >= 0; i-- {
+			out = append(out, newer[i])
+		}
+		out = append(out, self)
+		if thread != "" {
+			return nil // the root is the thread's oldest post
+		}
+		c.Seek(at)
+		for k, v := c.Next(); k != nil && bytes.HasPrefix(k, prefix) && len(out) < len(newer)+1+n; k, v = c.Next() {
+			m, err := decode(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
