@@ -89,6 +89,9 @@ type Index struct {
 	log   *slog.Logger
 	path  string // the index directory
 
+	closeOnce gosync.Once
+	closeErr  error
+
 	wake   chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -278,12 +281,16 @@ func (ix *Index) Wake() {
 	}
 }
 
-// Close stops the indexer, waits for it and closes the index.
+// Close stops the indexer, waits for it and closes the index. Later calls
+// return the first call's result.
 func (ix *Index) Close() error {
-	ix.store.OnIndexQueued(nil)
-	ix.cancel()
-	<-ix.done
-	return ix.idx.Close()
+	ix.closeOnce.Do(func() {
+		ix.store.OnIndexQueued(nil)
+		ix.cancel()
+		<-ix.done
+		ix.closeErr = ix.idx.Close()
+	})
+	return ix.closeErr
 }
 
 // Status reports the index's progress.

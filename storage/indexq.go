@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -419,4 +420,18 @@ func (db *DB) MessagesAround(ctx context.Context, convID, msgID string, n int, t
 		return nil
 	})
 	return out, err
+}
+
+// Snapshot writes a consistent copy of the store to dir/rapport.db (for
+// backups and tests), from one read transaction.
+func (db *DB) Snapshot(ctx context.Context, dir string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.CopyFile(filepath.Join(dir, FileName), 0o600)
+	})
 }

@@ -1,0 +1,94 @@
+package search_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/engine/enginetest"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+)
+
+// TestLiveUpdates writes messages the way sync does and checks that the
+// index follows: new words are found, edits replace old words, deletions
+// leave the default results, and an answer from us clears is:unanswered
+// on the customer's earlier post.
+func TestLiveUpdates(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	db := rig.DB
+	ix, err := search.Open(ctx, t.TempDir(), db, search.Options{})
+	must(t, err)
+	defer ix.Close()
+	must(t, ix.WaitIndexed(ctx))
+
+	me, _ := db.Me(ctx)
+	users, _ := db.Users(ctx)
+	guest := ""
+	for _, u := range users {
+		if u.UserType == "Guest" {
+			guest = u.ID
+			break
+		}
+	}
+	chats, _ := db.Chats(ctx)
+	if guest == "" || me == "" || len(chats) == 0 {
+		t.Fatal("the tenant has no guest, no me or no chat")
+	}
+	chat := chats[0].ID
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	put := func(m storage.Message, body string) {
+		t.Helper()
+		m.ConvID, m.Type = chat, "message"
+		if m.Modified.IsZero() {
+			m.Modified = m.Created
+		}
+		must(t, db.Apply(ctx, func(w *storage.Writer) error {
+			_, err := w.PutMessage(m, storage.Body{Raw: body})
+			return err
+		}))
+		must(t, ix.WaitIndexed(ctx))
+	}
+	count := func(q string) int {
+		t.Helper()
+		res, err := ix.Search(ctx, search.Request{Q: q + " ", Size: 50})
+		must(t, err)
+		if res.QueryError != nil {
+			t.Fatalf("%q: %s", q, res.QueryError.Message)
+		}
+		return int(res.Total)
+	}
+	steps := []struct {
+		name  string
+		write func()
+		q     string
+		want  int
+	}{
+		{"a customer's question is found at once", func() {
+			put(storage.Message{ID: "9000000000001", Created: now, FromID: guest}, "<p>Zorblax invoice question</p>")
+		}, "zorblax", 1},
+		{"and waits for an answer", nil, "zorblax is:unanswered", 1},
+		{"our answer clears is:unanswered", func() {
+			put(storage.Message{ID: "9000000000002", Created: now.Add(time.Minute), FromID: me}, "<p>Answered: quuxly</p>")
+		}, "zorblax is:unanswered", 0},
+		{"an edit replaces the words", func() {
+			put(storage.Message{ID: "9000000000001", Created: now, Modified: now.Add(2 * time.Minute), FromID: guest}, "<p>Frobnitz invoice question</p>")
+		}, "zorblax", 0},
+		{"the new words are found", nil, "frobnitz", 1},
+		{"a deletion leaves the default results", func() {
+			del := now.Add(3 * time.Minute)
+			put(storage.Message{ID: "9000000000001", Created: now, Modified: del, Deleted: &del, FromID: guest}, "")
+		}, "frobnitz", 0},
+		{"but is:deleted finds its retained text", nil, "frobnitz is:deleted", 1},
+	}
+	for _, s := range steps {
+		if s.write != nil {
+			s.write()
+		}
+		if got := count(s.q); got != s.want {
+			t.Errorf("%s: %q gives %d hits, want %d", s.name, s.q, got, s.want)
+		}
+	}
+}
