@@ -256,7 +256,6 @@ func (o *oracle) phrase(r *rand.Rand) clause {
 // textOf recovers a sample's text (the oracle keeps tokens, not text).
 func (o *oracle) textOf(d *odoc) string { return o.texts[d.id] }
 
-
 func (o *oracle) operator(r *rand.Rand) clause {
 	msgs := func(f func(*odoc) bool) func(*odoc) bool {
 		return func(x *odoc) bool { return !x.record && f(x) }
