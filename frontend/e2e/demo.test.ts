@@ -137,4 +137,77 @@ describe('demo', () => {
     expect(problems).toEqual([]);
     await ctx.close();
   });
+  test('search: highlighted hits, a facet, a hit in context, a saved search and a bad query', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(appURL);
+    await waitSynced(page);
+    // The index catches up with the store in the background.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () => {
+            const r = await fetch('/api/call/Search.Status', { method: 'POST', body: '[]' });
+            const s = (await r.json()) as { state: string; indexed: number };
+            return s.state === 'ready' && s.indexed > 0 ? 'ready' : s.state;
+          }),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe('ready');
+
+    // Ctrl+K focuses the box from any screen; typing searches as you type.
+    await page.keyboard.press('Control+k');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-box');
+    await page.keyboard.type('付款 ');
+    await page.getByTestId('hit').first().waitFor();
+    const marks = await page.locator('[data-testid="hit"] mark').allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.some((m) => m.includes('付款'))).toBe(true);
+    const countText = async () => (await page.getByTestId('search-count').textContent()) ?? '';
+    const total = (s: string) => Number((/[\d,\s\u202f]+/.exec(s)?.[0] ?? '0').replace(/[^\d]/g, ''));
+    const before = total(await countText());
+    expect(before).toBeGreaterThan(0);
+
+    // A facet narrows the results and its clause joins the query.
+    const facet = page.locator('[data-testid="facet"][data-dim="from"]').first();
+    const filter = (await facet.getAttribute('data-filter')) ?? '';
+    expect(filter).toMatch(/^from:/);
+    await facet.click();
+    await expect.poll(async () => page.getByTestId('search-box').inputValue()).toContain(filter);
+    await expect.poll(async () => total(await countText())).toBeLessThan(before);
+
+    // A hit opens in context, its message marked.
+    await page.getByTestId('hit').first().click();
+    await page.keyboard.press('Enter');
+    const pane = page.getByTestId('context-pane');
+    await pane.locator('[data-testid="message"][aria-current="true"]').waitFor();
+    expect(await pane.getByTestId('open-in-conversation').getAttribute('href')).toMatch(/^#\/conversations\//);
+
+    // The search is saved and listed.
+    await page.getByTestId('save-search').click();
+    await page.getByTestId('save-search-name').fill('付款 e2e');
+    await page.getByTestId('save-search-confirm').click();
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const r = await fetch('/api/call/Search.Saved', { method: 'POST', body: '[]' });
+          return ((await r.json()) as { name: string }[]).map((s) => s.name);
+        }),
+      )
+      .toContain('付款 e2e');
+
+    // A bad query says what is wrong, underlines where, and keeps the screen.
+    await page.getByTestId('search-box').fill('付款 form:张伟');
+    const err = page.getByTestId('query-error');
+    await err.waitFor();
+    expect(await err.getAttribute('data-code')).toBe('unknown_operator');
+    expect(await page.getByTestId('query-error-span').textContent()).toContain('form');
+    expect(await page.getByTestId('hit').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-search.png` });
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
 });

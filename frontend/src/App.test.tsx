@@ -26,6 +26,13 @@ function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
           settings = args[0] as UISettings;
           return settings;
         case 'System.UIReady': return null;
+        case 'Search.Saved': return [];
+        case 'Search.Query': {
+          const q = (args[0] as { q: string }).q;
+          return { q, total: 1, tookMs: 3, index: { state: 'ready', indexed: 1, queued: 0 },
+            hits: [{ id: 'h1', kind: 'message', score: 1, conv: { id: 'c1', kind: 'chat', name: 'Li Wei' },
+              message: { id: 'm1', created: '2026-03-04T09:30:00Z', from: 'Li Wei', importance: 'normal' }, snippet: [{ t: q, hit: true }] }] };
+        }
         case 'Sync.Status':
           return { account: '', running: false, canSync: false, notReady: 'no client id',
             store: { teams: 0, channels: 0, chats: 0, messages: 0, tombstones: 0, users: 0, guests: 0, records: {} } };
@@ -105,5 +112,32 @@ describe('App shell', () => {
     // The rollback's theme is applied by an effect after the status renders.
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     expect((screen.getByTestId('theme-system') as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe('search from the header', () => {
+  test('the box is on every screen; Ctrl+K focuses it and typing opens Search with results', async () => {
+    setTransport(fakeTransport().t);
+    window.location.hash = '#/settings';
+    render(<App />);
+    const box = screen.getByTestId('search-box') as HTMLInputElement;
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    expect(document.activeElement).toBe(box);
+    fireEvent.change(box, { target: { value: '发票' } });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.en['nav.search']));
+    expect(window.location.hash).toBe('#/search');
+    const hit = await screen.findByTestId('hit');
+    expect(hit.querySelector('mark')?.textContent).toBe('发票');
+    expect(screen.getByTestId('search-box')).toBe(box); // the same box, still there
+  });
+
+  test('Search with an empty store explains how data gets in, plus the syntax', async () => {
+    setTransport(fakeTransport().t);
+    window.location.hash = '#/search';
+    render(<App />);
+    const empty = await screen.findByTestId('empty-state');
+    expect(empty.textContent).toContain(catalogs.en['search.what']);
+    expect(empty.textContent).toContain(catalogs.en['empty.nothingYet']);
+    expect(screen.getByTestId('syntax-help').textContent).toContain('is:unanswered');
   });
 });

@@ -1,25 +1,36 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Events, onEvent, toAppError, type AppInfo, type ThemeSetting, type UISettings } from './api';
 import { I18nContext, resolveLocale, translator } from './i18n';
-import { sectionFromHash, sections, type SectionId } from './sections/sections';
+import { routeFromHash, sections, type Route } from './sections/sections';
 import { EmptyState } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';
 import { SyncBar } from './sections/SyncBar';
 import { ConversationsView } from './sections/ConversationsView';
 import { RecordsView } from './sections/RecordsView';
+import { SearchView } from './sections/SearchView';
+import { SearchProvider } from './search/SearchContext';
+import { SearchBox } from './search/SearchBox';
 import type { StoreStatus } from './api';
 
 const defaultSettings: UISettings = { language: 'auto', theme: 'system' };
 
-function useSection(): SectionId {
-  const [id, setId] = useState(() => sectionFromHash(window.location.hash));
+// hasData: the store holds something to search (unknown counts as no, like the other sections).
+function hasData(store: StoreStatus | null): boolean {
+  if (!store) return false;
+  return store.messages + Object.values(store.records).reduce((a, b) => a + b, 0) > 0;
+}
+
+// useRoute follows the address's hash; every change is a new object, so a
+// link followed again is seen again.
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => routeFromHash(window.location.hash));
   useEffect(() => {
-    const on = () => setId(sectionFromHash(window.location.hash));
+    const on = () => setRoute(routeFromHash(window.location.hash));
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  return id;
+  return route;
 }
 
 function usePrefersDark(): boolean {
@@ -49,7 +60,12 @@ export function App() {
     api.sync.status().then((s) => setStore(s.store), () => setStore(null));
   }, [version]);
   const synced = useCallback(() => setVersion((v) => v + 1), []);
-  const section = useSection();
+  const route = useRoute();
+  const section = route.section;
+  const convTarget = useMemo(() => {
+    const [conv, msg] = route.section === 'conversations' ? route.params : [];
+    return conv ? { conv, ...(msg ? { msg } : {}) } : undefined;
+  }, [route]);
   const prefersDark = usePrefersDark();
   const reported = useRef(false);
 
@@ -98,52 +114,57 @@ export function App() {
   const current = sections.find((s) => s.id === section) ?? sections[0]!;
   return (
     <I18nContext.Provider value={i18n}>
-      <div className="shell" data-testid="shell" data-section={section}>
-        <nav className="sidebar" aria-label={t('nav.label')}>
-          <div className="brand">
-            <span className="brand-mark" aria-hidden="true">R</span>
-            <span className="brand-name">Rapport</span>
-          </div>
-          <ul>
-            {sections.map((s) => (
-              <li key={s.id}>
-                <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
-                  <SectionIcon id={s.id} />
-                  {t(s.label)}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <p className="tagline">{t('app.tagline')}</p>
-        </nav>
-        <main className="content">
-          <header className="content-head">
-            <h1>{t(current.label)}</h1>
-            {info && !info.storeError && <SyncBar onSynced={synced} />}
-          </header>
-          {info?.storeError && (
-            <div className="banner error" role="alert" data-testid="store-error">
-              <strong>{t('error.store')}</strong> <code>{info.storeError.message}</code>
+      <SearchProvider>
+        <div className="shell" data-testid="shell" data-section={section}>
+          <nav className="sidebar" aria-label={t('nav.label')}>
+            <div className="brand">
+              <span className="brand-mark" aria-hidden="true">R</span>
+              <span className="brand-name">Rapport</span>
             </div>
-          )}
-          {loadError && (
-            <div className="banner error" role="alert">
-              <strong>{t('error.load')}</strong> <code>{loadError}</code>
-            </div>
-          )}
-          {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
-            <ConversationsView version={version} />
-          ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
-            <RecordsView version={version} />
-          ) : current.what ? (
-            <EmptyState what={current.what} />
-          ) : info ? (
-            <SettingsView info={info} settings={settings} onChange={change} />
-          ) : (
-            <p>{t('loading')}</p>
-          )}
-        </main>
-      </div>
+            <ul>
+              {sections.map((s) => (
+                <li key={s.id}>
+                  <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
+                    <SectionIcon id={s.id} />
+                    {t(s.label)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <p className="tagline">{t('app.tagline')}</p>
+          </nav>
+          <main className="content">
+            <header className="content-head">
+              <h1>{t(current.label)}</h1>
+              <SearchBox onSearchSection={section === 'search'} />
+              {info && !info.storeError && <SyncBar onSynced={synced} />}
+            </header>
+            {info?.storeError && (
+              <div className="banner error" role="alert" data-testid="store-error">
+                <strong>{t('error.store')}</strong> <code>{info.storeError.message}</code>
+              </div>
+            )}
+            {loadError && (
+              <div className="banner error" role="alert">
+                <strong>{t('error.load')}</strong> <code>{loadError}</code>
+              </div>
+            )}
+            {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
+              <ConversationsView version={version} target={convTarget} />
+            ) : current.id === 'search' ? (
+              <SearchView hasData={hasData(store)} />
+            ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
+              <RecordsView version={version} />
+            ) : current.what ? (
+              <EmptyState what={current.what} />
+            ) : info ? (
+              <SettingsView info={info} settings={settings} onChange={change} />
+            ) : (
+              <p>{t('loading')}</p>
+            )}
+          </main>
+        </div>
+      </SearchProvider>
     </I18nContext.Provider>
   );
 }

@@ -5,4 +5,5 @@ export const Events = {
   syncDone: 'sync:done',
   signedIn: 'auth:signed-in',
   signInFailed: 'auth:failed',
+  searchProgress: 'search:progress',
 } as const;

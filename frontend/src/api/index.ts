@@ -1,6 +1,9 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { AppInfo, Chat, CrmRecord, DeviceCode, Member, MessagesPage, ReadyReport, SyncStatus, Team, UISettings } from './types';
+import type {
+  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, Member, MessagesPage, ReadyReport, SavedSearch, SearchRequest, SearchResult, SyncStatus,
+  Team, UISettings,
+} from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -34,6 +37,14 @@ export const api = {
   },
   records: {
     list: (set: string) => call<CrmRecord[]>('Records', 'List', set),
+  },
+  search: {
+    query: (req: SearchRequest) => call<SearchResult>('Search', 'Query', req),
+    context: (convId: string, msgId: string, around: number) => call<ContextPage>('Search', 'Context', convId, msgId, around),
+    saved: () => call<SavedSearch[]>('Search', 'Saved'),
+    save: (name: string, q: string) => call<SavedSearch[]>('Search', 'Save', name, q),
+    deleteSaved: (id: string) => call<SavedSearch[]>('Search', 'DeleteSaved', id),
+    status: () => call<IndexStatus>('Search', 'Status'),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -164,3 +164,108 @@ export interface DeviceCode {
   message: string;
   expiresOn: string;
 }
+
+// Search (app/search.go). Offsets in QueryError are UTF-8 byte offsets into
+// q; src/search/utf8.ts turns them into string indices.
+
+export type SearchSort = 'relevance' | 'date';
+
+export interface SearchRequest {
+  q: string;
+  sort: SearchSort;
+  offset: number;
+  size: number;
+  facets: boolean;
+}
+
+export interface ConvRef {
+  id: string;
+  kind: 'chat' | 'channel';
+  name: string;
+  team?: string;
+}
+
+export interface HitMessage {
+  id: string;
+  replyTo?: string;
+  created: string;
+  from: string;
+  importance: string;
+  deleted?: string;
+  subject?: string;
+  hasAttachment?: boolean;
+}
+
+export interface HitRecord {
+  set: string;
+  id: string;
+  title: string;
+  subtitle?: string;
+  url?: string;
+}
+
+// Fragment is a piece of plain text; hit pieces are the matched words.
+export interface Fragment {
+  t: string;
+  hit?: boolean;
+}
+
+export interface SearchHit {
+  id: string;
+  kind: 'message' | 'record';
+  score: number;
+  conv?: ConvRef;
+  message?: HitMessage;
+  record?: HitRecord;
+  snippet: Fragment[];
+}
+
+export type FacetDim = 'kind' | 'from' | 'in' | 'tag' | 'month';
+
+export interface FacetValue {
+  label: string;
+  filter: string; // a query clause to AND into the query
+  count: number;
+}
+
+export interface Facet {
+  dim: FacetDim;
+  values: FacetValue[];
+}
+
+export interface QueryError {
+  code: string;
+  message: string;
+  start: number; // UTF-8 byte offsets into q
+  end: number;
+}
+
+export interface IndexStatus {
+  state: 'ready' | 'building' | 'catching-up' | 'unavailable';
+  indexed: number;
+  queued: number;
+  error?: string;
+}
+
+export interface SearchResult {
+  q: string;
+  total: number;
+  tookMs: number;
+  hits: SearchHit[];
+  facets?: Facet[];
+  queryError?: QueryError;
+  index: IndexStatus;
+}
+
+export interface ContextPage {
+  conv: ConvRef;
+  messages: Message[];
+  target: string;
+}
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  q: string;
+  created: string;
+}

@@ -29,6 +29,7 @@ describe('catalogues', () => {
     const same = keys.filter((k) => catalogs.fr[k as keyof typeof catalogs.en] === catalogs.en[k as keyof typeof catalogs.en]);
     // Proper names and words that are the same in both languages.
     expect(same.sort()).toEqual(['nav.conversations', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
-      'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts'].sort());
+      'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
+      'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date'].sort());
   });
 });

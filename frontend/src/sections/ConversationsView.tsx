@@ -7,18 +7,51 @@ interface Selected {
   id: string;
   title: string;
   membersOf: string; // container whose members to show
+  focus?: string; // a message to show and mark (from #/conversations/<id>/<msg>)
 }
+
+// ConvTarget is the conversation (and message) named in the address.
+export interface ConvTarget {
+  conv: string;
+  msg?: string;
+}
+
+// pages loaded at most while looking for a linked message
+const maxFocusPages = 20;
 
 const pageSize = 100;
 
 // ConversationsView: teams → channels and chats on the left, the selected
 // conversation's messages and members on the right.
-export function ConversationsView({ version }: { version: number }) {
+export function ConversationsView({ version, target }: { version: number; target?: ConvTarget | undefined }) {
   const { t } = useI18n();
   const [teams, setTeams] = useState<Team[]>([]);
   const [chats, setChats] = useState<Chat[]>([]);
   const [sel, setSel] = useState<Selected | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [openTeam, setOpenTeam] = useState<string | null>(null);
+
+  // Select the linked conversation once the lists are in; only once per
+  // link, so a reload after a sync round does not undo the user's choice.
+  const applied = useRef<ConvTarget | null>(null);
+  useEffect(() => {
+    if (!target || applied.current === target) return;
+    const focus = target.msg ? { focus: target.msg } : {};
+    for (const tm of teams) {
+      const ch = tm.channels.find((c) => c.id === target.conv);
+      if (ch) {
+        applied.current = target;
+        setOpenTeam(tm.id);
+        setSel({ id: ch.id, title: `${tm.name} / ${ch.name}`, membersOf: ch.membershipType === 'standard' ? tm.id : ch.id, ...focus });
+        return;
+      }
+    }
+    const c = chats.find((x) => x.id === target.conv);
+    if (c) {
+      applied.current = target;
+      setSel({ id: c.id, title: c.name, membersOf: c.id, ...focus });
+    }
+  }, [target, teams, chats]);
 
   useEffect(() => {
     Promise.all([api.conversations.teams(), api.conversations.chats()]).then(
@@ -36,7 +69,7 @@ export function ConversationsView({ version }: { version: number }) {
         {error && <p className="status error">{error}</p>}
         <h2>{t('conv.teams')}</h2>
         {teams.map((tm) => (
-          <details key={tm.id} open={teams.length < 4}>
+          <details key={tm.id} open={teams.length < 4 || tm.id === openTeam}>
             <summary>{tm.name}</summary>
             <ul>
               {tm.channels.map((ch) => (
@@ -80,29 +113,51 @@ function Thread({ sel }: { sel: Selected }) {
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLDivElement>(null);
 
+  // live says whether the answer is still wanted (an effect cleaned up).
   const load = useCallback(
-    (cursor: string) =>
+    (cursor: string, live: () => boolean = () => true) =>
       api.conversations.messages(sel.id, cursor, pageSize).then(
         (page) => {
+          if (!live()) return null;
           // Pages come newest first; the thread reads oldest to newest.
-          setMessages((prev) => [...[...page.messages].reverse(), ...prev]);
+          // The first page replaces (an effect run twice must not double it).
+          setMessages((prev) => [...[...page.messages].reverse(), ...(cursor ? prev : [])]);
           setBefore(page.before);
           return page;
         },
         (e: unknown) => {
-          setError(toAppError(e).message);
+          if (live()) setError(toAppError(e).message);
           return null;
         },
       ),
     [sel.id],
   );
 
+  const { focus } = sel;
   useEffect(() => {
-    // Open at the newest message, once the first page has rendered.
-    load('').then(() => requestAnimationFrame(() => bottom.current?.scrollIntoView?.({ block: 'end' })));
+    let live = true;
+    (async () => {
+      // Open at the newest message, or at the linked one: load older pages
+      // until it is in (within reason).
+      const alive = () => live;
+      let page = await load('', alive);
+      for (let n = 1; live && focus && page && page.before && !page.messages.some((m) => m.id === focus) && n < maxFocusPages; n++) {
+        page = await load(page.before, alive);
+      }
+      if (!live) return;
+      requestAnimationFrame(() => {
+        const el = focus ? [...(list.current?.querySelectorAll<HTMLElement>('[data-id]') ?? [])].find((e) => e.dataset.id === focus) : undefined;
+        if (el) el.scrollIntoView?.({ block: 'center' });
+        else bottom.current?.scrollIntoView?.({ block: 'end' });
+      });
+    })();
     api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
-  }, [load, sel.membersOf]);
+    return () => {
+      live = false;
+    };
+  }, [load, sel.membersOf, focus]);
 
   return (
     <section className="thread" aria-label={sel.title}>
@@ -110,19 +165,19 @@ function Thread({ sel }: { sel: Selected }) {
         <h2 data-testid="thread-title">{sel.title}</h2>
       </header>
       <div className="thread-body">
-        <div className="messages" data-testid="messages">
+        <div className="messages" data-testid="messages" ref={list}>
           {error && <p className="status error">{error}</p>}
           {before && (
-            <button type="button" className="older" onClick={() => load(before)}>
+            <button type="button" className="older" onClick={() => void load(before)}>
               {t('conv.loadOlder')}
             </button>
           )}
           {messages.length === 0 && !error && <p className="hint">{t('conv.noMessages')}</p>}
           {threads(messages).map((th) => (
             <div className="thread-group" key={th.key} data-testid="thread-group">
-              {th.root ? <MessageItem m={th.root} /> : <p className="hint earlier">{t('conv.earlierThread')}</p>}
+              {th.root ? <MessageItem m={th.root} target={th.root.id === focus} /> : <p className="hint earlier">{t('conv.earlierThread')}</p>}
               {th.replies.map((m) => (
-                <MessageItem key={m.id} m={m} />
+                <MessageItem key={m.id} m={m} target={m.id === focus} />
               ))}
             </div>
           ))}
@@ -176,11 +231,14 @@ export function threads(messages: Message[]): ThreadGroup[] {
   return order.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
 }
 
-function MessageItem({ m }: { m: Message }) {
+// MessageItem shows one message; target marks the one a link or a search
+// hit points at.
+export function MessageItem({ m, target = false }: { m: Message; target?: boolean }) {
   const { t, locale } = useI18n();
+  const mark = target ? { 'aria-current': true, 'data-target': 'true' } : {};
   if (m.type !== 'message') {
     return (
-      <div className="message system" data-testid="message">
+      <div className={`message system${target ? ' target' : ''}`} data-testid="message" data-id={m.id} {...mark}>
         {t('conv.system')}: {m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
         <time dateTime={m.created}> · {when(m.created, locale)}</time>
       </div>
@@ -188,7 +246,7 @@ function MessageItem({ m }: { m: Message }) {
   }
   const reactions = Object.entries(m.reactions ?? {});
   return (
-    <article className={m.replyTo ? 'message reply' : 'message'} data-testid="message" data-id={m.id}>
+    <article className={`message${m.replyTo ? ' reply' : ''}${target ? ' target' : ''}`} data-testid="message" data-id={m.id} {...mark}>
       <header>
         <strong className="from">{m.from}</strong>
         <time dateTime={m.created}>{when(m.created, locale)}</time>

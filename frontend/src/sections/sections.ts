@@ -19,7 +19,31 @@ export const sections: readonly Section[] = [
   { id: 'settings', label: 'nav.settings' },
 ];
 
+export interface Route {
+  section: SectionId;
+  // path segments after the section, decoded: #/conversations/<conv>/<msg>
+  params: string[];
+}
+
+const decode = (p: string) => {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+};
+
+export function routeFromHash(hash: string): Route {
+  const [id = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const section = sections.find((s) => s.id === id)?.id;
+  return section ? { section, params: rest.filter((p) => p !== '').map(decode) } : { section: 'conversations', params: [] };
+}
+
 export function sectionFromHash(hash: string): SectionId {
-  const id = hash.replace(/^#\/?/, '');
-  return sections.find((s) => s.id === id)?.id ?? 'conversations';
+  return routeFromHash(hash).section;
+}
+
+// conversationHash links to a conversation, optionally to one message in it.
+export function conversationHash(convId: string, msgId?: string): string {
+  return `#/conversations/${encodeURIComponent(convId)}${msgId ? `/${encodeURIComponent(msgId)}` : ''}`;
 }

@@ -1,0 +1,104 @@
+import { useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { api, toAppError, type ContextPage, type SearchHit } from '../api';
+import { useI18n } from '../i18n';
+import { MessageItem, threads } from '../sections/ConversationsView';
+import { conversationHash } from '../sections/sections';
+import { convTitle, recordLabel } from './HitList';
+
+// Messages either side of the hit that Search.Context returns.
+export const contextAround = 10;
+
+// ContextPane shows the opened hit: the messages around it (the hit marked
+// and scrolled to), or a record's card.
+export function ContextPane({ hit }: { hit: SearchHit | null }) {
+  const { t } = useI18n();
+  return (
+    <section className="search-context" aria-label={t('search.context')} data-testid="context-pane">
+      {!hit ? (
+        <p className="hint pick">{t('search.pickHit')}</p>
+      ) : hit.kind === 'record' && hit.record ? (
+        <RecordCard hit={hit} />
+      ) : hit.conv && hit.message ? (
+        <MessageContext key={hit.id} convId={hit.conv.id} msgId={hit.message.id} title={convTitle(hit.conv)} />
+      ) : null}
+    </section>
+  );
+}
+
+function MessageContext({ convId, msgId, title }: { convId: string; msgId: string; title: string }) {
+  const { t } = useI18n();
+  const [page, setPage] = useState<ContextPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const body = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let live = true; // the pane is keyed by hit: a late answer for another hit is dropped
+    api.search.context(convId, msgId, contextAround).then(
+      (p) => live && setPage(p),
+      (e: unknown) => live && setError(toAppError(e).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [convId, msgId]);
+
+  // Center the hit in the pane (scrollIntoView would scroll the page too).
+  useLayoutEffect(() => {
+    const box = body.current;
+    const el = box?.querySelector<HTMLElement>('[data-target="true"]');
+    if (!box || !el) return;
+    box.scrollTop = Math.max(0, el.offsetTop - (box.clientHeight - el.offsetHeight) / 2);
+  }, [page]);
+
+  const target = page?.target || msgId;
+  const sorted = page ? [...page.messages].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0)) : [];
+  return (
+    <>
+      <header className="context-head">
+        <h2>{page ? convTitle(page.conv) : title}</h2>
+        <a href={conversationHash(convId, target)} data-testid="open-in-conversation">
+          {t('search.open')}
+        </a>
+      </header>
+      <div className="context-body" ref={body}>
+        {error && (
+          <p className="status error" role="alert">
+            {t('search.failed')} {error}
+          </p>
+        )}
+        {!page && !error && <p className="hint">{t('loading')}</p>}
+        {threads(sorted).map((th) => (
+          <div className="thread-group" key={th.key}>
+            {th.root && <MessageItem m={th.root} target={th.root.id === target} />}
+            {th.replies.map((m) => (
+              <MessageItem key={m.id} m={m} target={m.id === target} />
+            ))}
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function RecordCard({ hit }: { hit: SearchHit }) {
+  const { t } = useI18n();
+  const r = hit.record!;
+  const open = (e: MouseEvent<HTMLAnchorElement>) => {
+    // The window has no tabs: hand the link to the system browser.
+    if (api.mode() !== 'wails') return;
+    e.preventDefault();
+    api.system.openURL(e.currentTarget.href).catch(() => {});
+  };
+  return (
+    <article className="record-card" data-testid="record-card">
+      <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
+      <h2>{r.title}</h2>
+      {r.subtitle && <p className="hint">{r.subtitle}</p>}
+      {r.url && /^https:\/\//i.test(r.url) && (
+        <a href={r.url} target="_blank" rel="noreferrer noopener" onClick={open}>
+          {t('search.openRecord')}
+        </a>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,167 @@
+import { Fragment, useEffect, type KeyboardEvent } from 'react';
+import { useI18n, type MessageKey } from '../i18n';
+import { when } from '../i18n/format';
+import type { Fragment as Piece, SearchHit } from '../api';
+import { hitAt, useSearch, type ResultSet } from './SearchContext';
+import { rowsPerPage, useWindow } from './windowing';
+
+// Every row has this height (styles.css .hit); the list is windowed on it.
+export const rowHeight = 88;
+
+export const hitDomId = (i: number) => `search-hit-${i}`;
+
+interface Props {
+  rs: ResultSet;
+  selected: number; // -1: none
+  onSelect(i: number): void;
+  onOpen(i: number): void;
+  dim: boolean;
+}
+
+// HitList renders only the rows near the viewport and asks for pages of
+// hits as they come into view. It is one listbox: Up/Down/Home/End/Page
+// keys move the selection, Enter opens it. Key it by rs.gen: a new answer
+// starts at the top, with no stale scroll position asking for far pages.
+export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
+  const { t } = useI18n();
+  const s = useSearch();
+  const ref = s.list;
+  const w = useWindow(ref, rs.total, rowHeight);
+  const { start, end, reveal, onScroll } = w;
+  const { loadRange } = s;
+
+  useEffect(() => loadRange(start, end), [loadRange, start, end, rs]);
+
+  const move = (i: number) => {
+    const next = Math.max(0, Math.min(rs.total - 1, i));
+    onSelect(next);
+    reveal(next);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (rs.total === 0) return;
+    const page = rowsPerPage(w.viewport, rowHeight);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(selected + 1),
+      ArrowUp: () => (selected <= 0 ? s.box.current?.focus() : move(selected - 1)),
+      PageDown: () => move(Math.max(selected, 0) + page),
+      PageUp: () => move(selected - page),
+      Home: () => move(0),
+      End: () => move(rs.total - 1),
+      Enter: () => selected >= 0 && onOpen(selected),
+      Escape: () => s.box.current?.focus(),
+    };
+    const act = keys[e.key];
+    if (!act) return;
+    e.preventDefault();
+    act();
+  };
+
+  const rows = [];
+  for (let i = start; i < end; i++) {
+    const hit = hitAt(rs, i);
+    rows.push(
+      <div
+        key={i}
+        id={hitDomId(i)}
+        role="option"
+        aria-selected={i === selected}
+        aria-posinset={i + 1}
+        aria-setsize={rs.total}
+        className={`hit${i === selected ? ' selected' : ''}${hit ? '' : ' placeholder'}`}
+        style={{ top: i * rowHeight, height: rowHeight }}
+        data-testid={hit ? 'hit' : 'hit-loading'}
+        data-index={i}
+        data-kind={hit?.kind}
+        data-id={hit?.id}
+        onClick={() => {
+          onSelect(i);
+          if (hit) onOpen(i);
+        }}
+      >
+        {hit ? <HitRow hit={hit} /> : <span className="hint">{t('loading')}</span>}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      ref={ref}
+      className={`hits${dim ? ' stale' : ''}`}
+      role="listbox"
+      tabIndex={0}
+      aria-label={t('search.results')}
+      aria-busy={s.busy}
+      aria-activedescendant={selected >= start && selected < end ? hitDomId(selected) : undefined}
+      data-testid="search-results"
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      onFocus={() => selected < 0 && rs.total > 0 && onSelect(0)}
+    >
+      <div className="hits-spacer" style={{ height: rs.total * rowHeight }}>
+        {rows}
+      </div>
+    </div>
+  );
+}
+
+export function convTitle(c: { name: string; team?: string }): string {
+  return c.team ? `${c.team} › ${c.name}` : c.name;
+}
+
+const recordSets = ['incidents', 'accounts', 'contacts', 'opportunities', 'knowledgearticles'];
+
+export function recordLabel(set: string, t: (k: MessageKey) => string): string {
+  return recordSets.includes(set) ? t(`search.record.${set}` as MessageKey) : set;
+}
+
+function HitRow({ hit }: { hit: SearchHit }) {
+  const { t, locale } = useI18n();
+  if (hit.kind === 'record' && hit.record) {
+    const r = hit.record;
+    return (
+      <>
+        <div className="hit-line">
+          <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
+          <strong className="hit-title">{r.title}</strong>
+        </div>
+        {r.subtitle && <div className="hit-meta">{r.subtitle}</div>}
+        <Snippet parts={hit.snippet} />
+      </>
+    );
+  }
+  const m = hit.message;
+  return (
+    <>
+      <div className="hit-line">
+        <strong className="hit-title">{hit.conv ? convTitle(hit.conv) : ''}</strong>
+        {m && <time dateTime={m.created}>{when(m.created, locale)}</time>}
+      </div>
+      {m && (
+        <div className="hit-meta">
+          <span className="from">{m.from}</span>
+          {(m.importance === 'urgent' || m.importance === 'high') && (
+            <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
+          )}
+          {m.deleted && <span className="deleted-mark" data-testid="hit-deleted">{t('search.deleted')}</span>}
+          {m.hasAttachment && (
+            <span className="attach-mark" title={t('search.attachment')} aria-label={t('search.attachment')}>
+              📎
+            </span>
+          )}
+          {m.subject && <span className="hit-subject">{m.subject}</span>}
+        </div>
+      )}
+      <Snippet parts={hit.snippet} />
+    </>
+  );
+}
+
+// Snippet shows plain-text fragments, the matched ones in <mark>. Never HTML.
+export function Snippet({ parts }: { parts: Piece[] }) {
+  return (
+    <p className="snippet">
+      {parts.map((f, i) => (f.hit ? <mark key={i}>{f.t}</mark> : <Fragment key={i}>{f.t}</Fragment>))}
+    </p>
+  );
+}
