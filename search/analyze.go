@@ -57,17 +57,51 @@ func init() {
 // Analyze implements analysis.Analyzer.
 func (a *analyzer) Analyze(input []byte) analysis.TokenStream {
 	toks := a.tok.Tokenize(input)
-	out := toks[:0]
+	out := make(analysis.TokenStream, 0, len(toks))
 	for _, t := range toks {
-		if t.Type != analysis.Ideographic {
-			if !a.normalize(t) {
-				continue
+		if t.Type == analysis.Ideographic {
+			out = append(out, t)
+			continue
+		}
+		for _, p := range splitJoined(t) {
+			if a.normalize(p) {
+				out = append(out, p)
 			}
 		}
-		out = append(out, t)
 	}
 	return a.bigram.Filter(out)
 }
+
+// splitJoined splits a word the segmenter kept whole across '_' or '.'
+// (file names like QBR_Northwind.pptx, identifiers like foo.bar) into its
+// parts, so each part is a word of its own. Decimal numbers (3.5) stay.
+func splitJoined(t *analysis.Token) []*analysis.Token {
+	term := t.Term
+	cut := false
+	for i, c := range term {
+		if c == '_' || c == '.' && (i == 0 || i == len(term)-1 || !isDigit(term[i-1]) || !isDigit(term[i+1])) {
+			cut = true
+			break
+		}
+	}
+	if !cut {
+		return []*analysis.Token{t}
+	}
+	var out []*analysis.Token
+	start := 0
+	for i := 0; i <= len(term); i++ {
+		if i < len(term) && term[i] != '_' && !(term[i] == '.' && (i == 0 || i == len(term)-1 || !isDigit(term[i-1]) || !isDigit(term[i+1]))) {
+			continue
+		}
+		if i > start {
+			out = append(out, &analysis.Token{Term: term[start:i], Start: t.Start + start, End: t.Start + i, Position: t.Position, Type: t.Type})
+		}
+		start = i + 1
+	}
+	return out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // normalize rewrites a non-CJK token in place; false drops it.
 func (a *analyzer) normalize(t *analysis.Token) bool {

@@ -19,7 +19,7 @@ import (
 // MappingVersion names the document layout below. Bump it whenever a
 // field, a term or the analyzer changes: an index built with another
 // version is rebuilt from the store.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):

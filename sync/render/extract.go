@@ -12,7 +12,7 @@ import (
 type Extracted struct {
 	Text   string // the visible text, one line per block; images as "[image]"
 	Links  int    // http(s) links
-	Images int    // inline images
+	Images int    // inline images with a hosted or http(s) source
 }
 
 // skipped elements' contents are never visible text (and the sanitizer
@@ -68,7 +68,19 @@ func Extract(raw string, isText bool) Extracted {
 						}
 					}
 				case "img":
-					out.Images++
+					// Only images a reader can see: Teams' hosted contents
+					// (kept offline) and http(s) sources; the sanitizer drops
+					// anything else.
+					for hasAttr {
+						var k, v []byte
+						k, v, hasAttr = z.TagAttr()
+						if strings.EqualFold(string(k), "src") {
+							src := strings.ToLower(strings.TrimSpace(string(v)))
+							if _, ok := HostedID(string(v)); ok || strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
+								out.Images++
+							}
+						}
+					}
 					b.WriteString("[image]")
 				case "emoji":
 					for hasAttr {

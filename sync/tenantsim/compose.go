@@ -78,6 +78,11 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 	m.Importance = ct.Importance
 	m.Hostile = ct.Hostile
 	m.Text = ct.Text
+	m.Lang = ct.Lang
+	for _, t := range ct.Topics {
+		m.Topics = append(m.Topics, topicNames[t])
+	}
+	m.Hashtags = ct.Hashtags
 	html := ct.HTML
 	for j, u := range ct.Mentions {
 		m.Mentions = append(m.Mentions, Mention{ID: j, UserID: u.ID, Text: u.DisplayName})

@@ -4,6 +4,7 @@ import (
 	"html"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,15 +26,17 @@ type fileRef struct{ Name string }
 
 // content is a composed message.
 type content struct {
-	Subject    string    // only some channel root posts; "" otherwise
-	HTML       string    // Teams-style body HTML
-	Importance string    // "normal", "high" or "urgent"
-	Mentions   []*User   // Mentions[i] is <at id="i">…</at> in HTML
-	Files      []fileRef // body holds <attachment id="{{file:i}}"></attachment> for each, in order
-	Images     int       // body holds <img src="{{hosted:i}}" …> for i in [0,Images)
-	Hostile    bool      // body carries hostile HTML
-	Hashtags   []string  // tags used in the body, without '#', in order of appearance, no duplicates
-	Text       string    // the body's visible text, one line per paragraph, line break or list item; Subject excluded
+	Subject    string     // only some channel root posts; "" otherwise
+	HTML       string     // Teams-style body HTML
+	Importance string     // "normal", "high" or "urgent"
+	Mentions   []*User    // Mentions[i] is <at id="i">…</at> in HTML
+	Files      []fileRef  // body holds <attachment id="{{file:i}}"></attachment> for each, in order
+	Images     int        // body holds <img src="{{hosted:i}}" …> for i in [0,Images)
+	Hostile    bool       // body carries hostile HTML
+	Hashtags   []string   // tags used in the body, without '#', in order of appearance, no duplicates
+	Text       string     // the body's visible text, one line per paragraph, line break or list item; Subject excluded
+	Lang       Lang       // the language the message is written in
+	Topics     []msgTopic // what the message is about, main topic first, no duplicates; none for acknowledgements, notices and small talk
 }
 
 // How often decorations occur, per mille of messages.
@@ -59,6 +62,7 @@ func compose(r *rand.Rand, s contentSpec) content {
 	c.body()
 	c.decorate()
 	c.out.HTML, c.out.Text = c.render()
+	c.out.Lang = c.book.Lang
 	return c.out
 }
 
@@ -121,6 +125,31 @@ func (c *composer) chance(perMille int) bool { return c.r.IntN(1000) < perMille 
 // pick returns a random element of list with its placeholders filled.
 func (c *composer) pick(list []string) string { return c.f.expand(list[c.r.IntN(len(list))]) }
 
+// pickAt is pick that also returns the element's index; it draws the same
+// random number.
+func (c *composer) pickAt(list []string) (int, string) {
+	i := c.r.IntN(len(list))
+	return i, c.f.expand(list[i])
+}
+
+// about records that the message is about the topics ts. It draws no
+// random numbers: ground truth only.
+func (c *composer) about(ts ...msgTopic) {
+	for _, t := range ts {
+		if !slices.Contains(c.out.Topics, t) {
+			c.out.Topics = append(c.out.Topics, t)
+		}
+	}
+}
+
+// pickInternal picks one of the colleagues' phrases and records what it is
+// about (topics[i] for phrase i).
+func (c *composer) pickInternal(list []string, topics [][]msgTopic) string {
+	i, s := c.pickAt(list)
+	c.about(topics[i]...)
+	return s
+}
+
 // phrases returns the phrases of the current topic.
 func (c *composer) phrases() *topicPhrases { return &c.book.Topics[c.topic] }
 
@@ -181,11 +210,14 @@ func (c *composer) inline(sep string, ps ...piece) {
 	*line = append(*line, ps...)
 }
 
-// subject gives a channel root post a subject with the given chance.
-func (c *composer) subject(perMille int, subjects []string) {
+// subject gives a channel root post a subject with the given chance and
+// reports whether it did.
+func (c *composer) subject(perMille int, subjects []string) bool {
 	if c.s.Root && c.s.Kind != KindChat && len(subjects) > 0 && c.chance(perMille) {
 		c.out.Subject = c.pick(subjects)
+		return true
 	}
+	return false
 }
 
 // body writes the message's main text, shaped by the channel kind.
@@ -220,11 +252,14 @@ func (c *composer) body() {
 // are the same with an occasional subject.
 func (c *composer) chat() {
 	p := c.phrases()
-	c.subject(100, p.Subjects)
+	if c.subject(100, p.Subjects) {
+		c.about(c.topic)
+	}
 	switch x := c.r.IntN(100); {
 	case x < 25 && !c.s.Root:
 		c.caseable = false
 		c.para(c.pick(c.book.Acks))
+		return
 	case x < 50:
 		if c.r.IntN(3) == 0 {
 			c.para(c.pick(p.Say), c.pick(p.Ask))
@@ -238,6 +273,7 @@ func (c *composer) chat() {
 			c.para(c.pick(p.Say))
 		}
 	}
+	c.about(c.topic)
 }
 
 // reply writes a short answer or acknowledgement in a thread.
@@ -261,12 +297,13 @@ func (c *composer) reply() {
 	case KindInternal:
 		if c.r.IntN(10) < 7 {
 			c.caseable = false
-			c.para(c.pick(c.book.Internal.Answer))
+			c.para(c.pickInternal(c.book.Internal.Answer, internalTopics.Answer))
 			return
 		}
 	}
 	if c.r.IntN(100) < answer {
 		c.para(c.pick(c.phrases().Answer))
+		c.about(c.topic)
 		return
 	}
 	c.caseable = false
@@ -277,6 +314,7 @@ func (c *composer) reply() {
 func (c *composer) question() {
 	p := c.phrases()
 	c.subject(100, p.Subjects)
+	c.about(c.topic)
 	if c.r.IntN(2) == 0 {
 		c.para(c.pick(p.Say), c.pick(p.Ask))
 		return
@@ -291,18 +329,23 @@ func (c *composer) internal() {
 		return
 	}
 	c.caseable = false
-	c.subject(50, c.book.Internal.Subjects)
+	if c.subject(50, c.book.Internal.Subjects) {
+		c.about(internalTopics.Subjects...)
+	}
+	in := &c.book.Internal
 	if c.r.IntN(10) < 3 {
-		c.para(c.pick(c.book.Internal.Say), c.pick(c.book.Internal.Ask))
+		c.para(c.pickInternal(in.Say, internalTopics.Say), c.pickInternal(in.Ask, internalTopics.Ask))
 		return
 	}
-	c.para(c.pick(c.book.Internal.Say))
+	c.para(c.pickInternal(in.Say, internalTopics.Say))
 }
 
 // shareFiles posts files with a line about them.
 func (c *composer) shareFiles() {
 	p := c.phrases()
-	c.subject(150, p.Subjects)
+	if c.subject(150, p.Subjects) {
+		c.about(c.topic)
+	}
 	files := 0
 	if c.r.IntN(10) < 9 {
 		files = 1 + c.r.IntN(2)
@@ -310,8 +353,10 @@ func (c *composer) shareFiles() {
 	switch {
 	case files == 0:
 		c.para(c.pick(p.Say))
+		c.about(c.topic)
 	case c.r.IntN(10) < 4:
 		c.para(c.pick(p.Say), c.pick(c.book.Share))
+		c.about(c.topic)
 	default:
 		c.para(c.pick(c.book.Share))
 	}
@@ -325,12 +370,14 @@ func (c *composer) attach(n int) {
 	for i := range min(n, len(files)) {
 		name := strings.ReplaceAll(c.f.expand(files[(first+i)%len(files)]), " ", "_")
 		c.out.Files = append(c.out.Files, fileRef{name})
+		c.about(c.topic)
 	}
 }
 
 // issue writes a fault report in the 🐞 channel.
 func (c *composer) issue() {
 	c.setTopic(topicFault)
+	c.about(topicFault)
 	p := c.phrases()
 	c.urgent = c.chance(issueUrgentPerMille)
 	c.subject(350, p.Subjects)
@@ -525,6 +572,9 @@ func (c *composer) hashtags() {
 	}
 	for _, t := range c.out.Hashtags {
 		c.inline(" ", textPiece("#"+t))
+		if tt, ok := tagTopics[t]; ok {
+			c.about(tt)
+		}
 	}
 }
 
@@ -777,6 +827,50 @@ const (
 
 // topicWeights are the topics' relative frequencies.
 var topicWeights = [topicCount]int{20, 12, 16, 16, 8, 10, 18}
+
+// topicNames name the topics in Message.Topics.
+var topicNames = [topicCount]string{"payment", "contract", "fault", "delivery", "training", "requirement", "meeting"}
+
+// tagTopics says what each hashtag of the phrasebooks is about.
+var tagTopics = map[string]msgTopic{
+	"付款": topicPayment, "发票": topicPayment, "payment": topicPayment, "invoice": topicPayment, "paiement": topicPayment, "facture": topicPayment,
+	"合同": topicContract, "contract": topicContract, "contrat": topicContract,
+	"技术故障": topicFault, "outage": topicFault, "panne": topicFault,
+	"交付": topicDelivery, "delivery": topicDelivery, "livraison": topicDelivery,
+	"培训": topicTraining, "training": topicTraining, "formation": topicTraining,
+	"需求": topicRequirement,
+}
+
+// internalTopics says what the colleagues' phrases (phrasebook.Internal)
+// are about; element i is for phrase i, which means the same in every
+// language. Renewal talk, prices and quotes count as contract.
+var internalTopics = struct {
+	Say, Ask, Answer [][]msgTopic
+	Subjects         []msgTopic
+}{
+	Say: [][]msgTopic{
+		{topicPayment, topicContract}, // late paying, renewal at risk
+		nil,                           // new procurement contact
+		{topicContract},               // another discount, competitor quote
+		{topicFault},                  // the issue has lasted three days
+		{topicDelivery},               // last delivery delay
+		nil,                           // risk list
+	},
+	Ask: [][]msgTopic{
+		{topicContract}, // renewal progress
+		{topicPayment},  // payment terms
+		{topicContract}, // special pricing
+		nil,             // escalate the complaint
+	},
+	Answer: [][]msgTopic{
+		{topicPayment},  // terms are 60 days
+		{topicContract}, // renewal still open, price
+		{topicContract}, // competitor quote attached
+		nil,             // talk to their IT lead
+		nil,             // escalation email
+	},
+	Subjects: []msgTopic{topicContract}, // renewal risk, special pricing
+}
 
 // topicPhrases are one topic's phrases in one language. Templates may use
 // {short} {product} {city} {case} {code} {date} {amount} {n} {n4} {time}

@@ -548,3 +548,52 @@ func TestNameHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicGroundTruth checks the topic annotations against the
+// phrasebooks: one per colleagues' phrase, every hashtag mapped, and every
+// message that uses a topic's phrases says so.
+func TestTopicGroundTruth(t *testing.T) {
+	for _, b := range []*phrasebook{&zhBook, &enBook, &frBook} {
+		in := b.Internal
+		if len(in.Say) != len(internalTopics.Say) || len(in.Ask) != len(internalTopics.Ask) || len(in.Answer) != len(internalTopics.Answer) {
+			t.Errorf("%s: internalTopics has %d/%d/%d entries, the phrasebook %d/%d/%d", b.Lang,
+				len(internalTopics.Say), len(internalTopics.Ask), len(internalTopics.Answer), len(in.Say), len(in.Ask), len(in.Answer))
+		}
+		for _, tag := range b.Tags {
+			if _, ok := tagTopics[tag]; !ok {
+				t.Errorf("%s: hashtag %q has no topic in tagTopics", b.Lang, tag)
+			}
+		}
+		for tp, p := range b.Topics {
+			if p.Tag != "" && tagTopics[p.Tag] != msgTopic(tp) {
+				t.Errorf("%s: tag %q of topic %s maps to %s", b.Lang, p.Tag, topicNames[tp], topicNames[tagTopics[p.Tag]])
+			}
+		}
+	}
+	for _, l := range []Lang{LangZH, LangEN, LangFR} {
+		about := 0
+		samples := composeSamples(l, 400, 7)
+		for i, sm := range samples {
+			c := sm.c
+			if c.Lang != LangZH && c.Lang != LangEN && c.Lang != LangFR {
+				t.Fatalf("%s message %d: Lang %q", l, i, c.Lang)
+			}
+			if len(c.Files) > 0 && len(c.Topics) == 0 {
+				t.Errorf("%s message %d has files %v but no topic", l, i, c.Files)
+			}
+			for j, tp := range c.Topics {
+				if slices.Contains(c.Topics[:j], tp) {
+					t.Errorf("%s message %d: topic %s twice", l, i, topicNames[tp])
+				}
+			}
+			if len(c.Topics) > 0 {
+				about++
+			}
+		}
+		// Acknowledgements, notices and some colleagues' talk are about no
+		// topic; most messages are about one.
+		if about < len(samples)/2 || about == len(samples) {
+			t.Errorf("%s: %d of %d messages have a topic", l, about, len(samples))
+		}
+	}
+}

@@ -32,6 +32,13 @@ type Message struct {
 	Event        *Event
 	Hostile      bool
 	Text         string
+
+	// Ground truth of generated messages, for tests that judge search
+	// results (zero for posted messages): the language the body is written
+	// in, the topics it is about (see Topics) and its hashtags without '#'.
+	Lang     Lang
+	Topics   []string
+	Hashtags []string
 }
 
 // Mention is an @mention in a message body.
