@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -25,7 +26,7 @@ Usage:
   rapport demo [--size S]         run on a simulated tenant: start it, sign in, sync, open the UI
   rapport sync [--full]           sign in if needed (device code) and sync now
   rapport status [--json]         what the store holds and when each source last synced
-  rapport search [--json] [--sort date] [--limit N] QUERY
+  rapport search [--json] [--sort date] [--limit N] QUERY [-- -word …]
                                   search the local index (same syntax and results as the app)
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
@@ -75,17 +76,33 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.Usage()
 		return 2
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	// search: the query's words, with flags allowed before and after them;
+	// everything after "--" is query (for words starting with "-").
+	var words, tail []string
+	if cmd == "search" {
+		if i := slices.Index(args, "--"); i >= 0 {
+			args, tail = args[:i], args[i+1:]
 		}
-		return 2
 	}
-	if cmd == "search" && fset.NArg() == 0 {
+	for {
+		if err := fset.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if cmd != "search" || fset.NArg() == 0 {
+			break
+		}
+		words = append(words, fset.Arg(0))
+		args = fset.Args()[1:]
+	}
+	words = append(words, tail...)
+	if cmd == "search" && len(words) == 0 {
 		fmt.Fprintln(stderr, "rapport search: give a query, e.g. rapport search 'from:me 付款 after:2026-03'")
 		return 2
 	}
-	if fset.NArg() > 0 && cmd != "search" {
+	if fset.NArg() > 0 {
 		fmt.Fprintf(stderr, "rapport %s: unexpected argument %q\n", cmd, fset.Arg(0))
 		return 2
 	}
@@ -112,7 +129,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "signout":
 		err = cliSignOut(cfg, version, log, stdout)
 	case "search":
-		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(fset.Args(), " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
+		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, cfg, demoOptions{size: *demoSize, addr: addr, browser: *demoBrowser}, assets, version, log, stdout)
 	}

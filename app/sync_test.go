@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
@@ -57,6 +58,31 @@ func TestSyncCommandAgainstAnyTenant(t *testing.T) {
 	code, _, stderr = run("sync")
 	if code != 0 || strings.Contains(stderr, "Sign in:") {
 		t.Fatalf("second sync: exit %d, signed in again? %s", code, stderr)
+	}
+	// rapport search builds the index from the store, then answers.
+	code, out, stderr = run("search", "--json", "--limit", "5", "付款 OR payment OR paiement")
+	if code != 0 {
+		t.Fatalf("rapport search: exit %d\n%s", code, stderr)
+	}
+	var res search.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || len(res.Hits) == 0 || len(res.Hits) > 5 {
+		t.Fatalf("search: %d hits of %d\n%s\n%s", len(res.Hits), res.Total, stderr, out)
+	}
+	for _, h := range res.Hits {
+		marked := false
+		for _, f := range h.Snippet {
+			marked = marked || f.Hit && strings.ContainsAny(strings.ToLower(f.T), "付pP")
+		}
+		if !marked {
+			t.Errorf("hit %s has no marked match: %+v", h.ID, h.Snippet)
+		}
+	}
+	code, out, _ = run("search", "form:me")
+	if code == 0 || !strings.Contains(out, `did you mean "from:"`) || !strings.Contains(out, "^^^^") {
+		t.Fatalf("a bad query: exit %d\n%s", code, out)
 	}
 	// A sync that cannot succeed says why and exits non-zero.
 	srv.Stop()
