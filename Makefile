@@ -75,7 +75,7 @@ lint:
 test-go:
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/search$$')
 	$(GO) test -count=1 ./search/
-	$(GO) test -race -count=1 -run 'TestLiveUpdates|TestIndexRecovers|TestAnalyzer|TestSnippet' ./search/
+	$(GO) test -race -count=1 -run 'TestLiveUpdates|TestIndexRecovers/killed|TestAnalyzer|TestSnippet' ./search/
 
 # The token cache in a real Secret Service: a D-Bus session with an
 # unlocked GNOME Keyring.

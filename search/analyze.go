@@ -36,13 +36,14 @@ type analyzer struct {
 	tok    *unitok.UnicodeTokenizer
 	bigram *cjk.CJKBigramFilter
 	stem   bool
+	stop   bool
 }
 
 // textAnalyzer is the indexing and query analyzer; prefixAnalyzer is the
-// same without stemming, for typeahead prefixes (a stem of a partial word
-// is meaningless).
+// same without stemming and stop words, for typeahead prefixes (a stem of
+// a partial word is meaningless, and "de" may be the start of "delivery").
 var (
-	textAnalyzer   = &analyzer{tok: unitok.NewUnicodeTokenizer(), bigram: cjk.NewCJKBigramFilter(false), stem: true}
+	textAnalyzer   = &analyzer{tok: unitok.NewUnicodeTokenizer(), bigram: cjk.NewCJKBigramFilter(false), stem: true, stop: true}
 	prefixAnalyzer = &analyzer{tok: unitok.NewUnicodeTokenizer(), bigram: cjk.NewCJKBigramFilter(false)}
 )
 
@@ -126,7 +127,7 @@ func (a *analyzer) normalize(t *analysis.Token) bool {
 	if n := len(term); n > 2 && term[n-2] == '\'' && term[n-1] == 's' {
 		term = term[:n-2]
 	}
-	if len(term) == 0 || stopWords[string(term)] {
+	if len(term) == 0 || a.stop && stopWords[string(term)] {
 		return false
 	}
 	if a.stem && t.Type == analysis.AlphaNumeric && isLetters(term) && len(term) > 3 {

@@ -158,7 +158,7 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	}
 	p := raw[0].Term
 	if len([]rune(p)) < 2 && !isCJK(p) {
-		return q, nil
+		return nil, nil // one letter typed: wait for the next before narrowing
 	}
 	expanded, err := c.expand(p)
 	if err != nil {

@@ -173,7 +173,9 @@ func Open(ctx context.Context, dataDir string, store Store, opts Options) (*Inde
 		b := idx.NewBatch()
 		b.SetInternal(keyVersion, []byte(strconv.Itoa(MappingVersion)))
 		b.SetInternal(keyStore, []byte(identity))
-		b.SetInternal(keySeq, binary.BigEndian.AppendUint64(nil, q.Done))
+		// Everything queued so far is covered by the rebuild, which queues
+		// the whole store again: start after it (run trims it first).
+		b.SetInternal(keySeq, binary.BigEndian.AppendUint64(nil, q.Last))
 		b.SetInternal(keyRebuild, []byte("1"))
 		if err := idx.Batch(b); err != nil {
 			_ = idx.Close()
@@ -377,6 +379,10 @@ func (ix *Index) run(ctx context.Context) {
 	defer ix.signalIndexed()
 	if ix.building.Load() {
 		ix.report(ctx, true)
+		if err := ix.store.TrimIndexQueue(ctx, ix.seq.Load()); err != nil {
+			ix.fail(ctx, fmt.Errorf("trim index queue: %w", err))
+			return
+		}
 		n, err := ix.store.EnqueueAll(ctx)
 		if err != nil {
 			ix.fail(ctx, fmt.Errorf("queue the store for indexing: %w", err))
@@ -410,6 +416,10 @@ func (ix *Index) run(ctx context.Context) {
 		if ix.building.Swap(false) {
 			ix.report(ctx, true)
 		}
+		// Waiters re-check after every drain, including one that found the
+		// queue empty or ended a rebuild (a batch's signal may have come
+		// before building was cleared).
+		ix.signalIndexed()
 		select {
 		case <-ctx.Done():
 			return

@@ -83,6 +83,28 @@ func TestLiveUpdates(t *testing.T) {
 		}, "frobnitz", 0},
 		{"but is:deleted finds its retained text", nil, "frobnitz is:deleted", 1},
 	}
+	// Typeahead: the word being typed matches the most frequent indexed
+	// words starting with it (stop words' letters included: "the" may
+	// start "theme"); one letter waits for the next.
+	typed := func(q string) int {
+		t.Helper()
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: 50})
+		must(t, err)
+		return int(res.Total)
+	}
+	steps = append(steps[:2:2], append([]struct {
+		name  string
+		write func()
+		q     string
+		want  int
+	}{{"typeahead", func() {
+		put(storage.Message{ID: "9000000000003", Created: now.Add(-time.Hour), FromID: me}, "<p>Glimmex themeless deliverable</p>")
+		for q, want := range map[string]int{"glimmex the": 1, "glimmex deliv": 1, "glimmex d": 1, "glimm": 1, "glimmex dx": 0, "glimmex zorbla": 0} {
+			if got := typed(q); got != want {
+				t.Errorf("typing %q: %d hits, want %d", q, got, want)
+			}
+		}
+	}, "zorblax", 1}}, steps[2:]...)...)
 	for _, s := range steps {
 		if s.write != nil {
 			s.write()

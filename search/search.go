@@ -166,7 +166,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	}
 	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
 	if req.Sort == "date" {
-		sr.SortBy([]string{"-" + fieldTime, "-_score"})
+		sr.SortBy([]string{"-" + fieldTime})
+	}
+	if req.Sort == "date" || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
+		// Newest first, or filters only: no relevance to compute.
+		sr.Score = bleve.ScoreNone
+		if req.Sort != "date" {
+			sr.SortBy([]string{"-" + fieldTime})
+		}
 	}
 	if req.Facets {
 		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, 5000))

@@ -116,25 +116,37 @@ func (db *DB) IndexQueueState(ctx context.Context) (QueueState, error) {
 }
 
 // TrimIndexQueue removes the entries up to and including seq: the caller
-// has made them durable in the index.
+// has made them durable in the index. A long queue is trimmed 50,000
+// entries per transaction, so writers are never held up for long.
 func (db *DB) TrimIndexQueue(ctx context.Context, seq uint64) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if v := meta.Get(metaIndexQDone); len(v) == 8 && binary.BigEndian.Uint64(v) >= seq {
-			return nil
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		c := tx.Bucket(bucketIndexQ).Cursor()
-		end := binary.BigEndian.AppendUint64(nil, seq)
-		for k, _ := c.First(); k != nil && bytes.Compare(k, end) <= 0; k, _ = c.First() {
-			if err := c.Delete(); err != nil {
-				return fmt.Errorf("trim index queue: %w", err)
+		more := false
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			if v := meta.Get(metaIndexQDone); len(v) == 8 && binary.BigEndian.Uint64(v) >= seq {
+				return nil
 			}
+			c := tx.Bucket(bucketIndexQ).Cursor()
+			end := binary.BigEndian.AppendUint64(nil, seq)
+			n := 0
+			for k, _ := c.First(); k != nil && bytes.Compare(k, end) <= 0; k, _ = c.First() {
+				if n++; n > 50000 {
+					more = true
+					return nil
+				}
+				if err := c.Delete(); err != nil {
+					return fmt.Errorf("trim index queue: %w", err)
+				}
+			}
+			return meta.Put(metaIndexQDone, binary.BigEndian.AppendUint64(nil, seq))
+		})
+		if err != nil || !more {
+			return err
 		}
-		return meta.Put(metaIndexQDone, binary.BigEndian.AppendUint64(nil, seq))
-	})
+	}
 }
 
 // EnqueueAll queues every message and live record for indexing, one

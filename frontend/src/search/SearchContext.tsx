@@ -4,6 +4,8 @@ import { toggleClause } from './query';
 
 export const pageSize = 50;
 export const debounceMs = 120;
+// facetDelayMs: facets are fetched once typing has paused this long.
+export const facetDelayMs = 350;
 
 // ResultSet is the answer to one query: its first page's totals and
 // facets, and the pages of hits loaded so far (fetched as the list scrolls).
@@ -65,6 +67,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
 
   const seq = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const facetTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef({ q, sort });
   const current = useRef<ResultSet | null>(null);
   const loading = useRef(new Set<number>()); // pages in flight for current
@@ -89,7 +92,10 @@ export function SearchProvider({ children }: { children: ReactNode }) {
         return;
       }
       setBusy(true);
-      api.search.query({ q: text, sort: by, offset: 0, size: pageSize, facets: true }).then(
+      clearTimeout(facetTimer.current);
+      // Hits on every keystroke; facets (which cost a pass over every hit)
+      // once typing pauses.
+      api.search.query({ q: text, sort: by, offset: 0, size: pageSize, facets: false }).then(
         (res) => {
           if (my !== seq.current) return; // a newer query was sent
           setBusy(false);
@@ -101,9 +107,19 @@ export function SearchProvider({ children }: { children: ReactNode }) {
           }
           setQueryError(null);
           commit({
-            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), tookMs: res.tookMs, facets: res.facets ?? [],
+            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), tookMs: res.tookMs, facets: current.current?.facets ?? [],
             pages: new Map([[0, res.hits]]), partial: res.index.state !== 'ready',
           });
+          facetTimer.current = setTimeout(() => {
+            api.search.query({ q: text, sort: by, offset: 0, size: 1, facets: true }).then(
+              (fr) => {
+                const rs = current.current;
+                if (my !== seq.current || !rs || rs.gen !== my) return;
+                commit({ ...rs, facets: fr.facets ?? [] });
+              },
+              () => {}, // facets are an extra; the hits stand
+            );
+          }, facetDelayMs);
         },
         (e: unknown) => {
           if (my !== seq.current) return;

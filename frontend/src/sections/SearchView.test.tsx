@@ -1,7 +1,7 @@
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { AppError, setTransport, type Facet, type SearchRequest } from '../api';
-import { SearchProvider } from '../search/SearchContext';
+import { SearchProvider, facetDelayMs } from '../search/SearchContext';
 import { SearchBox } from '../search/SearchBox';
 import { rowHeight } from '../search/HitList';
 import { fakeSearch, messageHit, page } from '../search/fakeSearch';
@@ -67,9 +67,14 @@ describe('typing', () => {
     act(() => vi.advanceTimersByTime(59));
     expect(f.queries()).toEqual([]);
     act(() => vi.advanceTimersByTime(1));
-    expect(f.queries()).toEqual([{ q: 'invo', sort: 'relevance', offset: 0, size: 50, facets: true }]);
+    expect(f.queries()).toEqual([{ q: 'invo', sort: 'relevance', offset: 0, size: 50, facets: false }]);
     await flush();
     expect(screen.getByTestId('search-count').textContent).toBe('120 results · 8 ms');
+    // Facets follow once typing pauses, in a separate, small request.
+    act(() => vi.advanceTimersByTime(facetDelayMs - 1));
+    expect(f.queries()).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(1));
+    expect(f.queries().at(-1)).toEqual({ q: 'invo', sort: 'relevance', offset: 0, size: 1, facets: true });
   });
 
   test('a slow answer to an older query never replaces a newer one', async () => {
@@ -154,19 +159,20 @@ describe('results', () => {
     const list = screen.getByTestId('search-results');
     expect((list.firstElementChild as HTMLElement).style.height).toBe(`${5000 * rowHeight}px`);
     expect(screen.getAllByRole('option').length).toBeLessThan(20);
-    expect(f.queries().map((q) => q.offset)).toEqual([0]);
+    const hitQueries = () => f.queries().filter((q) => !q.facets);
+    expect(hitQueries().map((q) => q.offset)).toEqual([0]);
 
     list.scrollTop = 1000 * rowHeight;
     fireEvent.scroll(list);
     await waitFor(() => expect(screen.getAllByTestId('hit').some((r) => r.dataset.id === 'hit-big-1000')).toBe(true));
-    expect(f.queries().slice(1)).toEqual([{ q: 'big', sort: 'relevance', offset: 950, size: 50, facets: false }, { q: 'big', sort: 'relevance', offset: 1000, size: 50, facets: false }]);
+    expect(hitQueries().slice(1)).toEqual([{ q: 'big', sort: 'relevance', offset: 950, size: 50, facets: false }, { q: 'big', sort: 'relevance', offset: 1000, size: 50, facets: false }]);
     expect(screen.getAllByRole('option').length).toBeLessThan(20);
 
     // A new query starts at the top: no page of it is asked for at the old position.
     type('bigger');
     await waitFor(() => expect(rows()[0]!.dataset.id).toBe('hit-bigger-0'));
     expect(screen.getByTestId('search-results').scrollTop).toBe(0);
-    expect(f.queries().filter((q) => q.q === 'bigger').map((q) => q.offset)).toEqual([0]);
+    expect(hitQueries().filter((q) => q.q === 'bigger').map((q) => q.offset)).toEqual([0]);
   });
 
   test('keyboard: arrows move the selection and keep it in view, Enter opens the context', async () => {
@@ -215,7 +221,7 @@ describe('results', () => {
     renderSearch();
     await search('x');
     fireEvent.click(screen.getByTestId('sort-date'));
-    expect(f.queries().at(-1)).toEqual({ q: 'x', sort: 'date', offset: 0, size: 50, facets: true });
+    expect(f.queries().at(-1)).toEqual({ q: 'x', sort: 'date', offset: 0, size: 50, facets: false });
     expect(screen.getByTestId('sort-date').getAttribute('aria-pressed')).toBe('true');
   });
 
@@ -240,8 +246,7 @@ describe('facets', () => {
     setTransport(fakeSearch({ facets }).t);
     renderSearch();
     await search('invoice');
-    const dims = [...screen.getByTestId('facets').querySelectorAll('section')].map((s) => s.dataset.dim);
-    expect(dims).toEqual(['from', 'in', 'month', 'kind']);
+    await waitFor(() => expect([...screen.getByTestId('facets').querySelectorAll('section')].map((s) => s.dataset.dim)).toEqual(['from', 'in', 'month', 'kind']));
     const kind = screen.getAllByTestId('facet').find((b) => b.dataset.dim === 'kind')!;
     expect(kind.textContent).toBe('Messages110');
     const month = screen.getAllByTestId('facet').find((b) => b.dataset.dim === 'month')!;
@@ -254,6 +259,7 @@ describe('facets', () => {
     renderSearch();
     await search('invoice OR 发票');
     const facet = (dim: string) => screen.getAllByTestId('facet').find((b) => b.dataset.dim === dim)!;
+    await waitFor(() => expect(facet('from')).toBeDefined());
     fireEvent.click(facet('from'));
     expect(box().value).toBe('(invoice OR 发票) from:"Li Wei"');
     expect(f.queries().at(-1)?.q).toBe('(invoice OR 发票) from:"Li Wei"'); // at once, no debounce
