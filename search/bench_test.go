@@ -50,7 +50,6 @@ import (
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/graph"
-	"github.com/rapport-app/rapport/sync/render"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
@@ -82,7 +81,7 @@ var benchTypeNotes = map[string]string{
 	"ops+text":     "a word and one operator",
 	"date-sorted":  "one word, Sort: date",
 	"faceted":      "one word, Facets: true",
-	"keystroke-ui": "what the UI sends per keystroke: word + prefix, Facets: true",
+	"keystroke-ui": "what the UI sends per keystroke: word + prefix (facets come in a second request once typing pauses: see faceted)",
 }
 
 // benchQuery is one query of the mix, in Rapport's language and in the
@@ -755,29 +754,8 @@ func (c *benchCorpus) add(conv string, m *storage.MessageWithBody) {
 		c.live++ // left by earlier runs' live updates: kept out, so every run builds the same mix
 		return
 	}
-	raw := m.Body.Raw
-	if m.Deleted != nil {
-		raw = m.Body.Retained
-	}
-	ex := render.Extract(raw, m.TextBody)
-	parts := make([]string, 0, 2+len(m.Attachments))
-	if m.Subject != "" {
-		parts = append(parts, m.Subject)
-	}
-	parts = append(parts, ex.Text)
-	files, images := 0, ex.Images+len(m.Hosted)
-	for _, a := range m.Attachments { // as search/document.go counts them
-		switch {
-		case strings.HasPrefix(a.ContentType, "image/"):
-			images++
-		case a.ContentType == "reference" || a.ContentType == "file" || strings.HasPrefix(a.ContentType, "application/") && !strings.Contains(a.ContentType, "card"):
-			files++
-		}
-		if a.Name != "" {
-			parts = append(parts, a.Name)
-		}
-	}
-	text := strings.Join(parts, "\n")
+	mc := search.Content(m)
+	text := mc.Text
 	if m.Deleted != nil {
 		c.deleted++ // searches leave deleted messages out; so does the FTS5 table
 		return
@@ -789,7 +767,7 @@ func (c *benchCorpus) add(conv string, m *storage.MessageWithBody) {
 	c.convMsgs[conv]++
 	c.textBytes += int64(len(text))
 	c.rows = append(c.rows, benchFTSRow{Author: m.FromID, Conv: conv, Created: m.Created.Unix(), Importance: m.Importance,
-		Attach: files > 0, Image: images > 0, Link: ex.Links > 0, Text: text})
+		Attach: mc.Files > 0, Image: mc.Images > 0, Link: mc.Links > 0, Text: text})
 	if len(c.rows)%4 != 1 {
 		return
 	}
@@ -1179,7 +1157,7 @@ func (c *benchCorpus) buildMix() []benchQuery {
 		w1 := src[(i*7+3)%len(src)].surface
 		w2 := src[(i*11+5)%len(src)].surface
 		p := w2[:min(len(w2), 2+i%3)]
-		add(benchQuery{Type: "keystroke-ui", Q: w1 + " " + p, Facets: true, Match: benchFTSWord(w1) + " " + benchFTSWord(p) + "*"})
+		add(benchQuery{Type: "keystroke-ui", Q: w1 + " " + p, Match: benchFTSWord(w1) + " " + benchFTSWord(p) + "*"})
 	}
 
 	// Operators.

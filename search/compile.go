@@ -270,7 +270,7 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 	case "from":
 		ids := c.dir.people(v)
 		c.note(f, len(ids))
-		return anyOf(fieldFacet, prefixed("from:", ids)), nil
+		return anyOf(fieldFacet, prefixed("from:", userKeys(ids))), nil
 	case "mentions":
 		ids := c.dir.people(v)
 		c.note(f, len(ids))
@@ -284,8 +284,8 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 			chats := c.dir.chatsWith(id)
 			if len(chats) > 0 {
 				b := bleve.NewBooleanQuery()
-				b.AddMust(anyOf(fieldFacet, prefixed("in:", chats)))
-				b.AddMustNot(termQ(fieldFacet, "from:"+id))
+				b.AddMust(anyOf(fieldFacet, prefixed("in:", c.dir.convKeys(chats))))
+				b.AddMustNot(termQ(fieldFacet, "from:"+userKey(id)))
 				qs = append(qs, b)
 			}
 			qs = append(qs, termQ(fieldKeys, "mention:"+id))
@@ -302,7 +302,7 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 			qs = append(qs, anyOf(fieldKeys, prefixed("team:", teams)))
 		}
 		if len(convs) > 0 {
-			qs = append(qs, anyOf(fieldFacet, prefixed("in:", convs)))
+			qs = append(qs, anyOf(fieldFacet, prefixed("in:", c.dir.convKeys(convs))))
 		}
 		if len(qs) == 0 {
 			return none(), nil
@@ -319,7 +319,7 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 			qs = append(qs, anyOf(fieldKeys, prefixed("case:", cases)))
 		}
 		if len(chats) > 0 {
-			qs = append(qs, anyOf(fieldFacet, prefixed("in:", chats)))
+			qs = append(qs, anyOf(fieldFacet, prefixed("in:", c.dir.convKeys(chats))))
 		}
 		if len(qs) == 0 {
 			return none(), nil
@@ -333,6 +333,26 @@ func (c *compiler) note(f *query.Field, n int) {
 	if n == 0 {
 		c.out.notes = append(c.out.notes, f.String())
 	}
+}
+
+func userKeys(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = userKey(id)
+	}
+	return out
+}
+
+// convKeys maps conversation ids to their facet keys; conversations with
+// no messages (no number yet) have none.
+func (d *directory) convKeys(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if no, ok := d.noOf[id]; ok {
+			out = append(out, convKey(no))
+		}
+	}
+	return out
 }
 
 func prefixed(p string, ids []string) []string {
@@ -428,13 +448,15 @@ type directory struct {
 	recs     []storage.Record
 	chatLink map[string][]string // record id → linked chat ids (Dataverse chats table)
 	byNo     map[int64]string    // conversation number → id
+	noOf     map[string]int64    // conversation id → number
+	byKey    map[string]string   // user facet key → user id
 }
 
 type convName struct {
 	Kind, Name, Team, TeamID string
 }
 
-func loadDirectory(ctx context.Context, d Directory) (*directory, error) {
+func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 	dir := &directory{at: time.Now(), names: map[string]string{}, mails: map[string]string{},
 		convs: map[string]convName{}, members: map[string][]string{}, chatLink: map[string][]string{}}
 	var err error
@@ -496,6 +518,17 @@ func loadDirectory(ctx context.Context, d Directory) (*directory, error) {
 				dir.recs = append(dir.recs, r)
 			}
 		}
+	}
+	if dir.byNo, err = d.ConvIDs(ctx); err != nil {
+		return nil, fmt.Errorf("read conversations: %w", err)
+	}
+	dir.noOf = make(map[string]int64, len(dir.byNo))
+	for no, id := range dir.byNo {
+		dir.noOf[id] = no
+	}
+	dir.byKey = make(map[string]string, len(dir.names))
+	for id := range dir.names {
+		dir.byKey[userKey(id)] = id
 	}
 	links, err := d.Records(ctx, "chats")
 	if err != nil {

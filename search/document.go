@@ -1,6 +1,8 @@
 package search
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"slices"
@@ -19,7 +21,7 @@ import (
 // MappingVersion names the document layout below. Bump it whenever a
 // field, a term or the analyzer changes: an index built with another
 // version is rebuilt from the store.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):
@@ -27,7 +29,7 @@ const MappingVersion = 2
 //	t   text, analyzed (AnalyzerName), with positions for phrases
 //	k   filter terms: has:…, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
 //	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>
-//	f   facet terms, with doc values: kind:…, from:<user>, in:<conv>, tag:<tag>,
+//	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<tag>,
 //	    mo:YYYYMM (UTC), set:<entity set>
 //	ts  sort key, with doc values: the time as 9 hex digits of Unix seconds
 const (
@@ -100,6 +102,16 @@ func (d *docBuilder) time(t time.Time) {
 	d.key("h:" + u.Format("2006010215"))
 }
 
+// Facet values are short, because every hit's values are read back for
+// facets: a user is 12 characters of a hash of their id, a conversation
+// its number in the store (base 36). The directory maps them back.
+func userKey(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(h[:9])
+}
+
+func convKey(no int64) string { return strconv.FormatInt(no, 36) }
+
 // timeKey is a fixed-width, order-preserving text form of t.
 func timeKey(t time.Time) string {
 	s := t.Unix()
@@ -128,6 +140,7 @@ type convRef struct {
 // msgFacts are the facts about a message that depend on other rows.
 type msgFacts struct {
 	Conv       convRef
+	ConvNo     int64
 	Unanswered string // thread key when the message waits for an answer, else ""
 }
 
@@ -144,13 +157,17 @@ func threadKey(convNo int64, kind string, m storage.ThreadPost) string {
 	return strconv.FormatInt(convNo, 36) + "/" + t
 }
 
-// messageDoc builds a message's document. Indexable reports false for
-// messages search leaves out (system events).
-func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBuilder, bool) {
-	if m.Type != "" && m.Type != "message" {
-		return nil, false
-	}
-	d := newDoc(doc)
+// MessageContent is what search reads from a message.
+type MessageContent struct {
+	Text   string // subject, body text, attachment names; one line each
+	Files  int    // file attachments
+	Images int    // inline images (hosted or http(s)) and image attachments
+	Links  int    // http(s) links in the body
+}
+
+// Content extracts a message's searchable content: from its body, or for a
+// message deleted upstream from the content retained at deletion.
+func Content(m *storage.MessageWithBody) MessageContent {
 	raw := m.Body.Raw
 	if m.Deleted != nil {
 		raw = m.Body.Retained
@@ -161,25 +178,37 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 		parts = append(parts, m.Subject)
 	}
 	parts = append(parts, ex.Text)
-	files, images := 0, ex.Images+len(m.Hosted)
+	c := MessageContent{Images: ex.Images + len(m.Hosted), Links: ex.Links}
 	for _, a := range m.Attachments {
 		switch {
 		case strings.HasPrefix(a.ContentType, "image/"):
-			images++
+			c.Images++
 		case a.ContentType == "reference" || a.ContentType == "file" || strings.HasPrefix(a.ContentType, "application/") && !strings.Contains(a.ContentType, "card"):
-			files++
+			c.Files++
 		}
 		if a.Name != "" {
 			parts = append(parts, a.Name)
 		}
 	}
-	text := strings.Join(parts, "\n")
+	c.Text = strings.Join(parts, "\n")
+	return c
+}
+
+// messageDoc builds a message's document. Indexable reports false for
+// messages search leaves out (system events).
+func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBuilder, bool) {
+	if m.Type != "" && m.Type != "message" {
+		return nil, false
+	}
+	d := newDoc(doc)
+	mc := Content(m)
+	text, files, images := mc.Text, mc.Files, mc.Images
 	d.text(text)
 	d.facet("kind:message")
 	if m.FromID != "" {
-		d.facet("from:" + m.FromID)
+		d.facet("from:" + userKey(m.FromID))
 	}
-	d.facet("in:" + facts.Conv.ID)
+	d.facet("in:" + convKey(facts.ConvNo))
 	if facts.Conv.TeamID != "" {
 		d.key("team:" + facts.Conv.TeamID)
 	}
@@ -190,7 +219,7 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 	if images > 0 {
 		d.key("has:image")
 	}
-	if ex.Links > 0 {
+	if mc.Links > 0 {
 		d.key("has:link")
 	}
 	switch m.Importance {

@@ -560,7 +560,7 @@ func (ix *Index) messageDoc(ctx context.Context, it *storage.IndexItem, recheck 
 	}
 	post := storage.ThreadPost{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, FromID: m.FromID}
 	thread := threadKey(it.ConvNo, conv.Kind, post)
-	facts := msgFacts{Conv: conv}
+	facts := msgFacts{Conv: conv, ConvNo: it.ConvNo}
 	at := m.Created.UnixNano()
 	if ix.users[m.FromID] {
 		if at > threads[thread] {
