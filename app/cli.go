@@ -28,6 +28,11 @@ Usage:
   rapport status [--json]         what the store holds and when each source last synced
   rapport search [--json] [--sort date] [--limit N] QUERY [-- -word …]
                                   search the local index (same syntax and results as the app)
+  rapport link [--json] CHAT-ID SET RECORD-ID
+                                  link a chat to a CRM record (offline; pushed on the next sync)
+  rapport unlink [--json] CHAT-ID SET RECORD-ID
+  rapport outbox [--json] [list | retry N | discard N]
+                                  edits waiting for Dynamics 365, failed ones and conflicts
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -61,13 +66,13 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status, search: print JSON")
+	asJSON := fset.Bool("json", false, "status, search, link, unlink, outbox: print JSON")
 	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "outbox":
 	case "help":
 		fset.Usage()
 		return 0
@@ -76,10 +81,12 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.Usage()
 		return 2
 	}
-	// search: the query's words, with flags allowed before and after them;
+	// search, link, unlink, outbox: positional words, with flags allowed
+	// before and after them;
 	// everything after "--" is query (for words starting with "-").
 	var words, tail []string
-	if cmd == "search" {
+	positional := cmd == "search" || cmd == "link" || cmd == "unlink" || cmd == "outbox"
+	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
 		}
@@ -91,7 +98,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 			}
 			return 2
 		}
-		if cmd != "search" || fset.NArg() == 0 {
+		if !positional || fset.NArg() == 0 {
 			break
 		}
 		words = append(words, fset.Arg(0))
@@ -128,6 +135,10 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliStatus(ctx, cfg, *asJSON, version, log, stdout)
 	case "signout":
 		err = cliSignOut(cfg, version, log, stdout)
+	case "link", "unlink":
+		err = cliLink(ctx, cfg, words, cmd == "link", *asJSON, version, log, stdout)
+	case "outbox":
+		err = cliOutbox(ctx, cfg, words, *asJSON, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

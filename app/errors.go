@@ -31,6 +31,7 @@ var codes = []struct {
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
 	{cloud.ErrConfig, "invalid_argument", http.StatusBadRequest},
 	{storage.ErrNotFound, "not_found", http.StatusNotFound},
+	{storage.ErrState, "failed_precondition", http.StatusConflict},
 	{storage.ErrLocked, "store_locked", http.StatusConflict},
 	{storage.ErrSchemaTooNew, "store_too_new", http.StatusConflict},
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},

@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/outbox"
 )
 
 // Events of the sync service.
@@ -23,6 +24,7 @@ const (
 	EventSyncDone     = "sync:done"      // SyncResult
 	EventSignedIn     = "auth:signed-in" // the account name ("" after sign-out)
 	EventSignInFailed = "auth:failed"    // Error
+	EventOutbox       = "outbox:pushed"  // outbox.Result, after queued edits were pushed
 )
 
 // errSignIn means sync needs the user to sign in first.
@@ -33,6 +35,7 @@ type connection struct {
 	ep   cloud.Endpoints
 	sess *auth.Session
 	eng  *engine.Engine
+	dv   *dataverse.Client // nil without a Dataverse endpoint
 }
 
 // syncState is the sync side of Core.
@@ -81,6 +84,7 @@ func (c *Core) connect() (*connection, error) {
 		return nil, err
 	}
 	var dv engine.Dataverse
+	var dvc *dataverse.Client
 	if ep.Dataverse != "" {
 		d, err := dataverse.New(ep.Dataverse, tlsConf, func(ctx context.Context) (string, error) {
 			return sess.Token(ctx, auth.DataverseScopes(ep.Dataverse))
@@ -88,13 +92,13 @@ func (c *Core) connect() (*connection, error) {
 		if err != nil {
 			return nil, err
 		}
-		dv = d
+		dv, dvc = d, d
 	}
 	eng := engine.New(db, g, dv, engine.Options{Report: func(p engine.Progress) { c.events.Emit(EventSyncProgress, p) }})
 	if where, why := sess.CacheWhere(); where == auth.CacheMemory && why != "" {
 		c.log.Warn("token cache", "where", where, "why", why)
 	}
-	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng}
+	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng, dv: dvc}
 	return c.sync.conn, nil
 }
 
@@ -120,6 +124,21 @@ func (c *Core) runSync(ctx context.Context, ro engine.RoundOptions, signIn func(
 		c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
 	} else if err != nil {
 		return engine.Progress{}, err
+	}
+	if conn.dv != nil {
+		// Edits made offline go first, so the round reads them back.
+		db, err := c.store()
+		if err != nil {
+			return engine.Progress{}, err
+		}
+		res, err := outbox.Push(ctx, db, conn.dv, time.Now)
+		if err != nil {
+			return engine.Progress{}, fmt.Errorf("push queued edits: %w", err)
+		}
+		if res != (outbox.Result{}) {
+			c.log.Info("pushed queued edits", "done", res.Done, "waiting", res.Waiting, "failed", res.Failed, "conflicts", res.Conflicts)
+			c.events.Emit(EventOutbox, res)
+		}
 	}
 	return conn.eng.Run(ctx, ro)
 }

@@ -84,6 +84,54 @@ func TestSyncCommandAgainstAnyTenant(t *testing.T) {
 	if code == 0 || !strings.Contains(out, `did you mean "from:"`) || !strings.Contains(out, "^^^^") {
 		t.Fatalf("a bad query: exit %d\n%s", code, out)
 	}
+	// A link queued offline reaches Dynamics with the next sync, once.
+	chat := w.Chats[0].ID
+	incident := srv.Tenant().Rows("incidents")[0]["incidentid"].(string)
+	linkedRows := func() int {
+		n := 0
+		for _, r := range srv.Tenant().Rows("chats") {
+			if r["teamschatid"] == chat && r["_regardingobjectid_value"] == incident {
+				n++
+			}
+		}
+		return n
+	}
+	if code, _, stderr = run("link", chat, "incidents", incident); code != 0 {
+		t.Fatalf("rapport link: exit %d\n%s", code, stderr)
+	}
+	outboxStates := func() string {
+		code, out, stderr := run("outbox", "--json")
+		if code != 0 {
+			t.Fatalf("rapport outbox: exit %d\n%s", code, stderr)
+		}
+		var ops []storage.Op
+		if err := json.Unmarshal([]byte(out), &ops); err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, op := range ops {
+			s = append(s, op.Kind+":"+op.State)
+		}
+		return strings.Join(s, " ")
+	}
+	if got := outboxStates(); got != "link:pending" || linkedRows() != 0 {
+		t.Fatalf("before sync: outbox %q, %d rows", got, linkedRows())
+	}
+	if code, _, stderr = run("sync"); code != 0 {
+		t.Fatalf("sync with a queued link: exit %d\n%s", code, stderr)
+	}
+	if got := outboxStates(); got != "link:done" || linkedRows() != 1 {
+		t.Fatalf("after sync: outbox %q, %d rows", got, linkedRows())
+	}
+	if code, _, stderr = run("unlink", chat, "incidents", incident); code != 0 {
+		t.Fatalf("rapport unlink: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr = run("sync"); code != 0 || linkedRows() != 0 || outboxStates() != "link:done unlink:done" {
+		t.Fatalf("unlink then sync: exit %d, %d rows, outbox %q\n%s", code, linkedRows(), outboxStates(), stderr)
+	}
+	if code, _, stderr = run("link", chat, "incidents", "00000000-0000-0000-0000-000000000000"); code == 0 || !strings.Contains(stderr, "not found") {
+		t.Fatalf("linking an unknown record: exit %d\n%s", code, stderr)
+	}
 	// A sync that cannot succeed says why and exits non-zero.
 	srv.Stop()
 	code, _, stderr = run("sync")

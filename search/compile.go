@@ -541,6 +541,22 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 			dir.chatLink[rec] = append(dir.chatLink[rec], chat)
 		}
 	}
+	// Links made (or removed) in Rapport count at once, pushed or not.
+	for _, c := range chats {
+		ls, err := d.Links(ctx, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+		for _, l := range ls {
+			has := slices.Contains(dir.chatLink[l.RecordID], c.ID)
+			switch {
+			case l.Linked && !has:
+				dir.chatLink[l.RecordID] = append(dir.chatLink[l.RecordID], c.ID)
+			case !l.Linked && has:
+				dir.chatLink[l.RecordID] = slices.DeleteFunc(dir.chatLink[l.RecordID], func(x string) bool { return x == c.ID })
+			}
+		}
+	}
 	return dir, nil
 }
 

@@ -21,13 +21,13 @@ import (
 // MappingVersion names the document layout below. Bump it whenever a
 // field, a term or the analyzer changes: an index built with another
 // version is rebuilt from the store.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):
 //
 //	t   text, analyzed (AnalyzerName), with positions for phrases
-//	k   filter terms: has:…, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
+//	k   filter terms: has:attachment/image/link/reaction, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
 //	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>
 //	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<tag>,
 //	    mo:YYYYMM (UTC), set:<entity set>
@@ -221,6 +221,9 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 	}
 	if mc.Links > 0 {
 		d.key("has:link")
+	}
+	if len(m.Reactions) > 0 {
+		d.key("has:reaction")
 	}
 	switch m.Importance {
 	case "urgent":

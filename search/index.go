@@ -42,6 +42,7 @@ type Directory interface {
 	Chats(ctx context.Context) ([]storage.Chat, error)
 	Members(ctx context.Context, containerID string) ([]storage.Member, error)
 	Records(ctx context.Context, set string) ([]storage.Record, error)
+	Links(ctx context.Context, chatID string) ([]storage.Link, error)
 }
 
 // Index states.

@@ -105,6 +105,22 @@ func TestLiveUpdates(t *testing.T) {
 			}
 		}
 	}, "zorblax", 1}}, steps[2:]...)...)
+	// A link made offline makes record: find the chat's messages at once.
+	incidents, _ := db.Records(ctx, "incidents")
+	ticket, _ := incidents[0].Fields["ticketnumber"].(string)
+	before := count("record:" + ticket)
+	_, err = db.SetLink(ctx, chat, "incidents", incidents[0].ID, true, me, "", now)
+	must(t, err)
+	ix.ReloadNames()
+	if after := count("record:" + ticket); after <= before {
+		t.Errorf("record:%s: %d hits before linking the chat, %d after", ticket, before, after)
+	}
+	_, err = db.SetLink(ctx, chat, "incidents", incidents[0].ID, false, me, "", now)
+	must(t, err)
+	ix.ReloadNames()
+	if after := count("record:" + ticket); after != before {
+		t.Errorf("record:%s: %d hits after unlinking, want %d", ticket, after, before)
+	}
 	for _, s := range steps {
 		if s.write != nil {
 			s.write()

@@ -39,6 +39,7 @@ type odoc struct {
 	files     bool
 	images    bool
 	links     bool
+	reacted   bool
 	mentions  []string
 	tags      []string
 	waiting   bool
@@ -130,7 +131,7 @@ func buildOracle(t *testing.T, ctx context.Context, db *storage.DB) *oracle {
 			}
 			parts = append(parts, ex.Text)
 			d := &odoc{id: storage.MessageDocID(no, m.ID), from: m.FromID, conv: c.id, team: c.team, created: m.Created, hasDate: true,
-				important: m.Importance, deleted: m.Deleted != nil, links: ex.Links > 0, images: ex.Images+len(m.Hosted) > 0}
+				important: m.Importance, deleted: m.Deleted != nil, reacted: len(m.Reactions) > 0, links: ex.Links > 0, images: ex.Images+len(m.Hosted) > 0}
 			for _, a := range m.Attachments {
 				if strings.HasPrefix(a.ContentType, "image/") {
 					d.images = true
@@ -260,7 +261,9 @@ func (o *oracle) operator(r *rand.Rand) clause {
 	msgs := func(f func(*odoc) bool) func(*odoc) bool {
 		return func(x *odoc) bool { return !x.record && f(x) }
 	}
-	switch r.IntN(12) {
+	switch r.IntN(13) {
+	case 12:
+		return clause{"has:reaction", msgs(func(x *odoc) bool { return x.reacted })}
 	case 0:
 		return clause{"has:attachment", msgs(func(x *odoc) bool { return x.files })}
 	case 1:

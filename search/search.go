@@ -464,3 +464,11 @@ func (ix *Index) Conversation(ctx context.Context, id string) (HitConv, error) {
 	}
 	return HitConv{ID: id, Kind: c.Kind, Name: c.Name, Team: c.Team}, nil
 }
+
+// ReloadNames drops the cached names (people, conversations, records and
+// links), so the next search sees a change made a moment ago.
+func (ix *Index) ReloadNames() {
+	ix.dirMu.Lock()
+	ix.dir = nil
+	ix.dirMu.Unlock()
+}

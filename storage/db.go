@@ -30,6 +30,8 @@ var (
 	ErrCorrupt = errors.New("store file is damaged")
 	// ErrNotFound means the requested item is not in the store.
 	ErrNotFound = errors.New("not found")
+	// ErrState means an item is not in a state that allows the change.
+	ErrState = errors.New("not allowed in this state")
 )
 
 // DB is an open store. It is safe for concurrent use.

@@ -26,6 +26,11 @@ var (
 	bucketCursors  = []byte("cursors")  // (source) -> Cursor
 
 	bucketIndexQ = []byte("indexq") // (seq u64 BE) -> document id waiting to be indexed
+
+	bucketLinks         = []byte("links")           // (chatId, set, recordId) -> Link
+	bucketLinksByRecord = []byte("links_by_record") // (set, recordId, chatId) -> nothing
+	bucketOutbox        = []byte("outbox")          // (seq u64 BE) -> Op
+	bucketOutboxByState = []byte("outbox_by_state") // (state, seq u64 BE) -> nothing
 )
 
 // Keys in the meta bucket.
@@ -70,6 +75,14 @@ var migrations = []migration{
 		}
 		// Whatever schema 2 holds is not in any index yet: the first
 		// search.Open finds no index and rebuilds from the store.
+		return nil
+	}},
+	{4, "record links and the outbox", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketLinks, bucketLinksByRecord, bucketOutbox, bucketOutboxByState} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
 		return nil
 	}},
 }

@@ -31,7 +31,7 @@
 // the operand. NOT and "-" bind tightest, then AND, then OR, so
 // "a b OR c d" means "(a AND b) OR (c AND d)".
 //
-// Values of has: are attachment (alias file), image and link; values of is:
+// Values of has: are attachment (alias file), image, link and reaction; values of is:
 // are urgent, important, unanswered, deleted, message and record, both in any case. Values of
 // before:, after: and during: are dates, resolved against the caller's clock
 // and time zone to half-open intervals: YYYY, YYYY-MM, YYYY-MM-DD (also with

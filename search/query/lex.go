@@ -259,7 +259,7 @@ func enumValue(op, v string) (string, bool) {
 		switch v {
 		case "attachment", "file":
 			return "attachment", true
-		case "image", "link":
+		case "image", "link", "reaction":
 			return v, true
 		}
 	case "is":
@@ -275,7 +275,7 @@ func enumValue(op, v string) (string, bool) {
 func example(op string) string {
 	switch op {
 	case "has":
-		return "attachment, image or link"
+		return "attachment, image, link or reaction"
 	case "is":
 		return "urgent, important, unanswered, deleted, message or record"
 	case "before", "after", "during":

@@ -444,7 +444,7 @@ func TestErrorMessages(t *testing.T) {
 		{`hass:image`, `unknown operator "hass:" — did you mean "has:"?`},
 		{`durng:today`, `unknown operator "durng:" — did you mean "during:"?`},
 		{`recrod:x`, `unknown operator "recrod:" — did you mean "record:"?`},
-		{`has:video`, `unknown value "video" for has: — use attachment, image or link`},
+		{`has:video`, `unknown value "video" for has: — use attachment, image, link or reaction`},
 		{`a OR`, `"OR" needs a search term on each side — complete or remove it`},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package dataverse
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -163,27 +164,111 @@ func (c *Client) getOnce(ctx context.Context, link string, v any) error {
 		return fmt.Errorf("read body: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		e := &Error{Status: resp.StatusCode}
-		var eb struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if json.Unmarshal(raw, &eb) == nil {
-			e.Code, e.Message = eb.Error.Code, eb.Error.Message
-		}
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			if s, err := strconv.Atoi(ra); err == nil {
-				e.RetryAfter = time.Duration(s) * time.Second
-			} else if t, err := http.ParseTime(ra); err == nil {
-				e.RetryAfter = max(0, time.Until(t))
-			}
-		}
-		if e.Status == 429 && e.RetryAfter == 0 {
-			e.RetryAfter = 5 * time.Second
-		}
-		return e
+		return errorFrom(resp, raw)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("malformed response: %w", err)
 	}
 	return nil
+}
+
+// errorFrom reads a Dataverse error response.
+func errorFrom(resp *http.Response, raw []byte) *Error {
+	e := &Error{Status: resp.StatusCode}
+	var eb struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if json.Unmarshal(raw, &eb) == nil {
+		e.Code, e.Message = eb.Error.Code, eb.Error.Message
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		if s, err := strconv.Atoi(ra); err == nil {
+			e.RetryAfter = time.Duration(s) * time.Second
+		} else if t, err := http.ParseTime(ra); err == nil {
+			e.RetryAfter = max(0, time.Until(t))
+		}
+	}
+	if e.Status == 429 && e.RetryAfter == 0 {
+		e.RetryAfter = 5 * time.Second
+	}
+	return e
+}
+
+// Writes are never retried here: the caller (the outbox) decides, after
+// reading the server when an outcome is unknown.
+
+// Create creates a row whose primary key the caller chose, create-only
+// (If-None-Match: *): a create that already landed answers 412.
+func (c *Client) Create(ctx context.Context, set string, row Row) error {
+	body, err := json.Marshal(row)
+	if err != nil {
+		return fmt.Errorf("encode row: %w", err)
+	}
+	_, err = c.send(ctx, http.MethodPost, c.base+"/"+set, body, map[string]string{"If-None-Match": "*"})
+	return err
+}
+
+// Delete deletes a row; a 404 comes back as an *Error with Status 404.
+func (c *Client) Delete(ctx context.Context, set, id string) error {
+	_, err := c.send(ctx, http.MethodDelete, c.base+"/"+set+"("+url.PathEscape(id)+")", nil, nil)
+	return err
+}
+
+// Row reads one row's columns.
+func (c *Client) Row(ctx context.Context, set, id string, cols []string) (Row, error) {
+	link := c.base + "/" + set + "(" + url.PathEscape(id) + ")"
+	if len(cols) > 0 {
+		link += "?$select=" + url.QueryEscape(strings.Join(cols, ","))
+	}
+	raw, err := c.send(ctx, http.MethodGet, link, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var row Row
+	if err := json.Unmarshal(raw, &row); err != nil {
+		return nil, fmt.Errorf("malformed response: %w", err)
+	}
+	return row, nil
+}
+
+// send makes one request and returns the body of a 2xx answer.
+func (c *Client) send(ctx context.Context, method, link string, body []byte, headers map[string]string) ([]byte, error) {
+	tok, err := c.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, link, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("OData-MaxVersion", "4.0")
+	req.Header.Set("OData-Version", "4.0")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, errorFrom(resp, raw)
+	}
+	return raw, nil
 }

@@ -8,7 +8,7 @@ const ops: [string, MessageKey][] = [
   ['in:Contoso', 'search.help.in'],
   ['tag:付款  #付款', 'search.help.tag'],
   ['mentions:bob', 'search.help.mentions'],
-  ['has:attachment  has:image  has:link', 'search.help.has'],
+  ['has:attachment  has:image  has:link  has:reaction', 'search.help.has'],
   ['is:urgent  is:important', 'search.help.importance'],
   ['is:unanswered', 'search.help.unanswered'],
   ['is:deleted', 'search.help.deleted'],

@@ -24,6 +24,7 @@ type Rig struct {
 	Srv *tenantsim.Server
 	DB  *storage.DB
 	Eng *engine.Engine
+	DV  *dataverse.Client // the engine's Dataverse client, for writes
 }
 
 // New starts a tenant, signs in by device code with MSAL, and builds an
@@ -54,7 +55,7 @@ func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 	if eopts.MessageRate == 0 && !opts.Limits {
 		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
 	}
-	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts)}
+	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv}
 }
 
 // Synced is New followed by one full sync round.

@@ -1,0 +1,319 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The outbox holds every edit made in Rapport that Microsoft 365 must
+// learn about. An edit is one transaction: the local change and its
+// operation. Operations move pending → in-flight → done, failed or
+// conflict, and are never removed before done.
+
+// Operation states.
+const (
+	OpPending  = "pending"
+	OpInFlight = "in-flight" // sent, outcome not known yet: reconcile before any retry
+	OpDone     = "done"
+	OpFailed   = "failed"
+	OpConflict = "conflict"
+)
+
+// Operation kinds.
+const (
+	OpLink   = "link"   // create a Dataverse chats row linking a Teams chat to a record
+	OpUnlink = "unlink" // delete that row
+)
+
+// Op is one queued edit.
+type Op struct {
+	Seq        uint64         `json:"seq"`
+	ID         string         `json:"id"` // client-generated, stable across retries
+	Kind       string         `json:"kind"`
+	ChatID     string         `json:"chatId"`
+	Set        string         `json:"set"`
+	RecordID   string         `json:"recordId"`
+	ActivityID string         `json:"activityId"` // the Dataverse chats row (client-generated on link)
+	Subject    string         `json:"subject,omitempty"`
+	By         string         `json:"by,omitempty"`
+	State      string         `json:"state"`
+	Attempts   int            `json:"attempts"`
+	Error      string         `json:"error,omitempty"`
+	Server     map[string]any `json:"server,omitempty"` // the server's side of a conflict
+	Created    time.Time      `json:"created"`
+	Updated    time.Time      `json:"updated"`
+	NotBefore  time.Time      `json:"notBefore,omitempty"` // retry no earlier than this
+}
+
+// Link is a chat's link to a CRM record as Rapport knows it: what the
+// user wants (Linked) and whether Dynamics has it yet (Op, the last
+// operation's id, while not done).
+type Link struct {
+	ChatID     string    `json:"chatId"`
+	Set        string    `json:"set"`
+	RecordID   string    `json:"recordId"`
+	ActivityID string    `json:"activityId"`
+	Linked     bool      `json:"linked"`
+	By         string    `json:"by,omitempty"`
+	At         time.Time `json:"at"`
+	Op         string    `json:"op,omitempty"`
+}
+
+// NewID returns a random RFC 4122 version 4 UUID (Dataverse row ids and
+// operation ids are made on the client, so a retried create is idempotent).
+func NewID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func opKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+func opStateKey(state string, seq uint64) []byte { return append(key(nil).str(state), opKey(seq)...) }
+
+// putOp writes an operation and moves its state index entry.
+func putOp(tx *bolt.Tx, op Op, oldState string) error {
+	raw, err := json.Marshal(op)
+	if err != nil {
+		return fmt.Errorf("encode operation: %w", err)
+	}
+	if err := tx.Bucket(bucketOutbox).Put(opKey(op.Seq), raw); err != nil {
+		return fmt.Errorf("put operation: %w", err)
+	}
+	idx := tx.Bucket(bucketOutboxByState)
+	if oldState != "" && oldState != op.State {
+		if err := idx.Delete(opStateKey(oldState, op.Seq)); err != nil {
+			return fmt.Errorf("index operation: %w", err)
+		}
+	}
+	return idx.Put(opStateKey(op.State, op.Seq), nil)
+}
+
+func getOp(tx *bolt.Tx, seq uint64) (Op, error) {
+	raw := tx.Bucket(bucketOutbox).Get(opKey(seq))
+	if raw == nil {
+		return Op{}, fmt.Errorf("operation %d: %w", seq, ErrNotFound)
+	}
+	var op Op
+	if err := json.Unmarshal(raw, &op); err != nil {
+		return Op{}, fmt.Errorf("decode operation: %w", err)
+	}
+	return op, nil
+}
+
+func linkKey(chatID, set, recordID string) []byte { return key(nil).str(chatID).str(set).str(recordID) }
+
+// SetLink records the user's wish to link (or unlink) a chat and a record,
+// and queues the operation that tells Dynamics, in one transaction. It
+// returns the operation. Unlinking a link Rapport does not know is
+// ErrNotFound; linking what is already linked returns the link's pending
+// operation or ErrNotFound-free no-op (Op with Seq 0).
+func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked bool, by, subject string, now time.Time) (Op, error) {
+	if err := ctx.Err(); err != nil {
+		return Op{}, err
+	}
+	var out Op
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		links := tx.Bucket(bucketLinks)
+		k := linkKey(chatID, set, recordID)
+		var l Link
+		if raw := links.Get(k); raw != nil {
+			if err := json.Unmarshal(raw, &l); err != nil {
+				return fmt.Errorf("decode link: %w", err)
+			}
+		} else if !linked {
+			return fmt.Errorf("link of chat %s to %s(%s): %w", chatID, set, recordID, ErrNotFound)
+		}
+		if l.ChatID != "" && l.Linked == linked {
+			return nil // already so
+		}
+		kind := OpUnlink
+		if linked {
+			kind = OpLink
+			l = Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: NewID(), Linked: true, By: by, At: now}
+		} else {
+			l.Linked, l.At, l.By = false, now, by
+		}
+		seq, err := tx.Bucket(bucketOutbox).NextSequence()
+		if err != nil {
+			return fmt.Errorf("number operation: %w", err)
+		}
+		out = Op{Seq: seq, ID: NewID(), Kind: kind, ChatID: chatID, Set: set, RecordID: recordID, ActivityID: l.ActivityID,
+			Subject: subject, By: by, State: OpPending, Created: now, Updated: now}
+		l.Op = out.ID
+		if err := putOp(tx, out, ""); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(l)
+		if err != nil {
+			return fmt.Errorf("encode link: %w", err)
+		}
+		if err := links.Put(k, raw); err != nil {
+			return fmt.Errorf("put link: %w", err)
+		}
+		return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(set).str(recordID).str(chatID), nil)
+	})
+	return out, err
+}
+
+// Outbox lists operations, oldest first: those in the given states, or
+// all of them.
+func (db *DB) Outbox(ctx context.Context, states ...string) ([]Op, error) {
+	var out []Op
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if len(states) == 0 {
+			return tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
+				var op Op
+				if err := json.Unmarshal(v, &op); err != nil {
+					return fmt.Errorf("decode operation: %w", err)
+				}
+				out = append(out, op)
+				return nil
+			})
+		}
+		var seqs []uint64
+		c := tx.Bucket(bucketOutboxByState).Cursor()
+		for _, st := range states {
+			prefix := key(nil).str(st)
+			for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
+				seqs = append(seqs, binary.BigEndian.Uint64(k[len(prefix):]))
+			}
+		}
+		sortSeqs(seqs)
+		for _, s := range seqs {
+			op, err := getOp(tx, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, op)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func sortSeqs(s []uint64) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// UpdateOp applies f to an operation and stores the result, keeping the
+// state index and the link's pending marker in step, in one transaction.
+func (db *DB) UpdateOp(ctx context.Context, seq uint64, f func(op *Op) error) (Op, error) {
+	if err := ctx.Err(); err != nil {
+		return Op{}, err
+	}
+	var out Op
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		op, err := getOp(tx, seq)
+		if err != nil {
+			return err
+		}
+		old := op.State
+		if err := f(&op); err != nil {
+			return err
+		}
+		if err := putOp(tx, op, old); err != nil {
+			return err
+		}
+		out = op
+		if op.State != OpDone {
+			return nil
+		}
+		// Done: the link no longer waits on this operation.
+		links := tx.Bucket(bucketLinks)
+		k := linkKey(op.ChatID, op.Set, op.RecordID)
+		raw := links.Get(k)
+		if raw == nil {
+			return nil
+		}
+		var l Link
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return fmt.Errorf("decode link: %w", err)
+		}
+		if l.Op != op.ID {
+			return nil
+		}
+		l.Op = ""
+		raw, err = json.Marshal(l)
+		if err != nil {
+			return err
+		}
+		return links.Put(k, raw)
+	})
+	return out, err
+}
+
+// Links lists a chat's links, pending ones included.
+func (db *DB) Links(ctx context.Context, chatID string) ([]Link, error) {
+	return list[Link](db, ctx, bucketLinks, key(nil).str(chatID))
+}
+
+// OpDiscarded is the state of an operation the user gave up on; its link
+// goes back to what it was before the edit.
+const OpDiscarded = "discarded"
+
+// RetryOp sends a failed or conflicting operation again (now).
+func (db *DB) RetryOp(ctx context.Context, seq uint64, now time.Time) (Op, error) {
+	return db.UpdateOp(ctx, seq, func(o *Op) error {
+		if o.State != OpFailed && o.State != OpConflict && o.State != OpPending {
+			return fmt.Errorf("%w: operation %d is %s; only failed, conflicting or waiting ones can be retried", ErrState, seq, o.State)
+		}
+		o.State, o.NotBefore, o.Updated = OpPending, time.Time{}, now
+		return nil
+	})
+}
+
+// DiscardOp gives up on an operation that has not reached Dynamics: it is
+// kept as discarded, and its link returns to the state before the edit.
+func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, error) {
+	var out Op
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		op, err := getOp(tx, seq)
+		if err != nil {
+			return err
+		}
+		if op.State == OpDone || op.State == OpDiscarded || op.State == OpInFlight {
+			return fmt.Errorf("%w: operation %d is %s and cannot be discarded", ErrState, seq, op.State)
+		}
+		old := op.State
+		op.State, op.Updated = OpDiscarded, now
+		if err := putOp(tx, op, old); err != nil {
+			return err
+		}
+		out = op
+		links := tx.Bucket(bucketLinks)
+		k := linkKey(op.ChatID, op.Set, op.RecordID)
+		raw := links.Get(k)
+		if raw == nil {
+			return nil
+		}
+		var l Link
+		if err := json.Unmarshal(raw, &l); err != nil {
+			return fmt.Errorf("decode link: %w", err)
+		}
+		if l.Op != op.ID {
+			return nil // a later edit decides the link
+		}
+		l.Linked, l.Op = op.Kind != OpLink, ""
+		raw, err = json.Marshal(l)
+		if err != nil {
+			return err
+		}
+		return links.Put(k, raw)
+	})
+	return out, err
+}

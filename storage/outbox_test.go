@@ -1,0 +1,73 @@
+package storage_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/storagetest"
+)
+
+func TestOutboxStates(t *testing.T) {
+	db := storagetest.Open(t)
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	steps := []struct {
+		chat, rec string
+		linked    bool
+		wantSeq   bool // a new operation was queued
+		wantErr   error
+	}{
+		{"c1", "r1", true, true, nil},
+		{"c1", "r1", true, false, nil}, // already linked: nothing queued
+		{"c1", "r1", false, true, nil},
+		{"c1", "r1", false, false, nil}, // already unlinked
+		{"c2", "r9", false, false, storage.ErrNotFound},
+		{"c1", "r1", true, true, nil}, // relink: a new row id
+	}
+	var ids []string
+	for i, s := range steps {
+		op, err := db.SetLink(ctx, s.chat, "incidents", s.rec, s.linked, "me", "", now)
+		if !errors.Is(err, s.wantErr) || (op.Seq != 0) != s.wantSeq {
+			t.Fatalf("step %d: op %+v, err %v", i, op, err)
+		}
+		if op.Seq != 0 {
+			ids = append(ids, op.ActivityID)
+		}
+	}
+	if ids[0] != ids[1] || ids[2] == ids[0] {
+		t.Errorf("row ids: link and unlink share one, a relink gets a new one: %v", ids)
+	}
+	pending, _ := db.Outbox(ctx, storage.OpPending)
+	if len(pending) != 3 {
+		t.Fatalf("pending: %+v", pending)
+	}
+	// States move the index with them; done clears the link's marker.
+	for _, tc := range []struct {
+		seq   uint64
+		state string
+	}{{pending[0].Seq, storage.OpInFlight}, {pending[0].Seq, storage.OpDone}, {pending[1].Seq, storage.OpConflict}} {
+		if _, err := db.UpdateOp(ctx, tc.seq, func(o *storage.Op) error { o.State = tc.state; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(states ...string) int {
+		ops, err := db.Outbox(ctx, states...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ops)
+	}
+	if count(storage.OpPending) != 1 || count(storage.OpInFlight) != 0 || count(storage.OpDone) != 1 || count(storage.OpConflict) != 1 || count() != 3 {
+		t.Errorf("by state: pending %d in-flight %d done %d conflict %d all %d", count(storage.OpPending), count(storage.OpInFlight),
+			count(storage.OpDone), count(storage.OpConflict), count())
+	}
+	ls, _ := db.Links(ctx, "c1")
+	if len(ls) != 1 || !ls[0].Linked || ls[0].Op == "" || ls[0].ActivityID != ids[2] {
+		t.Errorf("link: %+v", ls)
+	}
+	if id := storage.NewID(); len(id) != 36 || strings.Count(id, "-") != 4 || id[14] != '4' {
+		t.Errorf("NewID %q is not a v4 UUID", id)
+	}
+}

@@ -1,0 +1,22 @@
+// Package outbox pushes the edits queued in the store's outbox to
+// Dynamics 365: links between Teams chats and CRM records (rows of the
+// Dataverse chats table), created and deleted.
+//
+// # Invariants
+//
+//   - Operations are pushed in queue order, and a later operation on the
+//     same chat and record waits until the earlier one is done, so the
+//     server ends where the user's last edit left it.
+//   - An operation is marked in-flight (committed) before its request
+//     leaves. An in-flight operation's outcome is unknown (a crash, a lost
+//     response, a 5xx after the write may have applied): the next push
+//     reads the server first and only then retries or declares it done.
+//   - Pushes are idempotent: a link's row id is made on the client and
+//     created with If-None-Match: *, so a create that already landed
+//     answers 412 and is recognised; deleting a row that is gone is done.
+//   - Nothing is resolved by last writer wins: a row id taken by a
+//     different link, or a record deleted upstream, makes the operation a
+//     conflict, shown with the server's side, until the user chooses.
+//   - Operations are never removed; done ones stay as the record of what
+//     was pushed.
+package outbox

@@ -1,0 +1,216 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/dataverse"
+)
+
+// Store is the part of the store the outbox uses (*storage.DB).
+type Store interface {
+	Outbox(ctx context.Context, states ...string) ([]storage.Op, error)
+	UpdateOp(ctx context.Context, seq uint64, f func(op *storage.Op) error) (storage.Op, error)
+}
+
+// Dataverse writes and reads rows (*dataverse.Client).
+type Dataverse interface {
+	Create(ctx context.Context, set string, row dataverse.Row) error
+	Delete(ctx context.Context, set, id string) error
+	Row(ctx context.Context, set, id string, cols []string) (dataverse.Row, error)
+}
+
+// Result counts what a push did.
+type Result struct {
+	Done      int `json:"done"`
+	Failed    int `json:"failed"`
+	Conflicts int `json:"conflicts"`
+	Waiting   int `json:"waiting"` // pending or in-flight, to retry later
+}
+
+// logicalNames maps entity sets to the logical names of their regarding
+// navigation on the chats table.
+var logicalNames = map[string]string{
+	"incidents": "incident", "accounts": "account", "contacts": "contact",
+	"opportunities": "opportunity", "knowledgearticles": "knowledgearticle",
+}
+
+const chatsSet = "chats"
+
+var linkCols = []string{"activityid", "teamschatid", "_regardingobjectid_value"}
+
+// Push sends every operation that is due, in order. It returns an error
+// only when the store fails; server errors end up on the operations.
+func Push(ctx context.Context, db Store, dv Dataverse, now func() time.Time) (Result, error) {
+	var res Result
+	ops, err := db.Outbox(ctx, storage.OpPending, storage.OpInFlight)
+	if err != nil {
+		return res, err
+	}
+	blocked := map[string]bool{} // links with an earlier operation not done
+	stuck, err := db.Outbox(ctx, storage.OpFailed, storage.OpConflict)
+	if err != nil {
+		return res, err
+	}
+	for _, op := range ops {
+		for _, s := range stuck {
+			// A failed or conflicting edit holds back the later edits of
+			// its link until the user retries or discards it.
+			if s.Seq < op.Seq && s.ChatID == op.ChatID && s.Set == op.Set && s.RecordID == op.RecordID {
+				blocked[op.ChatID+"\x00"+op.Set+"\x00"+op.RecordID] = true
+			}
+		}
+	}
+	for _, op := range ops {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		link := op.ChatID + "\x00" + op.Set + "\x00" + op.RecordID
+		if blocked[link] || now().Before(op.NotBefore) {
+			blocked[link] = true
+			res.Waiting++
+			continue
+		}
+		state, err := push(ctx, db, dv, op, now)
+		if err != nil {
+			return res, err
+		}
+		switch state {
+		case storage.OpDone:
+			res.Done++
+		case storage.OpFailed:
+			res.Failed++
+			blocked[link] = true
+		case storage.OpConflict:
+			res.Conflicts++
+			blocked[link] = true
+		default:
+			res.Waiting++
+			blocked[link] = true
+		}
+	}
+	return res, nil
+}
+
+// push moves one operation as far as it can go and returns its state.
+func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func() time.Time) (string, error) {
+	if logicalNames[op.Set] == "" {
+		return finish(ctx, db, op, storage.OpFailed, fmt.Sprintf("records of %q cannot be linked to chats", op.Set), nil, now)
+	}
+	if op.State == storage.OpInFlight {
+		// The last attempt's outcome is unknown: ask the server first.
+		row, err := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+		switch {
+		case err == nil && op.Kind == storage.OpLink:
+			return landed(ctx, db, op, row, now)
+		case isStatus(err, 404) && op.Kind == storage.OpUnlink:
+			return finish(ctx, db, op, storage.OpDone, "", nil, now)
+		case err != nil && !isStatus(err, 404):
+			return later(ctx, db, op, err, storage.OpInFlight, now)
+		}
+		// Not applied: send again.
+	}
+	op, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Attempts, o.Updated = storage.OpInFlight, o.Attempts+1, now()
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	switch op.Kind {
+	case storage.OpLink:
+		err = dv.Create(ctx, chatsSet, dataverse.Row{
+			"activityid":  op.ActivityID,
+			"teamschatid": op.ChatID,
+			"subject":     op.Subject,
+			"regardingobjectid_" + logicalNames[op.Set] + "_chat@odata.bind": "/" + op.Set + "(" + op.RecordID + ")",
+		})
+		switch {
+		case err == nil:
+			return finish(ctx, db, op, storage.OpDone, "", nil, now)
+		case isStatus(err, 412):
+			// The id exists: our earlier attempt, or someone else's row.
+			row, rerr := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+			if rerr != nil {
+				return later(ctx, db, op, rerr, storage.OpInFlight, now)
+			}
+			return landed(ctx, db, op, row, now)
+		case isStatus(err, 404):
+			return finish(ctx, db, op, storage.OpConflict, "the record no longer exists in Dynamics 365 (deleted upstream)", nil, now)
+		}
+	case storage.OpUnlink:
+		err = dv.Delete(ctx, chatsSet, op.ActivityID)
+		switch {
+		case err == nil, isStatus(err, 404):
+			return finish(ctx, db, op, storage.OpDone, "", nil, now)
+		case isStatus(err, 412):
+			row, _ := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+			return finish(ctx, db, op, storage.OpConflict, "the link was changed in Dynamics 365", row, now)
+		}
+	default:
+		return finish(ctx, db, op, storage.OpFailed, fmt.Sprintf("unknown operation %q", op.Kind), nil, now)
+	}
+	if transient(err) {
+		// 429 was refused before applying; anything else may have applied.
+		state := storage.OpInFlight
+		if isStatus(err, 429) {
+			state = storage.OpPending
+		}
+		return later(ctx, db, op, err, state, now)
+	}
+	return finish(ctx, db, op, storage.OpFailed, err.Error(), nil, now)
+}
+
+// landed decides whether an existing row is the one op creates.
+func landed(ctx context.Context, db Store, op storage.Op, row dataverse.Row, now func() time.Time) (string, error) {
+	chat, _ := row["teamschatid"].(string)
+	rec, _ := row["_regardingobjectid_value"].(string)
+	if chat == op.ChatID && strings.EqualFold(rec, op.RecordID) {
+		return finish(ctx, db, op, storage.OpDone, "", nil, now)
+	}
+	return finish(ctx, db, op, storage.OpConflict, "Dynamics 365 holds a different row under this link's id", row, now)
+}
+
+func finish(ctx context.Context, db Store, op storage.Op, state, msg string, server map[string]any, now func() time.Time) (string, error) {
+	_, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Error, o.Server, o.Updated, o.NotBefore = state, msg, server, now(), time.Time{}
+		return nil
+	})
+	return state, err
+}
+
+// later leaves op to retry after a back-off (the server's Retry-After
+// when it gave one).
+func later(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
+	wait := time.Duration(1<<min(op.Attempts, 8)) * time.Second
+	var e *dataverse.Error
+	if errors.As(cause, &e) && e.RetryAfter > 0 {
+		wait = e.RetryAfter
+	}
+	_, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Error, o.Updated, o.NotBefore = state, cause.Error(), now(), now().Add(wait)
+		return nil
+	})
+	return state, err
+}
+
+func isStatus(err error, status int) bool {
+	var e *dataverse.Error
+	return errors.As(err, &e) && e.Status == status
+}
+
+// transient errors are worth retrying: throttling, server errors, and
+// the network (timeouts, resets, refused connections).
+func transient(err error) bool {
+	var e *dataverse.Error
+	if errors.As(err, &e) {
+		return e.Status == 429 || e.Status >= 500
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection")
+}
