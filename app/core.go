@@ -40,6 +40,7 @@ type Core struct {
 	Conversations *Conversations
 	Records       *Records
 	Search        *Search
+	Links         *Links
 }
 
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
@@ -51,13 +52,14 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Conversations = &Conversations{c}
 	c.Records = &Records{c}
 	c.Search = &Search{c}
+	c.Links = &Links{c}
 	return c
 }
 
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
-		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search}
+		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links}
 }
 
 // openStore opens the store. A failure is kept and reported by every call

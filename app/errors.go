@@ -32,6 +32,7 @@ var codes = []struct {
 	{cloud.ErrConfig, "invalid_argument", http.StatusBadRequest},
 	{storage.ErrNotFound, "not_found", http.StatusNotFound},
 	{storage.ErrState, "failed_precondition", http.StatusConflict},
+	{errPermission, "permission_denied", http.StatusForbidden},
 	{storage.ErrLocked, "store_locked", http.StatusConflict},
 	{storage.ErrSchemaTooNew, "store_too_new", http.StatusConflict},
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},

@@ -317,3 +317,28 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 	})
 	return out, err
 }
+
+// AdoptLink records a link that exists in Dynamics (synced) but that
+// Rapport has no entry for, with its row id, so a later unlink deletes
+// that row. It changes nothing if the link is known.
+func (db *DB) AdoptLink(ctx context.Context, l Link) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		links := tx.Bucket(bucketLinks)
+		k := linkKey(l.ChatID, l.Set, l.RecordID)
+		if links.Get(k) != nil {
+			return nil
+		}
+		l.Op = ""
+		raw, err := json.Marshal(l)
+		if err != nil {
+			return fmt.Errorf("encode link: %w", err)
+		}
+		if err := links.Put(k, raw); err != nil {
+			return fmt.Errorf("put link: %w", err)
+		}
+		return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(l.Set).str(l.RecordID).str(l.ChatID), nil)
+	})
+}

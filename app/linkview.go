@@ -1,0 +1,731 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage"
+)
+
+// errPermission marks an edit the user's role does not allow.
+var errPermission = errors.New("not allowed")
+
+// Links serves chat ↔ record links: the links a chat has (synced and
+// queued), suggestions, offline link and unlink, the outbox and a record's
+// timeline. It is safe for concurrent use.
+type Links struct{ c *Core }
+
+// FieldChoice is one column a record card shows.
+type FieldChoice struct {
+	Field string `json:"field"`
+	Label string `json:"label"`
+}
+
+// cardFields are the default context-card columns per record type (up to
+// five; Settings can change them).
+var cardFields = map[string][]FieldChoice{
+	"incidents":         {{"title", "Title"}, {"ticketnumber", "Case number"}, {"prioritycode", "Priority"}, {"statecode", "Status"}, {"statuscode", "Status reason"}},
+	"accounts":          {{"name", "Name"}, {"accountnumber", "Account number"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"}, {"address1_city", "City"}},
+	"contacts":          {{"fullname", "Name"}, {"jobtitle", "Job title"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"}},
+	"opportunities":     {{"name", "Topic"}, {"stepname", "Stage"}, {"estimatedvalue", "Est. revenue"}, {"estimatedclosedate", "Est. close date"}},
+	"knowledgearticles": {{"title", "Title"}, {"articlepublicnumber", "Article number"}, {"keywords", "Keywords"}},
+}
+
+// optionLabels name option-set values when the row carries no formatted
+// value annotation.
+var optionLabels = map[string]map[string]string{
+	"prioritycode": {"1": "High", "2": "Normal", "3": "Low"},
+	"statecode":    {"0": "Active", "1": "Resolved", "2": "Cancelled"},
+	"statuscode": {"1": "In Progress", "2": "On Hold", "3": "Waiting for Details", "4": "Researching", "5": "Problem Solved",
+		"1000": "Information Provided", "6": "Cancelled", "2000": "Merged"},
+}
+
+// logical names of the record types, for Dynamics URLs and link rows.
+var logicalOf = map[string]string{"incidents": "incident", "accounts": "account", "contacts": "contact",
+	"opportunities": "opportunity", "knowledgearticles": "knowledgearticle"}
+
+// RecordCard is a record as a context card shows it.
+type RecordCard struct {
+	Set     string      `json:"set"`
+	ID      string      `json:"id"`
+	Title   string      `json:"title"`
+	Fields  []CardField `json:"fields"`
+	URL     string      `json:"url,omitempty"`
+	Deleted bool        `json:"deleted,omitempty"`
+	record  storage.Record
+}
+
+// CardField is one labelled value on a card.
+type CardField struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+func fieldText(r storage.Record, f string) string {
+	if v, ok := r.Fields[f+"@OData.Community.Display.V1.FormattedValue"].(string); ok && v != "" {
+		return v
+	}
+	v, ok := r.Fields[f]
+	if !ok || v == nil {
+		return ""
+	}
+	s := fmt.Sprint(v)
+	if f, ok := v.(float64); ok && f == float64(int64(f)) {
+		s = fmt.Sprint(int64(f))
+	}
+	if labels, ok := optionLabels[f]; ok && labels[s] != "" {
+		return labels[s]
+	}
+	return s
+}
+
+// card builds a record's context card with the chosen fields; a field
+// whose value is not text or a number (a lookup, a list) is skipped.
+func (c *Core) card(r storage.Record, choice []FieldChoice) RecordCard {
+	title, _ := search.RecordText(&r)
+	out := RecordCard{Set: r.Set, ID: r.ID, Title: title, Deleted: r.Deleted != nil, Fields: []CardField{}, record: r}
+	for _, f := range choice {
+		switch r.Fields[f.Field].(type) {
+		case string, float64, bool, nil:
+		default:
+			continue
+		}
+		if v := fieldText(r, f.Field); v != "" {
+			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v})
+		}
+		if len(out.Fields) == 5 {
+			break
+		}
+	}
+	if ep, err := c.endpoints(); err == nil && ep.Dataverse != "" {
+		out.URL = strings.TrimRight(ep.Dataverse, "/") + "/main.aspx?pagetype=entityrecord&etn=" + logicalOf[r.Set] + "&id=" + url.QueryEscape(r.ID)
+	}
+	return out
+}
+
+// linkWorld is what link views are computed from, read once per call.
+type linkWorld struct {
+	me         string
+	privileged bool
+	rules      map[string]UnlinkRule
+	records    map[string]map[string]storage.Record // set → id → record
+	sysToAAD   map[string]string                    // systemuser id → Entra object id
+	sysName    map[string]string                    // systemuser id → name
+	server     []storage.Record                     // Dataverse chats rows (links as synced)
+	ops        map[string]storage.Op                // operation id → op
+	fields     map[string][]FieldChoice
+}
+
+func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
+	w := &linkWorld{records: map[string]map[string]storage.Record{}, sysToAAD: map[string]string{}, sysName: map[string]string{}, ops: map[string]storage.Op{}}
+	w.me, _ = db.Me(ctx)
+	var err error
+	if w.rules, w.privileged, w.fields, err = s.settings(ctx, db); err != nil {
+		return nil, err
+	}
+	for set := range logicalOf {
+		rs, err := db.Records(ctx, set)
+		if err != nil {
+			return nil, err
+		}
+		w.records[set] = map[string]storage.Record{}
+		for _, r := range rs {
+			w.records[set][r.ID] = r
+		}
+	}
+	sys, err := db.Records(ctx, "systemusers")
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range sys {
+		w.sysToAAD[u.ID], _ = u.Fields["azureactivedirectoryobjectid"].(string)
+		w.sysName[u.ID], _ = u.Fields["fullname"].(string)
+	}
+	if w.server, err = db.Records(ctx, "chats"); err != nil {
+		return nil, err
+	}
+	ops, err := db.Outbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range ops {
+		w.ops[op.ID] = op
+	}
+	return w, nil
+}
+
+// setOf maps a link row's regarding type to an entity set.
+func setOf(logical string) string {
+	for set, l := range logicalOf {
+		if l == logical {
+			return set
+		}
+	}
+	return ""
+}
+
+// LinkView is one of a chat's links as the UI shows it.
+type LinkView struct {
+	ChatID       string     `json:"chatId"`
+	Set          string     `json:"set"`
+	RecordID     string     `json:"recordId"`
+	Linked       bool       `json:"linked"`
+	By           string     `json:"by,omitempty"`
+	At           *time.Time `json:"at,omitempty"`
+	Sync         string     `json:"sync"` // synced, pending, in-flight, failed, conflict
+	Error        string     `json:"error,omitempty"`
+	OpSeq        uint64     `json:"opSeq,omitempty"`
+	CanUnlink    bool       `json:"canUnlink"`
+	UnlinkReason string     `json:"unlinkReason,omitempty"`
+	Record       RecordCard `json:"record"`
+	linkerAAD    string
+}
+
+// views lists the links of the given chats: synced rows, overridden by
+// what the user did in Rapport.
+func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats []string) ([]LinkView, error) {
+	type k struct{ chat, set, rec string }
+	byKey := map[k]*LinkView{}
+	var order []k
+	add := func(key k, v LinkView) {
+		if _, ok := byKey[key]; !ok {
+			order = append(order, key)
+		}
+		byKey[key] = &v
+	}
+	for _, row := range w.server {
+		chat, _ := row.Fields["teamschatid"].(string)
+		rec, _ := row.Fields["_regardingobjectid_value"].(string)
+		logical, _ := row.Fields["regardingobjecttypecode"].(string)
+		set := setOf(logical)
+		if row.Deleted != nil || set == "" || !slices.Contains(chats, chat) {
+			continue
+		}
+		v := LinkView{ChatID: chat, Set: set, RecordID: rec, Linked: true, Sync: "synced"}
+		by, _ := row.Fields["_linkedby_value"].(string)
+		v.By, v.linkerAAD = w.sysName[by], w.sysToAAD[by]
+		if t, err := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"])); err == nil {
+			v.At = &t
+		}
+		add(k{chat, set, rec}, v)
+	}
+	for _, chat := range chats {
+		ls, err := db.Links(ctx, chat)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			key := k{chat, l.Set, l.RecordID}
+			v := LinkView{ChatID: chat, Set: l.Set, RecordID: l.RecordID, Linked: l.Linked, Sync: "synced", linkerAAD: l.By}
+			if prev, ok := byKey[key]; ok && l.Op == "" {
+				v = *prev // done: the synced row speaks (or its absence)
+				if !l.Linked {
+					continue
+				}
+			}
+			at := l.At
+			v.At = &at
+			if op, ok := w.ops[l.Op]; ok && op.State != storage.OpDone && op.State != storage.OpDiscarded {
+				v.Sync, v.Error, v.OpSeq = op.State, op.Error, op.Seq
+			}
+			if !l.Linked && v.Sync == "synced" {
+				delete(byKey, key)
+				continue
+			}
+			if v.By == "" {
+				v.By = l.By
+			}
+			add(key, v)
+		}
+	}
+	out := make([]LinkView, 0, len(order))
+	for _, key := range order {
+		v, ok := byKey[key]
+		if !ok {
+			continue
+		}
+		r, ok := w.records[v.Set][v.RecordID]
+		if !ok {
+			r = storage.Record{Set: v.Set, ID: v.RecordID, Fields: map[string]any{}}
+		}
+		v.Record = s.c.card(r, w.fields[v.Set])
+		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
+func ownerAAD(w *linkWorld, r storage.Record) string {
+	owner, _ := r.Fields["_ownerid_value"].(string)
+	return w.sysToAAD[owner]
+}
+
+// UnlinkRule is who may unlink chats from a record type (Dynamics'
+// settings): the record's owner, the user who linked; a privileged role
+// (System Administrator, System Customizer) always may.
+type UnlinkRule struct {
+	OwnerMay  bool `json:"ownerMay"`
+	LinkerMay bool `json:"linkerMay"`
+}
+
+// unlinkAllowed applies the rule. It says why not when not.
+func unlinkAllowed(rule UnlinkRule, isOwner, isLinker, privileged bool) (bool, string) {
+	switch {
+	case privileged:
+		return true, ""
+	case rule.OwnerMay && isOwner:
+		return true, ""
+	case rule.LinkerMay && isLinker:
+		return true, ""
+	}
+	var who []string
+	if rule.OwnerMay {
+		who = append(who, "the record's owner")
+	}
+	if rule.LinkerMay {
+		who = append(who, "the person who linked the chat")
+	}
+	who = append(who, "a system administrator or customizer")
+	return false, "Only " + strings.Join(who, ", ") + " can unlink this chat."
+}
+
+// LinkSettings are the per-type card fields and unlink rules, and whether
+// the user holds a privileged role.
+type LinkSettings struct {
+	Fields     map[string][]FieldChoice `json:"fields"`
+	Rules      map[string]UnlinkRule    `json:"rules"`
+	Privileged bool                     `json:"privileged"`
+}
+
+const linkSetting = "links"
+
+func (s *Links) settings(ctx context.Context, db *storage.DB) (map[string]UnlinkRule, bool, map[string][]FieldChoice, error) {
+	var ls LinkSettings
+	if err := db.Setting(ctx, linkSetting, &ls); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return nil, false, nil, err
+	}
+	rules, fields := map[string]UnlinkRule{}, map[string][]FieldChoice{}
+	for set := range logicalOf {
+		rules[set] = UnlinkRule{OwnerMay: true, LinkerMay: true}
+		if r, ok := ls.Rules[set]; ok {
+			rules[set] = r
+		}
+		fields[set] = cardFields[set]
+		if f, ok := ls.Fields[set]; ok && len(f) > 0 {
+			fields[set] = f
+		}
+	}
+	return rules, ls.Privileged, fields, nil
+}
+
+// caseRE finds Dynamics case numbers in message text.
+var caseRE = regexp.MustCompile(`(?i)\bCAS-\d{5}-[A-Z0-9]{6}\b`)
+
+// Suggestion is a record worth linking to a chat, and why.
+type Suggestion struct {
+	Card RecordCard `json:"card"`
+	Why  string     `json:"why"` // contact, domain, case-number
+}
+
+// sortCards orders cards by title.
+func sortCards(cs []RecordCard) {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Title < cs[j].Title })
+}
+
+// ForChat lists a chat's links, synced and queued.
+func (s *Links) ForChat(chatID string) ([]LinkView, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.world(s.c.ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return s.views(s.c.ctx, db, w, []string{chatID})
+}
+
+// Suggest lists records worth linking to a chat, best first: the
+// customer's contacts in the chat and their accounts, accounts whose
+// e-mail domain an outside member shares, and cases whose number appears
+// in the chat. Records already linked are left out.
+func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.c.ctx
+	w, err := s.world(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	linked, err := s.views(ctx, db, w, []string{chatID})
+	if err != nil {
+		return nil, err
+	}
+	members, err := db.Members(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := db.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	guest := map[string]bool{}
+	for _, u := range users {
+		guest[u.ID] = u.UserType == "Guest"
+	}
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, l := range linked {
+		if l.Linked {
+			seen[l.Set+"/"+l.RecordID] = true
+		}
+	}
+	suggest := func(set, id, why string) {
+		r, ok := w.records[set][id]
+		if !ok || r.Deleted != nil || seen[set+"/"+id] {
+			return
+		}
+		seen[set+"/"+id] = true
+		out = append(out, Suggestion{Card: s.c.card(r, w.fields[set]), Why: why})
+	}
+	domains := map[string]bool{}
+	for _, m := range members {
+		mail := strings.ToLower(m.Email)
+		for id, r := range w.records["contacts"] {
+			if e, _ := r.Fields["emailaddress1"].(string); mail != "" && strings.EqualFold(e, mail) {
+				suggest("contacts", id, "contact")
+				if acc, _ := r.Fields["_parentcustomerid_value"].(string); acc != "" {
+					suggest("accounts", acc, "contact")
+				}
+			}
+		}
+		if _, d, ok := strings.Cut(mail, "@"); ok && (guest[m.UserID] || m.UserID == "" || slices.Contains(m.Roles, "guest")) {
+			domains[d] = true
+		}
+	}
+	for id, r := range w.records["accounts"] {
+		e, _ := r.Fields["emailaddress1"].(string)
+		web, _ := r.Fields["websiteurl"].(string)
+		_, d, _ := strings.Cut(strings.ToLower(e), "@")
+		if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
+			suggest("accounts", id, "domain")
+		}
+	}
+	ms, err := db.Messages(ctx, chatID, time.Time{}, 300)
+	if err != nil {
+		return nil, err
+	}
+	tickets := map[string]bool{}
+	for _, m := range ms {
+		for _, t := range caseRE.FindAllString(search.Content(&m).Text, -1) {
+			tickets[strings.ToUpper(t)] = true
+		}
+	}
+	for id, r := range w.records["incidents"] {
+		if t, _ := r.Fields["ticketnumber"].(string); tickets[strings.ToUpper(t)] {
+			suggest("incidents", id, "case-number")
+		}
+	}
+	if out == nil {
+		out = []Suggestion{}
+	}
+	return out, nil
+}
+
+// Find searches records by name, number or e-mail (at most 50).
+func (s *Links) Find(q string) ([]RecordCard, error) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return []RecordCard{}, nil
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.world(s.c.ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	out := []RecordCard{}
+	for set, rs := range w.records {
+		for _, r := range rs {
+			if r.Deleted != nil {
+				continue
+			}
+			_, text := search.RecordText(&r)
+			if strings.Contains(strings.ToLower(text), q) {
+				out = append(out, s.c.card(r, w.fields[set]))
+			}
+		}
+	}
+	sortCards(out)
+	if len(out) > 50 {
+		out = out[:50]
+	}
+	return out, nil
+}
+
+// Link queues a link of a chat to a record.
+func (s *Links) Link(chatID, set, recordID string) (storage.Op, error) {
+	return s.edit(chatID, set, recordID, true)
+}
+
+// Unlink queues the removal of a chat's link to a record, if the rules of
+// that record type allow the user to.
+func (s *Links) Unlink(chatID, set, recordID string) (storage.Op, error) {
+	return s.edit(chatID, set, recordID, false)
+}
+
+func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, error) {
+	if logicalOf[set] == "" {
+		return storage.Op{}, fmt.Errorf("%w: record type %q", errInvalid, set)
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	ctx := s.c.ctx
+	if _, err := db.Chat(ctx, chatID); err != nil {
+		return storage.Op{}, fmt.Errorf("chat %s: %w", chatID, err)
+	}
+	w, err := s.world(ctx, db)
+	if err != nil {
+		return storage.Op{}, err
+	}
+	r, ok := w.records[set][recordID]
+	if linked && (!ok || r.Deleted != nil) {
+		return storage.Op{}, fmt.Errorf("%s(%s): %w", set, recordID, storage.ErrNotFound)
+	}
+	if !linked {
+		views, err := s.views(ctx, db, w, []string{chatID})
+		if err != nil {
+			return storage.Op{}, err
+		}
+		i := slices.IndexFunc(views, func(v LinkView) bool { return v.Set == set && v.RecordID == recordID && v.Linked })
+		if i < 0 {
+			return storage.Op{}, fmt.Errorf("link of %s to %s(%s): %w", chatID, set, recordID, storage.ErrNotFound)
+		}
+		if !views[i].CanUnlink {
+			return storage.Op{}, fmt.Errorf("%w: %s", errPermission, views[i].UnlinkReason)
+		}
+		if err := s.adopt(ctx, db, w, chatID, set, recordID); err != nil {
+			return storage.Op{}, err
+		}
+	}
+	title, _ := search.RecordText(&r)
+	op, err := db.SetLink(ctx, chatID, set, recordID, linked, w.me, title, time.Now().UTC())
+	if err != nil {
+		return op, err
+	}
+	if ix, err := s.c.searchIndex(); err == nil {
+		ix.ReloadNames()
+	}
+	return op, nil
+}
+
+// adopt records a link that exists in Dynamics but not yet in Rapport's
+// links, with its row id, so unlinking it deletes that row.
+func (s *Links) adopt(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) error {
+	ls, err := db.Links(ctx, chatID)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(ls, func(l storage.Link) bool { return l.Set == set && l.RecordID == recordID }) {
+		return nil
+	}
+	for _, row := range w.server {
+		chat, _ := row.Fields["teamschatid"].(string)
+		rec, _ := row.Fields["_regardingobjectid_value"].(string)
+		logical, _ := row.Fields["regardingobjecttypecode"].(string)
+		if row.Deleted == nil && chat == chatID && rec == recordID && setOf(logical) == set {
+			by, _ := row.Fields["_linkedby_value"].(string)
+			at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"]))
+			return db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: w.sysToAAD[by], At: at})
+		}
+	}
+	return nil
+}
+
+// OpView is an outbox operation with names for the UI.
+type OpView struct {
+	storage.Op
+	ChatName    string `json:"chatName,omitempty"`
+	RecordTitle string `json:"recordTitle,omitempty"`
+}
+
+// Outbox lists every operation, newest first.
+func (s *Links) Outbox() ([]OpView, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	ops, err := db.Outbox(s.c.ctx)
+	if err != nil {
+		return nil, err
+	}
+	chats, err := s.c.Conversations.Chats()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, c := range chats {
+		names[c.ID] = c.Name
+	}
+	out := make([]OpView, 0, len(ops))
+	for i := len(ops) - 1; i >= 0; i-- {
+		op := ops[i]
+		v := OpView{Op: op, ChatName: names[op.ChatID], RecordTitle: op.Subject}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Retry sends a failed or conflicting operation again on the next sync.
+func (s *Links) Retry(seq uint64) (storage.Op, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	return db.RetryOp(s.c.ctx, seq, time.Now().UTC())
+}
+
+// Discard gives up on an operation; its link returns to what it was.
+func (s *Links) Discard(seq uint64) (storage.Op, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	op, err := db.DiscardOp(s.c.ctx, seq, time.Now().UTC())
+	if err == nil {
+		if ix, err := s.c.searchIndex(); err == nil {
+			ix.ReloadNames()
+		}
+	}
+	return op, err
+}
+
+// TimelineItem is a chat linked to a record (or to one rolled up under it).
+type TimelineItem struct {
+	ChatID      string       `json:"chatId"`
+	ChatName    string       `json:"chatName"`
+	Via         RecordCard   `json:"via"`
+	LinkedBy    string       `json:"linkedBy,omitempty"`
+	LinkedAt    *time.Time   `json:"linkedAt,omitempty"`
+	LastMessage *LastMessage `json:"lastMessage,omitempty"`
+}
+
+// LastMessage is a chat's newest message, as text.
+type LastMessage struct {
+	From string    `json:"from"`
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
+// Timeline lists the chats linked to a record, rolled up: an account also
+// shows the chats linked to its contacts, cases and opportunities; a
+// contact those of the cases it is the primary contact of. Newest
+// activity first, from the store (offline).
+func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
+	if logicalOf[set] == "" {
+		return nil, fmt.Errorf("%w: record type %q", errInvalid, set)
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.c.ctx
+	w, err := s.world(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	related := map[string]bool{set + "/" + recordID: true}
+	rollup := map[string][][2]string{ // set → (child set, lookup column pointing at the parent)
+		"accounts": {{"contacts", "_parentcustomerid_value"}, {"incidents", "_customerid_value"}, {"opportunities", "_parentaccountid_value"}},
+		"contacts": {{"incidents", "_primarycontactid_value"}},
+	}
+	for _, child := range rollup[set] {
+		for id, r := range w.records[child[0]] {
+			if v, _ := r.Fields[child[1]].(string); strings.EqualFold(v, recordID) {
+				related[child[0]+"/"+id] = true
+			}
+		}
+	}
+	chats, err := s.c.Conversations.Chats()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	ids := make([]string, 0, len(chats))
+	for _, c := range chats {
+		names[c.ID] = c.Name
+		ids = append(ids, c.ID)
+	}
+	views, err := s.views(ctx, db, w, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []TimelineItem{}
+	for _, v := range views {
+		if !v.Linked || !related[v.Set+"/"+v.RecordID] {
+			continue
+		}
+		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At}
+		if ms, err := db.Messages(ctx, v.ChatID, time.Time{}, 1); err == nil && len(ms) == 1 {
+			text := search.Content(&ms[0]).Text
+			if len(text) > 300 {
+				text = text[:runeStartApp(text, 300)] + "…"
+			}
+			it.LastMessage = &LastMessage{From: ms[0].FromName, At: ms[0].Created, Text: text}
+		}
+		out = append(out, it)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].LastMessage, out[j].LastMessage
+		return a != nil && (b == nil || a.At.After(b.At))
+	})
+	return out, nil
+}
+
+func runeStartApp(s string, i int) int {
+	for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return i
+}
+
+// Settings returns the card fields and unlink rules per record type.
+func (s *Links) Settings() (LinkSettings, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return LinkSettings{}, err
+	}
+	rules, priv, fields, err := s.settings(s.c.ctx, db)
+	return LinkSettings{Fields: fields, Rules: rules, Privileged: priv}, err
+}
+
+// SetSettings stores card fields (at most five per type) and unlink rules.
+func (s *Links) SetSettings(ls LinkSettings) (LinkSettings, error) {
+	for set, f := range ls.Fields {
+		if logicalOf[set] == "" || len(f) > 5 {
+			return LinkSettings{}, fmt.Errorf("%w: card fields for %q (a record type, at most five)", errInvalid, set)
+		}
+	}
+	db, err := s.c.store()
+	if err != nil {
+		return LinkSettings{}, err
+	}
+	if err := db.PutSetting(s.c.ctx, linkSetting, ls); err != nil {
+		return LinkSettings{}, err
+	}
+	return s.Settings()
+}
