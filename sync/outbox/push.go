@@ -60,9 +60,15 @@ func Push(ctx context.Context, db Store, dv Dataverse, now func() time.Time) (Re
 	for _, op := range ops {
 		for _, s := range stuck {
 			// A failed or conflicting edit holds back the later edits of
-			// its link until the user retries or discards it.
+			// its link until the user retries or discards it; they say so.
 			if s.Seq < op.Seq && s.ChatID == op.ChatID && s.Set == op.Set && s.RecordID == op.RecordID {
 				blocked[op.ChatID+"\x00"+op.Set+"\x00"+op.RecordID] = true
+				if msg := fmt.Sprintf("waiting for #%d (%s) to be retried or discarded", s.Seq, s.State); op.Error != msg {
+					if _, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error { o.Error = msg; return nil }); err != nil {
+						return res, err
+					}
+				}
+				break
 			}
 		}
 	}

@@ -1,0 +1,133 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/engine"
+	"github.com/rapport-app/rapport/sync/engine/enginetest"
+	"github.com/rapport-app/rapport/sync/outbox"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+)
+
+// TestPushFaultSoak: per seed, random links, unlinks and relinks are
+// pushed through write faults (applied-then-503, 429, 5xx, dropped
+// connections), pushes cut off part-way (a crash between "in flight" and
+// the answer), and another Dynamics user deleting a record. At the end
+// every edit is done or shown as failed/conflict, Dynamics holds at most
+// one row per chat and record, exactly the intended ones where every edit
+// is done, and the store is consistent. RAPPORT_OUTBOX_SEED=N replays one
+// seed.
+func TestPushFaultSoak(t *testing.T) {
+	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	if s := os.Getenv("RAPPORT_OUTBOX_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds = []uint64{n}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { soak(t, seed) })
+	}
+}
+
+func soak(t *testing.T, seed uint64) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small, ImmediateRetry: true}, engine.Options{})
+	rng := rand.New(rand.NewPCG(seed, 99))
+	chats := r.Srv.Tenant().World().Chats[:4]
+	cases := r.Srv.Tenant().Rows("incidents")[:4]
+	type key struct{ chat, rec string }
+	want := map[key]bool{}
+	c := &clock{t: time.Now()}
+	must(t, r.Srv.SetFaults(fmt.Sprintf("503after=0.2,429=0.1,500=0.05,503=0.05,reset=0.05,seed=%d", seed)))
+	deleted := ""
+	for round := 0; round < 12; round++ {
+		for i := 0; i < 3; i++ {
+			k := key{chats[rng.IntN(len(chats))].ID, cases[rng.IntN(len(cases))]["incidentid"].(string)}
+			linked := !want[k]
+			if _, err := r.DB.SetLink(ctx, k.chat, "incidents", k.rec, linked, "me", "", c.now()); err != nil {
+				t.Fatal(err)
+			}
+			want[k] = linked
+		}
+		if round == 6 {
+			// Another Dynamics user deletes a case some edits may point at.
+			deleted = cases[0]["incidentid"].(string)
+			must(t, r.Srv.Tenant().DeleteRow("incidents", deleted))
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		if rng.IntN(3) == 0 {
+			// Cut the push off part-way, as a crash would.
+			go func() { time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond); cancel() }()
+		}
+		_, _ = outbox.Push(pctx, r.DB, r.DV, c.now)
+		cancel()
+		c.t = c.t.Add(time.Hour) // past every back-off
+	}
+	must(t, r.Srv.SetFaults(""))
+	for i := 0; i < 5; i++ {
+		_, err := outbox.Push(ctx, r.DB, r.DV, c.now)
+		must(t, err)
+		c.t = c.t.Add(time.Hour)
+	}
+	ops, err := r.DB.Outbox(ctx)
+	must(t, err)
+	settled := map[key]bool{}
+	for k := range want {
+		settled[k] = true
+	}
+	for _, op := range ops {
+		switch op.State {
+		case storage.OpDone:
+		case storage.OpFailed, storage.OpConflict:
+			if op.Error == "" {
+				t.Errorf("seed %d: %s #%d is %s without a reason", seed, op.Kind, op.Seq, op.State)
+			}
+			if op.RecordID != deleted {
+				t.Errorf("seed %d: %s #%d of a record nobody deleted is %s: %s", seed, op.Kind, op.Seq, op.State, op.Error)
+			}
+			settled[key{op.ChatID, op.RecordID}] = false
+		default:
+			// Only behind a failed or conflicting edit of the same link,
+			// and saying so.
+			if op.State != storage.OpPending || !strings.HasPrefix(op.Error, "waiting for #") {
+				t.Errorf("seed %d: %s #%d still %s after clean pushes: %q", seed, op.Kind, op.Seq, op.State, op.Error)
+			}
+			settled[key{op.ChatID, op.RecordID}] = false
+		}
+	}
+	rows := map[key]int{}
+	for _, row := range r.Srv.Tenant().Rows("chats") {
+		rows[key{row["teamschatid"].(string), fmt.Sprint(row["_regardingobjectid_value"])}]++
+	}
+	for k, n := range rows {
+		if n > 1 {
+			t.Errorf("seed %d: %d rows link %s to %s", seed, n, k.chat, k.rec)
+		}
+	}
+	for k, linked := range want {
+		if !settled[k] || k.rec == deleted {
+			continue
+		}
+		if (rows[k] == 1) != linked {
+			t.Errorf("seed %d: %s→%s: Dynamics has %d rows, the user wants linked=%v", seed, k.chat, k.rec, rows[k], linked)
+		}
+	}
+	byState := map[string]int{}
+	for _, op := range ops {
+		byState[op.State]++
+	}
+	t.Logf("seed %d: %d edits → %v; faults fired %v", seed, len(ops), byState, r.Srv.FaultHits())
+	if byState[storage.OpDone] < len(ops)/2 {
+		t.Errorf("seed %d: only %d of %d edits done", seed, byState[storage.OpDone], len(ops))
+	}
+	must(t, r.DB.Check())
+}
