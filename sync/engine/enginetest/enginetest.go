@@ -25,6 +25,8 @@ type Rig struct {
 	DB  *storage.DB
 	Eng *engine.Engine
 	DV  *dataverse.Client // the engine's Dataverse client, for writes
+	// DVToken returns an access token for Dataverse (for a child process).
+	DVToken dataverse.TokenFunc
 }
 
 // New starts a tenant, signs in by device code with MSAL, and builds an
@@ -47,7 +49,8 @@ func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
+	dvToken := func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) }
+	dv, err := dataverse.New(u.Dataverse, tlsConf, dvToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +58,7 @@ func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 	if eopts.MessageRate == 0 && !opts.Limits {
 		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
 	}
-	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv}
+	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, DVToken: dvToken}
 }
 
 // Synced is New followed by one full sync round.
