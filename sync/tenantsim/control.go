@@ -52,6 +52,14 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		controlAnswer(w, s.FaultHits(), s.SetFaults(b.Spec))
 	})
+	mux.HandleFunc("DELETE /_control/rows", func(w http.ResponseWriter, r *http.Request) {
+		// Another Dynamics user deletes a row.
+		if err := s.t.DeleteRow(r.URL.Query().Get("set"), r.URL.Query().Get("id")); err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("POST /_control/device", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ Flow DeviceFlow }
 		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
