@@ -102,6 +102,9 @@ func TestLinksService(t *testing.T) {
 	if i < 0 || views[i].Sync != "pending" || len(views[i].Record.Fields) < 4 || views[i].Record.Fields[1].Label != "Case number" {
 		t.Fatalf("after linking: %+v", views)
 	}
+	if me, _ := db.Me(ctx); views[i].By == "" || views[i].By == me {
+		t.Errorf("linked by %q: want the user's name", views[i].By)
+	}
 	// The account's timeline shows the chat twice: linked to the account,
 	// and through the case.
 	tl, err := s.Timeline("accounts", account)

@@ -119,15 +119,23 @@ type linkWorld struct {
 	records    map[string]map[string]storage.Record // set → id → record
 	sysToAAD   map[string]string                    // systemuser id → Entra object id
 	sysName    map[string]string                    // systemuser id → name
+	userName   map[string]string                    // Entra object id → display name
 	server     []storage.Record                     // Dataverse chats rows (links as synced)
 	ops        map[string]storage.Op                // operation id → op
 	fields     map[string][]FieldChoice
 }
 
 func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
-	w := &linkWorld{records: map[string]map[string]storage.Record{}, sysToAAD: map[string]string{}, sysName: map[string]string{}, ops: map[string]storage.Op{}}
+	w := &linkWorld{records: map[string]map[string]storage.Record{}, sysToAAD: map[string]string{}, sysName: map[string]string{},
+		userName: map[string]string{}, ops: map[string]storage.Op{}}
+	users, err := db.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		w.userName[u.ID] = u.DisplayName
+	}
 	w.me, _ = db.Me(ctx)
-	var err error
 	if w.rules, w.privileged, w.fields, err = s.settings(ctx, db); err != nil {
 		return nil, err
 	}
@@ -241,7 +249,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 				continue
 			}
 			if v.By == "" {
-				v.By = l.By
+				v.By = w.userName[l.By]
 			}
 			add(key, v)
 		}

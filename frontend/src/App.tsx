@@ -11,6 +11,8 @@ import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
+import { LinksProvider } from './links/LinksContext';
+import { PendingHost } from './links/PendingChanges';
 import type { StoreStatus } from './api';
 
 const defaultSettings: UISettings = { language: 'auto', theme: 'system' };
@@ -115,55 +117,58 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <SearchProvider>
-        <div className="shell" data-testid="shell" data-section={section}>
-          <nav className="sidebar" aria-label={t('nav.label')}>
-            <div className="brand">
-              <span className="brand-mark" aria-hidden="true">R</span>
-              <span className="brand-name">Rapport</span>
-            </div>
-            <ul>
-              {sections.map((s) => (
-                <li key={s.id}>
-                  <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
-                    <SectionIcon id={s.id} />
-                    {t(s.label)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-            <p className="tagline">{t('app.tagline')}</p>
-          </nav>
-          <main className="content">
-            <header className="content-head">
-              <h1>{t(current.label)}</h1>
-              <SearchBox onSearchSection={section === 'search'} />
-              {info && !info.storeError && <SyncBar onSynced={synced} />}
-            </header>
-            {info?.storeError && (
-              <div className="banner error" role="alert" data-testid="store-error">
-                <strong>{t('error.store')}</strong> <code>{info.storeError.message}</code>
+        <LinksProvider>
+          <div className="shell" data-testid="shell" data-section={section}>
+            <nav className="sidebar" aria-label={t('nav.label')}>
+              <div className="brand">
+                <span className="brand-mark" aria-hidden="true">R</span>
+                <span className="brand-name">Rapport</span>
               </div>
-            )}
-            {loadError && (
-              <div className="banner error" role="alert">
-                <strong>{t('error.load')}</strong> <code>{loadError}</code>
-              </div>
-            )}
-            {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
-              <ConversationsView version={version} target={convTarget} />
-            ) : current.id === 'search' ? (
-              <SearchView hasData={hasData(store)} />
-            ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
-              <RecordsView version={version} />
-            ) : current.what ? (
-              <EmptyState what={current.what} />
-            ) : info ? (
-              <SettingsView info={info} settings={settings} onChange={change} />
-            ) : (
-              <p>{t('loading')}</p>
-            )}
-          </main>
-        </div>
+              <ul>
+                {sections.map((s) => (
+                  <li key={s.id}>
+                    <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
+                      <SectionIcon id={s.id} />
+                      {t(s.label)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <p className="tagline">{t('app.tagline')}</p>
+            </nav>
+            <main className="content">
+              <header className="content-head">
+                <h1>{t(current.label)}</h1>
+                <SearchBox onSearchSection={section === 'search'} />
+                {info && !info.storeError && <SyncBar onSynced={synced} />}
+              </header>
+              {info && !info.storeError && <PendingHost />}
+              {info?.storeError && (
+                <div className="banner error" role="alert" data-testid="store-error">
+                  <strong>{t('error.store')}</strong> <code>{info.storeError.message}</code>
+                </div>
+              )}
+              {loadError && (
+                <div className="banner error" role="alert">
+                  <strong>{t('error.load')}</strong> <code>{loadError}</code>
+                </div>
+              )}
+              {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
+                <ConversationsView version={version} target={convTarget} />
+              ) : current.id === 'search' ? (
+                <SearchView hasData={hasData(store)} />
+              ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
+                <RecordsView version={version} />
+              ) : current.what ? (
+                <EmptyState what={current.what} />
+              ) : info ? (
+                <SettingsView info={info} settings={settings} onChange={change} />
+              ) : (
+                <p>{t('loading')}</p>
+              )}
+            </main>
+          </div>
+        </LinksProvider>
       </SearchProvider>
     </I18nContext.Provider>
   );

@@ -6,4 +6,5 @@ export const Events = {
   signedIn: 'auth:signed-in',
   signInFailed: 'auth:failed',
   searchProgress: 'search:progress',
+  outboxPushed: 'outbox:pushed',
 } as const;

@@ -1,8 +1,8 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
 import type {
-  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, Member, MessagesPage, ReadyReport, SavedSearch, SearchRequest, SearchResult, SyncStatus,
-  Team, UISettings,
+  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
+  SearchResult, Suggestion, SyncStatus, Team, TimelineItem, UISettings,
 } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
@@ -45,6 +45,17 @@ export const api = {
     save: (name: string, q: string) => call<SavedSearch[]>('Search', 'Save', name, q),
     deleteSaved: (id: string) => call<SavedSearch[]>('Search', 'DeleteSaved', id),
     status: () => call<IndexStatus>('Search', 'Status'),
+  },
+  links: {
+    forChat: (chatId: string) => call<LinkView[]>('Links', 'ForChat', chatId),
+    suggest: (chatId: string) => call<Suggestion[]>('Links', 'Suggest', chatId),
+    find: (q: string) => call<RecordCard[]>('Links', 'Find', q),
+    link: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Link', chatId, set, recordId),
+    unlink: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Unlink', chatId, set, recordId),
+    outbox: () => call<Op[]>('Links', 'Outbox'),
+    retry: (seq: number) => call<Op>('Links', 'Retry', seq),
+    discard: (seq: number) => call<Op>('Links', 'Discard', seq),
+    timeline: (set: string, recordId: string) => call<TimelineItem[]>('Links', 'Timeline', set, recordId),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

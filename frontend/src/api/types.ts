@@ -269,3 +269,85 @@ export interface SavedSearch {
   q: string;
   created: string;
 }
+
+// Links (app/linkview.go): chats linked to Dynamics 365 records, edited
+// offline through the outbox.
+
+export interface CardField {
+  label: string; // human-readable, from Dynamics
+  value: string;
+}
+
+// RecordCard is a record as a context card shows it (up to five fields).
+export interface RecordCard {
+  set: string;
+  id: string;
+  title: string;
+  fields: CardField[];
+  url?: string;
+  deleted?: boolean;
+}
+
+export type LinkSync = 'synced' | 'pending' | 'in-flight' | 'failed' | 'conflict';
+
+// LinkView is one of a chat's links; linked is false while an unlink waits
+// to be pushed.
+export interface LinkView {
+  chatId: string;
+  set: string;
+  recordId: string;
+  linked: boolean;
+  by?: string;
+  at?: string;
+  sync: LinkSync;
+  error?: string;
+  opSeq?: number;
+  canUnlink: boolean;
+  unlinkReason?: string; // in English, from Go
+  record: RecordCard;
+}
+
+export type SuggestionWhy = 'contact' | 'domain' | 'case-number';
+
+export interface Suggestion {
+  card: RecordCard;
+  why: SuggestionWhy;
+}
+
+export type OpState = 'pending' | 'in-flight' | 'done' | 'failed' | 'conflict' | 'discarded';
+
+// Op is one queued edit in the outbox.
+export interface Op {
+  seq: number;
+  id: string;
+  kind: 'link' | 'unlink';
+  chatId: string;
+  set: string;
+  recordId: string;
+  state: OpState;
+  attempts: number;
+  error?: string;
+  server?: Record<string, unknown>; // Dynamics' side of a conflict
+  created: string;
+  updated: string;
+  notBefore?: string;
+  chatName?: string;
+  recordTitle?: string;
+}
+
+// OutboxResult is the outbox:pushed event's payload.
+export interface OutboxResult {
+  done: number;
+  failed: number;
+  conflicts: number;
+  waiting: number;
+}
+
+export interface TimelineItem {
+  chatId: string;
+  chatName: string;
+  via: RecordCard; // the record the chat is linked to (the record itself, or one of its contacts or cases)
+  linkedBy?: string;
+  linkedAt?: string;
+  lastMessage?: { from: string; at: string; text: string };
+}

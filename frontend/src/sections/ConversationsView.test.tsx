@@ -45,6 +45,7 @@ function fakeConversations(pages: string[]) {
           return { messages: page, before: page.length === limit ? page[page.length - 1]!.created : '' };
         }
         case 'Conversations.Members':
+        case 'Links.ForChat':
           return [];
       }
       throw new AppError('not_found_method', method);

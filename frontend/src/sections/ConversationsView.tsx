@@ -2,11 +2,13 @@ import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { when } from '../i18n/format';
+import { LinkedRecords } from '../links/LinkedRecords';
 
 interface Selected {
   id: string;
   title: string;
   membersOf: string; // container whose members to show
+  chat?: boolean; // a chat (chats can be linked to Dynamics 365 records)
   focus?: string; // a message to show and mark (from #/conversations/<id>/<msg>)
 }
 
@@ -49,7 +51,7 @@ export function ConversationsView({ version, target }: { version: number; target
     const c = chats.find((x) => x.id === target.conv);
     if (c) {
       applied.current = target;
-      setSel({ id: c.id, title: c.name, membersOf: c.id, ...focus });
+      setSel({ id: c.id, title: c.name, membersOf: c.id, chat: true, ...focus });
     }
   }, [target, teams, chats]);
 
@@ -93,7 +95,7 @@ export function ConversationsView({ version, target }: { version: number; target
           {chats.map((c) => (
             <li key={c.id}>
               <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat"
-                onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id })}>
+                onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id, chat: true })}>
                 <span className="conv-name">{c.name}</span>
                 {c.preview && <span className="conv-preview">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
               </button>
@@ -164,6 +166,7 @@ function Thread({ sel }: { sel: Selected }) {
       <header className="thread-head">
         <h2 data-testid="thread-title">{sel.title}</h2>
       </header>
+      {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
         <div className="messages" data-testid="messages" ref={list}>
           {error && <p className="status error">{error}</p>}

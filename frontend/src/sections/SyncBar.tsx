@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type Progress, type SyncResult, type SyncStatus } from '../api';
 import { useI18n } from '../i18n';
 import { fill, when } from '../i18n/format';
+import { PendingButton } from '../links/PendingChanges';
 
 // SyncBar shows who is signed in, sync progress or the last result, and a
 // Sync now button. onSynced runs after every finished round.
@@ -107,6 +108,7 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
           </button>
         </>
       )}
+      <PendingButton />
       <button type="button" onClick={start} disabled={!status.canSync || !status.account || running} data-testid="sync-now">
         {t('sync.now')}
       </button>

@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { api, toAppError, type LinkView } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { fill, when } from '../i18n/format';
+import { useLinks } from './LinksContext';
+import { LinkDialog } from './LinkDialog';
+import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './parts';
+
+// LinkedRecords is a chat's strip of linked Dynamics 365 records: a card
+// per link with its sync state, Open in Dynamics and Unlink, and a button
+// to link another record. Edits are queued; the cards say so until a sync
+// has pushed them.
+export function LinkedRecords({ chatId, chatName }: { chatId: string; chatName: string }) {
+  const { t } = useI18n();
+  const { version, changed } = useLinks();
+  const [links, setLinks] = useState<LinkView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState(false);
+  const [tick, setTick] = useState(0); // bumped after an edit made here
+  const seq = useRef(0);
+  const opener = useRef<HTMLButtonElement>(null);
+  const headingId = useId();
+
+  useEffect(() => {
+    // Only the newest answer counts (a push may refresh while one is out).
+    const n = ++seq.current;
+    api.links.forChat(chatId).then(
+      (ls) => {
+        if (n !== seq.current) return;
+        setLinks(ls);
+        setError(null);
+      },
+      (e: unknown) => n === seq.current && setError(toAppError(e).message),
+    );
+  }, [chatId, version, tick]);
+  useEffect(() => () => void seq.current++, []);
+
+  const edited = useCallback(() => {
+    setTick((x) => x + 1);
+    changed();
+  }, [changed]);
+
+  const closeDialog = useCallback(() => {
+    setDialog(false);
+    opener.current?.focus();
+  }, []);
+
+  return (
+    <section className="linked" data-testid="linked-records" aria-labelledby={headingId}>
+      <header className="linked-head">
+        <h3 id={headingId}>
+          {t('links.title')}
+          {links && links.length > 0 ? ` (${links.length})` : ''}
+        </h3>
+        <button type="button" className="small-button" data-testid="link-record" ref={opener} onClick={() => setDialog(true)}>
+          {t('links.link')}
+        </button>
+      </header>
+      {error && (
+        <p className="status error" role="alert">
+          {t('links.failed')} {error}
+        </p>
+      )}
+      {links && links.length === 0 && <p className="hint">{t('links.none')}</p>}
+      {links && links.length > 0 && (
+        <ul className="link-cards">
+          {links.map((l) => (
+            <li key={linkKey(l.set, l.recordId)}>
+              <LinkCard l={l} onEdited={edited} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {dialog && (
+        <LinkDialog
+          chatId={chatId}
+          chatName={chatName}
+          linked={new Set((links ?? []).filter((l) => l.linked).map((l) => linkKey(l.set, l.recordId)))}
+          onClose={closeDialog}
+          onLinked={edited}
+        />
+      )}
+    </section>
+  );
+}
+
+function syncLabel(l: LinkView): MessageKey {
+  if (l.sync === 'pending' && !l.linked) return 'links.sync.unlinkPending';
+  return `links.sync.${l.sync}` as MessageKey;
+}
+
+function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
+  const { t, locale } = useI18n();
+  const { showPending } = useLinks();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const reasonId = useId();
+  const card = l.record;
+  const reason = l.unlinkReason || t('links.unlinkNotAllowed');
+
+  const unlink = () => {
+    setBusy(true);
+    setError(null);
+    api.links.unlink(l.chatId, l.set, l.recordId).then(
+      () => {
+        setBusy(false);
+        onEdited();
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toAppError(e).message);
+      },
+    );
+  };
+
+  const classes = ['link-card', `sync-${l.sync}`, l.linked ? '' : 'unlinking', card.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
+  return (
+    <article className={classes} data-testid="record-card" data-set={l.set} data-id={l.recordId} data-linked={String(l.linked)}>
+      <header className="link-card-head">
+        <KindBadge set={l.set} />
+        {l.sync !== 'synced' && (
+          <span className={`link-sync ${l.sync}`} data-testid="link-sync" data-sync={l.sync} title={l.error}>
+            {t(syncLabel(l))}
+          </span>
+        )}
+      </header>
+      <h4 className="link-title">{card.title || l.recordId}</h4>
+      {card.deleted && <p className="hint deleted-mark">{t('records.deleted')}</p>}
+      <CardFields card={card} />
+      {l.error && (
+        <p className="link-error" data-testid="link-error">
+          {l.error}
+        </p>
+      )}
+      {l.sync !== 'synced' && l.opSeq !== undefined && (
+        <button type="button" className="link-button" data-testid="link-review" onClick={() => showPending(true)}>
+          {t('links.review')}
+        </button>
+      )}
+      {(l.by || realTime(l.at)) && (
+        <p className="hint link-by">
+          {l.by ? fill(t('links.linkedBy'), { by: l.by }) : ''}
+          {l.by && realTime(l.at) ? ' · ' : ''}
+          {realTime(l.at) && <time dateTime={l.at}>{when(l.at, locale)}</time>}
+        </p>
+      )}
+      <footer className="link-card-foot">
+        <OpenInDynamics url={card.url} />
+        {l.linked && (
+          <button
+            type="button"
+            className="small-button"
+            data-testid="unlink"
+            disabled={!l.canUnlink || busy}
+            title={l.canUnlink ? undefined : reason}
+            aria-describedby={l.canUnlink ? undefined : reasonId}
+            onClick={unlink}
+          >
+            {t('links.unlink')}
+          </button>
+        )}
+      </footer>
+      {l.linked && !l.canUnlink && (
+        <p className="hint unlink-reason" id={reasonId} data-testid="unlink-reason">
+          {reason}
+        </p>
+      )}
+      {error && (
+        <p className="status error" role="alert" data-testid="unlink-error">
+          {error}
+        </p>
+      )}
+    </article>
+  );
+}

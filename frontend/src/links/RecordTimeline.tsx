@@ -1,0 +1,86 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, toAppError, type TimelineItem } from '../api';
+import { useI18n } from '../i18n';
+import { fill, when } from '../i18n/format';
+import { recordLabel } from '../search/HitList';
+import { conversationHash } from '../sections/sections';
+import { useLinks } from './LinksContext';
+import { realTime } from './parts';
+
+// RecordTimeline lists the chats linked to a record, rolled up (an account
+// also shows the chats of its contacts and cases; each item says through
+// which record), with who linked it and the chat's last message.
+export function RecordTimeline({ set, id, title, onClose }: { set: string; id: string; title: string; onClose(): void }) {
+  const { t, locale } = useI18n();
+  const { version } = useLinks();
+  const [items, setItems] = useState<TimelineItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const n = ++seq.current;
+    api.links.timeline(set, id).then(
+      (its) => {
+        if (n !== seq.current) return;
+        setItems(its);
+        setError(null);
+      },
+      (e: unknown) => n === seq.current && setError(toAppError(e).message),
+    );
+  }, [set, id, version]);
+  useEffect(() => () => void seq.current++, []);
+
+  const direct = (it: TimelineItem) => it.via.set === set && it.via.id.toLowerCase() === id.toLowerCase();
+  return (
+    <section className="timeline" data-testid="record-timeline" data-set={set} data-id={id} aria-labelledby="record-timeline-title">
+      <header className="timeline-head">
+        <h2 id="record-timeline-title">{fill(t('timeline.title'), { title })}</h2>
+        <button type="button" className="close" aria-label={t('links.close')} title={t('links.close')} data-testid="timeline-close" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {error && (
+        <p className="status error" role="alert">
+          {t('links.failed')} {error}
+        </p>
+      )}
+      {!items && !error && <p className="hint">{t('loading')}</p>}
+      {items && items.length === 0 && <p className="hint" data-testid="timeline-none">{t('timeline.none')}</p>}
+      {items && items.length > 0 && (
+        <ol className="timeline-items">
+          {items.map((it) => (
+            <li key={`${it.chatId}|${it.via.set}/${it.via.id}`} className="timeline-item" data-testid="timeline-item" data-chat={it.chatId}>
+              <div className="timeline-line">
+                <a href={conversationHash(it.chatId)} className="timeline-chat" data-testid="timeline-chat" title={t('timeline.open')}>
+                  {it.chatName || it.chatId}
+                </a>
+                <span className="timeline-via" data-testid="timeline-via">
+                  {direct(it) ? t('timeline.direct') : fill(t('timeline.via'), { kind: recordLabel(it.via.set, t), title: it.via.title || it.via.id })}
+                </span>
+              </div>
+              {(it.linkedBy || realTime(it.linkedAt)) && (
+                <p className="hint" data-testid="timeline-linked">
+                  {it.linkedBy ? fill(t('links.linkedBy'), { by: it.linkedBy }) : ''}
+                  {it.linkedBy && realTime(it.linkedAt) ? ' · ' : ''}
+                  {realTime(it.linkedAt) && <time dateTime={it.linkedAt}>{when(it.linkedAt, locale)}</time>}
+                </p>
+              )}
+              {it.lastMessage ? (
+                <blockquote className="timeline-last" data-testid="timeline-last">
+                  <header>
+                    <strong className="from">{it.lastMessage.from}</strong>
+                    {realTime(it.lastMessage.at) && <time dateTime={it.lastMessage.at}>{when(it.lastMessage.at, locale)}</time>}
+                  </header>
+                  {/* Plain text from Go, shown as text: never parsed as HTML. */}
+                  <p>{it.lastMessage.text}</p>
+                </blockquote>
+              ) : (
+                <p className="hint">{t('conv.noMessages')}</p>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+// A stand-in for the Go Links service (and the few other calls the views
+// around it make) in tests: it keeps links and the outbox as state, so an
+// edit shows up in the next ForChat or Outbox the way Go would show it.
+import { act } from '@testing-library/react';
+import { AppError, type LinkView, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
+
+export interface LoggedCall {
+  method: string;
+  args: unknown[];
+}
+
+export function card(set: string, id: string, title: string, fields: [string, string][] = [], extra: Partial<RecordCard> = {}): RecordCard {
+  return { set, id, title, fields: fields.map(([label, value]) => ({ label, value })), ...extra };
+}
+
+export function linkView(chatId: string, c: RecordCard, over: Partial<LinkView> = {}): LinkView {
+  return { chatId, set: c.set, recordId: c.id, linked: true, sync: 'synced', canUnlink: true, record: c, ...over };
+}
+
+export function op(seq: number, over: Partial<Op> = {}): Op {
+  return {
+    seq, id: `op-${seq}`, kind: 'link', chatId: 'c1', set: 'incidents', recordId: 'i1', state: 'pending', attempts: 0,
+    created: '2026-03-04T09:00:00Z', updated: '2026-03-04T09:00:00Z', notBefore: '0001-01-01T00:00:00Z',
+    chatName: 'Invoices with Li Wei', recordTitle: 'Printer down', ...over,
+  };
+}
+
+export interface FakeLinksOptions {
+  kind?: 'wails' | 'http';
+  links?: Record<string, LinkView[]>; // by chat
+  records?: RecordCard[]; // what Find searches and Link links to
+  suggestions?: Suggestion[];
+  outbox?: Op[]; // newest first
+  timeline?: TimelineItem[];
+  rows?: Record<string, { id: string; fields: Record<string, unknown>; deleted?: string }[]>; // Records.List by set
+  fail?: Record<string, AppError>; // "Links.Unlink" → the error it answers with
+}
+
+export function fakeLinks(opts: FakeLinksOptions = {}) {
+  const calls: LoggedCall[] = [];
+  const handlers = new Map<string, ((d: unknown) => void)[]>();
+  const state = {
+    links: structuredClone(opts.links ?? {}),
+    outbox: structuredClone(opts.outbox ?? []),
+    timeline: structuredClone(opts.timeline ?? []),
+  };
+  const records = opts.records ?? [];
+  let next = Math.max(0, ...state.outbox.map((o) => o.seq)) + 1;
+
+  const queue = (kind: Op['kind'], chatId: string, set: string, recordId: string): Op => {
+    const c = records.find((r) => r.set === set && r.id === recordId) ?? card(set, recordId, recordId);
+    const o = op(next++, { kind, chatId, set, recordId, recordTitle: c.title, chatName: chatId });
+    state.outbox.unshift(o);
+    const list = (state.links[chatId] ??= []);
+    const i = list.findIndex((l) => l.set === set && l.recordId === recordId);
+    const v = linkView(chatId, c, { linked: kind === 'link', sync: 'pending', opSeq: o.seq, at: '2026-03-05T10:00:00Z' });
+    if (i >= 0) list[i] = { ...list[i]!, linked: v.linked, sync: 'pending', opSeq: o.seq };
+    else list.push(v);
+    return o;
+  };
+  const setState = (seq: number, s: Op['state']): Op => {
+    const o = state.outbox.find((x) => x.seq === seq);
+    if (!o) throw new AppError('not_found', `no operation ${seq}`);
+    o.state = s;
+    o.updated = '2026-03-05T11:00:00Z';
+    const { chatName: _c, recordTitle: _r, ...bare } = o; // as Go answers: storage.Op, without names
+    return bare;
+  };
+
+  const answer = (name: string, args: unknown[]): unknown => {
+    const fail = opts.fail?.[name];
+    if (fail) throw fail;
+    switch (name) {
+      case 'Links.ForChat':
+        return structuredClone(state.links[args[0] as string] ?? []);
+      case 'Links.Suggest':
+        return structuredClone(opts.suggestions ?? []);
+      case 'Links.Find': {
+        const q = (args[0] as string).toLowerCase();
+        return records.filter((r) => [r.title, ...r.fields.map((f) => f.value)].some((v) => v.toLowerCase().includes(q)));
+      }
+      case 'Links.Link':
+        return queue('link', ...(args as [string, string, string]));
+      case 'Links.Unlink':
+        return queue('unlink', ...(args as [string, string, string]));
+      case 'Links.Outbox':
+        return structuredClone(state.outbox);
+      case 'Links.Retry':
+        return setState(args[0] as number, 'pending');
+      case 'Links.Discard':
+        return setState(args[0] as number, 'discarded');
+      case 'Links.Timeline':
+        return structuredClone(state.timeline);
+      case 'Conversations.Teams':
+        return [{ id: 't1', name: 'Contoso', channels: [{ id: 'ch1', teamId: 't1', name: 'General', membershipType: 'standard' }] }];
+      case 'Conversations.Chats':
+        return [{ id: 'c1', name: 'Invoices with Li Wei', chatType: 'group', lastActivity: '2026-03-01T00:00:00Z' }];
+      case 'Conversations.Messages':
+        return { messages: [], before: '' };
+      case 'Conversations.Members':
+        return [];
+      case 'Records.List':
+        return (opts.rows?.[args[0] as string] ?? []).map((r) => ({ set: args[0], modified: '2026-03-01T00:00:00Z', ...r }));
+      case 'Sync.Status':
+        return {
+          account: 'me@contoso.com', running: false, canSync: true,
+          store: { teams: 1, channels: 1, chats: 1, messages: 0, tombstones: 0, users: 0, guests: 0, records: {} },
+        };
+      case 'System.OpenURL':
+        return null;
+    }
+    throw new AppError('not_found_method', name);
+  };
+
+  const t: Transport = {
+    kind: opts.kind ?? 'http',
+    async call(service, method, args) {
+      const name = `${service}.${method}`;
+      calls.push({ method: name, args });
+      return answer(name, args);
+    },
+    on(event, h) {
+      handlers.set(event, [...(handlers.get(event) ?? []), h]);
+      return () => handlers.set(event, (handlers.get(event) ?? []).filter((x) => x !== h));
+    },
+  };
+  return {
+    t,
+    calls,
+    state,
+    of: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),
+    emit: (event: string, data: unknown) => act(() => (handlers.get(event) ?? []).forEach((h) => h(data))),
+  };
+}

@@ -1,0 +1,67 @@
+import type { MouseEvent } from 'react';
+import { api, type RecordCard } from '../api';
+import { useI18n } from '../i18n';
+import { recordLabel } from '../search/HitList';
+
+// linkKey identifies a linked record (Dynamics ids are GUIDs in any case).
+export const linkKey = (set: string, id: string) => `${set}/${id.toLowerCase()}`;
+
+// KindBadge names a record's type (Case, Account, …).
+export function KindBadge({ set }: { set: string }) {
+  const { t } = useI18n();
+  return (
+    <span className="kind-badge" data-set={set}>
+      {recordLabel(set, t)}
+    </span>
+  );
+}
+
+// OpenInDynamics links to the record in Dynamics 365: a new tab in browser
+// mode, the system browser in the window (which has no tabs). Only https
+// addresses are followed.
+export function OpenInDynamics({ url }: { url?: string | undefined }) {
+  const { t } = useI18n();
+  if (!url || !/^https:\/\//i.test(url)) return null;
+  const open = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (api.mode() !== 'wails') return;
+    e.preventDefault();
+    api.system.openURL(e.currentTarget.href).catch(() => {});
+  };
+  return (
+    <a href={url} target="_blank" rel="noreferrer noopener" onClick={open} data-testid="open-in-dynamics">
+      {t('search.openRecord')}
+    </a>
+  );
+}
+
+// CardFields lists a card's labelled values.
+export function CardFields({ card }: { card: RecordCard }) {
+  if (card.fields.length === 0) return null;
+  return (
+    <dl className="card-fields">
+      {card.fields.map((f, i) => (
+        <div key={`${i}-${f.label}`}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+// cardLine is a one-line summary of a card's fields (for lists).
+export function cardLine(card: RecordCard, n = 3): string {
+  return card.fields
+    .map((f) => f.value)
+    .filter((v) => v !== '' && v !== card.title)
+    .slice(0, n)
+    .join(' · ');
+}
+
+// realTime says whether an optional timestamp holds a real time (Go sends
+// the zero time, 0001-01-01, for "none").
+export function realTime(iso: string | undefined): iso is string {
+  if (!iso) return false;
+  const d = new Date(iso);
+  return !Number.isNaN(d.getTime()) && d.getUTCFullYear() > 1970;
+}

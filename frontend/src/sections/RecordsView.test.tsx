@@ -1,0 +1,99 @@
+import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { setTransport } from '../api';
+import { LinksProvider } from '../links/LinksContext';
+import { card, fakeLinks, type FakeLinksOptions } from '../links/fakeLinks';
+import { RecordsView } from './RecordsView';
+
+configure({ asyncUtilTimeout: 5000 });
+vi.setConfig({ testTimeout: 30_000 });
+
+afterEach(() => {
+  cleanup();
+  setTransport(null);
+});
+
+const contoso = card('accounts', 'a1', 'Contoso Ltd');
+const rows: NonNullable<FakeLinksOptions['rows']> = {
+  accounts: [
+    { id: 'a1', fields: { name: 'Contoso Ltd', accountnumber: 'ACC-7' } },
+    { id: 'a2', fields: { name: 'Fabrikam', accountnumber: 'ACC-9' } },
+  ],
+  contacts: [{ id: 'p1', fields: { fullname: 'Li Wei' } }],
+};
+
+function renderRecords(opts: FakeLinksOptions) {
+  const f = fakeLinks({ rows, ...opts });
+  setTransport(f.t);
+  render(
+    <LinksProvider>
+      <RecordsView version={0} />
+    </LinksProvider>,
+  );
+  return f;
+}
+
+const recordRow = (id: string) => screen.getAllByTestId('record-row').find((r) => r.dataset.id === id)!;
+const items = () => screen.queryAllByTestId('timeline-item');
+
+describe('record timeline', () => {
+  test('clicking a row lists the chats linked to it, rolled up: via which record, who linked, the last message as text', async () => {
+    const f = renderRecords({
+      timeline: [
+        {
+          chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, linkedBy: 'Ana Lopez', linkedAt: '2026-03-01T08:00:00Z',
+          lastMessage: { from: 'Li Wei', at: '2026-03-04T09:30:00Z', text: '发票请查收 <img src=x onerror=alert(1)> <b>thanks</b>' },
+        },
+        { chatId: '19:c2@thread.v2', chatName: 'Printer escalation', via: card('incidents', 'i1', 'Printer down'), linkedBy: 'Ben Smith' },
+      ],
+    });
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
+    expect(screen.queryByTestId('record-timeline')).toBeNull();
+    fireEvent.click(recordRow('a1').querySelectorAll('td')[1]!); // anywhere on the row
+    const tl = await screen.findByTestId('record-timeline');
+    expect(f.of('Links.Timeline')).toEqual([['accounts', 'a1']]);
+    expect(tl.querySelector('h2')!.textContent).toBe('Chats about “Contoso Ltd”');
+    expect(recordRow('a1').getAttribute('aria-current')).toBe('true');
+    await waitFor(() => expect(items()).toHaveLength(2));
+
+    const [direct, rolled] = items();
+    expect(within(direct!).getByTestId('timeline-chat').textContent).toBe('Invoices with Li Wei');
+    expect(within(direct!).getByTestId('timeline-chat').getAttribute('href')).toBe('#/conversations/c1');
+    expect(within(direct!).getByTestId('timeline-via').textContent).toBe('Linked to this record');
+    expect(within(direct!).getByTestId('timeline-linked').textContent).toMatch(/^Linked by Ana Lopez · .*2026/);
+    const last = within(direct!).getByTestId('timeline-last');
+    expect(last.querySelector('.from')!.textContent).toBe('Li Wei');
+    expect(last.querySelector('time')!.getAttribute('dateTime')).toBe('2026-03-04T09:30:00Z');
+    expect(last.querySelector('p')!.textContent).toBe('发票请查收 <img src=x onerror=alert(1)> <b>thanks</b>');
+    expect(last.querySelector('img, b')).toBeNull();
+
+    expect(within(rolled!).getByTestId('timeline-via').textContent).toBe('via Case “Printer down”');
+    expect(within(rolled!).getByTestId('timeline-chat').getAttribute('href')).toBe('#/conversations/19%3Ac2%40thread.v2');
+    expect(within(rolled!).getByTestId('timeline-linked').textContent).toBe('Linked by Ben Smith');
+    expect(rolled!.textContent).toContain('No messages synced here yet.');
+  });
+
+  test('the keyboard way in, an empty timeline, closing, and switching tables', async () => {
+    const f = renderRecords({ timeline: [] });
+    fireEvent.click(await screen.findByText('Fabrikam')); // the row's button
+    expect((await screen.findByTestId('timeline-none')).textContent).toBe('No chat is linked to this record yet.');
+    expect(f.of('Links.Timeline')).toEqual([['accounts', 'a2']]); // once: the button does not also bubble to the row
+    fireEvent.click(screen.getByTestId('timeline-close'));
+    expect(screen.queryByTestId('record-timeline')).toBeNull();
+    fireEvent.click(screen.getByText('Contoso Ltd'));
+    await screen.findByTestId('record-timeline');
+    fireEvent.click(screen.getByTestId('records-contacts'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row').map((r) => r.dataset.id)).toEqual(['p1']));
+    expect(screen.queryByTestId('record-timeline')).toBeNull();
+  });
+
+  test('outbox:pushed refreshes the open timeline', async () => {
+    const f = renderRecords({ timeline: [] });
+    fireEvent.click(await screen.findByText('Contoso Ltd'));
+    await screen.findByTestId('timeline-none');
+    f.state.timeline.push({ chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso });
+    f.emit('outbox:pushed', { done: 1, failed: 0, conflicts: 0, waiting: 0 });
+    await waitFor(() => expect(items()).toHaveLength(1));
+    expect(f.of('Links.Timeline')).toHaveLength(2);
+  });
+});
