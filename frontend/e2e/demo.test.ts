@@ -210,4 +210,84 @@ describe('demo', () => {
     expect(problems).toEqual([]);
     await ctx.close();
   });
+  test('links: link offline, push through a failing tenant, a conflict resolved, the timeline', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(appURL);
+    await waitSynced(page);
+    const call = <T>(method: string, ...args: unknown[]) =>
+      page.evaluate(
+        async ([m, a]) => {
+          const r = await fetch(`/api/call/${m as string}`, { method: 'POST', body: JSON.stringify(a) });
+          return (await r.json()) as unknown;
+        },
+        [method, args] as const,
+      ) as Promise<T>;
+
+    // The tenant fails every request: the edit is kept and waits.
+    expect(await control('/_control/faults', { spec: 'reset=1' })).toBe(200);
+    await page.getByTestId('chat').first().click();
+    const strip = page.getByTestId('linked-records');
+    await strip.waitFor();
+    await page.getByTestId('link-record').click();
+    await page.getByTestId('link-dialog').waitFor();
+    await page.getByTestId('record-search').fill('CAS-');
+    const result = page.getByTestId('record-result').first();
+    await result.waitFor();
+    await result.click();
+    const card = strip.locator('[data-testid="record-card"][data-set="incidents"]').first();
+    await card.waitFor();
+    expect(await card.getByTestId('link-sync').getAttribute('data-sync')).toBe('pending');
+    const caseId = (await card.getAttribute('data-id'))!;
+    await page.getByTestId('sync-now').click();
+    await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join(), { timeout: 30_000 }).toMatch(/pending|in-flight/);
+    await page.getByTestId('pending-changes-button').click();
+    await page.locator('[data-testid="pending-changes"] [data-testid="op"]').first().waitFor();
+    await page.getByTestId('pending-close').click();
+
+    // The tenant is back: the next sync pushes it, once.
+    expect(await control('/_control/faults', { spec: '' })).toBe(200);
+    await waitSynced(page);
+    await page.getByTestId('sync-now').click();
+    await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join(), { timeout: 60_000 }).toBe('done');
+    await expect.poll(async () => card.getByTestId('link-sync').count(), { timeout: 20_000 }).toBe(0); // synced: no badge
+
+    // A second case, deleted in Dynamics before the push: a conflict,
+    // shown with its reason, then discarded.
+    const other = (await call<{ id: string; set: string }[]>('Links.Find', 'CAS-')).find((r) => r.set === 'incidents' && r.id !== caseId)!;
+    const chatId = (await call<{ id: string }[]>('Conversations.Chats'))[0]!.id;
+    await call('Links.Link', chatId, 'incidents', other.id);
+    expect(await new Promise<number>((resolve, reject) => {
+      const req = request(`${tenantURL}/_control/rows?set=incidents&id=${other.id}`, { method: 'DELETE', rejectUnauthorized: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    })).toBe(204);
+    await page.getByTestId('sync-now').click();
+    await page.getByTestId('pending-changes-button').click();
+    const conflict = page.locator('[data-testid="op"][data-state="conflict"]');
+    await conflict.waitFor({ timeout: 60_000 });
+    expect(await conflict.getByTestId('op-error').textContent()).toContain('deleted upstream');
+    await conflict.getByTestId('op-discard').click();
+    await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join()).toBe('discarded,done');
+    await page.getByTestId('pending-close').click();
+
+    // The case's timeline shows the chat, offline, with its last message.
+    await page.getByTestId('nav-records').click();
+    await page.getByTestId('records-incidents').click();
+    const row = page.locator(`[data-testid="record-row"][data-id="${caseId}"]`);
+    await row.getByTestId('record-open').click();
+    const item = page.locator('[data-testid="record-timeline"] [data-testid="timeline-item"]').first();
+    await item.waitFor();
+    expect(await item.getAttribute('data-chat')).toBe(chatId);
+    expect((await item.getByTestId('timeline-last').textContent())?.length).toBeGreaterThan(0);
+    await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-links.png` });
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
 });
