@@ -348,13 +348,19 @@ func sortCards(cs []RecordCard) {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Title < cs[j].Title })
 }
 
-// ForChat lists a chat's links, synced and queued.
-func (s *Links) ForChat(chatID string) ([]LinkView, error) {
+// load opens what every Links call reads.
+func (s *Links) load() (*storage.DB, *linkWorld, error) {
 	db, err := s.c.store()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w, err := s.world(s.c.ctx, db)
+	return db, w, err
+}
+
+// ForChat lists a chat's links, synced and queued.
+func (s *Links) ForChat(chatID string) ([]LinkView, error) {
+	db, w, err := s.load()
 	if err != nil {
 		return nil, err
 	}
@@ -366,15 +372,11 @@ func (s *Links) ForChat(chatID string) ([]LinkView, error) {
 // e-mail domain an outside member shares, and cases whose number appears
 // in the chat. Records already linked are left out.
 func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
-	db, err := s.c.store()
+	db, w, err := s.load()
 	if err != nil {
 		return nil, err
 	}
 	ctx := s.c.ctx
-	w, err := s.world(ctx, db)
-	if err != nil {
-		return nil, err
-	}
 	linked, err := s.views(ctx, db, w, []string{chatID})
 	if err != nil {
 		return nil, err
@@ -456,11 +458,7 @@ func (s *Links) Find(q string) ([]RecordCard, error) {
 	if q == "" {
 		return []RecordCard{}, nil
 	}
-	db, err := s.c.store()
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.world(s.c.ctx, db)
+	_, w, err := s.load()
 	if err != nil {
 		return nil, err
 	}
@@ -498,17 +496,13 @@ func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, err
 	if logicalOf[set] == "" {
 		return storage.Op{}, fmt.Errorf("%w: record type %q", errInvalid, set)
 	}
-	db, err := s.c.store()
+	db, w, err := s.load()
 	if err != nil {
 		return storage.Op{}, err
 	}
 	ctx := s.c.ctx
 	if _, err := db.Chat(ctx, chatID); err != nil {
 		return storage.Op{}, fmt.Errorf("chat %s: %w", chatID, err)
-	}
-	w, err := s.world(ctx, db)
-	if err != nil {
-		return storage.Op{}, err
 	}
 	r, ok := w.records[set][recordID]
 	if linked && (!ok || r.Deleted != nil) {
@@ -647,15 +641,11 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 	if logicalOf[set] == "" {
 		return nil, fmt.Errorf("%w: record type %q", errInvalid, set)
 	}
-	db, err := s.c.store()
+	db, w, err := s.load()
 	if err != nil {
 		return nil, err
 	}
 	ctx := s.c.ctx
-	w, err := s.world(ctx, db)
-	if err != nil {
-		return nil, err
-	}
 	related := map[string]bool{set + "/" + recordID: true}
 	rollup := map[string][][2]string{ // set → (child set, lookup column pointing at the parent)
 		"accounts": {{"contacts", "_parentcustomerid_value"}, {"incidents", "_customerid_value"}, {"opportunities", "_parentaccountid_value"}},

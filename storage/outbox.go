@@ -233,28 +233,36 @@ func (db *DB) UpdateOp(ctx context.Context, seq uint64, f func(op *Op) error) (O
 		if op.State != OpDone {
 			return nil
 		}
-		// Done: the link no longer waits on this operation.
-		links := tx.Bucket(bucketLinks)
-		k := linkKey(op.ChatID, op.Set, op.RecordID)
-		raw := links.Get(k)
-		if raw == nil {
-			return nil
-		}
-		var l Link
-		if err := json.Unmarshal(raw, &l); err != nil {
-			return fmt.Errorf("decode link: %w", err)
-		}
-		if l.Op != op.ID {
-			return nil
-		}
-		l.Op = ""
-		raw, err = json.Marshal(l)
-		if err != nil {
-			return err
-		}
-		return links.Put(k, raw)
+		return settleLink(tx, op, false) // the link no longer waits on it
 	})
 	return out, err
+}
+
+// settleLink clears a link's pending marker when op was its last edit;
+// with revert, the link also returns to its state before op.
+func settleLink(tx *bolt.Tx, op Op, revert bool) error {
+	links := tx.Bucket(bucketLinks)
+	k := linkKey(op.ChatID, op.Set, op.RecordID)
+	raw := links.Get(k)
+	if raw == nil {
+		return nil
+	}
+	var l Link
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return fmt.Errorf("decode link: %w", err)
+	}
+	if l.Op != op.ID {
+		return nil // a later edit decides the link
+	}
+	l.Op = ""
+	if revert {
+		l.Linked = op.Kind != OpLink
+	}
+	raw, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode link: %w", err)
+	}
+	return links.Put(k, raw)
 }
 
 // Links lists a chat's links, pending ones included.
@@ -295,25 +303,7 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 			return err
 		}
 		out = op
-		links := tx.Bucket(bucketLinks)
-		k := linkKey(op.ChatID, op.Set, op.RecordID)
-		raw := links.Get(k)
-		if raw == nil {
-			return nil
-		}
-		var l Link
-		if err := json.Unmarshal(raw, &l); err != nil {
-			return fmt.Errorf("decode link: %w", err)
-		}
-		if l.Op != op.ID {
-			return nil // a later edit decides the link
-		}
-		l.Linked, l.Op = op.Kind != OpLink, ""
-		raw, err = json.Marshal(l)
-		if err != nil {
-			return err
-		}
-		return links.Put(k, raw)
+		return settleLink(tx, op, true)
 	})
 	return out, err
 }
