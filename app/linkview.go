@@ -193,8 +193,11 @@ type LinkView struct {
 	OpSeq        uint64     `json:"opSeq,omitempty"`
 	CanUnlink    bool       `json:"canUnlink"`
 	UnlinkReason string     `json:"unlinkReason,omitempty"`
-	Record       RecordCard `json:"record"`
-	linkerAAD    string
+	// UnlinkCode names who may unlink when the user may not: owner,
+	// linker, owner-or-linker or privileged (for translation).
+	UnlinkCode string     `json:"unlinkCode,omitempty"`
+	Record     RecordCard `json:"record"`
+	linkerAAD  string
 }
 
 // views lists the links of the given chats: synced rows, overridden by
@@ -266,6 +269,9 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		}
 		v.Record = s.c.card(r, w.fields[v.Set])
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
+		if !v.CanUnlink {
+			v.UnlinkCode = unlinkCode(w.rules[v.Set])
+		}
 		out = append(out, *v)
 	}
 	return out, nil
@@ -303,6 +309,19 @@ func unlinkAllowed(rule UnlinkRule, isOwner, isLinker, privileged bool) (bool, s
 	}
 	who = append(who, "a system administrator or customizer")
 	return false, "Only " + strings.Join(who, ", ") + " can unlink this chat."
+}
+
+// unlinkCode names who a rule lets unlink, besides a privileged role.
+func unlinkCode(rule UnlinkRule) string {
+	switch {
+	case rule.OwnerMay && rule.LinkerMay:
+		return "owner-or-linker"
+	case rule.OwnerMay:
+		return "owner"
+	case rule.LinkerMay:
+		return "linker"
+	}
+	return "privileged"
 }
 
 // LinkSettings are the per-type card fields and unlink rules, and whether
