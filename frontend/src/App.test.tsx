@@ -71,7 +71,7 @@ describe('App shell', () => {
     setTransport(fakeTransport({ osLocale: 'zh-CN' }).t);
     render(<App />);
     await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('会话'));
-    expect(document.documentElement.lang).toBe('zh-CN');
+    await waitFor(() => expect(document.documentElement.lang).toBe('zh-CN'));
   });
 
   test('hash routing selects the section', async () => {

@@ -52,6 +52,13 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		controlAnswer(w, s.FaultHits(), s.SetFaults(b.Spec))
 	})
+	mux.HandleFunc("GET /_control/rows", func(w http.ResponseWriter, r *http.Request) {
+		rows := s.t.Rows(r.URL.Query().Get("set"))
+		if rows == nil {
+			rows = []Row{}
+		}
+		writeJSON(w, 200, rows)
+	})
 	mux.HandleFunc("DELETE /_control/rows", func(w http.ResponseWriter, r *http.Request) {
 		// Another Dynamics user deletes a row.
 		if err := s.t.DeleteRow(r.URL.Query().Get("set"), r.URL.Query().Get("id")); err != nil {

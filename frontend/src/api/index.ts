@@ -1,7 +1,7 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
 import type {
-  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
+  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkSettings, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
   SearchResult, Suggestion, SyncStatus, Team, TimelineItem, UISettings,
 } from './types';
 
@@ -56,6 +56,8 @@ export const api = {
     retry: (seq: number) => call<Op>('Links', 'Retry', seq),
     discard: (seq: number) => call<Op>('Links', 'Discard', seq),
     timeline: (set: string, recordId: string) => call<TimelineItem[]>('Links', 'Timeline', set, recordId),
+    settings: () => call<LinkSettings>('Links', 'Settings'),
+    setSettings: (s: LinkSettings) => call<LinkSettings>('Links', 'SetSettings', s),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -304,7 +304,32 @@ export interface LinkView {
   opSeq?: number;
   canUnlink: boolean;
   unlinkReason?: string; // in English, from Go
+  unlinkCode?: UnlinkCode; // who may unlink, when canUnlink is false (for translation)
   record: RecordCard;
+}
+
+// UnlinkCode names who may unlink a chat from a record, besides a
+// privileged role (privileged: only such a role).
+export type UnlinkCode = 'owner' | 'linker' | 'owner-or-linker' | 'privileged';
+
+// FieldChoice is one column a record card shows.
+export interface FieldChoice {
+  field: string; // Dataverse logical name
+  label: string; // Dynamics' English label
+}
+
+// UnlinkRule is who may unlink chats from a record type.
+export interface UnlinkRule {
+  ownerMay: boolean;
+  linkerMay: boolean;
+}
+
+// LinkSettings are card fields (at most five) and unlink rules per record
+// type (incidents, accounts, …), and whether the user has a privileged role.
+export interface LinkSettings {
+  fields: Record<string, FieldChoice[]>;
+  rules: Record<string, UnlinkRule>;
+  privileged: boolean;
 }
 
 export type SuggestionWhy = 'contact' | 'domain' | 'case-number';

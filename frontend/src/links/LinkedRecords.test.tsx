@@ -4,6 +4,7 @@ import { AppError, setTransport } from '../api';
 import { ConversationsView } from '../sections/ConversationsView';
 import { LinksProvider } from './LinksContext';
 import { LinkedRecords } from './LinkedRecords';
+import { I18nContext, translator } from '../i18n';
 import { findDelayMs } from './LinkDialog';
 import { PendingHost } from './PendingChanges';
 import { card, fakeLinks, linkView, type FakeLinksOptions } from './fakeLinks';
@@ -105,6 +106,49 @@ describe('linked records strip', () => {
     expect(f.of('Links.Unlink')).toEqual([['c1', 'accounts', 'a1']]);
     expect(f.of('Links.ForChat')).toHaveLength(2);
     expect(within(cardOf('a1')).queryByTestId('unlink')).toBeNull();
+  });
+
+  test("the reason comes from Go's code in the user's language, else Go's English text", async () => {
+    const english = "Only the record's owner, the person who linked the chat, a system administrator or customizer can unlink this chat.";
+    const links = {
+      c1: [
+        linkView('c1', printer, { canUnlink: false, unlinkCode: 'owner-or-linker', unlinkReason: english }),
+        linkView('c1', contoso, { canUnlink: false, unlinkCode: 'owner' }),
+        linkView('c1', liWei, { canUnlink: false, unlinkCode: 'linker' }),
+        linkView('c1', renewal, { canUnlink: false, unlinkCode: 'privileged' }),
+        linkView('c1', faq, { canUnlink: false, unlinkReason: english }), // an older Go: no code
+        linkView('c1', fabrikam, { canUnlink: false }),
+      ],
+    };
+    const reasons = () => cards().map((c) => within(c).getByTestId('unlink-reason').textContent);
+    renderStrip({ links });
+    await waitFor(() => expect(cards()).toHaveLength(6));
+    expect(reasons()).toEqual([
+      "Only the record's owner or the person who linked this chat — or a system administrator — can unlink it.",
+      "Only the record's owner — or a system administrator — can unlink it.",
+      'Only the person who linked this chat — or a system administrator — can unlink it.',
+      'Only a system administrator or system customizer can unlink it.',
+      english,
+      'You cannot unlink this record.',
+    ]);
+    expect((within(cardOf('i1')).getByTestId('unlink') as HTMLButtonElement).title).toBe(reasons()[0]);
+    cleanup();
+
+    for (const [locale, first] of [
+      ['zh-CN', '只有记录负责人或关联此聊天的人（或系统管理员）可以取消此关联。'],
+      ['fr', 'Seuls le propriétaire de l’enregistrement ou la personne qui a lié cette discussion — ou un administrateur système — peuvent la délier.'],
+    ] as const) {
+      setTransport(fakeLinks({ links }).t);
+      render(
+        <I18nContext.Provider value={{ locale, t: translator(locale) }}>
+          <LinkedRecords chatId="c1" chatName="Invoices" />
+        </I18nContext.Provider>,
+      );
+      await waitFor(() => expect(cards()).toHaveLength(6));
+      expect(reasons()[0]).toBe(first);
+      expect(reasons()[4]).toBe(english); // no code: Go's words, untranslated
+      cleanup();
+    }
   });
 
   test('an unlink Go refuses shows its message on the card', async () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { api, toAppError, type LinkView } from '../api';
+import { api, toAppError, type LinkView, type UnlinkCode } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
@@ -89,6 +89,15 @@ function syncLabel(l: LinkView): MessageKey {
   return `links.sync.${l.sync}` as MessageKey;
 }
 
+const unlinkCodes: readonly UnlinkCode[] = ['owner', 'linker', 'owner-or-linker', 'privileged'];
+
+// unlinkReason says, in the user's language, who may unlink: from Go's
+// code when it sent one, else its English reason, else a general refusal.
+function unlinkReason(l: Pick<LinkView, 'unlinkCode' | 'unlinkReason'>, t: (k: MessageKey) => string): string {
+  if (l.unlinkCode && unlinkCodes.includes(l.unlinkCode)) return t(`links.unlinkCode.${l.unlinkCode}`);
+  return l.unlinkReason || t('links.unlinkNotAllowed');
+}
+
 function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
   const { t, locale } = useI18n();
   const { showPending } = useLinks();
@@ -96,7 +105,7 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
   const [error, setError] = useState<string | null>(null);
   const reasonId = useId();
   const card = l.record;
-  const reason = l.unlinkReason || t('links.unlinkNotAllowed');
+  const reason = unlinkReason(l, t);
 
   const unlink = () => {
     setBusy(true);

@@ -2,7 +2,7 @@
 // around it make) in tests: it keeps links and the outbox as state, so an
 // edit shows up in the next ForChat or Outbox the way Go would show it.
 import { act } from '@testing-library/react';
-import { AppError, type LinkView, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
+import { AppError, type LinkSettings, type LinkView, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
 
 export interface LoggedCall {
   method: string;
@@ -34,6 +34,37 @@ export interface FakeLinksOptions {
   timeline?: TimelineItem[];
   rows?: Record<string, { id: string; fields: Record<string, unknown>; deleted?: string }[]>; // Records.List by set
   fail?: Record<string, AppError>; // "Links.Unlink" → the error it answers with
+  linkSettings?: LinkSettings; // what Links.Settings answers (Go's defaults when absent)
+}
+
+// defaultLinkSettings are Go's defaults (app/linkview.go).
+export function defaultLinkSettings(): LinkSettings {
+  const rule = { ownerMay: true, linkerMay: true };
+  return {
+    fields: {
+      incidents: [
+        { field: 'title', label: 'Title' }, { field: 'ticketnumber', label: 'Case number' }, { field: 'prioritycode', label: 'Priority' },
+        { field: 'statecode', label: 'Status' }, { field: 'statuscode', label: 'Status reason' },
+      ],
+      accounts: [
+        { field: 'name', label: 'Name' }, { field: 'accountnumber', label: 'Account number' }, { field: 'emailaddress1', label: 'E-mail' },
+        { field: 'telephone1', label: 'Phone' }, { field: 'address1_city', label: 'City' },
+      ],
+      contacts: [
+        { field: 'fullname', label: 'Name' }, { field: 'jobtitle', label: 'Job title' }, { field: 'emailaddress1', label: 'E-mail' },
+        { field: 'telephone1', label: 'Phone' },
+      ],
+      opportunities: [
+        { field: 'name', label: 'Topic' }, { field: 'stepname', label: 'Stage' }, { field: 'estimatedvalue', label: 'Est. revenue' },
+        { field: 'estimatedclosedate', label: 'Est. close date' },
+      ],
+      knowledgearticles: [
+        { field: 'title', label: 'Title' }, { field: 'articlepublicnumber', label: 'Article number' }, { field: 'keywords', label: 'Keywords' },
+      ],
+    },
+    rules: { incidents: { ...rule }, accounts: { ...rule }, contacts: { ...rule }, opportunities: { ...rule }, knowledgearticles: { ...rule } },
+    privileged: false,
+  };
 }
 
 export function fakeLinks(opts: FakeLinksOptions = {}) {
@@ -43,6 +74,7 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
     links: structuredClone(opts.links ?? {}),
     outbox: structuredClone(opts.outbox ?? []),
     timeline: structuredClone(opts.timeline ?? []),
+    linkSettings: structuredClone(opts.linkSettings ?? defaultLinkSettings()),
   };
   const records = opts.records ?? [];
   let next = Math.max(0, ...state.outbox.map((o) => o.seq)) + 1;
@@ -91,6 +123,24 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
         return setState(args[0] as number, 'discarded');
       case 'Links.Timeline':
         return structuredClone(state.timeline);
+      case 'Links.Settings':
+        return structuredClone(state.linkSettings);
+      case 'Links.SetSettings': {
+        // As Go: at most five fields per known type; empty lists mean the defaults.
+        const ls = args[0] as LinkSettings;
+        const defaults = defaultLinkSettings();
+        for (const [set, f] of Object.entries(ls.fields)) {
+          if (!(set in defaults.fields) || f.length > 5) {
+            throw new AppError('invalid_argument', `invalid argument: card fields for "${set}" (a record type, at most five)`);
+          }
+        }
+        state.linkSettings = {
+          fields: Object.fromEntries(Object.entries(defaults.fields).map(([set, d]) => [set, ls.fields[set]?.length ? ls.fields[set]! : d])),
+          rules: { ...defaults.rules, ...ls.rules },
+          privileged: ls.privileged,
+        };
+        return structuredClone(state.linkSettings);
+      }
       case 'Conversations.Teams':
         return [{ id: 't1', name: 'Contoso', channels: [{ id: 'ch1', teamId: 't1', name: 'General', membershipType: 'standard' }] }];
       case 'Conversations.Chats':

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
 import { Text } from '../i18n/Text';
 import { SyncSources } from './SyncSources';
+import { LinkSettingsPanel } from '../links/LinkSettings';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
 
 interface Props {
@@ -88,6 +89,7 @@ export function SettingsView({ info, settings, onChange }: Props) {
           <Text>{t('settings.connectionHelp')}</Text>
         </p>
       </section>
+      <LinkSettingsPanel />
       <SyncSources />
     </div>
   );

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './harness';
+
+// Links made with Dynamics unreachable survive quitting Rapport and reach
+// Dynamics, exactly as intended and once each, when it is back.
+
+const procs: ChildProcess[] = [];
+let dir: string;
+let browser: Browser;
+let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
+let caFile = '';
+
+function start(args: string[], match: RegExp): Promise<{ m: RegExpExecArray; p: ChildProcess }> {
+  const bin = process.env.RAPPORT_BIN;
+  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
+  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
+  procs.push(p);
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ${match} from rapport ${args[0]}; stderr:\n${err}`)), 20_000);
+    p.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = match.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ m, p });
+      }
+    });
+  });
+}
+
+function serve() {
+  return start(['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
+    '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', caFile,
+    '--token-cache', 'file'], /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
+}
+
+function tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let b = '';
+      res.on('data', (d: Buffer) => (b += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function stop(p: ChildProcess) {
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await exited;
+  procs.splice(procs.indexOf(p), 1);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rapport-links-'));
+  const { m } = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  urls = parsed.summary.urls;
+  caFile = parsed.caFile;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const p of [...procs]) await stop(p);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function linkFromDialog(page: Page, nth: number): Promise<string> {
+  await page.getByTestId('link-record').click();
+  await page.getByTestId('link-dialog').waitFor();
+  await page.getByTestId('record-search').fill('CAS-');
+  const result = page.getByTestId('record-result').nth(nth);
+  await result.waitFor();
+  const before = await page.locator('[data-testid="linked-records"] [data-testid="record-card"]').count();
+  await result.click();
+  await expect.poll(() => page.locator('[data-testid="linked-records"] [data-testid="record-card"]').count()).toBeGreaterThan(before);
+  return (await page.locator('[data-testid="linked-records"] [data-testid="record-card"]').last().getAttribute('data-id'))!;
+}
+
+test('link, unlink and relink offline; quit; restart; the tenant holds exactly the intended links', async () => {
+  let app = await serve();
+  let page = await browser.newPage();
+  await page.goto(app.m[1]!);
+  await page.getByTestId('sign-in-code').click();
+  const code = await page.getByTestId('device-code').locator('code').textContent();
+  expect((await tenant('GET', `/devicelogin?code=${code}`)).status).toBe(200);
+  await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
+
+  // Dynamics (and Graph) unreachable from now on.
+  expect((await tenant('POST', '/_control/faults', { spec: 'reset=1' })).status).toBe(200);
+  await page.getByTestId('chat').first().click();
+  await page.getByTestId('linked-records').waitFor();
+  const a = await linkFromDialog(page, 0);
+  const b = await linkFromDialog(page, 1);
+  const cardB = page.locator(`[data-testid="linked-records"] [data-testid="record-card"][data-id="${b}"]`);
+  await cardB.getByTestId('unlink').click();
+  await expect.poll(() => cardB.getAttribute('data-linked')).toBe('false');
+  await page.getByTestId('link-record').click();
+  await page.getByTestId('record-search').fill('CAS-');
+  await page.locator(`[data-testid="record-result"]`).nth(1).click();
+  await expect.poll(() => cardB.getAttribute('data-linked')).toBe('true');
+  const chatId = await page.evaluate(async () => {
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    return ((await r.json()) as { id: string }[])[0]!.id;
+  });
+
+  // Quit Rapport and start it again, still offline: everything is there.
+  await page.close();
+  await stop(app.p);
+  app = await serve();
+  page = await browser.newPage();
+  await page.goto(app.m[1]!);
+  await page.getByTestId('chat').first().click();
+  const cards = page.locator('[data-testid="linked-records"] [data-testid="record-card"]');
+  await expect.poll(async () => (await cards.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('data-linked')}`))).sort().join(' ')).toBe(
+    [`${a}:true`, `${b}:true`].sort().join(' '),
+  );
+
+  // Dynamics is back: one sync pushes the edits.
+  expect((await tenant('POST', '/_control/faults', { spec: '' })).status).toBe(200);
+  await page.getByTestId('sync-now').click();
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const r = await fetch('/api/call/Links.Outbox', { method: 'POST', body: '[]' });
+          return ((await r.json()) as { state: string }[]).every((o) => o.state === 'done');
+        }),
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe(true);
+  const rows = JSON.parse((await tenant('GET', '/_control/rows?set=chats')).body) as { teamschatid: string; _regardingobjectid_value: string }[];
+  const mine = rows.filter((r) => r.teamschatid === chatId && (r._regardingobjectid_value === a || r._regardingobjectid_value === b));
+  expect(mine.map((r) => r._regardingobjectid_value).sort()).toEqual([a, b].sort());
+  await page.close();
+});

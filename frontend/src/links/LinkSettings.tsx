@@ -1,0 +1,205 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { api, toAppError, type FieldChoice, type LinkSettings, type UnlinkRule } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { fill } from '../i18n/format';
+import { recordLabel } from '../search/HitList';
+
+// maxCardFields is how many fields a record card shows (Go refuses more).
+export const maxCardFields = 5;
+
+// linkSets are the record types a chat can be linked to, in display order.
+export const linkSets = ['incidents', 'accounts', 'contacts', 'opportunities', 'knowledgearticles'] as const;
+
+const f = (field: string, label: string): FieldChoice => ({ field, label });
+
+// fieldCatalogue is what a card may show per record type: Dataverse
+// columns with Dynamics' own (English) labels.
+export const fieldCatalogue: Record<(typeof linkSets)[number], FieldChoice[]> = {
+  incidents: [
+    f('title', 'Title'), f('ticketnumber', 'Case number'), f('prioritycode', 'Priority'), f('statecode', 'Status'),
+    f('statuscode', 'Status reason'), f('caseorigincode', 'Origin'), f('description', 'Description'), f('createdon', 'Created on'),
+  ],
+  accounts: [
+    f('name', 'Name'), f('accountnumber', 'Account number'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone'),
+    f('address1_city', 'City'), f('websiteurl', 'Website'), f('description', 'Description'),
+  ],
+  contacts: [f('fullname', 'Name'), f('jobtitle', 'Job title'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone')],
+  opportunities: [
+    f('name', 'Topic'), f('stepname', 'Stage'), f('estimatedvalue', 'Est. revenue'), f('estimatedclosedate', 'Est. close date'),
+    f('description', 'Description'),
+  ],
+  knowledgearticles: [f('title', 'Title'), f('articlepublicnumber', 'Article number'), f('keywords', 'Keywords'), f('description', 'Description')],
+};
+
+const anyone: UnlinkRule = { ownerMay: true, linkerMay: true };
+
+// LinkSettingsPanel is Settings → Linked records: the fields each record
+// type's card shows and who may unlink chats from it. Every change is
+// saved at once; a refused one is shown and undone.
+export function LinkSettingsPanel() {
+  const { t } = useI18n();
+  const headingId = useId();
+  const [shown, setShown] = useState<LinkSettings | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const saved = useRef<LinkSettings | null>(null); // what Go last confirmed
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const n = ++seq.current;
+    api.links.settings().then(
+      (s) => {
+        if (n !== seq.current) return;
+        saved.current = s;
+        setShown(s);
+      },
+      (e: unknown) => n === seq.current && setStatus({ ok: false, text: toAppError(e).message }),
+    );
+    return () => void seq.current++;
+  }, []);
+
+  const save = (next: LinkSettings) => {
+    const n = ++seq.current;
+    setShown(next);
+    setStatus(null);
+    api.links.setSettings(next).then(
+      (s) => {
+        saved.current = s;
+        if (n !== seq.current) return;
+        setShown(s);
+        setStatus({ ok: true, text: t('settings.saved') });
+      },
+      (e: unknown) => {
+        if (n !== seq.current) return;
+        setShown(saved.current);
+        setStatus({ ok: false, text: `${t('links.failed')} ${toAppError(e).message}` });
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby={headingId} data-testid="link-settings" className="link-settings">
+      <h2 id={headingId}>{t('linkSettings.title')}</h2>
+      <p className="hint">{t('linkSettings.intro')}</p>
+      {shown && (
+        <>
+          {linkSets.map((set) => (
+            <SetSettings
+              key={set}
+              set={set}
+              fields={shown.fields[set] ?? []}
+              rule={shown.rules[set] ?? anyone}
+              onFields={(fields) => save({ ...shown, fields: { ...shown.fields, [set]: fields } })}
+              onRule={(rule) => save({ ...shown, rules: { ...shown.rules, [set]: rule } })}
+            />
+          ))}
+          <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                data-testid="link-privileged"
+                checked={shown.privileged}
+                onChange={(e) => save({ ...shown, privileged: e.target.checked })}
+              />
+              {t('linkSettings.privileged')}
+            </label>
+            <p className="hint">{t('linkSettings.privilegedHint')}</p>
+          </div>
+        </>
+      )}
+      {status && (
+        <p
+          className={status.ok ? 'status' : 'status error'}
+          role={status.ok ? 'status' : 'alert'}
+          data-testid={status.ok ? 'link-settings-saved' : 'link-settings-error'}
+        >
+          {status.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+interface SetProps {
+  set: (typeof linkSets)[number];
+  fields: FieldChoice[];
+  rule: UnlinkRule;
+  onFields(fields: FieldChoice[]): void;
+  onRule(rule: UnlinkRule): void;
+}
+
+function SetSettings({ set, fields, rule, onFields, onRule }: SetProps) {
+  const { t } = useI18n();
+  const limitId = useId();
+  const chosen = new Set(fields.map((x) => x.field));
+  const more = fieldCatalogue[set].filter((x) => !chosen.has(x.field));
+  const full = fields.length >= maxCardFields;
+  const kind = recordLabel(set, t);
+
+  return (
+    <fieldset className="field link-set" data-testid={`link-set-${set}`} data-set={set}>
+      <legend>{t(`records.${set}` as MessageKey)}</legend>
+      <p className="hint">{t('linkSettings.fields')}</p>
+      <ol className="card-field-list" data-testid={`card-fields-${set}`}>
+        {fields.map((x) => (
+          <li key={x.field} data-testid="card-field" data-field={x.field}>
+            <span>{x.label}</span> <code className="hint">{x.field}</code>{' '}
+            <button
+              type="button"
+              className="link-button"
+              data-testid={`field-remove-${set}-${x.field}`}
+              aria-label={fill(t('linkSettings.removeField'), { label: x.label })}
+              title={fields.length <= 1 ? t('linkSettings.keepOne') : undefined}
+              // Go shows the default fields for an empty list: keep one.
+              disabled={fields.length <= 1}
+              onClick={() => onFields(fields.filter((y) => y.field !== x.field))}
+            >
+              {t('linkSettings.remove')}
+            </button>
+          </li>
+        ))}
+      </ol>
+      <select
+        data-testid={`field-add-${set}`}
+        aria-label={fill(t('linkSettings.addLabel'), { kind })}
+        aria-describedby={full ? limitId : undefined}
+        value=""
+        disabled={full || more.length === 0}
+        onChange={(e) => {
+          const pick = more.find((x) => x.field === e.target.value);
+          if (pick && !full) onFields([...fields, pick]);
+        }}
+      >
+        <option value="">{t('linkSettings.add')}</option>
+        {more.map((x) => (
+          <option key={x.field} value={x.field}>
+            {x.label}
+          </option>
+        ))}
+      </select>
+      {full && (
+        <p className="hint" id={limitId} data-testid={`field-limit-${set}`}>
+          {t('linkSettings.limit')}
+        </p>
+      )}
+      <p className="hint">{t('linkSettings.unlink')}</p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid={`unlink-owner-${set}`}
+          checked={rule.ownerMay}
+          onChange={(e) => onRule({ ...rule, ownerMay: e.target.checked })}
+        />
+        {t('linkSettings.ownerMay')}
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid={`unlink-linker-${set}`}
+          checked={rule.linkerMay}
+          onChange={(e) => onRule({ ...rule, linkerMay: e.target.checked })}
+        />
+        {t('linkSettings.linkerMay')}
+      </label>
+    </fieldset>
+  );
+}
