@@ -362,9 +362,14 @@ type Suggestion struct {
 	Why  string     `json:"why"` // contact, domain, case-number
 }
 
-// sortCards orders cards by title.
+// sortCards orders cards by title (then type and id: titles repeat).
 func sortCards(cs []RecordCard) {
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Title < cs[j].Title })
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].Title != cs[j].Title {
+			return cs[i].Title < cs[j].Title
+		}
+		return cs[i].Set+cs[i].ID < cs[j].Set+cs[j].ID
+	})
 }
 
 // load opens what every Links call reads.

@@ -83,10 +83,10 @@ async function linkFromDialog(page: Page, nth: number): Promise<string> {
   await page.getByTestId('record-search').fill('CAS-');
   const result = page.getByTestId('record-result').nth(nth);
   await result.waitFor();
-  const before = await page.locator('[data-testid="linked-records"] [data-testid="record-card"]').count();
+  const id = (await result.getAttribute('data-id'))!;
   await result.click();
-  await expect.poll(() => page.locator('[data-testid="linked-records"] [data-testid="record-card"]').count()).toBeGreaterThan(before);
-  return (await page.locator('[data-testid="linked-records"] [data-testid="record-card"]').last().getAttribute('data-id'))!;
+  await page.locator(`[data-testid="linked-records"] [data-testid="record-card"][data-id="${id}"]`).waitFor();
+  return id;
 }
 
 test('link, unlink and relink offline; quit; restart; the tenant holds exactly the intended links', async () => {
@@ -102,6 +102,11 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
   expect((await tenant('POST', '/_control/faults', { spec: 'reset=1' })).status).toBe(200);
   await page.getByTestId('chat').first().click();
   await page.getByTestId('linked-records').waitFor();
+  const cardState = (p: Page) =>
+    p.locator('[data-testid="linked-records"] [data-testid="record-card"]').evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('data-linked')}`).sort().join(' '),
+    );
+  const synced = (await cardState(page)).split(' ').filter(Boolean); // links Dynamics already had
   const a = await linkFromDialog(page, 0);
   const b = await linkFromDialog(page, 1);
   const cardB = page.locator(`[data-testid="linked-records"] [data-testid="record-card"][data-id="${b}"]`);
@@ -109,7 +114,7 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
   await expect.poll(() => cardB.getAttribute('data-linked')).toBe('false');
   await page.getByTestId('link-record').click();
   await page.getByTestId('record-search').fill('CAS-');
-  await page.locator(`[data-testid="record-result"]`).nth(1).click();
+  await page.locator(`[data-testid="record-result"][data-id="${b}"]`).click();
   await expect.poll(() => cardB.getAttribute('data-linked')).toBe('true');
   const chatId = await page.evaluate(async () => {
     const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
@@ -123,10 +128,7 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
   page = await browser.newPage();
   await page.goto(app.m[1]!);
   await page.getByTestId('chat').first().click();
-  const cards = page.locator('[data-testid="linked-records"] [data-testid="record-card"]');
-  await expect.poll(async () => (await cards.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('data-linked')}`))).sort().join(' ')).toBe(
-    [`${a}:true`, `${b}:true`].sort().join(' '),
-  );
+  await expect.poll(() => cardState(page)).toBe([...synced, `${a}:true`, `${b}:true`].sort().join(' '));
 
   // Dynamics is back: one sync pushes the edits.
   expect((await tenant('POST', '/_control/faults', { spec: '' })).status).toBe(200);
