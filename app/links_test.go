@@ -105,6 +105,22 @@ func TestLinksService(t *testing.T) {
 	if me, _ := db.Me(ctx); views[i].By == "" || views[i].By == me {
 		t.Errorf("linked by %q: want the user's name", views[i].By)
 	}
+	// Sync brings a change of the case's priority: the chat's card says so.
+	recs, _ := db.Records(ctx, "incidents")
+	ri := slices.IndexFunc(recs, func(r storage.Record) bool { return r.ID == incident })
+	upd := recs[ri]
+	oldPriority := fieldText(upd, "prioritycode")
+	upd.Fields["prioritycode"] = float64(1 + int(upd.Fields["prioritycode"].(float64))%3)
+	upd.Fields["description"] = "not a key field"
+	upd.Modified = time.Now().Add(time.Minute).UTC()
+	if err := db.Apply(ctx, func(w *storage.Writer) error { return w.PutRecord(upd) }); err != nil {
+		t.Fatal(err)
+	}
+	views, _ = s.ForChat(chat)
+	i = slices.IndexFunc(views, func(v LinkView) bool { return v.RecordID == incident })
+	if n := views[i].Notices; len(n) != 1 || n[0].Label != "Priority" || n[0].Old != oldPriority || n[0].New != fieldText(upd, "prioritycode") || n[0].Old == n[0].New {
+		t.Fatalf("notices after a priority change: %+v", views[i].Notices)
+	}
 	// The account's timeline shows the chat twice: linked to the account,
 	// and through the case.
 	tl, err := s.Timeline("accounts", account)

@@ -197,7 +197,65 @@ type LinkView struct {
 	// linker, owner-or-linker or privileged (for translation).
 	UnlinkCode string     `json:"unlinkCode,omitempty"`
 	Record     RecordCard `json:"record"`
-	linkerAAD  string
+	// Notices are changes of the record's key fields since the link.
+	Notices   []Notice `json:"notices,omitempty"`
+	linkerAAD string
+}
+
+// Notice is a change of a linked record's key field.
+type Notice struct {
+	Label string    `json:"label"`
+	Old   string    `json:"old"`
+	New   string    `json:"new"`
+	At    time.Time `json:"at"`
+}
+
+// keyFields are the fields whose changes linked chats are told about.
+var keyFields = map[string][]string{
+	"incidents":         {"prioritycode", "statecode", "statuscode"},
+	"accounts":          {"statecode"},
+	"contacts":          {"statecode"},
+	"opportunities":     {"stepname", "statecode"},
+	"knowledgearticles": {"statecode"},
+}
+
+// valueText formats a raw field value as cards do.
+func valueText(field string, v any) string {
+	if v == nil {
+		return ""
+	}
+	return fieldText(storage.Record{Fields: map[string]any{field: v}}, field)
+}
+
+// labelOf names a field: its card label, or the field itself.
+func labelOf(set, field string) string {
+	for _, f := range cardFields[set] {
+		if f.Field == field {
+			return f.Label
+		}
+	}
+	return field
+}
+
+// notices lists the key-field changes of a record after since (at most
+// five, newest last).
+func notices(ctx context.Context, db *storage.DB, set, id string, since time.Time) ([]Notice, error) {
+	chs, err := db.RecordChanges(ctx, set, id, since)
+	if err != nil {
+		return nil, err
+	}
+	var out []Notice
+	for _, ch := range chs {
+		for _, f := range keyFields[set] {
+			if v, ok := ch.Fields[f]; ok {
+				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(f, v[0]), New: valueText(f, v[1]), At: ch.At})
+			}
+		}
+	}
+	if len(out) > 5 {
+		out = out[len(out)-5:]
+	}
+	return out, nil
 }
 
 // views lists the links of the given chats: synced rows, overridden by
@@ -271,6 +329,13 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
 		if !v.CanUnlink {
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
+		}
+		if v.Linked && v.At != nil {
+			ns, err := notices(ctx, db, v.Set, v.RecordID, *v.At)
+			if err != nil {
+				return nil, err
+			}
+			v.Notices = ns
 		}
 		out = append(out, *v)
 	}

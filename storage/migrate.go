@@ -31,6 +31,7 @@ var (
 	bucketLinksByRecord = []byte("links_by_record") // (set, recordId, chatId) -> nothing
 	bucketOutbox        = []byte("outbox")          // (seq u64 BE) -> Op
 	bucketOutboxByState = []byte("outbox_by_state") // (state, seq u64 BE) -> nothing
+	bucketRecordChanges = []byte("record_changes")  // (set, id, at) -> RecordChange
 )
 
 // Keys in the meta bucket.
@@ -78,7 +79,7 @@ var migrations = []migration{
 		return nil
 	}},
 	{4, "record links and the outbox", func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketLinks, bucketLinksByRecord, bucketOutbox, bucketOutboxByState} {
+		for _, b := range [][]byte{bucketLinks, bucketLinksByRecord, bucketOutbox, bucketOutboxByState, bucketRecordChanges} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -306,6 +306,15 @@ export interface LinkView {
   unlinkReason?: string; // in English, from Go
   unlinkCode?: UnlinkCode; // who may unlink, when canUnlink is false (for translation)
   record: RecordCard;
+  notices?: LinkNotice[]; // key-field changes of the record since the link
+}
+
+// LinkNotice is a change of a linked record's key field seen by sync.
+export interface LinkNotice {
+  label: string; // Dynamics' column label
+  old: string;
+  new: string;
+  at: string;
 }
 
 // UnlinkCode names who may unlink a chat from a record, besides a

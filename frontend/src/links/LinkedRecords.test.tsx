@@ -82,6 +82,21 @@ describe('linked records strip', () => {
     expect(within(cardOf('k1')).queryByTestId('unlink')).toBeNull();
   });
 
+  test("a key-field change of the record since the link shows as a notice; none without", async () => {
+    renderStrip({
+      links: {
+        c1: [
+          linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] }),
+          linkView('c1', contoso),
+        ],
+      },
+    });
+    await waitFor(() => expect(cards()).toHaveLength(2));
+    const items = within(cardOf('i1')).getAllByTestId('link-notice');
+    expect(items.map((i) => i.textContent?.split(' 2026')[0]?.split(' Mar')[0]?.trim())).toEqual(['Priority changed: High → Low']);
+    expect(within(cardOf('a1')).queryByTestId('link-notices')).toBeNull();
+  });
+
   test('an empty chat says so', async () => {
     renderStrip({ links: {} });
     expect((await screen.findByText('No Dynamics 365 record is linked to this chat yet.')).closest('[data-testid="linked-records"]')).not.toBeNull();

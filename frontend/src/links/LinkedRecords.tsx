@@ -136,6 +136,16 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
       <h4 className="link-title">{card.title || l.recordId}</h4>
       {card.deleted && <p className="hint deleted-mark">{t('records.deleted')}</p>}
       <CardFields card={card} />
+      {l.notices && l.notices.length > 0 && (
+        <ul className="link-notices" data-testid="link-notices">
+          {l.notices.map((n, i) => (
+            <li key={i} data-testid="link-notice">
+              {fill(t('links.notice'), { label: n.label, old: n.old || '—', new: n.new || '—' })}{' '}
+              <time className="hint" dateTime={n.at}>{when(n.at, locale)}</time>
+            </li>
+          ))}
+        </ul>
+      )}
       {l.error && (
         <p className="link-error" data-testid="link-error">
           {l.error}
