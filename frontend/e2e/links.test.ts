@@ -90,11 +90,14 @@ async function linkFromDialog(page: Page, nth: number): Promise<string> {
 }
 
 test('link, unlink and relink offline; quit; restart; the tenant holds exactly the intended links', async () => {
+  // The code waits for the user's approval on the tenant's page.
+  expect((await tenant('POST', '/_control/device', { flow: 'pending' })).status).toBe(204);
   let app = await serve();
   let page = await browser.newPage();
   await page.goto(app.m[1]!);
   await page.getByTestId('sign-in-code').click();
   const code = await page.getByTestId('device-code').locator('code').textContent();
+  expect(code).toMatch(/^[0-9A-F]{8}$/);
   expect((await tenant('GET', `/devicelogin?code=${code}`)).status).toBe(200);
   await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
 

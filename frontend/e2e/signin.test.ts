@@ -117,7 +117,7 @@ test('sign in through the browser (authorization code + PKCE), then the first sy
   const signInTab = await popup;
   // The tenant's sign-in page posts the code back to Rapport on localhost.
   await expect.poll(() => page.getByTestId('syncbar').textContent(), { timeout: 30_000 }).toContain('@lumen.onmicrosoft.com');
-  expect(signInTab.url()).toMatch(/^http:\/\/localhost:\d+/);
+  await expect.poll(() => signInTab.url()).toMatch(/^http:\/\/localhost:\d+/); // the tab lands there once the post returns
   await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
   await ctx.close();
 });
