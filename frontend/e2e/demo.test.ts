@@ -82,6 +82,19 @@ async function waitSynced(page: Page) {
     .toBe('synced');
 }
 
+// openSynced opens the app in a fresh browser context, collecting console
+// errors and page errors, once sync is done.
+async function openSynced() {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(appURL);
+  await waitSynced(page);
+  return { ctx, page, problems };
+}
+
 describe('demo', () => {
   test('synced data shows up and hostile HTML runs nothing', async () => {
     const ctx = await browser.newContext();
@@ -138,13 +151,7 @@ describe('demo', () => {
     await ctx.close();
   });
   test('search: highlighted hits, a facet, a hit in context, a saved search and a bad query', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(appURL);
-    await waitSynced(page);
+    const { ctx, page, problems } = await openSynced();
     // The index catches up with the store in the background.
     await expect
       .poll(
@@ -211,13 +218,7 @@ describe('demo', () => {
     await ctx.close();
   });
   test('links: link offline, push through a failing tenant, a conflict resolved, the timeline', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(appURL);
-    await waitSynced(page);
+    const { ctx, page, problems } = await openSynced();
     const call = <T>(method: string, ...args: unknown[]) =>
       page.evaluate(
         async ([m, a]) => {

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness';
+import { launchChromium, spawnRapport } from './harness';
 
 // Links made with Dynamics unreachable survive quitting Rapport and reach
 // Dynamics, exactly as intended and once each, when it is back.
@@ -16,26 +16,7 @@ let browser: Browser;
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
 let caFile = '';
 
-function start(args: string[], match: RegExp): Promise<{ m: RegExpExecArray; p: ChildProcess }> {
-  const bin = process.env.RAPPORT_BIN;
-  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
-  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
-  procs.push(p);
-  let err = '';
-  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${match} from rapport ${args[0]}; stderr:\n${err}`)), 20_000);
-    p.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = match.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ m, p });
-      }
-    });
-  });
-}
+const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
 function serve() {
   return start(['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './harness';
+import { launchChromium, spawnRapport } from './harness';
 
 // Sign-in from the UI against a tenant given only by endpoint flags: the
 // sync bar shows the device code, the user approves it on the tenant's
@@ -24,25 +24,8 @@ function serveArgs(data: string): string[] {
     '--token-cache', 'memory'];
 }
 
-function start(args: string[], match: RegExp): Promise<RegExpExecArray> {
-  const bin = process.env.RAPPORT_BIN;
-  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
-  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
-  procs.push(p);
-  let err = '';
-  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${match} from rapport ${args[0]}; stderr:\n${err}`)), 20_000);
-    p.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = match.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-  });
+async function start(args: string[], match: RegExp): Promise<RegExpExecArray> {
+  return (await spawnRapport(args, match, procs)).m;
 }
 
 function tenantPost(path: string, body: unknown): Promise<number> {
