@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { api, toAppError, type LinkView, type UnlinkCode } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
 import { LinkDialog } from './LinkDialog';
 import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './parts';
+import { useLatest } from './useLatest';
 
 // LinkedRecords is a chat's strip of linked Dynamics 365 records: a card
 // per link with its sync state, Open in Dynamics and Unlink, and a button
@@ -13,27 +14,12 @@ import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './part
 export function LinkedRecords({ chatId, chatName }: { chatId: string; chatName: string }) {
   const { t } = useI18n();
   const { version, changed } = useLinks();
-  const [links, setLinks] = useState<LinkView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState(false);
   const [tick, setTick] = useState(0); // bumped after an edit made here
-  const seq = useRef(0);
   const opener = useRef<HTMLButtonElement>(null);
   const headingId = useId();
-
-  useEffect(() => {
-    // Only the newest answer counts (a push may refresh while one is out).
-    const n = ++seq.current;
-    api.links.forChat(chatId).then(
-      (ls) => {
-        if (n !== seq.current) return;
-        setLinks(ls);
-        setError(null);
-      },
-      (e: unknown) => n === seq.current && setError(toAppError(e).message),
-    );
-  }, [chatId, version, tick]);
-  useEffect(() => () => void seq.current++, []);
+  // Only the newest answer counts (a push may refresh while one is out).
+  const { data: links, error } = useLatest(() => api.links.forChat(chatId), [chatId, version, tick]);
 
   const edited = useCallback(() => {
     setTick((x) => x + 1);

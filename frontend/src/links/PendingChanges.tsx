@@ -3,6 +3,7 @@ import { api, toAppError, type Op } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
+import { useLatest } from './useLatest';
 import { KindBadge, realTime } from './parts';
 
 // finished: the outbox is done with these (kept as history).
@@ -12,21 +13,7 @@ const troubled = (o: Op) => o.state === 'failed' || o.state === 'conflict';
 // useOutbox loads the outbox, again whenever links change.
 function useOutbox(): { ops: Op[] | null; error: string | null; replace(op: Op): void } {
   const { version } = useLinks();
-  const [ops, setOps] = useState<Op[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const seq = useRef(0);
-  useEffect(() => {
-    const n = ++seq.current;
-    api.links.outbox().then(
-      (o) => {
-        if (n !== seq.current) return;
-        setOps(o);
-        setError(null);
-      },
-      (e: unknown) => n === seq.current && setError(toAppError(e).message),
-    );
-  }, [version]);
-  useEffect(() => () => void seq.current++, []);
+  const { data: ops, error, setData: setOps } = useLatest(() => api.links.outbox(), [version]);
   // Retry and Discard answer the bare operation (no chat name or record
   // title): keep the names the outbox gave.
   const replace = (op: Op) => setOps((prev) => prev && prev.map((o) => (o.seq === op.seq ? { ...o, ...op } : o)));

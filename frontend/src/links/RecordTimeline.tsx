@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, toAppError, type TimelineItem } from '../api';
+import { api, type TimelineItem } from '../api';
 import { useI18n } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { recordLabel } from '../search/HitList';
 import { conversationHash } from '../sections/sections';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';
+import { useLatest } from './useLatest';
 
 // RecordTimeline lists the chats linked to a record, rolled up (an account
 // also shows the chats of its contacts and cases; each item says through
@@ -13,22 +13,7 @@ import { realTime } from './parts';
 export function RecordTimeline({ set, id, title, onClose }: { set: string; id: string; title: string; onClose(): void }) {
   const { t, locale } = useI18n();
   const { version } = useLinks();
-  const [items, setItems] = useState<TimelineItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const seq = useRef(0);
-
-  useEffect(() => {
-    const n = ++seq.current;
-    api.links.timeline(set, id).then(
-      (its) => {
-        if (n !== seq.current) return;
-        setItems(its);
-        setError(null);
-      },
-      (e: unknown) => n === seq.current && setError(toAppError(e).message),
-    );
-  }, [set, id, version]);
-  useEffect(() => () => void seq.current++, []);
+  const { data: items, error } = useLatest(() => api.links.timeline(set, id), [set, id, version]);
 
   const direct = (it: TimelineItem) => it.via.set === set && it.via.id.toLowerCase() === id.toLowerCase();
   return (
