@@ -33,8 +33,14 @@ func every(rate float64) time.Duration { return time.Duration(float64(time.Secon
 // next slots from the moment the request really leaves, so queueing for
 // the overall budget never squeezes two requests on one chat together.
 func (l *limiter) wait(ctx context.Context, conv, team string) error {
+	_, err := l.book(ctx, conv, team)
+	return err
+}
+
+// book reserves the request's slot, sleeps until it and returns it.
+func (l *limiter) book(ctx context.Context, conv, team string) (time.Time, error) {
 	if l.rate < 0 {
-		return ctx.Err()
+		return time.Now(), ctx.Err()
 	}
 	teamKey := "team:" + team
 	for {
@@ -45,7 +51,7 @@ func (l *limiter) wait(ctx context.Context, conv, team string) error {
 		}
 		l.mu.Unlock()
 		if err := sleepUntil(ctx, at); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		l.mu.Lock()
 		now := time.Now()
@@ -62,7 +68,7 @@ func (l *limiter) wait(ctx context.Context, conv, team string) error {
 			l.keyed[teamKey] = start.Add(every(l.perTeam))
 		}
 		l.mu.Unlock()
-		return sleepUntil(ctx, start)
+		return start, sleepUntil(ctx, start)
 	}
 }
 

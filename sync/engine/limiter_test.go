@@ -25,16 +25,22 @@ func TestLimiterSpacing(t *testing.T) {
 			conv := []string{"a", "b", "c"}[w%3]
 			team := []string{"", "t1", "t1"}[w%3]
 			for i := 0; i < 5; i++ {
-				if err := l.wait(context.Background(), conv, team); err != nil {
+				// The booked slots are what the limiter promises; the
+				// goroutine may run later than its slot, never earlier.
+				slot, err := l.book(context.Background(), conv, team)
+				if err != nil {
 					t.Error(err)
 					return
 				}
-				mu.Lock()
-				sent[conv] = append(sent[conv], time.Now())
-				if team != "" {
-					sent["team"] = append(sent["team"], time.Now())
+				if now := time.Now(); now.Before(slot) {
+					t.Errorf("returned %v before its slot", slot.Sub(now))
 				}
-				all = append(all, time.Now())
+				mu.Lock()
+				sent[conv] = append(sent[conv], slot)
+				if team != "" {
+					sent["team"] = append(sent["team"], slot)
+				}
+				all = append(all, slot)
 				mu.Unlock()
 			}
 		}(w)
@@ -48,7 +54,7 @@ func TestLimiterSpacing(t *testing.T) {
 		}
 		return gap
 	}
-	slack := 2 * time.Millisecond // timer wake-ups are not exact
+	const slack = 0 // slots are exact; only the wake-ups after them vary
 	for _, conv := range []string{"a", "b", "c"} {
 		if g := minGap(sent[conv]); g < 20*time.Millisecond-slack {
 			t.Errorf("conversation %s: requests %v apart, want ≥ 20ms", conv, g)
