@@ -24,7 +24,6 @@ package search_test
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -46,10 +45,8 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/sync/auth"
-	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/engine"
-	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
@@ -279,31 +276,12 @@ func benchEnsureStore(b *testing.B, ctx context.Context, size tenantsim.Size, di
 		return 0
 	}
 	srv := simtest.Start(b, tenantsim.Options{Seed: benchSeed, Size: size})
-	u := srv.URLs()
-	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
-	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := sess.SignInDeviceCode(sc, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
-		b.Fatal(err)
-	}
-	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) }, graph.Options{MaxRetries: 3})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
-	if err != nil {
-		b.Fatal(err)
-	}
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	eng := engine.New(db, g, dv, engine.Options{MessageRate: -1})
+	eng := enginetest.Connect(b, srv, db, engine.Options{MessageRate: -1}).Eng
 	start := time.Now()
 	p, err := eng.Run(ctx, engine.RoundOptions{})
 	if err != nil {

@@ -29,11 +29,20 @@ type Rig struct {
 	DVToken dataverse.TokenFunc
 }
 
-// New starts a tenant, signs in by device code with MSAL, and builds an
-// engine over the real Graph and Dataverse clients.
+// New starts a tenant and connects a store in t.TempDir() to it.
 func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 	t.Helper()
 	srv := simtest.Start(t, opts)
+	if eopts.MessageRate == 0 && !opts.Limits {
+		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
+	}
+	return Connect(t, srv, storagetest.Open(t), eopts)
+}
+
+// Connect signs in to srv by device code with MSAL and builds an engine
+// over the real Graph and Dataverse clients, writing to db.
+func Connect(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.Options) *Rig {
+	t.Helper()
 	u := srv.URLs()
 	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
@@ -53,10 +62,6 @@ func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 	dv, err := dataverse.New(u.Dataverse, tlsConf, dvToken)
 	if err != nil {
 		t.Fatal(err)
-	}
-	db := storagetest.Open(t)
-	if eopts.MessageRate == 0 && !opts.Limits {
-		eopts.MessageRate = -1 // the tenant enforces no limits: go as fast as it serves
 	}
 	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, DVToken: dvToken}
 }
