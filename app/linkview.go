@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -418,9 +417,6 @@ func (s *Links) settings(ctx context.Context, db *storage.DB) (map[string]Unlink
 	return rules, ls.Privileged, fields, nil
 }
 
-// caseRE finds Dynamics case numbers in message text.
-var caseRE = regexp.MustCompile(`(?i)\bCAS-\d{5}-[A-Z0-9]{6}\b`)
-
 // Suggestion is a record worth linking to a chat, and why.
 type Suggestion struct {
 	Card RecordCard `json:"card"`
@@ -526,8 +522,8 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 	}
 	tickets := map[string]bool{}
 	for _, m := range ms {
-		for _, t := range caseRE.FindAllString(search.Content(&m).Text, -1) {
-			tickets[strings.ToUpper(t)] = true
+		for _, t := range search.CaseNumbers(search.Content(&m).Text) {
+			tickets[t] = true
 		}
 	}
 	for id, r := range w.records["incidents"] {

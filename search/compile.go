@@ -49,12 +49,9 @@ func anyOf(field string, terms []string) bq.Query {
 // compiler turns the query AST into Bleve queries. It resolves names
 // (people, conversations, records) through a directory snapshot.
 type compiler struct {
-	ctx  context.Context
-	ix   *Index
-	dir  *directory
-	out  *compiled
-	loc  *time.Location
-	prev map[string][]string // typeahead expansions already made
+	ix  *Index
+	dir *directory
+	out *compiled
 }
 
 func (c *compiler) compile(n query.Node) (bq.Query, error) {
@@ -160,7 +157,7 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	if len([]rune(p)) < 2 && !isCJK(p) {
 		return nil, nil // one letter typed: wait for the next before narrowing
 	}
-	expanded, err := c.expand(p)
+	expanded, err := c.ix.expand(p)
 	if err != nil {
 		return nil, err
 	}
@@ -196,10 +193,6 @@ func isCJK(s string) bool {
 const maxExpansion = 16
 
 // expand lists the indexed words starting with p, most frequent first.
-func (c *compiler) expand(p string) ([]string, error) {
-	return c.ix.expand(p)
-}
-
 func (ix *Index) expand(p string) ([]string, error) {
 	ix.expMu.Lock()
 	if e, ok := ix.expCache[p]; ok && time.Since(e.at) < expansionTTL {

@@ -68,29 +68,24 @@ const (
 
 // docBuilder accumulates one document's fields.
 type docBuilder struct {
-	doc     *document.Document
-	k, f    int
-	keys    []string // for tests and the oracle: every k and f term
-	content string
+	doc  *document.Document
+	k, f int
 }
 
 func newDoc(id string) *docBuilder { return &docBuilder{doc: document.NewDocument(id)} }
 
 func (d *docBuilder) text(s string) {
-	d.content = s
 	d.doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(s), optText, textAnalyzer))
 }
 
 func (d *docBuilder) key(term string) {
 	d.doc.AddField(document.NewTextFieldCustom(fieldKeys, []uint64{uint64(d.k)}, []byte(term), optKeys, nil))
 	d.k++
-	d.keys = append(d.keys, term)
 }
 
 func (d *docBuilder) facet(term string) {
 	d.doc.AddField(document.NewTextFieldCustom(fieldFacet, []uint64{uint64(d.f)}, []byte(term), optFacet, nil))
 	d.f++
-	d.keys = append(d.keys, term)
 }
 
 func (d *docBuilder) time(t time.Time) {
@@ -125,6 +120,18 @@ var (
 	hashtagRE = regexp.MustCompile(`#([\p{L}\p{N}_][\p{L}\p{N}_\-]*)`)
 	caseRE    = regexp.MustCompile(`(?i)\bCAS-\d{5}-[A-Z0-9]{6}\b`)
 )
+
+// CaseNumbers finds Dynamics case numbers (CAS-01234-AB12CD) in text,
+// upper-cased, each once.
+func CaseNumbers(text string) []string {
+	var out []string
+	for _, c := range caseRE.FindAllString(text, -1) {
+		if c = strings.ToUpper(c); !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Tag normalises a hashtag for indexing and querying: accents folded,
 // lower case, no '#'.
@@ -253,12 +260,8 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 			d.facet("tag:" + t)
 		}
 	}
-	seen = seen[:0]
-	for _, c := range caseRE.FindAllString(text, -1) {
-		if c = strings.ToLower(c); !slices.Contains(seen, c) {
-			seen = append(seen, c)
-			d.key("case:" + c)
-		}
+	for _, c := range CaseNumbers(text) {
+		d.key("case:" + strings.ToLower(c))
 	}
 	return d, true
 }

@@ -149,8 +149,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if err != nil {
 		return res, err
 	}
-	c := &compiler{ctx: ctx, ix: ix, dir: dir, loc: req.Loc,
-		out: &compiled{terms: map[string]bool{}}}
+	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}}
 	q, err := c.compile(ast)
 	if err != nil {
 		return res, err

@@ -33,25 +33,27 @@ func RecordDocID(set, id string) string { return "r" + set + "/" + id }
 // for messages the conversation number and message id, for records the
 // entity set (in set) and id.
 func ParseDocID(doc string) (kind byte, convNo int64, set, id string, err error) {
-	bad := fmt.Errorf("malformed document id %q", doc)
+	bad := func() (byte, int64, string, string, error) {
+		return 0, 0, "", "", fmt.Errorf("malformed document id %q", doc)
+	}
 	if len(doc) < 3 {
-		return 0, 0, "", "", bad
+		return bad()
 	}
 	head, rest, ok := strings.Cut(doc[1:], "/")
 	if !ok || head == "" || rest == "" {
-		return 0, 0, "", "", bad
+		return bad()
 	}
 	switch doc[0] {
 	case 'm':
 		n, perr := strconv.ParseInt(head, 36, 64)
 		if perr != nil || n <= 0 {
-			return 0, 0, "", "", bad
+			return bad()
 		}
 		return 'm', n, "", rest, nil
 	case 'r':
 		return 'r', 0, head, rest, nil
 	}
-	return 0, 0, "", "", bad
+	return bad()
 }
 
 // enqueue appends a document id to the index queue.

@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -185,11 +187,11 @@ func (db *DB) Outbox(ctx context.Context, states ...string) ([]Op, error) {
 		c := tx.Bucket(bucketOutboxByState).Cursor()
 		for _, st := range states {
 			prefix := key(nil).str(st)
-			for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
+			for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 				seqs = append(seqs, binary.BigEndian.Uint64(k[len(prefix):]))
 			}
 		}
-		sortSeqs(seqs)
+		slices.Sort(seqs)
 		for _, s := range seqs {
 			op, err := getOp(tx, s)
 			if err != nil {
@@ -200,14 +202,6 @@ func (db *DB) Outbox(ctx context.Context, states ...string) ([]Op, error) {
 		return nil
 	})
 	return out, err
-}
-
-func sortSeqs(s []uint64) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // UpdateOp applies f to an operation and stores the result, keeping the
