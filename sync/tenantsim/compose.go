@@ -54,6 +54,9 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 		m.Type = "systemEventMessage"
 		m.HTML = "<systemEventMessage/>"
 		m.Event = &Event{Type: "membersAdded", Initiator: w.Me.ID}
+		if c.chat != nil && c.chat.Case != "" {
+			m.Event.Initiator = members[0].UserID // a colleague's chat
+		}
 		for _, mb := range members {
 			m.Event.Members = append(m.Event.Members, mb.UserID)
 		}
@@ -61,6 +64,9 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 	}
 
 	author := w.pickAuthor(r, members, kind, cust)
+	if author == w.Me && c.chat != nil && c.chat.Case != "" {
+		author = w.user(members[0].UserID) // Me is not in handover chats
+	}
 	var others []*User
 	for _, mb := range members {
 		if mb.UserID != author.ID {

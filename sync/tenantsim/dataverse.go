@@ -204,6 +204,14 @@ func seedDataverse(d *dataverse, w *World) {
 			"_linkedby_value": w.SystemUserID(c.Owner.ID), "linkedon": dvTime(ch.Created.Add(24 * time.Hour)),
 			"statecode": 0, "statuscode": 1, "modifiedon": dvTime(ch.Created.Add(24 * time.Hour))})
 	}
+	// Handover chats are linked to their case by the case's owner.
+	for _, ch := range w.Handovers {
+		c := w.Customers[ch.Customer]
+		d.put("chats", Row{"activityid": guid(w.Seed, "chatlink", ch.ID), "subject": ch.Topic, "teamschatid": ch.ID,
+			"_regardingobjectid_value": w.CaseID(ch.Case), "regardingobjecttypecode": "incident",
+			"_linkedby_value": w.SystemUserID(c.Owner.ID), "linkedon": dvTime(ch.Created.Add(time.Hour)),
+			"statecode": 0, "statuscode": 1, "modifiedon": dvTime(ch.Created.Add(time.Hour))})
+	}
 }
 
 // ---- HTTP ----
@@ -233,6 +241,14 @@ func (s *Server) dataverseHandler(w http.ResponseWriter, r *http.Request) {
 	if path == "WhoAmI" {
 		writeJSON(w, 200, map[string]any{"@odata.context": s.dataverseResource() + "/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
 			"BusinessUnitId": s.t.dv.buID, "UserId": s.t.w.SystemUserID(g.userID), "OrganizationId": s.t.dv.orgID})
+		return
+	}
+	if path == "JoinLinkedChat" {
+		if r.Method != http.MethodPost {
+			dvError(w, r, 405, "0x8006088a", "JoinLinkedChat is an action: POST it.")
+			return
+		}
+		s.joinLinkedChat(w, r, g)
 		return
 	}
 	if m := keyRE.FindStringSubmatch(path); m != nil {

@@ -33,7 +33,7 @@ const (
 // grants). Graph endpoints check them per route (graph.go).
 var graphPermissions = []string{
 	"User.Read", "User.ReadBasic.All", "User.Read.All", "User.Invite.All", "AuditLog.Read.All",
-	"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite", "ChatMember.Read", "ChatMember.ReadWrite",
+	"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite", "ChatMember.Read", "ChatMember.ReadWrite", "ChatMessage.Send",
 	"Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All",
 	"Channel.ReadBasic.All", "ChannelMessage.Read.All", "ChannelMember.Read.All", "ChannelMember.ReadWrite.All",
 	"TeamMember.Read.All", "TeamMember.ReadWrite.All", "TeamMember.ReadWriteNonOwnerRole.All",

@@ -287,6 +287,9 @@ func hasRole(roles []string, r string) bool {
 	return false
 }
 
+// handoverTopics name a colleague's chat about one case.
+var handoverTopics = map[Lang]string{LangZH: "%s 工单 %s 交接", LangEN: "%s case %s handover", LangFR: "%s · passation du dossier %s"}
+
 var groupChatTopics = map[Lang][]string{
 	LangZH: {"%s · 付款对接", "%s 项目群", "%s · 交付协调"},
 	LangEN: {"%s · billing", "%s project", "%s · delivery"},
@@ -331,6 +334,31 @@ func (g *generator) chats() {
 			}
 		}
 		g.w.Chats = append(g.w.Chats, ch)
+	}
+	// Colleagues' case chats that Me is not in (a case handed over, an
+	// escalation): linked to the case in Dynamics, so Me sees them on the
+	// case's timeline and may join them.
+	for _, c := range g.w.Customers {
+		if c.Owner == me || c.Index%2 == 0 || len(c.Cases) == 0 {
+			continue
+		}
+		ch := &Chat{
+			ID:       "19:" + hex32(g.seed, "handover", c.Index) + "@thread.v2",
+			Topic:    fmt.Sprintf(handoverTopics[c.Lang], c.Short, c.Cases[0]),
+			ChatType: "group",
+			Created:  g.w.Start.Add(span/2 + time.Duration(hash64(g.seed, "handover", c.Index)%30)*24*time.Hour),
+			Customer: c.Index,
+			Members:  []Member{{UserID: c.Owner.ID, Roles: []string{"owner"}}},
+			Case:     c.Cases[0],
+		}
+		for _, u := range c.Contacts {
+			if u.ExternalUserState == "Accepted" {
+				ch.Members = append(ch.Members, Member{UserID: u.ID, Roles: []string{"guest"}})
+			}
+		}
+		if len(ch.Members) > 1 {
+			g.w.Handovers = append(g.w.Handovers, ch)
+		}
 	}
 	// Colleagues talk among themselves too.
 	for k := 1; k < min(4, len(g.w.Users)); k++ {
@@ -388,6 +416,17 @@ func (g *generator) allocate(total int) {
 		}
 		add(ch.conv, wgt, 1)
 	}
+	// Handover chats are a fixed size apart from the budget, so they leave
+	// the rest of the world as it was.
+	for _, ch := range g.w.Handovers {
+		c := &conv{w: g.w, id: ch.ID, chat: ch, overrides: map[string]*Message{}}
+		ch.conv = c
+		c.n = 12 + int(hash64(g.seed, "handover-n", ch.ID)%24)
+		c.start = ch.Created
+		c.gap = g.w.End.Sub(c.start) / time.Duration(c.n+1)
+		ch.Count = c.n
+		g.w.HandoverMessages += c.count()
+	}
 	for _, s := range slots {
 		c := s.c
 		c.n = max(1, int(math.Round(float64(total)*s.weight/sum/s.perMsg)))
@@ -405,7 +444,8 @@ func (g *generator) allocate(total int) {
 	}
 }
 
-// convs lists every conversation: channels first (team order), then chats.
+// convs lists every conversation: channels first (team order), then
+// chats, then the handover chats Me is not in.
 func (w *World) convs() []*conv {
 	var out []*conv
 	for _, t := range w.Teams {
@@ -414,6 +454,9 @@ func (w *World) convs() []*conv {
 		}
 	}
 	for _, c := range w.Chats {
+		out = append(out, c.conv)
+	}
+	for _, c := range w.Handovers {
 		out = append(out, c.conv)
 	}
 	return out

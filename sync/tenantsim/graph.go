@@ -19,6 +19,7 @@ var (
 	permUsers        = []string{"User.ReadBasic.All", "User.Read.All"}
 	permChats        = []string{"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}
 	permChatMessages = []string{"Chat.Read", "Chat.ReadWrite"}
+	permChatSend     = []string{"ChatMessage.Send", "Chat.ReadWrite"}
 	permChatMembers  = []string{"ChatMember.Read", "ChatMember.ReadWrite", "Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}
 	permTeams        = []string{"Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All"}
 	permTeamWrite    = []string{"TeamSettings.ReadWrite.All"}
@@ -63,6 +64,7 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+p+"/chats/{chat}", s.graph(permChats, s.getChat))
 	mux.HandleFunc("GET "+p+"/chats/{chat}/members", s.graph(permChatMembers, s.listChatMembers))
 	mux.HandleFunc("GET "+p+"/chats/{chat}/messages", s.graph(permChatMessages, s.listChatMessages))
+	mux.HandleFunc("POST "+p+"/chats/{chat}/messages", s.graph(permChatSend, s.postChatMessage))
 	mux.HandleFunc("GET "+p+"/chats/{chat}/messages/{msg}", s.graph(permChatMessages, s.getChatMessage))
 	mux.HandleFunc("GET "+p+"/chats/{chat}/messages/{msg}/hostedContents/{hc}/$value", s.graph(permChatMessages, s.hostedContent))
 	mux.HandleFunc("GET "+p+"/me/joinedTeams", s.graph(permTeams, s.joinedTeams))
@@ -312,7 +314,7 @@ func (s *Server) listChats(w http.ResponseWriter, r *http.Request, g *grant) {
 		last time.Time
 	}
 	var rows []row
-	for _, c := range s.t.w.Chats {
+	for _, c := range append(slices.Clip(s.t.w.Chats), s.t.w.Handovers...) {
 		if s.isMember(c.Members, userID) {
 			last, _ := c.conv.lastActivity()
 			rows = append(rows, row{c, last})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -60,7 +61,7 @@ func newTenant(w *World, clock func() time.Time) *Tenant {
 			t.convs[ch.ID] = ch.conv
 		}
 	}
-	for _, c := range w.Chats {
+	for _, c := range append(slices.Clip(w.Chats), w.Handovers...) {
 		t.chats[c.ID] = c
 		t.convs[c.ID] = c.conv
 	}

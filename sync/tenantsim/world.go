@@ -159,7 +159,8 @@ type Chat struct {
 	Created  time.Time
 	Customer int
 	Members  []Member
-	Count    int // generated messages
+	Count    int    // generated messages
+	Case     string // handover chats: the case number it is linked to
 	conv     *conv
 }
 
@@ -177,9 +178,14 @@ type World struct {
 	Users      []*User
 	Customers  []*Customer
 	Teams      []*Team
-	Chats      []*Chat
+	Chats      []*Chat   // the chats Me is in
 	Start, End time.Time // generated history spans [Start, End)
-	Messages   int       // generated messages in all conversations
+	Messages   int       // generated messages in the conversations Me is in
+
+	// Handovers are colleagues' group chats with a customer that Me is
+	// not in, each linked to a case in Dynamics (JoinLinkedChat adds Me).
+	Handovers        []*Chat
+	HandoverMessages int // generated messages in Handovers
 
 	indexOnce sync.Once
 	byID      map[string]*User
