@@ -153,7 +153,7 @@ func TestLinksService(t *testing.T) {
 		t.Fatalf("unlink as a privileged role: %v", err)
 	}
 	// Push: Dynamics ends with the case linked and the account not.
-	res, err := outbox.Push(ctx, db, rig.DV, time.Now)
+	res, err := outbox.Push(ctx, db, rig.DV, rig.G, time.Now)
 	if err != nil || res.Done != 2 {
 		t.Fatalf("push: %+v %v", res, err)
 	}

@@ -36,6 +36,7 @@ type connection struct {
 	sess *auth.Session
 	eng  *engine.Engine
 	dv   *dataverse.Client // nil without a Dataverse endpoint
+	g    *graph.Client
 }
 
 // syncState is the sync side of Core.
@@ -98,7 +99,7 @@ func (c *Core) connect() (*connection, error) {
 	if where, why := sess.CacheWhere(); where == auth.CacheMemory && why != "" {
 		c.log.Warn("token cache", "where", where, "why", why)
 	}
-	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng, dv: dvc}
+	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng, dv: dvc, g: g}
 	return c.sync.conn, nil
 }
 
@@ -131,7 +132,7 @@ func (c *Core) runSync(ctx context.Context, ro engine.RoundOptions, signIn func(
 		if err != nil {
 			return engine.Progress{}, err
 		}
-		res, err := outbox.Push(ctx, db, conn.dv, time.Now)
+		res, err := outbox.Push(ctx, db, conn.dv, conn.g, time.Now)
 		if err != nil {
 			return engine.Progress{}, fmt.Errorf("push queued edits: %w", err)
 		}

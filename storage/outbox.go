@@ -31,6 +31,8 @@ const (
 const (
 	OpLink   = "link"   // create a Dataverse chats row linking a Teams chat to a record
 	OpUnlink = "unlink" // delete that row
+	OpJoin   = "join"   // ask Dynamics to add the user to a chat linked to a record (JoinLinkedChat)
+	OpNotice = "notice" // post a linked record's key-field changes to its chat (Graph)
 )
 
 // Op is one queued edit.
@@ -43,6 +45,8 @@ type Op struct {
 	RecordID   string         `json:"recordId"`
 	ActivityID string         `json:"activityId"` // the Dataverse chats row (client-generated on link)
 	Subject    string         `json:"subject,omitempty"`
+	UserID     string         `json:"userId,omitempty"` // join: the user's Dataverse systemuser id
+	Body       string         `json:"body,omitempty"`   // notice: the message's HTML
 	By         string         `json:"by,omitempty"`
 	State      string         `json:"state"`
 	Attempts   int            `json:"attempts"`
@@ -166,6 +170,44 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 		return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(set).str(recordID).str(chatID), nil)
 	})
 	return out, err
+}
+
+// QueueOp queues a join or a notice (operations that change no link) in
+// one transaction, and returns it with its sequence number. A join of a
+// chat that already waits to be joined returns that operation instead.
+func (db *DB) QueueOp(ctx context.Context, op Op, now time.Time) (Op, error) {
+	if err := ctx.Err(); err != nil {
+		return Op{}, err
+	}
+	if op.Kind != OpJoin && op.Kind != OpNotice {
+		return Op{}, fmt.Errorf("queue operation: kind %q has its own call", op.Kind)
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if op.Kind == OpJoin {
+			c := tx.Bucket(bucketOutboxByState).Cursor()
+			for _, st := range []string{OpPending, OpInFlight, OpFailed, OpConflict} {
+				prefix := key(nil).str(st)
+				for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+					prev, err := getOp(tx, binary.BigEndian.Uint64(k[len(prefix):]))
+					if err != nil {
+						return err
+					}
+					if prev.Kind == OpJoin && prev.ChatID == op.ChatID {
+						op = prev
+						return nil
+					}
+				}
+			}
+		}
+		seq, err := tx.Bucket(bucketOutbox).NextSequence()
+		if err != nil {
+			return fmt.Errorf("number operation: %w", err)
+		}
+		op.Seq, op.ID, op.State, op.Created, op.Updated = seq, NewID(), OpPending, now, now
+		op.Attempts, op.Error, op.Server, op.NotBefore = 0, "", nil, time.Time{}
+		return putOp(tx, op, "")
+	})
+	return op, err
 }
 
 // Outbox lists operations, oldest first: those in the given states, or

@@ -71,3 +71,44 @@ func TestOutboxStates(t *testing.T) {
 		t.Errorf("NewID %q is not a v4 UUID", id)
 	}
 }
+
+// TestQueueOp: joins and notices are queued as operations of their own; a
+// second join of a chat while the first waits (or is stuck) is the same
+// operation, a join after the first is done is a new one; link kinds are
+// refused (SetLink owns them).
+func TestQueueOp(t *testing.T) {
+	db := storagetest.Open(t)
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	join := storage.Op{Kind: storage.OpJoin, ChatID: "c1", Set: "incidents", RecordID: "r1", UserID: "su1", By: "me"}
+	a, err := db.QueueOp(ctx, join, now)
+	if err != nil || a.Seq == 0 || a.State != storage.OpPending || a.ID == "" {
+		t.Fatalf("join: %+v %v", a, err)
+	}
+	b, err := db.QueueOp(ctx, join, now)
+	if err != nil || b.Seq != a.Seq {
+		t.Fatalf("second join while the first waits: %+v %v", b, err)
+	}
+	if _, err := db.UpdateOp(ctx, a.Seq, func(o *storage.Op) error { o.State = storage.OpFailed; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = db.QueueOp(ctx, join, now); b.Seq != a.Seq || b.State != storage.OpFailed {
+		t.Fatalf("join while the first failed: %+v", b)
+	}
+	if _, err := db.UpdateOp(ctx, a.Seq, func(o *storage.Op) error { o.State = storage.OpDone; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = db.QueueOp(ctx, join, now); b.Seq == a.Seq {
+		t.Fatal("a join after a done one was folded into it")
+	}
+	n1, _ := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Body: "<p>x</p>"}, now)
+	n2, _ := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Body: "<p>x</p>"}, now)
+	if n1.Seq == 0 || n2.Seq == n1.Seq || n2.Body != "<p>x</p>" {
+		t.Fatalf("notices: %+v %+v", n1, n2)
+	}
+	if _, err := db.QueueOp(ctx, storage.Op{Kind: storage.OpLink, ChatID: "c1"}, now); err == nil {
+		t.Fatal("a link queued without its link")
+	}
+	if ls, _ := db.Links(ctx, "c1"); len(ls) != 0 {
+		t.Fatalf("joins and notices made links: %+v", ls)
+	}
+}

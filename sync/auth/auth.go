@@ -19,10 +19,11 @@ import (
 // ErrSignInRequired means no usable account or refresh token is cached.
 var ErrSignInRequired = errors.New("sign-in required")
 
-// Graph delegated permissions Rapport's sync needs, and no more.
+// Graph delegated permissions Rapport needs, and no more.
 var syncGraphPermissions = []string{
 	"User.Read", "User.ReadBasic.All", "Chat.Read", "Team.ReadBasic.All", "Channel.ReadBasic.All",
 	"ChannelMessage.Read.All", "TeamMember.Read.All", "ChannelMember.Read.All",
+	"ChatMessage.Send", // key-field notices the user chooses to post to a linked chat
 }
 
 // GraphScopes are the Graph scopes sync asks for, for the Graph at graphURL.

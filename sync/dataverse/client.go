@@ -217,6 +217,20 @@ func (c *Client) Delete(ctx context.Context, set, id string) error {
 	return err
 }
 
+// JoinLinkedChat asks Dynamics 365 to add user (a systemuser id) to a
+// Teams chat linked to a record (set, id): the JoinLinkedChat action,
+// which adds the user on the server's side. Joining a chat one is in
+// already succeeds, so a retry is harmless.
+func (c *Client) JoinLinkedChat(ctx context.Context, user, chatID, set, logical, id string) error {
+	body, err := json.Marshal(map[string]any{"UserId": user, "TeamsChatId": chatID,
+		"RegardingEntity": map[string]any{"@odata.type": "Microsoft.Dynamics.CRM." + logical, logical + "id": id}})
+	if err != nil {
+		return fmt.Errorf("encode action: %w", err)
+	}
+	_, err = c.send(ctx, http.MethodPost, c.base+"/JoinLinkedChat", body, nil)
+	return err
+}
+
 // Row reads one row's columns.
 func (c *Client) Row(ctx context.Context, set, id string, cols []string) (Row, error) {
 	link := c.base + "/" + set + "(" + url.PathEscape(id) + ")"

@@ -49,7 +49,7 @@ func pushChild(dir string) int {
 		return 3
 	}
 	for {
-		res, err := outbox.Push(ctx, db, dv, time.Now)
+		res, err := outbox.Push(ctx, db, dv, nil, time.Now)
 		fmt.Printf("pushed %+v %v\n", res, err)
 		if res.Waiting == 0 {
 			break
@@ -109,7 +109,7 @@ func TestPushKilled(t *testing.T) {
 	must(t, err)
 	t.Logf("killed with %d operations done and %d in flight", len(done), len(mid))
 	for i := 0; i < 3; i++ {
-		_, err := outbox.Push(ctx, db, r.DV, time.Now)
+		_, err := outbox.Push(ctx, db, r.DV, r.G, time.Now)
 		must(t, err)
 	}
 	all, err := db.Outbox(ctx)

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/dataverse"
+	"github.com/rapport-app/rapport/sync/graph"
 )
 
 // Store is the part of the store the outbox uses (*storage.DB).
@@ -23,6 +26,14 @@ type Dataverse interface {
 	Create(ctx context.Context, set string, row dataverse.Row) error
 	Delete(ctx context.Context, set, id string) error
 	Row(ctx context.Context, set, id string, cols []string) (dataverse.Row, error)
+	JoinLinkedChat(ctx context.Context, user, chatID, set, logical, id string) error
+}
+
+// Chats posts to Teams chats and reads back what the user sent
+// (*graph.Client).
+type Chats interface {
+	PostChatMessage(ctx context.Context, chatID, html string) (string, error)
+	SentRecently(ctx context.Context, chatID, userID string, n int) ([]string, error)
 }
 
 // Result counts what a push did.
@@ -44,9 +55,22 @@ const chatsSet = "chats"
 
 var linkCols = []string{"activityid", "teamschatid", "_regardingobjectid_value"}
 
+// serial names what an operation is ordered behind: the edits of one
+// link, the joins of one chat; each notice stands alone.
+func serial(op storage.Op) string {
+	switch op.Kind {
+	case storage.OpJoin:
+		return "join\x00" + op.ChatID
+	case storage.OpNotice:
+		return "notice\x00" + op.ID
+	}
+	return op.ChatID + "\x00" + op.Set + "\x00" + op.RecordID
+}
+
 // Push sends every operation that is due, in order. It returns an error
 // only when the store fails; server errors end up on the operations.
-func Push(ctx context.Context, db Store, dv Dataverse, now func() time.Time) (Result, error) {
+// Notices wait while chats is nil.
+func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() time.Time) (Result, error) {
 	var res Result
 	ops, err := db.Outbox(ctx, storage.OpPending, storage.OpInFlight)
 	if err != nil {
@@ -61,8 +85,8 @@ func Push(ctx context.Context, db Store, dv Dataverse, now func() time.Time) (Re
 		for _, s := range stuck {
 			// A failed or conflicting edit holds back the later edits of
 			// its link until the user retries or discards it; they say so.
-			if s.Seq < op.Seq && s.ChatID == op.ChatID && s.Set == op.Set && s.RecordID == op.RecordID {
-				blocked[op.ChatID+"\x00"+op.Set+"\x00"+op.RecordID] = true
+			if s.Seq < op.Seq && serial(s) == serial(op) {
+				blocked[serial(op)] = true
 				if msg := fmt.Sprintf("waiting for #%d (%s) to be retried or discarded", s.Seq, s.State); op.Error != msg {
 					if _, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error { o.Error = msg; return nil }); err != nil {
 						return res, err
@@ -76,13 +100,21 @@ func Push(ctx context.Context, db Store, dv Dataverse, now func() time.Time) (Re
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		link := op.ChatID + "\x00" + op.Set + "\x00" + op.RecordID
-		if blocked[link] || now().Before(op.NotBefore) {
+		link := serial(op)
+		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) {
 			blocked[link] = true
 			res.Waiting++
 			continue
 		}
-		state, err := push(ctx, db, dv, op, now)
+		var state string
+		switch op.Kind {
+		case storage.OpJoin:
+			state, err = pushJoin(ctx, db, dv, op, now)
+		case storage.OpNotice:
+			state, err = pushNotice(ctx, db, chats, op, now)
+		default:
+			state, err = push(ctx, db, dv, op, now)
+		}
 		if err != nil {
 			return res, err
 		}
@@ -121,10 +153,7 @@ func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func()
 		}
 		// Not applied: send again.
 	}
-	op, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
-		o.State, o.Attempts, o.Updated = storage.OpInFlight, o.Attempts+1, now()
-		return nil
-	})
+	op, err := begin(ctx, db, op, now)
 	if err != nil {
 		return "", err
 	}
@@ -161,15 +190,97 @@ func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func()
 	default:
 		return finish(ctx, db, op, storage.OpFailed, fmt.Sprintf("unknown operation %q", op.Kind), nil, now)
 	}
+	return settle(ctx, db, op, err, nil, now)
+}
+
+// begin marks op in flight (committed before its request leaves).
+func begin(ctx context.Context, db Store, op storage.Op, now func() time.Time) (storage.Op, error) {
+	return db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Attempts, o.Updated = storage.OpInFlight, o.Attempts+1, now()
+		return nil
+	})
+}
+
+// settle ends an attempt: done on success, else a conflict or failure the
+// status calls for, else a retry later.
+func settle(ctx context.Context, db Store, op storage.Op, err error, conflicts map[int]string, now func() time.Time) (string, error) {
+	if err == nil {
+		return finish(ctx, db, op, storage.OpDone, "", nil, now)
+	}
+	if msg, ok := conflicts[status(err)]; ok {
+		return finish(ctx, db, op, storage.OpConflict, msg, nil, now)
+	}
 	if transient(err) {
 		// 429 was refused before applying; anything else may have applied.
 		state := storage.OpInFlight
-		if isStatus(err, 429) {
+		if status(err) == 429 {
 			state = storage.OpPending
 		}
 		return later(ctx, db, op, err, state, now)
 	}
 	return finish(ctx, db, op, storage.OpFailed, err.Error(), nil, now)
+}
+
+// pushJoin asks Dynamics to add the user to a linked chat. Joining is
+// idempotent (a member joining again succeeds), so an unknown outcome is
+// settled by sending again.
+func pushJoin(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func() time.Time) (string, error) {
+	if logicalNames[op.Set] == "" || op.UserID == "" {
+		return finish(ctx, db, op, storage.OpFailed, "a join needs a linked record and the user's Dynamics 365 id", nil, now)
+	}
+	op, err := begin(ctx, db, op, now)
+	if err != nil {
+		return "", err
+	}
+	err = dv.JoinLinkedChat(ctx, op.UserID, op.ChatID, op.Set, logicalNames[op.Set], op.RecordID)
+	return settle(ctx, db, op, err, map[int]string{
+		404: "the chat is no longer linked to this record in Dynamics 365 (unlinked or deleted upstream)",
+	}, now)
+}
+
+// recentMessages is how far back an unknown notice is looked for: a
+// chat gets far fewer messages between two pushes.
+const recentMessages = 100
+
+// pushNotice posts a notice to its chat. A POST is not idempotent: an
+// attempt whose outcome is unknown is looked for among the chat's newest
+// messages from the user before it is sent again.
+func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now func() time.Time) (string, error) {
+	if op.State == storage.OpInFlight {
+		sent, err := chats.SentRecently(ctx, op.ChatID, op.By, recentMessages)
+		if err != nil && transient(err) {
+			return later(ctx, db, op, err, storage.OpInFlight, now) // still unknown
+		}
+		if err != nil {
+			return settle(ctx, db, op, err, map[int]string{
+				403: "you are no longer a member of this chat (whether an earlier attempt reached it cannot be checked)",
+				404: "the chat no longer exists in Teams",
+			}, now)
+		}
+		want := plain(op.Body)
+		for _, h := range sent {
+			if plain(h) == want {
+				return finish(ctx, db, op, storage.OpDone, "", nil, now)
+			}
+		}
+	}
+	op, err := begin(ctx, db, op, now)
+	if err != nil {
+		return "", err
+	}
+	_, err = chats.PostChatMessage(ctx, op.ChatID, op.Body)
+	return settle(ctx, db, op, err, map[int]string{
+		403: "you are no longer a member of this chat",
+		404: "the chat no longer exists in Teams",
+	}, now)
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// plain is an HTML body's text with white space collapsed: what a
+// message still says after a server re-formats its markup.
+func plain(h string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(h, " "))), " ")
 }
 
 // landed decides whether an existing row is the one op creates.
@@ -195,8 +306,12 @@ func finish(ctx context.Context, db Store, op storage.Op, state, msg string, ser
 func later(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
 	wait := time.Duration(1<<min(op.Attempts, 8)) * time.Second
 	var e *dataverse.Error
-	if errors.As(cause, &e) && e.RetryAfter > 0 {
+	var g *graph.Error
+	switch {
+	case errors.As(cause, &e) && e.RetryAfter > 0:
 		wait = e.RetryAfter
+	case errors.As(cause, &g) && g.RetryAfter > 0:
+		wait = g.RetryAfter
 	}
 	_, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
 		o.State, o.Error, o.Updated, o.NotBefore = state, cause.Error(), now(), now().Add(wait)
@@ -205,17 +320,26 @@ func later(ctx context.Context, db Store, op storage.Op, cause error, state stri
 	return state, err
 }
 
-func isStatus(err error, status int) bool {
-	var e *dataverse.Error
-	return errors.As(err, &e) && e.Status == status
+// status is the HTTP status of a Dataverse or Graph error (0 for others).
+func status(err error) int {
+	var d *dataverse.Error
+	if errors.As(err, &d) {
+		return d.Status
+	}
+	var g *graph.Error
+	if errors.As(err, &g) {
+		return g.Status
+	}
+	return 0
 }
+
+func isStatus(err error, st int) bool { return status(err) == st }
 
 // transient errors are worth retrying: throttling, server errors, and
 // the network (timeouts, resets, refused connections).
 func transient(err error) bool {
-	var e *dataverse.Error
-	if errors.As(err, &e) {
-		return e.Status == 429 || e.Status >= 500
+	if st := status(err); st != 0 {
+		return st == 429 || st >= 500
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection")

@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
+	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/outbox"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
@@ -75,7 +76,7 @@ func TestPushLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := outbox.Push(ctx, r.DB, r.DV, c.now)
+	res, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
 	must(t, err)
 	if res.Done != 0 || res.Waiting == 0 {
 		t.Fatalf("tenant down: %+v", res)
@@ -88,7 +89,7 @@ func TestPushLinks(t *testing.T) {
 	must(t, r.Srv.SetFaults("503after=1"))
 	for i := 0; i < 10; i++ {
 		c.t = c.t.Add(10 * time.Minute) // past any back-off
-		_, err := outbox.Push(ctx, r.DB, r.DV, c.now)
+		_, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
 		must(t, err)
 		if i == 3 {
 			must(t, r.Srv.SetFaults(""))
@@ -121,7 +122,7 @@ func TestPushConflicts(t *testing.T) {
 	_, err := r.DB.SetLink(ctx, chats[0].ID, "incidents", gone, true, "me", "", c.now())
 	must(t, err)
 	must(t, r.Srv.Tenant().DeleteRow("incidents", gone))
-	res, err := outbox.Push(ctx, r.DB, r.DV, c.now)
+	res, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
 	must(t, err)
 	ops, _ := r.DB.Outbox(ctx, storage.OpConflict)
 	if res.Conflicts != 1 || len(ops) != 1 || !strings.Contains(ops[0].Error, "deleted upstream") {
@@ -130,7 +131,7 @@ func TestPushConflicts(t *testing.T) {
 	// A later unlink of that link waits behind the conflict.
 	_, err = r.DB.SetLink(ctx, chats[0].ID, "incidents", gone, false, "me", "", c.now())
 	must(t, err)
-	res, err = outbox.Push(ctx, r.DB, r.DV, c.now)
+	res, err = outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
 	must(t, err)
 	if res.Waiting != 1 || res.Done != 0 {
 		t.Fatalf("behind a conflict: %+v", res)
@@ -141,5 +142,81 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPushJoinAndNotices queues joins and notices while the tenant is
+// down, then pushes through writes that apply and answer 503: the user
+// ends in the handover chat once, each notice is in its chat exactly
+// once, and the ones Dynamics or Teams refuse are conflicts that say why.
+func TestPushJoinAndNotices(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small}, engine.Options{})
+	w := r.Srv.Tenant().World()
+	if len(w.Handovers) < 2 {
+		t.Fatal("the tenant has too few handover chats")
+	}
+	h, other := w.Handovers[0], w.Handovers[1]
+	me := w.SystemUserID(w.Me.ID)
+	c := &clock{t: time.Now()}
+	queue := func(op storage.Op) storage.Op {
+		t.Helper()
+		op.By = w.Me.ID
+		q, err := r.DB.QueueOp(ctx, op, c.now())
+		must(t, err)
+		return q
+	}
+	const notice = "<p>【Rapport】CAS-TEST <b>Priority</b>: High → Low</p>"
+	join := queue(storage.Op{Kind: storage.OpJoin, ChatID: h.ID, Set: "incidents", RecordID: w.CaseID(h.Case), UserID: me})
+	wrong := queue(storage.Op{Kind: storage.OpJoin, ChatID: other.ID, Set: "incidents", RecordID: w.CaseID(h.Case), UserID: me})
+	posted := queue(storage.Op{Kind: storage.OpNotice, ChatID: w.Chats[0].ID, Body: notice})
+	outside := queue(storage.Op{Kind: storage.OpNotice, ChatID: other.ID, Body: notice})
+
+	must(t, r.Srv.Stop())
+	res, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
+	must(t, err)
+	if res.Done != 0 || res.Waiting != 4 {
+		t.Fatalf("tenant down: %+v", res)
+	}
+	must(t, r.Srv.Start(""))
+	must(t, r.Srv.SetFaults("503after=1"))
+	for i := 0; i < 8; i++ {
+		c.t = c.t.Add(10 * time.Minute)
+		_, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
+		must(t, err)
+		if i == 2 {
+			must(t, r.Srv.SetFaults(""))
+		}
+	}
+	for _, tt := range []struct {
+		op    storage.Op
+		state string
+		why   string
+	}{
+		{join, storage.OpDone, ""},
+		{wrong, storage.OpConflict, "no longer linked"},
+		{posted, storage.OpDone, ""},
+		{outside, storage.OpConflict, "no longer a member"},
+	} {
+		ops, err := r.DB.Outbox(ctx)
+		must(t, err)
+		got := ops[tt.op.Seq-1]
+		if got.Seq != tt.op.Seq || got.State != tt.state || !strings.Contains(got.Error, tt.why) {
+			t.Errorf("%s %s: %s %q, want %s %q", got.Kind, got.ChatID, got.State, got.Error, tt.state, tt.why)
+		}
+	}
+	// Joined: the chat's messages are readable now.
+	if err := r.G.ChatMessages(ctx, h.ID, "", time.Time{}, func([]graph.Msg, string) error { return nil }); err != nil {
+		t.Fatalf("reading the joined chat: %v", err)
+	}
+	msgs, err := r.Srv.Tenant().Messages(w.Chats[0].ID)
+	must(t, err)
+	n := 0
+	for _, m := range msgs {
+		if m.AuthorID == w.Me.ID && strings.Contains(m.HTML, "CAS-TEST") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the notice is %d times in the chat, want once", n)
 	}
 }

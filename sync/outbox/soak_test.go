@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
+	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/outbox"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
@@ -23,7 +24,8 @@ import (
 // the answer), and another Dynamics user deleting a record. At the end
 // every edit is done or shown as failed/conflict, Dynamics holds at most
 // one row per chat and record, exactly the intended ones where every edit
-// is done, and the store is consistent. RAPPORT_OUTBOX_SEED=N replays one
+// is done, and the store is consistent. Notices posted to chats on the
+// way land once each, and a queued join lands. RAPPORT_OUTBOX_SEED=N replays one
 // seed.
 func TestPushFaultSoak(t *testing.T) {
 	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
@@ -42,7 +44,10 @@ func TestPushFaultSoak(t *testing.T) {
 func soak(t *testing.T, seed uint64) {
 	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small, ImmediateRetry: true}, engine.Options{})
 	rng := rand.New(rand.NewPCG(seed, 99))
-	chats := r.Srv.Tenant().World().Chats[:4]
+	w := r.Srv.Tenant().World()
+	chats := w.Chats[:4]
+	h := w.Handovers[0]
+	notices := map[string]string{} // body → chat
 	cases := r.Srv.Tenant().Rows("incidents")[:4]
 	type key struct{ chat, rec string }
 	want := map[key]bool{}
@@ -58,6 +63,21 @@ func soak(t *testing.T, seed uint64) {
 			}
 			want[k] = linked
 		}
+		if rng.IntN(2) == 0 {
+			// A key-field notice the user posts to a chat.
+			body := fmt.Sprintf("<p>soak notice %d/%d</p>", seed, round)
+			chat := chats[rng.IntN(len(chats))].ID
+			if _, err := r.DB.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chat, Body: body, By: w.Me.ID}, c.now()); err != nil {
+				t.Fatal(err)
+			}
+			notices[body] = chat
+		}
+		if round == 3 {
+			if _, err := r.DB.QueueOp(ctx, storage.Op{Kind: storage.OpJoin, ChatID: h.ID, Set: "incidents", RecordID: w.CaseID(h.Case),
+				UserID: w.SystemUserID(w.Me.ID), By: w.Me.ID}, c.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if round == 6 {
 			// Another Dynamics user deletes a case some edits may point at.
 			deleted = cases[0]["incidentid"].(string)
@@ -68,13 +88,13 @@ func soak(t *testing.T, seed uint64) {
 			// Cut the push off part-way, as a crash would.
 			go func() { time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond); cancel() }()
 		}
-		_, _ = outbox.Push(pctx, r.DB, r.DV, c.now)
+		_, _ = outbox.Push(pctx, r.DB, r.DV, r.G, c.now)
 		cancel()
 		c.t = c.t.Add(time.Hour) // past every back-off
 	}
 	must(t, r.Srv.SetFaults(""))
 	for i := 0; i < 5; i++ {
-		_, err := outbox.Push(ctx, r.DB, r.DV, c.now)
+		_, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
 		must(t, err)
 		c.t = c.t.Add(time.Hour)
 	}
@@ -120,6 +140,22 @@ func soak(t *testing.T, seed uint64) {
 		if (rows[k] == 1) != linked {
 			t.Errorf("seed %d: %s→%s: Dynamics has %d rows, the user wants linked=%v", seed, k.chat, k.rec, rows[k], linked)
 		}
+	}
+	for body, chat := range notices {
+		msgs, err := r.Srv.Tenant().Messages(chat)
+		must(t, err)
+		n := 0
+		for _, m := range msgs {
+			if m.AuthorID == w.Me.ID && m.HTML == body {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("seed %d: notice %q is %d times in its chat, want once", seed, body, n)
+		}
+	}
+	if err := r.G.ChatMessages(ctx, h.ID, "", time.Time{}, func([]graph.Msg, string) error { return nil }); err != nil {
+		t.Errorf("seed %d: the handover chat was not joined: %v", seed, err)
 	}
 	byState := map[string]int{}
 	for _, op := range ops {

@@ -25,6 +25,7 @@ type Rig struct {
 	DB  *storage.DB
 	Eng *engine.Engine
 	DV  *dataverse.Client // the engine's Dataverse client, for writes
+	G   *graph.Client     // the engine's Graph client, for writes
 	// DVToken returns an access token for Dataverse (for a child process).
 	DVToken dataverse.TokenFunc
 }
@@ -63,7 +64,7 @@ func Connect(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.O
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, DVToken: dvToken}
+	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, G: g, DVToken: dvToken}
 }
 
 // Synced is New followed by one full sync round.
