@@ -31,6 +31,8 @@ Usage:
   rapport link [--json] CHAT-ID SET RECORD-ID
                                   link a chat to a CRM record (offline; pushed on the next sync)
   rapport unlink [--json] CHAT-ID SET RECORD-ID
+  rapport join [--json] CHAT-ID SET RECORD-ID
+                                  ask to be added to a chat linked to a record you are not in
   rapport outbox [--json] [list | retry N | discard N]
                                   edits waiting for Dynamics 365, failed ones and conflicts
   rapport signout                 forget the account and delete its tokens (the store stays)
@@ -66,13 +68,13 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status, search, link, unlink, outbox: print JSON")
+	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox: print JSON")
 	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "outbox":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox":
 	case "help":
 		fset.Usage()
 		return 0
@@ -81,11 +83,11 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.Usage()
 		return 2
 	}
-	// search, link, unlink, outbox: positional words, with flags allowed
+	// search, link, unlink, join, outbox: positional words, with flags allowed
 	// before and after them;
 	// everything after "--" is query (for words starting with "-").
 	var words, tail []string
-	positional := cmd == "search" || cmd == "link" || cmd == "unlink" || cmd == "outbox"
+	positional := cmd == "search" || cmd == "link" || cmd == "unlink" || cmd == "join" || cmd == "outbox"
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -137,6 +139,8 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliSignOut(cfg, version, log, stdout)
 	case "link", "unlink":
 		err = cliLink(ctx, cfg, words, cmd == "link", *asJSON, version, log, stdout)
+	case "join":
+		err = cliJoin(cfg, words, *asJSON, version, log, stdout)
 	case "outbox":
 		err = cliOutbox(ctx, cfg, words, *asJSON, version, log, stdout)
 	case "search":

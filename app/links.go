@@ -67,6 +67,27 @@ func cliLink(ctx context.Context, cfg Config, args []string, linked, asJSON bool
 	return nil
 }
 
+// cliJoin queues a request to join a chat linked to a record.
+func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
+	if len(args) != 3 {
+		return fmt.Errorf("%w: give CHAT-ID SET RECORD-ID of a chat linked to that record", errInvalid)
+	}
+	core := newCore(cfg, "cli", version, log)
+	defer core.Close()
+	if err := core.openStore(); err != nil {
+		return err
+	}
+	op, err := core.Links.Join(args[0], args[1], args[2])
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(w).Encode(op)
+	}
+	fmt.Fprintf(w, "queued %s #%d (%s); the next sync asks Dynamics 365 to add you, the one after brings the chat in\n", op.Kind, op.Seq, op.ID)
+	return nil
+}
+
 // cliOutbox lists the outbox, or retries or discards one operation.
 func cliOutbox(ctx context.Context, cfg Config, args []string, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
 	core := newCore(cfg, "cli", version, log)

@@ -6,25 +6,27 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/outbox"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
 
-// TestUnlinkRules: one row per combination of owner / linker /
+// TestTypeRules: one row per combination of owner / linker /
 // privileged / the two toggles.
-func TestUnlinkRules(t *testing.T) {
+func TestTypeRules(t *testing.T) {
 	for _, ownerMay := range []bool{false, true} {
 		for _, linkerMay := range []bool{false, true} {
 			for _, owner := range []bool{false, true} {
 				for _, linker := range []bool{false, true} {
 					for _, priv := range []bool{false, true} {
 						want := priv || ownerMay && owner || linkerMay && linker
-						ok, why := unlinkAllowed(UnlinkRule{OwnerMay: ownerMay, LinkerMay: linkerMay}, owner, linker, priv)
+						ok, why := unlinkAllowed(TypeRule{OwnerMay: ownerMay, LinkerMay: linkerMay}, owner, linker, priv)
 						if ok != want || ok != (why == "") {
 							t.Errorf("ownerMay=%v linkerMay=%v owner=%v linker=%v privileged=%v: %v %q, want %v",
 								ownerMay, linkerMay, owner, linker, priv, ok, why, want)
@@ -34,7 +36,7 @@ func TestUnlinkRules(t *testing.T) {
 			}
 		}
 	}
-	_, why := unlinkAllowed(UnlinkRule{OwnerMay: true}, false, true, false)
+	_, why := unlinkAllowed(TypeRule{OwnerMay: true}, false, true, false)
 	if why != "Only the record's owner, a system administrator or customizer can unlink this chat." {
 		t.Errorf("reason: %q", why)
 	}
@@ -61,9 +63,11 @@ func TestLinksService(t *testing.T) {
 	// A chat Dynamics links to its customer's account.
 	var chat, account string
 	for _, row := range rig.Srv.Tenant().Rows("chats") {
-		chat, _ = row["teamschatid"].(string)
-		account, _ = row["_regardingobjectid_value"].(string)
-		break
+		if row["regardingobjecttypecode"] == "account" {
+			chat, _ = row["teamschatid"].(string)
+			account, _ = row["_regardingobjectid_value"].(string)
+			break
+		}
 	}
 	views, err := s.ForChat(chat)
 	if err != nil {
@@ -140,13 +144,13 @@ func TestLinksService(t *testing.T) {
 		t.Fatalf("timeline of the account: %+v", tl)
 	}
 	// Unlink rules: nobody but a privileged role may unlink here.
-	if _, err := s.SetSettings(LinkSettings{Rules: map[string]UnlinkRule{"accounts": {}}}); err != nil {
+	if _, err := s.SetSettings(LinkSettings{Rules: map[string]TypeRule{"accounts": {}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Unlink(chat, "accounts", account); !errors.Is(err, errPermission) || toError(err).Code != "permission_denied" {
 		t.Fatalf("unlink without the right: %v", err)
 	}
-	if _, err := s.SetSettings(LinkSettings{Rules: map[string]UnlinkRule{"accounts": {}}, Privileged: true}); err != nil {
+	if _, err := s.SetSettings(LinkSettings{Rules: map[string]TypeRule{"accounts": {}}, Privileged: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Unlink(chat, "accounts", account); err != nil {
@@ -169,5 +173,162 @@ func TestLinksService(t *testing.T) {
 	ops, _ := s.Outbox()
 	if len(ops) != 2 || ops[0].Kind != storage.OpUnlink || ops[0].State != storage.OpDone || ops[0].ChatName == "" {
 		t.Fatalf("outbox: %+v", ops)
+	}
+}
+
+// TestJoinAndNotices: a colleague's chat linked to a case, which the user
+// is not in, shows on the case's timeline with Join; the join is refused
+// where Settings or the facts say no, queued once, pushed, and the next
+// sync brings the chat in. Key-field notices follow the chosen fields,
+// can be dismissed, and posted to the chat exactly once.
+func TestJoinAndNotices(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	w := rig.Srv.Tenant().World()
+	h := w.Handovers[0]
+	caseID := w.CaseID(h.Case)
+	dir := t.TempDir()
+	if err := rig.DB.Snapshot(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := core.openStore(); err != nil {
+		t.Fatal(err)
+	}
+	defer core.Close()
+	db, _ := core.store()
+	s := core.Links
+	item := func() TimelineItem {
+		t.Helper()
+		tl, err := s.Timeline("incidents", caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(tl, func(it TimelineItem) bool { return it.ChatID == h.ID })
+		if i < 0 {
+			t.Fatalf("the handover chat is not on its case's timeline: %+v", tl)
+		}
+		return tl[i]
+	}
+	if it := item(); it.Member || !it.CanJoin || it.Join != nil || it.ChatName != h.Topic || it.LinkedBy == "" || it.LastMessage != nil {
+		t.Fatalf("before joining: %+v", it)
+	}
+	// Refusals, each with its code.
+	ls, _ := s.Settings()
+	ls.Rules["incidents"] = TypeRule{OwnerMay: true, LinkerMay: true, Join: false}
+	if _, err := s.SetSettings(ls); err != nil {
+		t.Fatal(err)
+	}
+	if it := item(); it.CanJoin || !it.JoinOff {
+		t.Fatalf("join turned off: %+v", it)
+	}
+	var member, memberCase string
+	for _, row := range rig.Srv.Tenant().Rows("chats") {
+		if row["regardingobjecttypecode"] == "account" {
+			member, memberCase = row["teamschatid"].(string), row["_regardingobjectid_value"].(string)
+		}
+	}
+	for _, tt := range []struct {
+		name, chat, set, rec, code string
+	}{
+		{"turned off", h.ID, "incidents", caseID, "permission_denied"},
+		{"not linked to that record", h.ID, "incidents", w.CaseID(w.Handovers[1].Case), "not_found"},
+		{"unknown type", h.ID, "leads", caseID, "invalid_argument"},
+		{"already in", member, "accounts", memberCase, "failed_precondition"},
+	} {
+		if _, err := s.Join(tt.chat, tt.set, tt.rec); toError(err).Code != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	ls.Rules["incidents"] = TypeRule{OwnerMay: true, LinkerMay: true, Join: true}
+	if _, err := s.SetSettings(ls); err != nil {
+		t.Fatal(err)
+	}
+	op, err := s.Join(h.ID, "incidents", caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Join(h.ID, "incidents", caseID); again.Seq != op.Seq {
+		t.Fatalf("a second join queued #%d besides #%d", again.Seq, op.Seq)
+	}
+	if it := item(); it.Join == nil || it.Join.State != storage.OpPending {
+		t.Fatalf("after asking to join: %+v", it)
+	}
+	if res, err := outbox.Push(ctx, db, rig.DV, rig.G, time.Now); err != nil || res.Done != 1 {
+		t.Fatalf("push: %+v %v", res, err)
+	}
+	if it := item(); it.Join == nil || it.Join.State != storage.OpDone || it.Member {
+		t.Fatalf("joined, not synced yet: %+v", it)
+	}
+	sync2 := enginetest.Connect(t, rig.Srv, db, engine.Options{})
+	if _, err := sync2.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if it := item(); !it.Member || it.LastMessage == nil || it.Join != nil {
+		t.Fatalf("after the sync that brings the chat in: %+v", it)
+	}
+
+	// Notices: a status change of the case is one; the chosen key fields
+	// decide (none for cases: nothing).
+	recs, _ := db.Records(ctx, "incidents")
+	upd := recs[slices.IndexFunc(recs, func(r storage.Record) bool { return r.ID == caseID })]
+	upd.Fields["statuscode"] = float64(1 + int(upd.Fields["statuscode"].(float64))%4)
+	upd.Modified = time.Now().Add(time.Minute).UTC()
+	if err := db.Apply(ctx, func(wr *storage.Writer) error { return wr.PutRecord(upd) }); err != nil {
+		t.Fatal(err)
+	}
+	notices := func() []Notice {
+		t.Helper()
+		views, err := s.ForChat(h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(views, func(v LinkView) bool { return v.RecordID == caseID })
+		if i < 0 {
+			t.Fatalf("the joined chat's links: %+v", views)
+		}
+		return views[i].Notices
+	}
+	ns := notices()
+	if len(ns) != 1 || ns[0].Label != "Status reason" {
+		t.Fatalf("notices: %+v", ns)
+	}
+	ls.KeyFields = map[string][]string{"incidents": {"prioritycode"}}
+	if _, err := s.SetSettings(ls); err != nil {
+		t.Fatal(err)
+	}
+	if got := notices(); len(got) != 0 {
+		t.Fatalf("with only priority as a key field: %+v", got)
+	}
+	ls.KeyFields = map[string][]string{"incidents": {"statuscode", "title <script>"}}
+	if _, err := s.SetSettings(ls); toError(err).Code != "invalid_argument" {
+		t.Fatalf("a bad column name: %v", err)
+	}
+	ls.KeyFields = map[string][]string{"incidents": {"statuscode", "prioritycode"}}
+	if _, err := s.SetSettings(ls); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DismissNotices(h.ID, "incidents", caseID, ns[0].At.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := notices(); len(got) != 1 {
+		t.Fatalf("dismissed before the notice: %+v", got)
+	}
+	post, err := s.PostNotices(h.ID, "incidents", caseID, ns[0].At)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := notices(); len(got) != 0 || !strings.Contains(post.Body, "Status reason") || strings.Contains(post.Body, "<script") {
+		t.Fatalf("after posting: notices %+v, body %q", got, post.Body)
+	}
+	if _, err := s.PostNotices(h.ID, "incidents", caseID, ns[0].At); toError(err).Code != "failed_precondition" {
+		t.Fatalf("posting nothing: %v", err)
+	}
+	if res, err := outbox.Push(ctx, db, rig.DV, rig.G, time.Now); err != nil || res.Done != 1 {
+		t.Fatalf("push the notice: %+v %v", res, err)
+	}
+	msgs, _ := rig.Srv.Tenant().Messages(h.ID)
+	if last := msgs[len(msgs)-1]; last.AuthorID != w.Me.ID || last.HTML != post.Body {
+		t.Fatalf("the chat's newest message: %+v", last)
 	}
 }

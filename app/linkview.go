@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -114,7 +115,7 @@ func (c *Core) card(r storage.Record, choice []FieldChoice) RecordCard {
 type linkWorld struct {
 	me         string
 	privileged bool
-	rules      map[string]UnlinkRule
+	rules      map[string]TypeRule
 	records    map[string]map[string]storage.Record // set → id → record
 	sysToAAD   map[string]string                    // systemuser id → Entra object id
 	sysName    map[string]string                    // systemuser id → name
@@ -122,6 +123,7 @@ type linkWorld struct {
 	server     []storage.Record                     // Dataverse chats rows (links as synced)
 	ops        map[string]storage.Op                // operation id → op
 	fields     map[string][]FieldChoice
+	keyFields  map[string][]string
 }
 
 func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
@@ -135,9 +137,11 @@ func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
 		w.userName[u.ID] = u.DisplayName
 	}
 	w.me, _ = db.Me(ctx)
-	if w.rules, w.privileged, w.fields, err = s.settings(ctx, db); err != nil {
+	ls, err := s.settings(ctx, db)
+	if err != nil {
 		return nil, err
 	}
+	w.rules, w.privileged, w.fields, w.keyFields = ls.Rules, ls.Privileged, ls.Fields, ls.KeyFields
 	for set := range logicalOf {
 		rs, err := db.Records(ctx, set)
 		if err != nil {
@@ -209,7 +213,8 @@ type Notice struct {
 	At    time.Time `json:"at"`
 }
 
-// keyFields are the fields whose changes linked chats are told about.
+// keyFields are the default fields whose changes linked chats are told
+// about (Settings can change them; Dynamics' defaults for cases).
 var keyFields = map[string][]string{
 	"incidents":         {"prioritycode", "statecode", "statuscode"},
 	"accounts":          {"statecode"},
@@ -238,14 +243,17 @@ func labelOf(set, field string) string {
 
 // notices lists the key-field changes of a record after since (at most
 // five, newest last).
-func notices(ctx context.Context, db *storage.DB, set, id string, since time.Time) ([]Notice, error) {
+func notices(ctx context.Context, db *storage.DB, set, id string, fields []string, since time.Time) ([]Notice, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
 	chs, err := db.RecordChanges(ctx, set, id, since)
 	if err != nil {
 		return nil, err
 	}
 	var out []Notice
 	for _, ch := range chs {
-		for _, f := range keyFields[set] {
+		for _, f := range fields {
 			if v, ok := ch.Fields[f]; ok {
 				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(f, v[0]), New: valueText(f, v[1]), At: ch.At})
 			}
@@ -262,6 +270,7 @@ func notices(ctx context.Context, db *storage.DB, set, id string, since time.Tim
 func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats []string) ([]LinkView, error) {
 	type k struct{ chat, set, rec string }
 	byKey := map[k]*LinkView{}
+	seenUpTo := map[k]time.Time{} // notices dismissed or posted up to
 	var order []k
 	add := func(key k, v LinkView) {
 		if _, ok := byKey[key]; !ok {
@@ -292,6 +301,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		}
 		for _, l := range ls {
 			key := k{chat, l.Set, l.RecordID}
+			seenUpTo[key] = l.SeenUpTo
 			v := LinkView{ChatID: chat, Set: l.Set, RecordID: l.RecordID, Linked: l.Linked, Sync: "synced", linkerAAD: l.By}
 			if prev, ok := byKey[key]; ok && l.Op == "" {
 				v = *prev // done: the synced row speaks (or its absence)
@@ -330,7 +340,11 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
 		}
 		if v.Linked && v.At != nil {
-			ns, err := notices(ctx, db, v.Set, v.RecordID, *v.At)
+			since := *v.At
+			if seen := seenUpTo[k{v.ChatID, v.Set, v.RecordID}]; seen.After(since) {
+				since = seen
+			}
+			ns, err := notices(ctx, db, v.Set, v.RecordID, w.keyFields[v.Set], since)
 			if err != nil {
 				return nil, err
 			}
@@ -346,16 +360,19 @@ func ownerAAD(w *linkWorld, r storage.Record) string {
 	return w.sysToAAD[owner]
 }
 
-// UnlinkRule is who may unlink chats from a record type (Dynamics'
-// settings): the record's owner, the user who linked; a privileged role
-// (System Administrator, System Customizer) always may.
-type UnlinkRule struct {
+// TypeRule is what Dynamics' per-record-type settings allow: who may
+// unlink chats from a record of the type (its owner, the user who linked;
+// a privileged role - System Administrator, System Customizer - always
+// may), and whether users may join chats linked to such records (on by
+// default for cases only, as in Dynamics).
+type TypeRule struct {
 	OwnerMay  bool `json:"ownerMay"`
 	LinkerMay bool `json:"linkerMay"`
+	Join      bool `json:"join"`
 }
 
 // unlinkAllowed applies the rule. It says why not when not.
-func unlinkAllowed(rule UnlinkRule, isOwner, isLinker, privileged bool) (bool, string) {
+func unlinkAllowed(rule TypeRule, isOwner, isLinker, privileged bool) (bool, string) {
 	switch {
 	case privileged:
 		return true, ""
@@ -376,7 +393,7 @@ func unlinkAllowed(rule UnlinkRule, isOwner, isLinker, privileged bool) (bool, s
 }
 
 // unlinkCode names who a rule lets unlink, besides a privileged role.
-func unlinkCode(rule UnlinkRule) string {
+func unlinkCode(rule TypeRule) string {
 	switch {
 	case rule.OwnerMay && rule.LinkerMay:
 		return "owner-or-linker"
@@ -388,33 +405,56 @@ func unlinkCode(rule UnlinkRule) string {
 	return "privileged"
 }
 
-// LinkSettings are the per-type card fields and unlink rules, and whether
-// the user holds a privileged role.
+// LinkSettings are, per record type, the card fields, the key fields
+// whose changes linked chats are told about (at most five each) and the
+// rules; and whether the user holds a privileged role.
 type LinkSettings struct {
 	Fields     map[string][]FieldChoice `json:"fields"`
-	Rules      map[string]UnlinkRule    `json:"rules"`
+	KeyFields  map[string][]string      `json:"keyFields"`
+	Rules      map[string]TypeRule      `json:"rules"`
 	Privileged bool                     `json:"privileged"`
 }
 
 const linkSetting = "links"
 
-func (s *Links) settings(ctx context.Context, db *storage.DB) (map[string]UnlinkRule, bool, map[string][]FieldChoice, error) {
-	var ls LinkSettings
-	if err := db.Setting(ctx, linkSetting, &ls); err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return nil, false, nil, err
+// settings reads the stored link settings over the defaults. A stored
+// rule without a join choice (saved by an older Rapport) keeps the
+// default.
+func (s *Links) settings(ctx context.Context, db *storage.DB) (LinkSettings, error) {
+	var stored struct {
+		Fields    map[string][]FieldChoice `json:"fields"`
+		KeyFields map[string][]string      `json:"keyFields"`
+		Rules     map[string]struct {
+			OwnerMay  bool  `json:"ownerMay"`
+			LinkerMay bool  `json:"linkerMay"`
+			Join      *bool `json:"join"`
+		} `json:"rules"`
+		Privileged bool `json:"privileged"`
 	}
-	rules, fields := map[string]UnlinkRule{}, map[string][]FieldChoice{}
+	if err := db.Setting(ctx, linkSetting, &stored); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return LinkSettings{}, err
+	}
+	ls := LinkSettings{Fields: map[string][]FieldChoice{}, KeyFields: map[string][]string{}, Rules: map[string]TypeRule{},
+		Privileged: stored.Privileged}
 	for set := range logicalOf {
-		rules[set] = UnlinkRule{OwnerMay: true, LinkerMay: true}
-		if r, ok := ls.Rules[set]; ok {
-			rules[set] = r
+		rule := TypeRule{OwnerMay: true, LinkerMay: true, Join: set == "incidents"}
+		if r, ok := stored.Rules[set]; ok {
+			rule.OwnerMay, rule.LinkerMay = r.OwnerMay, r.LinkerMay
+			if r.Join != nil {
+				rule.Join = *r.Join
+			}
 		}
-		fields[set] = cardFields[set]
-		if f, ok := ls.Fields[set]; ok && len(f) > 0 {
-			fields[set] = f
+		ls.Rules[set] = rule
+		ls.Fields[set] = cardFields[set]
+		if f, ok := stored.Fields[set]; ok && len(f) > 0 {
+			ls.Fields[set] = f
+		}
+		ls.KeyFields[set] = keyFields[set]
+		if f, ok := stored.KeyFields[set]; ok {
+			ls.KeyFields[set] = f // empty: no notices for the type
 		}
 	}
-	return rules, ls.Privileged, fields, nil
+	return ls, nil
 }
 
 // Suggestion is a record worth linking to a chat, and why.
@@ -672,6 +712,13 @@ func (s *Links) Outbox() ([]OpView, error) {
 	for i := len(ops) - 1; i >= 0; i-- {
 		op := ops[i]
 		v := OpView{Op: op, ChatName: names[op.ChatID], RecordTitle: op.Subject}
+		if op.Kind == storage.OpJoin {
+			// A chat the user is not in yet: the link row's subject names it.
+			v.RecordTitle = ""
+			if v.ChatName == "" {
+				v.ChatName = op.Subject
+			}
+		}
 		out = append(out, v)
 	}
 	return out, nil
@@ -709,6 +756,24 @@ type TimelineItem struct {
 	LinkedBy    string       `json:"linkedBy,omitempty"`
 	LinkedAt    *time.Time   `json:"linkedAt,omitempty"`
 	LastMessage *LastMessage `json:"lastMessage,omitempty"`
+	// Member is whether the user is in the chat (its messages are in
+	// the store). Chats linked in Dynamics by others may not be.
+	Member bool `json:"member"`
+	// CanJoin: the user may ask to be added (Settings allow joining chats
+	// linked to this record type); JoinOff says they may not because of
+	// that setting.
+	CanJoin bool `json:"canJoin,omitempty"`
+	JoinOff bool `json:"joinOff,omitempty"`
+	// Join is the user's request to join, while it is not settled by a
+	// sync that brings the chat in.
+	Join *OpRef `json:"join,omitempty"`
+}
+
+// OpRef is an outbox operation's state, for the UI.
+type OpRef struct {
+	Seq   uint64 `json:"seq"`
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
 }
 
 // LastMessage is a chat's newest message, as text.
@@ -748,10 +813,31 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 		return nil, err
 	}
 	names := map[string]string{}
+	member := map[string]bool{}
 	ids := make([]string, 0, len(chats))
 	for _, c := range chats {
 		names[c.ID] = c.Name
+		member[c.ID] = true
 		ids = append(ids, c.ID)
+	}
+	// Chats linked in Dynamics that the user is not in: named by the
+	// link row's subject.
+	for _, row := range w.server {
+		chat, _ := row.Fields["teamschatid"].(string)
+		if row.Deleted == nil && chat != "" && !member[chat] {
+			if _, ok := names[chat]; !ok {
+				ids = append(ids, chat)
+			}
+			if subj, _ := row.Fields["subject"].(string); subj != "" || names[chat] == "" {
+				names[chat] = subj
+			}
+		}
+	}
+	joins := map[string]storage.Op{} // chat → the newest join not discarded
+	for _, op := range w.ops {
+		if op.Kind == storage.OpJoin && op.State != storage.OpDiscarded && op.Seq > joins[op.ChatID].Seq {
+			joins[op.ChatID] = op
+		}
 	}
 	views, err := s.views(ctx, db, w, ids)
 	if err != nil {
@@ -762,7 +848,13 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 		if !v.Linked || !related[v.Set+"/"+v.RecordID] {
 			continue
 		}
-		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At}
+		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: member[v.ChatID]}
+		if !it.Member {
+			it.CanJoin, it.JoinOff = w.rules[v.Set].Join, !w.rules[v.Set].Join
+			if op, ok := joins[v.ChatID]; ok {
+				it.Join = &OpRef{Seq: op.Seq, State: op.State, Error: op.Error}
+			}
+		}
 		if ms, err := db.Messages(ctx, v.ChatID, time.Time{}, 1); err == nil && len(ms) == 1 {
 			text := search.Content(&ms[0]).Text
 			if len(text) > 300 {
@@ -786,21 +878,34 @@ func runeStartApp(s string, i int) int {
 	return i
 }
 
-// Settings returns the card fields and unlink rules per record type.
+// Settings returns the card fields, key fields and rules per record type.
 func (s *Links) Settings() (LinkSettings, error) {
 	db, err := s.c.store()
 	if err != nil {
 		return LinkSettings{}, err
 	}
-	rules, priv, fields, err := s.settings(s.c.ctx, db)
-	return LinkSettings{Fields: fields, Rules: rules, Privileged: priv}, err
+	return s.settings(s.c.ctx, db)
 }
 
-// SetSettings stores card fields (at most five per type) and unlink rules.
+// columnRE is a Dataverse column's logical name.
+var columnRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,99}$`)
+
+// SetSettings stores card fields and key fields (at most five per type)
+// and the rules.
 func (s *Links) SetSettings(ls LinkSettings) (LinkSettings, error) {
 	for set, f := range ls.Fields {
 		if logicalOf[set] == "" || len(f) > 5 {
 			return LinkSettings{}, fmt.Errorf("%w: card fields for %q (a record type, at most five)", errInvalid, set)
+		}
+	}
+	for set, f := range ls.KeyFields {
+		if logicalOf[set] == "" || len(f) > 5 {
+			return LinkSettings{}, fmt.Errorf("%w: key fields for %q (a record type, at most five)", errInvalid, set)
+		}
+		for _, col := range f {
+			if !columnRE.MatchString(col) {
+				return LinkSettings{}, fmt.Errorf("%w: key field %q of %s is not a column name", errInvalid, col, set)
+			}
 		}
 	}
 	db, err := s.c.store()

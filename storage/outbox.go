@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -47,6 +48,7 @@ type Op struct {
 	Subject    string         `json:"subject,omitempty"`
 	UserID     string         `json:"userId,omitempty"` // join: the user's Dataverse systemuser id
 	Body       string         `json:"body,omitempty"`   // notice: the message's HTML
+	UpTo       time.Time      `json:"upTo,omitempty"`   // notice: covers the record's changes up to this time
 	By         string         `json:"by,omitempty"`
 	State      string         `json:"state"`
 	Attempts   int            `json:"attempts"`
@@ -69,6 +71,9 @@ type Link struct {
 	By         string    `json:"by,omitempty"`
 	At         time.Time `json:"at"`
 	Op         string    `json:"op,omitempty"`
+	// SeenUpTo: key-field notices up to this time were dismissed or
+	// posted to the chat.
+	SeenUpTo time.Time `json:"seenUpTo,omitempty"`
 }
 
 // NewID returns a random RFC 4122 version 4 UUID (Dataverse row ids and
@@ -205,9 +210,45 @@ func (db *DB) QueueOp(ctx context.Context, op Op, now time.Time) (Op, error) {
 		}
 		op.Seq, op.ID, op.State, op.Created, op.Updated = seq, NewID(), OpPending, now, now
 		op.Attempts, op.Error, op.Server, op.NotBefore = 0, "", nil, time.Time{}
+		if op.Kind == OpNotice && !op.UpTo.IsZero() {
+			if err := seeNotices(tx, op.ChatID, op.Set, op.RecordID, op.UpTo); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
 		return putOp(tx, op, "")
 	})
 	return op, err
+}
+
+// DismissNotices hides a link's key-field notices up to upTo.
+func (db *DB) DismissNotices(ctx context.Context, chatID, set, recordID string, upTo time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error { return seeNotices(tx, chatID, set, recordID, upTo) })
+}
+
+// seeNotices moves a link's SeenUpTo forward to upTo (never back).
+func seeNotices(tx *bolt.Tx, chatID, set, recordID string, upTo time.Time) error {
+	links := tx.Bucket(bucketLinks)
+	k := linkKey(chatID, set, recordID)
+	raw := links.Get(k)
+	if raw == nil {
+		return fmt.Errorf("link of chat %s to %s(%s): %w", chatID, set, recordID, ErrNotFound)
+	}
+	var l Link
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return fmt.Errorf("decode link: %w", err)
+	}
+	if !upTo.After(l.SeenUpTo) {
+		return nil
+	}
+	l.SeenUpTo = upTo
+	raw, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode link: %w", err)
+	}
+	return links.Put(k, raw)
 }
 
 // Outbox lists operations, oldest first: those in the given states, or

@@ -112,3 +112,44 @@ func TestQueueOp(t *testing.T) {
 		t.Fatalf("joins and notices made links: %+v", ls)
 	}
 }
+
+// TestNoticesSeen: dismissing and posting notices move a link's SeenUpTo
+// forward only, in the operation's transaction; a link Rapport does not
+// know cannot be dismissed.
+func TestNoticesSeen(t *testing.T) {
+	db := storagetest.Open(t)
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if _, err := db.SetLink(ctx, "c1", "incidents", "r1", true, "me", "", t0); err != nil {
+		t.Fatal(err)
+	}
+	seen := func() time.Time {
+		ls, err := db.Links(ctx, "c1")
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("links %+v %v", ls, err)
+		}
+		return ls[0].SeenUpTo
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want time.Time
+	}{
+		{"dismiss", func() error { return db.DismissNotices(ctx, "c1", "incidents", "r1", t0.Add(time.Hour)) }, t0.Add(time.Hour)},
+		{"dismiss older", func() error { return db.DismissNotices(ctx, "c1", "incidents", "r1", t0) }, t0.Add(time.Hour)},
+		{"post", func() error {
+			_, err := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Set: "incidents", RecordID: "r1", Body: "x", UpTo: t0.Add(2 * time.Hour)}, t0)
+			return err
+		}, t0.Add(2 * time.Hour)},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := seen(); !got.Equal(s.want) {
+			t.Fatalf("%s: seen up to %v, want %v", s.name, got, s.want)
+		}
+	}
+	if err := db.DismissNotices(ctx, "c9", "incidents", "r1", t0); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("dismissing an unknown link: %v", err)
+	}
+}

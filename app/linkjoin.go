@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport/storage"
+)
+
+// Join queues a request to be added to a chat linked to a record, which
+// the user is not in (Dynamics' "join chat"). It is pushed on the next
+// sync; the sync after that brings the chat's history in. Dynamics
+// decides whether the user may write to the record; Rapport checks what
+// it can offline: the chat is linked to the record, the user is not in
+// it, joining is allowed for the record type, and the user is a Dynamics
+// user.
+func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
+	if logicalOf[set] == "" {
+		return storage.Op{}, fmt.Errorf("%w: record type %q", errInvalid, set)
+	}
+	db, w, err := s.load()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	ctx := s.c.ctx
+	subject := ""
+	i := slices.IndexFunc(w.server, func(row storage.Record) bool {
+		chat, _ := row.Fields["teamschatid"].(string)
+		rec, _ := row.Fields["_regardingobjectid_value"].(string)
+		logical, _ := row.Fields["regardingobjecttypecode"].(string)
+		return row.Deleted == nil && chat == chatID && strings.EqualFold(rec, recordID) && setOf(logical) == set
+	})
+	if i < 0 {
+		return storage.Op{}, fmt.Errorf("chat %s is not linked to %s(%s) in Dynamics 365: %w", chatID, set, recordID, storage.ErrNotFound)
+	}
+	subject, _ = w.server[i].Fields["subject"].(string)
+	if _, err := db.Chat(ctx, chatID); err == nil {
+		return storage.Op{}, fmt.Errorf("%w: you are already in this chat", storage.ErrState)
+	}
+	if !w.rules[set].Join {
+		return storage.Op{}, fmt.Errorf("%w: joining chats linked to this record type is turned off (Settings → Linked records)", errPermission)
+	}
+	me := ""
+	for id, aad := range w.sysToAAD {
+		if aad == w.me && w.me != "" {
+			me = id
+		}
+	}
+	if me == "" {
+		return storage.Op{}, fmt.Errorf("%w: only Dynamics 365 users can join linked chats, and your user is not among the synced ones", errPermission)
+	}
+	return db.QueueOp(ctx, storage.Op{Kind: storage.OpJoin, ChatID: chatID, Set: set, RecordID: recordID, UserID: me,
+		By: w.me, Subject: subject}, time.Now().UTC())
+}
+
+// linkFor finds a chat's live link to a record and makes sure Rapport
+// holds an entry for it (adopting one made in Dynamics).
+func (s *Links) linkFor(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
+	views, err := s.views(ctx, db, w, []string{chatID})
+	if err != nil {
+		return LinkView{}, err
+	}
+	i := slices.IndexFunc(views, func(v LinkView) bool { return v.Set == set && v.RecordID == recordID && v.Linked })
+	if i < 0 {
+		return LinkView{}, fmt.Errorf("link of %s to %s(%s): %w", chatID, set, recordID, storage.ErrNotFound)
+	}
+	return views[i], s.adopt(ctx, db, w, chatID, set, recordID)
+}
+
+// DismissNotices hides a link's key-field notices up to upTo (the time of
+// the newest notice the user saw).
+func (s *Links) DismissNotices(chatID, set, recordID string, upTo time.Time) error {
+	db, w, err := s.load()
+	if err != nil {
+		return err
+	}
+	if _, err := s.linkFor(s.c.ctx, db, w, chatID, set, recordID); err != nil {
+		return err
+	}
+	return db.DismissNotices(s.c.ctx, chatID, set, recordID, upTo)
+}
+
+// PostNotices queues a message to the chat telling its members about the
+// record's key-field changes up to upTo, and hides those notices, in one
+// transaction. It is sent on the next sync.
+func (s *Links) PostNotices(chatID, set, recordID string, upTo time.Time) (storage.Op, error) {
+	db, w, err := s.load()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	ctx := s.c.ctx
+	v, err := s.linkFor(ctx, db, w, chatID, set, recordID)
+	if err != nil {
+		return storage.Op{}, err
+	}
+	var ns []Notice
+	for _, n := range v.Notices {
+		if !n.At.After(upTo) {
+			ns = append(ns, n)
+		}
+	}
+	if len(ns) == 0 {
+		return storage.Op{}, fmt.Errorf("%w: no key-field changes to post", storage.ErrState)
+	}
+	return db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chatID, Set: set, RecordID: recordID, By: w.me,
+		Subject: v.Record.Title, Body: noticeHTML(v.Record, ns), UpTo: upTo}, time.Now().UTC())
+}
+
+// noticeHTML is the message a notice posts: the record, then one line per
+// change. Every value is escaped; nothing from a record becomes markup.
+func noticeHTML(r RecordCard, ns []Notice) string {
+	var b strings.Builder
+	b.WriteString("<p><strong>")
+	b.WriteString(html.EscapeString(r.Title))
+	b.WriteString("</strong></p><ul>")
+	for _, n := range ns {
+		fmt.Fprintf(&b, "<li>%s: %s → %s (%s)</li>", html.EscapeString(n.Label), html.EscapeString(orDash(n.Old)),
+			html.EscapeString(orDash(n.New)), n.At.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	b.WriteString("</ul><p><em>Key fields updated in Dynamics 365 (sent from Rapport)</em></p>")
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
