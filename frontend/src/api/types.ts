@@ -327,17 +327,22 @@ export interface FieldChoice {
   label: string; // Dynamics' English label
 }
 
-// UnlinkRule is who may unlink chats from a record type.
-export interface UnlinkRule {
+// TypeRule is what Dynamics' settings allow for a record type: who may
+// unlink chats from its records, and whether users may join chats linked
+// to them.
+export interface TypeRule {
   ownerMay: boolean;
   linkerMay: boolean;
+  join: boolean;
 }
 
-// LinkSettings are card fields (at most five) and unlink rules per record
-// type (incidents, accounts, …), and whether the user has a privileged role.
+// LinkSettings are, per record type (incidents, accounts, …), card fields
+// and key fields (at most five each) and the rule; and whether the user
+// has a privileged role.
 export interface LinkSettings {
   fields: Record<string, FieldChoice[]>;
-  rules: Record<string, UnlinkRule>;
+  keyFields: Record<string, string[]>;
+  rules: Record<string, TypeRule>;
   privileged: boolean;
 }
 
@@ -354,7 +359,7 @@ export type OpState = 'pending' | 'in-flight' | 'done' | 'failed' | 'conflict' |
 export interface Op {
   seq: number;
   id: string;
-  kind: 'link' | 'unlink';
+  kind: 'link' | 'unlink' | 'join' | 'notice';
   chatId: string;
   set: string;
   recordId: string;
@@ -384,4 +389,15 @@ export interface TimelineItem {
   linkedBy?: string;
   linkedAt?: string;
   lastMessage?: { from: string; at: string; text: string };
+  member: boolean; // the user is in the chat (its messages are here)
+  canJoin?: boolean; // not a member, and joining is allowed for the record type
+  joinOff?: boolean; // not a member, and Settings turn joining off for the type
+  join?: OpRef; // the user's request to join, until a sync brings the chat in
+}
+
+// OpRef is an outbox operation's state.
+export interface OpRef {
+  seq: number;
+  state: OpState;
+  error?: string;
 }

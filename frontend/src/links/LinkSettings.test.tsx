@@ -28,8 +28,8 @@ const saves = (f: ReturnType<typeof fakeLinks>) => f.of('Links.SetSettings').map
 describe('Settings → Linked records', () => {
   test('loads and shows the fields and rules per record type, and the privileged role', async () => {
     const s = defaultLinkSettings();
-    s.rules.contacts = { ownerMay: false, linkerMay: true };
-    s.rules.knowledgearticles = { ownerMay: false, linkerMay: false };
+    s.rules.contacts = { ownerMay: false, linkerMay: true, join: false };
+    s.rules.knowledgearticles = { ownerMay: false, linkerMay: false, join: false };
     s.privileged = true;
     const f = fakeLinks({ linkSettings: s });
     setTransport(f.t);
@@ -54,7 +54,7 @@ describe('Settings → Linked records', () => {
     expect(box('link-privileged').checked).toBe(true);
     expect(panel.textContent).toContain('I have a privileged role (System Administrator or Customizer)');
     // The add list offers what the catalogue has and the card does not.
-    expect([...select('accounts').options].map((o) => o.value)).toEqual(['', 'websiteurl', 'description']);
+    expect([...select('accounts').options].map((o) => o.value)).toEqual(['', 'websiteurl', 'description', 'statecode']);
     expect(f.of('Links.SetSettings')).toEqual([]);
   });
 
@@ -64,16 +64,16 @@ describe('Settings → Linked records', () => {
     fireEvent.click(box('unlink-owner-accounts'));
     expect((await screen.findByTestId('link-settings-saved')).textContent).toBe('Saved.');
     const want = defaultLinkSettings();
-    want.rules.accounts = { ownerMay: false, linkerMay: true };
+    want.rules.accounts = { ownerMay: false, linkerMay: true, join: false };
     expect(saves(f)).toEqual([want]);
     expect(box('unlink-owner-accounts').checked).toBe(false);
-    expect(f.state.linkSettings.rules.accounts).toEqual({ ownerMay: false, linkerMay: true });
+    expect(f.state.linkSettings.rules.accounts).toEqual({ ownerMay: false, linkerMay: true, join: false });
 
     fireEvent.click(box('unlink-linker-incidents'));
     fireEvent.click(box('link-privileged'));
     await waitFor(() => expect(saves(f)).toHaveLength(3));
-    expect(saves(f)[1]!.rules.incidents).toEqual({ ownerMay: true, linkerMay: false });
-    expect(saves(f)[2]).toEqual({ ...want, rules: { ...want.rules, incidents: { ownerMay: true, linkerMay: false } }, privileged: true });
+    expect(saves(f)[1]!.rules.incidents).toEqual({ ownerMay: true, linkerMay: false, join: true });
+    expect(saves(f)[2]).toEqual({ ...want, rules: { ...want.rules, incidents: { ownerMay: true, linkerMay: false, join: true } }, privileged: true });
     await waitFor(() => expect(f.state.linkSettings.privileged).toBe(true));
     expect(box('link-privileged').checked).toBe(true);
   });
@@ -145,6 +145,35 @@ describe('Settings → Linked records', () => {
     expect(box('unlink-linker-contacts').checked).toBe(true);
     expect(saves(f)).toHaveLength(1);
     expect(screen.queryByTestId('link-settings-saved')).toBeNull();
+  });
+
+  test("key fields: Go's defaults checked, at most five, none says no notices; join toggles per type", async () => {
+    const f = renderPanel();
+    await waitFor(() => expect(box('key-incidents-prioritycode').checked).toBe(true));
+    const checked = (set: string) =>
+      [...screen.getByTestId(`key-fields-${set}`).querySelectorAll('input')].filter((i) => i.checked).map((i) => i.dataset.testid!.split('-').pop());
+    expect(checked('incidents')).toEqual(['prioritycode', 'statecode', 'statuscode']);
+    expect([box('join-incidents').checked, box('join-accounts').checked]).toEqual([true, false]);
+
+    // Two more make five: the rest are disabled and the limit says why.
+    fireEvent.click(box('key-incidents-title'));
+    await waitFor(() => expect(saves(f)).toHaveLength(1));
+    fireEvent.click(box('key-incidents-caseorigincode'));
+    await waitFor(() => expect(saves(f)).toHaveLength(2));
+    expect(saves(f)[1]!.keyFields.incidents).toEqual(['prioritycode', 'statecode', 'statuscode', 'title', 'caseorigincode']);
+    await waitFor(() => expect(box('key-incidents-description').disabled).toBe(true));
+    expect(screen.getByTestId('key-limit-incidents').textContent).toBe('At most five key fields: clear one to choose another.');
+    expect(box('key-incidents-title').disabled).toBe(false);
+
+    // Clearing the only key field of accounts: no notices, and it says so.
+    fireEvent.click(box('key-accounts-statecode'));
+    await waitFor(() => expect(saves(f)).toHaveLength(3));
+    expect(saves(f)[2]!.keyFields.accounts).toEqual([]);
+    await screen.findByTestId('key-none-accounts');
+
+    fireEvent.click(box('join-accounts'));
+    await waitFor(() => expect(saves(f)).toHaveLength(4));
+    expect(saves(f)[3]!.rules.accounts).toEqual({ ownerMay: true, linkerMay: true, join: true });
   });
 
   test('a failed load is shown inline', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { api, toAppError, type FieldChoice, type LinkSettings, type UnlinkRule } from '../api';
+import { api, toAppError, type FieldChoice, type LinkSettings, type TypeRule } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
 import { recordLabel } from '../search/HitList';
@@ -21,17 +21,23 @@ export const fieldCatalogue: Record<(typeof linkSets)[number], FieldChoice[]> = 
   ],
   accounts: [
     f('name', 'Name'), f('accountnumber', 'Account number'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone'),
-    f('address1_city', 'City'), f('websiteurl', 'Website'), f('description', 'Description'),
+    f('address1_city', 'City'), f('websiteurl', 'Website'), f('description', 'Description'), f('statecode', 'Status'),
   ],
-  contacts: [f('fullname', 'Name'), f('jobtitle', 'Job title'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone')],
+  contacts: [f('fullname', 'Name'), f('jobtitle', 'Job title'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone'), f('statecode', 'Status')],
   opportunities: [
     f('name', 'Topic'), f('stepname', 'Stage'), f('estimatedvalue', 'Est. revenue'), f('estimatedclosedate', 'Est. close date'),
-    f('description', 'Description'),
+    f('description', 'Description'), f('statecode', 'Status'),
   ],
-  knowledgearticles: [f('title', 'Title'), f('articlepublicnumber', 'Article number'), f('keywords', 'Keywords'), f('description', 'Description')],
+  knowledgearticles: [
+    f('title', 'Title'), f('articlepublicnumber', 'Article number'), f('keywords', 'Keywords'), f('description', 'Description'),
+    f('statecode', 'Status'),
+  ],
 };
 
-const anyone: UnlinkRule = { ownerMay: true, linkerMay: true };
+const anyone: TypeRule = { ownerMay: true, linkerMay: true, join: false };
+
+// maxKeyFields is how many key fields a record type may have (Go refuses more).
+export const maxKeyFields = 5;
 
 // LinkSettingsPanel is Settings → Linked records: the fields each record
 // type's card shows and who may unlink chats from it. Every change is
@@ -87,8 +93,10 @@ export function LinkSettingsPanel() {
               key={set}
               set={set}
               fields={shown.fields[set] ?? []}
+              keyFields={shown.keyFields?.[set] ?? []}
               rule={shown.rules[set] ?? anyone}
               onFields={(fields) => save({ ...shown, fields: { ...shown.fields, [set]: fields } })}
+              onKeyFields={(keyFields) => save({ ...shown, keyFields: { ...shown.keyFields, [set]: keyFields } })}
               onRule={(rule) => save({ ...shown, rules: { ...shown.rules, [set]: rule } })}
             />
           ))}
@@ -122,12 +130,14 @@ export function LinkSettingsPanel() {
 interface SetProps {
   set: (typeof linkSets)[number];
   fields: FieldChoice[];
-  rule: UnlinkRule;
+  keyFields: string[];
+  rule: TypeRule;
   onFields(fields: FieldChoice[]): void;
-  onRule(rule: UnlinkRule): void;
+  onKeyFields(fields: string[]): void;
+  onRule(rule: TypeRule): void;
 }
 
-function SetSettings({ set, fields, rule, onFields, onRule }: SetProps) {
+function SetSettings({ set, fields, keyFields, rule, onFields, onKeyFields, onRule }: SetProps) {
   const { t } = useI18n();
   const limitId = useId();
   const chosen = new Set(fields.map((x) => x.field));
@@ -200,6 +210,52 @@ function SetSettings({ set, fields, rule, onFields, onRule }: SetProps) {
         />
         {t('linkSettings.linkerMay')}
       </label>
+      <KeyFields set={set} chosen={keyFields} onChange={onKeyFields} />
+      <label className="checkbox">
+        <input type="checkbox" data-testid={`join-${set}`} checked={rule.join} onChange={(e) => onRule({ ...rule, join: e.target.checked })} />
+        {t('linkSettings.join')}
+      </label>
     </fieldset>
+  );
+}
+
+// KeyFields picks the fields whose changes linked chats are told about:
+// at most five, from the same catalogue as the card (Dynamics refuses
+// lists, images, whole numbers and files for key-field updates; the
+// catalogue has none).
+function KeyFields({ set, chosen, onChange }: { set: (typeof linkSets)[number]; chosen: string[]; onChange(fields: string[]): void }) {
+  const { t } = useI18n();
+  const limitId = useId();
+  const full = chosen.length >= maxKeyFields;
+  return (
+    <div className="key-fields" data-testid={`key-fields-${set}`}>
+      <p className="hint">{t('linkSettings.keyFields')}</p>
+      {fieldCatalogue[set].map((x) => {
+        const on = chosen.includes(x.field);
+        return (
+          <label key={x.field} className="checkbox">
+            <input
+              type="checkbox"
+              data-testid={`key-${set}-${x.field}`}
+              checked={on}
+              disabled={!on && full}
+              aria-describedby={!on && full ? limitId : undefined}
+              onChange={(e) => onChange(e.target.checked ? [...chosen, x.field] : chosen.filter((f) => f !== x.field))}
+            />
+            {x.label}
+          </label>
+        );
+      })}
+      {full && (
+        <p className="hint" id={limitId} data-testid={`key-limit-${set}`}>
+          {t('linkSettings.keyLimit')}
+        </p>
+      )}
+      {chosen.length === 0 && (
+        <p className="hint" data-testid={`key-none-${set}`}>
+          {t('linkSettings.keyNone')}
+        </p>
+      )}
+    </div>
   );
 }

@@ -97,6 +97,36 @@ describe('linked records strip', () => {
     expect(within(cardOf('a1')).queryByTestId('link-notices')).toBeNull();
   });
 
+  test('notices: Post to chat queues them up to the newest shown and clears them; Dismiss clears without posting', async () => {
+    const notices = [
+      { label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' },
+      { label: 'Status reason', old: 'In Progress', new: 'On Hold', at: '2026-03-03T08:00:00Z' },
+    ];
+    const f = renderStrip({ links: { c1: [linkView('c1', printer, { notices }), linkView('c1', contoso, { notices: notices.slice(0, 1) })] } });
+    await waitFor(() => expect(cards()).toHaveLength(2));
+    expect(within(cardOf('i1')).getAllByTestId('link-notice')).toHaveLength(2);
+    fireEvent.click(within(cardOf('i1')).getByTestId('notice-post'));
+    await waitFor(() => expect(within(cardOf('i1')).queryByTestId('link-notices')).toBeNull());
+    expect(f.of('Links.PostNotices')).toEqual([['c1', 'incidents', 'i1', '2026-03-03T08:00:00Z']]);
+    expect(f.state.outbox[0]!.kind).toBe('notice');
+
+    fireEvent.click(within(cardOf('a1')).getByTestId('notice-dismiss'));
+    await waitFor(() => expect(within(cardOf('a1')).queryByTestId('link-notices')).toBeNull());
+    expect(f.of('Links.DismissNotices')).toEqual([['c1', 'accounts', 'a1', '2026-03-02T08:00:00Z']]);
+    expect(f.state.outbox).toHaveLength(1); // dismissing posts nothing
+  });
+
+  test('a refused post shows why and keeps the notices', async () => {
+    renderStrip({
+      links: { c1: [linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] })] },
+      fail: { 'Links.PostNotices': new AppError('store_unavailable', 'store unavailable') },
+    });
+    await waitFor(() => expect(cards()).toHaveLength(1));
+    fireEvent.click(within(cardOf('i1')).getByTestId('notice-post'));
+    expect((await within(cardOf('i1')).findByTestId('notice-error')).textContent).toContain('store unavailable');
+    expect(within(cardOf('i1')).getAllByTestId('link-notice')).toHaveLength(1);
+  });
+
   test('an empty chat says so', async () => {
     renderStrip({ links: {} });
     expect((await screen.findByText('No Dynamics 365 record is linked to this chat yet.')).closest('[data-testid="linked-records"]')).not.toBeNull();

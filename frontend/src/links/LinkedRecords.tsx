@@ -123,14 +123,17 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
       {card.deleted && <p className="hint deleted-mark">{t('records.deleted')}</p>}
       <CardFields card={card} />
       {l.notices && l.notices.length > 0 && (
-        <ul className="link-notices" data-testid="link-notices">
-          {l.notices.map((n, i) => (
-            <li key={i} data-testid="link-notice">
-              {fill(t('links.notice'), { label: n.label, old: n.old || '—', new: n.new || '—' })}{' '}
-              <time className="hint" dateTime={n.at}>{when(n.at, locale)}</time>
-            </li>
-          ))}
-        </ul>
+        <div className="link-notices" data-testid="link-notices">
+          <ul>
+            {l.notices.map((n, i) => (
+              <li key={i} data-testid="link-notice">
+                {fill(t('links.notice'), { label: n.label, old: n.old || '—', new: n.new || '—' })}{' '}
+                <time className="hint" dateTime={n.at}>{when(n.at, locale)}</time>
+              </li>
+            ))}
+          </ul>
+          <NoticeActions l={l} onDone={onEdited} />
+        </div>
       )}
       {l.error && (
         <p className="link-error" data-testid="link-error">
@@ -176,5 +179,57 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
         </p>
       )}
     </article>
+  );
+}
+
+// NoticeActions posts a card's notices to the chat (queued, as the user)
+// or dismisses them, up to the newest one shown: a change synced after
+// the user looked stays.
+function NoticeActions({ l, onDone }: { l: LinkView; onDone(): void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const upTo = (l.notices ?? []).reduce((m, n) => (n.at > m ? n.at : m), '');
+  const run = (call: Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    call.then(
+      () => {
+        setBusy(false);
+        onDone();
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toAppError(e).message);
+      },
+    );
+  };
+  return (
+    <div className="notice-actions">
+      <button
+        type="button"
+        className="small-button"
+        data-testid="notice-post"
+        title={t('links.notice.postHint')}
+        disabled={busy}
+        onClick={() => run(api.links.postNotices(l.chatId, l.set, l.recordId, upTo))}
+      >
+        {t('links.notice.post')}
+      </button>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="notice-dismiss"
+        disabled={busy}
+        onClick={() => run(api.links.dismissNotices(l.chatId, l.set, l.recordId, upTo))}
+      >
+        {t('links.notice.dismiss')}
+      </button>
+      {error && (
+        <p className="status error" role="alert" data-testid="notice-error">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -154,8 +154,12 @@ function OpRow({ op, onChanged }: { op: Op; onChanged(op: Op): void }) {
         <KindBadge set={op.set} />
         <span className="op-what">
           <strong data-testid="op-chat">{chat}</strong>
-          <span aria-hidden="true"> ↔ </span>
-          <strong data-testid="op-record">{record}</strong>
+          {op.kind !== 'join' && (
+            <>
+              <span aria-hidden="true"> ↔ </span>
+              <strong data-testid="op-record">{record}</strong>
+            </>
+          )}
         </span>
         <span className={`op-state ${op.state}`} data-testid="op-state">
           {t(`pending.state.${op.state}` as MessageKey)}
@@ -184,7 +188,7 @@ function OpRow({ op, onChanged }: { op: Op; onChanged(op: Op): void }) {
           </section>
           <section className="op-side mine" data-testid="op-mine">
             <h4>{t('pending.mine')}</h4>
-            <p>{fill(t(op.kind === 'link' ? 'pending.want.link' : 'pending.want.unlink'), { chat, record })}</p>
+            <p>{fill(t(`pending.want.${op.kind}` as MessageKey), { chat, record })}</p>
           </section>
         </div>
       )}

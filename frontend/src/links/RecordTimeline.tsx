@@ -1,5 +1,6 @@
-import { api, type TimelineItem } from '../api';
-import { useI18n } from '../i18n';
+import { useState } from 'react';
+import { api, toAppError, type TimelineItem } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { recordLabel } from '../search/HitList';
 import { conversationHash } from '../sections/sections';
@@ -36,9 +37,15 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
           {items.map((it) => (
             <li key={`${it.chatId}|${it.via.set}/${it.via.id}`} className="timeline-item" data-testid="timeline-item" data-chat={it.chatId}>
               <div className="timeline-line">
-                <a href={conversationHash(it.chatId)} className="timeline-chat" data-testid="timeline-chat" title={t('timeline.open')}>
-                  {it.chatName || it.chatId}
-                </a>
+                {it.member ? (
+                  <a href={conversationHash(it.chatId)} className="timeline-chat" data-testid="timeline-chat" title={t('timeline.open')}>
+                    {it.chatName || it.chatId}
+                  </a>
+                ) : (
+                  <span className="timeline-chat" data-testid="timeline-chat">
+                    {it.chatName || it.chatId}
+                  </span>
+                )}
                 <span className="timeline-via" data-testid="timeline-via">
                   {direct(it) ? t('timeline.direct') : fill(t('timeline.via'), { kind: recordLabel(it.via.set, t), title: it.via.title || it.via.id })}
                 </span>
@@ -50,7 +57,8 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
                   {realTime(it.linkedAt) && <time dateTime={it.linkedAt}>{when(it.linkedAt, locale)}</time>}
                 </p>
               )}
-              {it.lastMessage ? (
+              {!it.member && <JoinLine it={it} />}
+              {!it.member ? null : it.lastMessage ? (
                 <blockquote className="timeline-last" data-testid="timeline-last">
                   <header>
                     <strong className="from">{it.lastMessage.from}</strong>
@@ -67,5 +75,60 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
         </ol>
       )}
     </section>
+  );
+}
+
+// JoinLine is a linked chat the user is not in: Join (queued like any
+// edit), the request's state, or why joining is off.
+function JoinLine({ it }: { it: TimelineItem }) {
+  const { t } = useI18n();
+  const { changed, showPending } = useLinks();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const join = () => {
+    setBusy(true);
+    setError(null);
+    api.links.join(it.chatId, it.via.set, it.via.id).then(
+      () => {
+        setBusy(false);
+        changed();
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(toAppError(e).message);
+      },
+    );
+  };
+  const state = it.join?.state;
+  const open = !state || state === 'discarded';
+  return (
+    <div className="timeline-join" data-testid="timeline-join" data-state={state ?? ''}>
+      <p className="hint">{t('timeline.notMember')}</p>
+      {open && it.canJoin && (
+        <button type="button" className="small-button" data-testid="join-chat" title={t('timeline.joinHint')} disabled={busy} onClick={join}>
+          {t('timeline.join')}
+        </button>
+      )}
+      {open && it.joinOff && (
+        <p className="hint" data-testid="join-off">
+          {t('timeline.joinOff')}
+        </p>
+      )}
+      {!open && (
+        <p className={`link-sync ${state}`} data-testid="join-state">
+          {t(`timeline.join.${state}` as MessageKey)} {state === 'failed' || state === 'conflict' ? it.join?.error : ''}
+        </p>
+      )}
+      {(state === 'failed' || state === 'conflict') && (
+        <button type="button" className="link-button" data-testid="join-review" onClick={() => showPending(true)}>
+          {t('links.review')}
+        </button>
+      )}
+      {error && (
+        <p className="status error" role="alert" data-testid="join-error">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

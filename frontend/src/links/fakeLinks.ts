@@ -39,7 +39,7 @@ export interface FakeLinksOptions {
 
 // defaultLinkSettings are Go's defaults (app/linkview.go).
 export function defaultLinkSettings(): LinkSettings {
-  const rule = { ownerMay: true, linkerMay: true };
+  const rule = { ownerMay: true, linkerMay: true, join: false };
   return {
     fields: {
       incidents: [
@@ -62,7 +62,11 @@ export function defaultLinkSettings(): LinkSettings {
         { field: 'title', label: 'Title' }, { field: 'articlepublicnumber', label: 'Article number' }, { field: 'keywords', label: 'Keywords' },
       ],
     },
-    rules: { incidents: { ...rule }, accounts: { ...rule }, contacts: { ...rule }, opportunities: { ...rule }, knowledgearticles: { ...rule } },
+    keyFields: {
+      incidents: ['prioritycode', 'statecode', 'statuscode'], accounts: ['statecode'], contacts: ['statecode'],
+      opportunities: ['stepname', 'statecode'], knowledgearticles: ['statecode'],
+    },
+    rules: { incidents: { ...rule, join: true }, accounts: { ...rule }, contacts: { ...rule }, opportunities: { ...rule }, knowledgearticles: { ...rule } },
     privileged: false,
   };
 }
@@ -123,6 +127,24 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
         return setState(args[0] as number, 'discarded');
       case 'Links.Timeline':
         return structuredClone(state.timeline);
+      case 'Links.Join': {
+        const [chatId, set, recordId] = args as [string, string, string];
+        const o = op(next++, { kind: 'join', chatId, set, recordId, recordTitle: '', chatName: chatId });
+        state.outbox.unshift(o);
+        for (const it of state.timeline) if (it.chatId === chatId) it.join = { seq: o.seq, state: 'pending' };
+        return o;
+      }
+      case 'Links.DismissNotices':
+      case 'Links.PostNotices': {
+        const [chatId, set, recordId, upTo] = args as [string, string, string, string];
+        for (const l of state.links[chatId] ?? []) {
+          if (l.set === set && l.recordId === recordId) l.notices = (l.notices ?? []).filter((n) => n.at > upTo);
+        }
+        if (name === 'Links.DismissNotices') return null;
+        const o = op(next++, { kind: 'notice', chatId, set, recordId, chatName: chatId });
+        state.outbox.unshift(o);
+        return o;
+      }
       case 'Links.Settings':
         return structuredClone(state.linkSettings);
       case 'Links.SetSettings': {
@@ -134,8 +156,14 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
             throw new AppError('invalid_argument', `invalid argument: card fields for "${set}" (a record type, at most five)`);
           }
         }
+        for (const [set, f] of Object.entries(ls.keyFields ?? {})) {
+          if (!(set in defaults.fields) || f.length > 5) {
+            throw new AppError('invalid_argument', `invalid argument: key fields for "${set}" (a record type, at most five)`);
+          }
+        }
         state.linkSettings = {
           fields: Object.fromEntries(Object.entries(defaults.fields).map(([set, d]) => [set, ls.fields[set]?.length ? ls.fields[set]! : d])),
+          keyFields: { ...defaults.keyFields, ...ls.keyFields },
           rules: { ...defaults.rules, ...ls.rules },
           privileged: ls.privileged,
         };

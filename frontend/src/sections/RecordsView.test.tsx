@@ -41,10 +41,10 @@ describe('record timeline', () => {
     const f = renderRecords({
       timeline: [
         {
-          chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, linkedBy: 'Ana Lopez', linkedAt: '2026-03-01T08:00:00Z',
+          chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, linkedBy: 'Ana Lopez', linkedAt: '2026-03-01T08:00:00Z', member: true,
           lastMessage: { from: 'Li Wei', at: '2026-03-04T09:30:00Z', text: '发票请查收 <img src=x onerror=alert(1)> <b>thanks</b>' },
         },
-        { chatId: '19:c2@thread.v2', chatName: 'Printer escalation', via: card('incidents', 'i1', 'Printer down'), linkedBy: 'Ben Smith' },
+        { chatId: '19:c2@thread.v2', chatName: 'Printer escalation', via: card('incidents', 'i1', 'Printer down'), linkedBy: 'Ben Smith', member: true },
       ],
     });
     await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
@@ -87,11 +87,41 @@ describe('record timeline', () => {
     expect(screen.queryByTestId('record-timeline')).toBeNull();
   });
 
+  test('a linked chat the user is not in: no link into it, Join queues a request and says so; off or refused says why', async () => {
+    const printer = card('incidents', 'i1', 'Printer down');
+    const f = renderRecords({
+      timeline: [
+        { chatId: '19:h1@thread.v2', chatName: 'Case CAS-1 handover', via: printer, linkedBy: 'Ben Smith', member: false, canJoin: true },
+        { chatId: '19:h2@thread.v2', chatName: 'Escalation', via: card('opportunities', 'o1', 'Renewal'), member: false, joinOff: true },
+        {
+          chatId: '19:h3@thread.v2', chatName: 'Old handover', via: printer, member: false, canJoin: true,
+          join: { seq: 7, state: 'conflict', error: 'the chat is no longer linked to this record in Dynamics 365' },
+        },
+      ],
+    });
+    fireEvent.click(await screen.findByText('Contoso Ltd'));
+    await waitFor(() => expect(items()).toHaveLength(3));
+    const [open, off, refused] = items();
+    expect(within(open!).getByTestId('timeline-chat').tagName).toBe('SPAN'); // no messages here to open
+    expect(within(open!).getByTestId('timeline-join').textContent).toContain('You are not in this chat.');
+    expect(within(open!).queryByTestId('timeline-last')).toBeNull();
+    expect(within(off!).queryByTestId('join-chat')).toBeNull();
+    expect(within(off!).getByTestId('join-off').textContent).toContain('turned off');
+    expect(within(refused!).queryByTestId('join-chat')).toBeNull();
+    expect(within(refused!).getByTestId('join-state').textContent).toBe('Join refused: the chat is no longer linked to this record in Dynamics 365');
+    within(refused!).getByTestId('join-review');
+
+    fireEvent.click(within(open!).getByTestId('join-chat'));
+    await waitFor(() => expect(f.of('Links.Join')).toEqual([['19:h1@thread.v2', 'incidents', 'i1']]));
+    await waitFor(() => expect(within(items()[0]!).getByTestId('join-state').textContent).toBe('Join requested: sent on the next sync. '));
+    expect(within(items()[0]!).queryByTestId('join-chat')).toBeNull();
+  });
+
   test('outbox:pushed refreshes the open timeline', async () => {
     const f = renderRecords({ timeline: [] });
     fireEvent.click(await screen.findByText('Contoso Ltd'));
     await screen.findByTestId('timeline-none');
-    f.state.timeline.push({ chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso });
+    f.state.timeline.push({ chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, member: true });
     f.emit('outbox:pushed', { done: 1, failed: 0, conflicts: 0, waiting: 0 });
     await waitFor(() => expect(items()).toHaveLength(1));
     expect(f.of('Links.Timeline')).toHaveLength(2);
