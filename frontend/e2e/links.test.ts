@@ -7,8 +7,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, spawnRapport } from './harness';
 
-// Links made with Dynamics unreachable survive quitting Rapport and reach
-// Dynamics, exactly as intended and once each, when it is back.
+// Links and a join made with Dynamics unreachable survive quitting
+// Rapport and reach Dynamics, exactly as intended and once each, when it
+// is back.
 
 const procs: ChildProcess[] = [];
 let dir: string;
@@ -70,7 +71,7 @@ async function linkFromDialog(page: Page, nth: number): Promise<string> {
   return id;
 }
 
-test('link, unlink and relink offline; quit; restart; the tenant holds exactly the intended links', async () => {
+test('link, unlink, relink and join offline; quit; restart; the tenant holds exactly the intended links, and the user is in the joined chat', async () => {
   // The code waits for the user's approval on the tenant's page.
   expect((await tenant('POST', '/_control/device', { flow: 'pending' })).status).toBe(204);
   let app = await serve();
@@ -105,6 +106,30 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
     return ((await r.json()) as { id: string }[])[0]!.id;
   });
 
+  // Join a colleague's chat linked to a case, from the case's timeline.
+  // (The control API answers while the tenant's Graph and Dataverse fail.)
+  type Row = { teamschatid: string; _regardingobjectid_value: string; regardingobjecttypecode: string; subject: string };
+  const before = JSON.parse((await tenant('GET', '/_control/rows?set=chats')).body) as Row[];
+  const chats = await page.evaluate(async () => {
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    return ((await r.json()) as { id: string }[]).map((c) => c.id);
+  });
+  const handover = before.find((r) => r.regardingobjecttypecode === 'incident' && !chats.includes(r.teamschatid))!;
+  expect(handover).toBeDefined();
+  const openTimeline = async (p: Page) => {
+    await p.getByTestId('nav-records').click();
+    await p.getByTestId('records-incidents').click();
+    await p.locator(`[data-testid="record-row"][data-id="${handover._regardingobjectid_value}"]`).getByTestId('record-open').click();
+    const item = p.locator(`[data-testid="record-timeline"] [data-testid="timeline-item"][data-chat="${handover.teamschatid}"]`);
+    await item.waitFor();
+    return item;
+  };
+  let item = await openTimeline(page);
+  expect(await item.getByTestId('timeline-chat').textContent()).toBe(handover.subject);
+  await item.getByTestId('join-chat').click();
+  await expect.poll(() => item.getByTestId('timeline-join').getAttribute('data-state')).toBe('pending');
+  await page.getByTestId('nav-conversations').click();
+
   // Quit Rapport and start it again, still offline: everything is there.
   await page.close();
   await stop(app.p);
@@ -113,6 +138,8 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
   await page.goto(app.m[1]!);
   await page.getByTestId('chat').first().click();
   await expect.poll(() => cardState(page)).toBe([...synced, `${a}:true`, `${b}:true`].sort().join(' '));
+  item = await openTimeline(page);
+  expect(await item.getByTestId('timeline-join').getAttribute('data-state')).toBe('pending');
 
   // Dynamics is back: one sync pushes the edits.
   expect((await tenant('POST', '/_control/faults', { spec: '' })).status).toBe(200);
@@ -130,5 +157,21 @@ test('link, unlink and relink offline; quit; restart; the tenant holds exactly t
   const rows = JSON.parse((await tenant('GET', '/_control/rows?set=chats')).body) as { teamschatid: string; _regardingobjectid_value: string }[];
   const mine = rows.filter((r) => r.teamschatid === chatId && (r._regardingobjectid_value === a || r._regardingobjectid_value === b));
   expect(mine.map((r) => r._regardingobjectid_value).sort()).toEqual([a, b].sort());
+  // Nothing else changed in Dynamics: the join added the user to the
+  // chat, not a row.
+  expect(rows.length).toBe(before.length + 2 - (before.filter((r) => r.teamschatid === chatId && [a, b].includes(r._regardingobjectid_value)).length));
+  // The same sync brought the joined chat in: it is a chat of the user's
+  // now, on the timeline with its last message, and listed once.
+  await expect
+    .poll(() =>
+      page.evaluate(async (id) => {
+        const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+        return ((await r.json()) as { id: string }[]).filter((c) => c.id === id).length;
+      }, handover.teamschatid),
+    )
+    .toBe(1);
+  item = await openTimeline(page);
+  await item.getByTestId('timeline-last').waitFor();
+  expect(await item.getByTestId('timeline-chat').getAttribute('href')).toContain('#/conversations/');
   await page.close();
 });

@@ -3,7 +3,8 @@ import { Events, onEvent, type OutboxResult } from '../api';
 
 export interface LinksState {
   // version bumps whenever links or the outbox may have changed: after a
-  // sync pushed edits (outbox:pushed) or after an edit made here.
+  // sync pushed edits (outbox:pushed), after a sync round (sync:done) or
+  // after an edit made here.
   version: number;
   changed(): void;
   pushed: OutboxResult | null; // the last push's outcome
@@ -37,6 +38,9 @@ export function LinksProvider({ children }: { children: ReactNode }) {
       }),
     [changed],
   );
+  // A finished sync may bring link rows, record changes (notices) and
+  // chats just joined.
+  useEffect(() => onEvent(Events.syncDone, changed), [changed]);
   const value = useMemo(() => ({ version, changed, pushed, pendingOpen, showPending }), [version, changed, pushed, pendingOpen]);
   return <LinksContext.Provider value={value}>{children}</LinksContext.Provider>;
 }

@@ -117,7 +117,7 @@ describe('record timeline', () => {
     expect(within(items()[0]!).queryByTestId('join-chat')).toBeNull();
   });
 
-  test('outbox:pushed refreshes the open timeline', async () => {
+  test('outbox:pushed and sync:done refresh the open timeline', async () => {
     const f = renderRecords({ timeline: [] });
     fireEvent.click(await screen.findByText('Contoso Ltd'));
     await screen.findByTestId('timeline-none');
@@ -125,5 +125,10 @@ describe('record timeline', () => {
     f.emit('outbox:pushed', { done: 1, failed: 0, conflicts: 0, waiting: 0 });
     await waitFor(() => expect(items()).toHaveLength(1));
     expect(f.of('Links.Timeline')).toHaveLength(2);
+    // The sync round after the push (a joined chat comes in) refreshes it too.
+    f.state.timeline[0]!.lastMessage = { from: 'Li Wei', at: '2026-03-04T09:30:00Z', text: 'hello' };
+    f.emit('sync:done', { ok: true });
+    await waitFor(() => expect(screen.queryByTestId('timeline-last')?.textContent).toContain('hello'));
+    expect(f.of('Links.Timeline')).toHaveLength(3);
   });
 });
