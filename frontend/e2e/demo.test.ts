@@ -57,9 +57,9 @@ afterAll(async () => {
 
 // control posts to the tenant's control API (its certificate is the
 // tenant's own test CA, so this loopback call skips verification).
-function control(path: string, body: unknown): Promise<number> {
+function control(path: string, body: unknown, method = 'POST'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${tenantURL}${path}`, { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`${tenantURL}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -217,7 +217,7 @@ describe('demo', () => {
     expect(problems).toEqual([]);
     await ctx.close();
   });
-  test('links: link offline, push through a failing tenant, a conflict resolved, the timeline', async () => {
+  test('links: link offline, push through a failing tenant, a key-field notice posted, a conflict resolved, the timeline', async () => {
     const { ctx, page, problems } = await openSynced();
     const call = <T>(method: string, ...args: unknown[]) =>
       page.evaluate(
@@ -256,6 +256,29 @@ describe('demo', () => {
     await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join(), { timeout: 60_000 }).toBe('done');
     await expect.poll(async () => card.getByTestId('link-sync').count(), { timeout: 20_000 }).toBe(0); // synced: no badge
 
+    // Another Dynamics user changes the case's priority: after a sync the
+    // card shows the change; Post to chat sends it, once, on the next sync.
+    const caseRow = (await call<{ id: string; fields: Record<string, unknown> }[]>('Records.List', 'incidents')).find((r) => r.id === caseId)!;
+    const priority = (Number(caseRow.fields.prioritycode) % 3) + 1;
+    expect(await control(`/_control/rows?set=incidents&id=${caseId}`, { prioritycode: priority }, 'PATCH')).toBe(204);
+    await waitSynced(page);
+    await page.getByTestId('sync-now').click();
+    const notice = card.getByTestId('link-notice');
+    await notice.waitFor({ timeout: 60_000 });
+    expect(await notice.textContent()).toContain('Priority');
+    await card.getByTestId('notice-post').click();
+    await expect.poll(() => card.getByTestId('link-notices').count()).toBe(0);
+    await waitSynced(page);
+    await page.getByTestId('sync-now').click();
+    await expect.poll(async () => (await call<{ kind: string; state: string }[]>('Links.Outbox')).map((o) => `${o.kind}:${o.state}`).join(), { timeout: 60_000 }).toBe('notice:done,link:done');
+    const firstChat = (await call<{ id: string }[]>('Conversations.Chats'))[0]!.id;
+    await expect
+      .poll(async () => {
+        const page1 = await call<{ messages: { text?: string; html?: string }[] }>('Conversations.Messages', firstChat, '', 50);
+        return page1.messages.filter((m) => JSON.stringify(m).includes('Key fields updated in Dynamics 365')).length;
+      }, { timeout: 60_000 })
+      .toBe(1);
+
     // A second case, deleted in Dynamics before the push: a conflict,
     // shown with its reason, then discarded.
     const other = (await call<{ id: string; set: string }[]>('Links.Find', 'CAS-')).find((r) => r.set === 'incidents' && r.id !== caseId)!;
@@ -275,7 +298,7 @@ describe('demo', () => {
     await conflict.waitFor({ timeout: 60_000 });
     expect(await conflict.getByTestId('op-error').textContent()).toContain('deleted upstream');
     await conflict.getByTestId('op-discard').click();
-    await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join()).toBe('discarded,done');
+    await expect.poll(async () => (await call<{ state: string }[]>('Links.Outbox')).map((o) => o.state).join()).toBe('discarded,done,done');
     await page.getByTestId('pending-close').click();
 
     // The case's timeline shows the chat, offline, with its last message.

@@ -67,6 +67,19 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("PATCH /_control/rows", func(w http.ResponseWriter, r *http.Request) {
+		// Another Dynamics user edits a row's columns.
+		var cols Row
+		if err := json.NewDecoder(r.Body).Decode(&cols); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := s.t.UpdateRow(r.URL.Query().Get("set"), r.URL.Query().Get("id"), cols); err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("POST /_control/device", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ Flow DeviceFlow }
 		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
