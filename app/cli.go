@@ -29,7 +29,8 @@ Usage:
   rapport search [--json] [--sort date] [--limit N] QUERY [-- -word …]
                                   search the local index (same syntax and results as the app)
   rapport link [--json] CHAT-ID SET RECORD-ID
-                                  link a chat to a CRM record (offline; pushed on the next sync)
+                                  link a chat to a CRM record (offline; pushed on the next sync);
+                                  thread/CHANNEL-ID/ROOT-ID or message/CONV-ID/MSG-ID: kept in Rapport
   rapport unlink [--json] CHAT-ID SET RECORD-ID
   rapport join [--json] CHAT-ID SET RECORD-ID
                                   ask to be added to a chat linked to a record you are not in

@@ -18,7 +18,9 @@ import (
 var linkSets = []string{"incidents", "accounts", "contacts", "opportunities", "knowledgearticles"}
 
 // cliLink queues a link (or an unlink) of a chat to a record: offline, in
-// one transaction with its outbox operation; the next sync pushes it.
+// one transaction with its outbox operation; the next sync pushes it. A
+// thread (thread/CONV/ROOT) or message (message/CONV/MSG) is linked in
+// Rapport only.
 func cliLink(ctx context.Context, cfg Config, args []string, linked, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
 	if len(args) != 3 {
 		return fmt.Errorf("%w: give CHAT-ID SET RECORD-ID, e.g. 19:abc@thread.v2 incidents 0f8e…", errInvalid)
@@ -33,8 +35,8 @@ func cliLink(ctx context.Context, cfg Config, args []string, linked, asJSON bool
 		return err
 	}
 	db, _ := core.store()
-	if _, err := db.Chat(ctx, chatID); err != nil {
-		return fmt.Errorf("chat %s: %w (sync first, or check the id)", chatID, err)
+	if err := targetExists(ctx, db, chatID); err != nil {
+		return fmt.Errorf("%w (sync first, or check the id)", err)
 	}
 	subject := ""
 	if linked {
@@ -58,6 +60,10 @@ func cliLink(ctx context.Context, cfg Config, args []string, linked, asJSON bool
 	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(op)
+	}
+	if op.State == storage.OpLocal {
+		fmt.Fprintf(w, "%sed %s in Rapport (Dynamics 365 links chats only: nothing to push)\n", op.Kind, chatID)
+		return nil
 	}
 	if op.Seq == 0 {
 		fmt.Fprintln(w, "nothing to do: already so")

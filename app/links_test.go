@@ -332,3 +332,92 @@ func TestJoinAndNotices(t *testing.T) {
 		t.Fatalf("the chat's newest message: %+v", last)
 	}
 }
+
+// TestLocalLinks: a channel thread and a single message are linked to a
+// case in Rapport only: nothing is queued for Dynamics, the conversation
+// lists them, the case's timeline shows them with their text, and only
+// real thread roots and stored messages can be linked.
+func TestLocalLinks(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	dir := t.TempDir()
+	if err := rig.DB.Snapshot(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := core.openStore(); err != nil {
+		t.Fatal(err)
+	}
+	defer core.Close()
+	db, _ := core.store()
+	s := core.Links
+	teams, _ := db.Teams(ctx)
+	chans, _ := db.Channels(ctx, teams[0].ID)
+	var reply storage.MessageWithBody
+	for _, ch := range chans {
+		ms, _ := db.Messages(ctx, ch.ID, time.Time{}, 200)
+		if i := slices.IndexFunc(ms, func(m storage.MessageWithBody) bool { return m.ReplyTo != "" && m.Deleted == nil }); i >= 0 {
+			reply = ms[i]
+			break
+		}
+	}
+	if reply.ID == "" {
+		t.Fatal("no channel reply")
+	}
+	chats, _ := db.Chats(ctx)
+	msgs, _ := db.Messages(ctx, chats[0].ID, time.Time{}, 1)
+	cases, _ := db.Records(ctx, "incidents")
+	caseID := cases[0].ID
+	thread := storage.ThreadTarget(reply.ConvID, reply.ReplyTo)
+	message := storage.MessageTarget(msgs[0].ConvID, msgs[0].ID)
+	for _, tt := range []struct {
+		name, target, code string
+	}{
+		{"a reply is not a thread", storage.ThreadTarget(reply.ConvID, reply.ID), "invalid_argument"},
+		{"a chat has no threads", storage.ThreadTarget(msgs[0].ConvID, msgs[0].ID), "invalid_argument"},
+		{"no such message", storage.MessageTarget(msgs[0].ConvID, "404"), "not_found"},
+		{"thread", thread, ""},
+		{"message", message, ""},
+	} {
+		op, err := s.Link(tt.target, "incidents", caseID)
+		if got := ""; err != nil {
+			got = toError(err).Code
+			if got != tt.code {
+				t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+			}
+		} else if tt.code != "" || op.State != storage.OpLocal {
+			t.Errorf("%s: %+v, want %q", tt.name, op, tt.code)
+		}
+	}
+	if ops, _ := s.Outbox(); len(ops) != 0 {
+		t.Fatalf("local links queued operations: %+v", ops)
+	}
+	views, err := s.ForConversation(reply.ConvID)
+	if err != nil || len(views) != 1 || views[0].ChatID != thread || views[0].Sync != "local" || !views[0].CanUnlink || views[0].Record.Title == "" {
+		t.Fatalf("the channel's links: %+v %v", views, err)
+	}
+	sugg, err := s.Suggest(thread)
+	if err != nil || slices.ContainsFunc(sugg, func(sg Suggestion) bool { return sg.Card.ID == caseID }) {
+		t.Fatalf("suggestions for the thread: %+v %v", sugg, err)
+	}
+	tl, err := s.Timeline("incidents", caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]TimelineItem{}
+	for _, it := range tl {
+		kinds[it.Kind] = it
+	}
+	if it := kinds["thread"]; !it.Local || it.ConvID != reply.ConvID || it.MessageID != reply.ReplyTo || it.LastMessage == nil || !strings.Contains(it.ChatName, " / ") {
+		t.Fatalf("the thread on the timeline: %+v", it)
+	}
+	if it := kinds["message"]; !it.Local || it.MessageID != msgs[0].ID || it.LastMessage == nil || it.LastMessage.At != msgs[0].Created {
+		t.Fatalf("the message on the timeline: %+v", it)
+	}
+	if _, err := s.Unlink(message, "incidents", caseID); err != nil {
+		t.Fatal(err)
+	}
+	if views, _ := s.ForConversation(msgs[0].ConvID); len(views) != 0 {
+		t.Fatalf("after unlinking the message: %+v", views)
+	}
+}

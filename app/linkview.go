@@ -191,7 +191,7 @@ type LinkView struct {
 	Linked       bool       `json:"linked"`
 	By           string     `json:"by,omitempty"`
 	At           *time.Time `json:"at,omitempty"`
-	Sync         string     `json:"sync"` // synced, pending, in-flight, failed, conflict
+	Sync         string     `json:"sync"` // synced, pending, in-flight, failed, conflict; local (a thread or message: kept in Rapport)
 	Error        string     `json:"error,omitempty"`
 	OpSeq        uint64     `json:"opSeq,omitempty"`
 	CanUnlink    bool       `json:"canUnlink"`
@@ -314,7 +314,10 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 			if op, ok := w.ops[l.Op]; ok && op.State != storage.OpDone && op.State != storage.OpDiscarded {
 				v.Sync, v.Error, v.OpSeq = op.State, op.Error, op.Seq
 			}
-			if !l.Linked && v.Sync == "synced" {
+			if kind, _, _ := storage.ParseTarget(chat); kind != storage.TargetChat {
+				v.Sync = "local" // Dynamics links chats only
+			}
+			if !l.Linked && (v.Sync == "synced" || v.Sync == "local") {
 				delete(byKey, key)
 				continue
 			}
@@ -336,6 +339,9 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		}
 		v.Record = s.c.card(r, w.fields[v.Set])
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
+		if v.Sync == "local" {
+			v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
+		}
 		if !v.CanUnlink {
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
 		}
@@ -492,10 +498,11 @@ func (s *Links) ForChat(chatID string) ([]LinkView, error) {
 	return s.views(s.c.ctx, db, w, []string{chatID})
 }
 
-// Suggest lists records worth linking to a chat, best first: the
-// customer's contacts in the chat and their accounts, accounts whose
-// e-mail domain an outside member shares, and cases whose number appears
-// in the chat. Records already linked are left out.
+// Suggest lists records worth linking to a chat (or a thread or message),
+// best first: the customer's contacts in the chat (among the thread's or
+// message's authors) and their accounts, accounts whose e-mail domain an
+// outside member shares, and cases whose number appears in the chat
+// (thread, message). Records already linked are left out.
 func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 	db, w, err := s.load()
 	if err != nil {
@@ -506,11 +513,11 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 	if err != nil {
 		return nil, err
 	}
-	members, err := db.Members(ctx, chatID)
+	users, err := db.Users(ctx)
 	if err != nil {
 		return nil, err
 	}
-	users, err := db.Users(ctx)
+	members, ms, err := targetScope(ctx, db, chatID, users)
 	if err != nil {
 		return nil, err
 	}
@@ -555,10 +562,6 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 		if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
 			suggest("accounts", id, "domain")
 		}
-	}
-	ms, err := db.Messages(ctx, chatID, time.Time{}, 300)
-	if err != nil {
-		return nil, err
 	}
 	tickets := map[string]bool{}
 	for _, m := range ms {
@@ -626,8 +629,8 @@ func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, err
 		return storage.Op{}, err
 	}
 	ctx := s.c.ctx
-	if _, err := db.Chat(ctx, chatID); err != nil {
-		return storage.Op{}, fmt.Errorf("chat %s: %w", chatID, err)
+	if err := targetExists(ctx, db, chatID); err != nil {
+		return storage.Op{}, err
 	}
 	r, ok := w.records[set][recordID]
 	if linked && (!ok || r.Deleted != nil) {
@@ -767,6 +770,13 @@ type TimelineItem struct {
 	// Join is the user's request to join, while it is not settled by a
 	// sync that brings the chat in.
 	Join *OpRef `json:"join,omitempty"`
+	// Kind is what is linked: chat, thread or message. Threads and
+	// messages (Local: kept in Rapport) name their conversation and
+	// message; ChatID holds their target.
+	Kind      string `json:"kind"`
+	ConvID    string `json:"convId,omitempty"`
+	MessageID string `json:"messageId,omitempty"`
+	Local     bool   `json:"local,omitempty"`
 }
 
 // OpRef is an outbox operation's state, for the UI.
@@ -783,7 +793,8 @@ type LastMessage struct {
 	Text string    `json:"text"`
 }
 
-// Timeline lists the chats linked to a record, rolled up: an account also
+// Timeline lists the chats (and threads and messages) linked to a record,
+// rolled up: an account also
 // shows the chats linked to its contacts, cases and opportunities; a
 // contact those of the cases it is the primary contact of. Newest
 // activity first, from the store (offline).
@@ -848,7 +859,8 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 		if !v.Linked || !related[v.Set+"/"+v.RecordID] {
 			continue
 		}
-		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: member[v.ChatID]}
+		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: member[v.ChatID],
+			Kind: storage.TargetChat, ConvID: v.ChatID}
 		if !it.Member {
 			it.CanJoin, it.JoinOff = w.rules[v.Set].Join, !w.rules[v.Set].Join
 			if op, ok := joins[v.ChatID]; ok {
@@ -856,14 +868,24 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 			}
 		}
 		if ms, err := db.Messages(ctx, v.ChatID, time.Time{}, 1); err == nil && len(ms) == 1 {
-			text := search.Content(&ms[0]).Text
-			if len(text) > 300 {
-				text = text[:runeStartApp(text, 300)] + "…"
-			}
-			it.LastMessage = &LastMessage{From: ms[0].FromName, At: ms[0].Created, Text: text}
+			it.LastMessage = lastMessage(ms[0])
 		}
 		out = append(out, it)
 	}
+	teams, err := s.c.Conversations.Teams()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		for _, ch := range t.Channels {
+			names[ch.ID] = t.Name + " / " + ch.Name
+		}
+	}
+	local, err := s.localItems(ctx, db, w, related, names)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, local...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].LastMessage, out[j].LastMessage
 		return a != nil && (b == nil || a.At.After(b.At))

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -302,7 +303,7 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 		}
 		return bleve.NewDisjunctionQuery(qs...), nil
 	case "record":
-		recs, cases, chats := c.dir.records(v)
+		recs, cases, chats, docs := c.dir.records(v)
 		c.note(f, len(recs))
 		var qs []bq.Query
 		if len(recs) > 0 {
@@ -313,6 +314,9 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 		}
 		if len(chats) > 0 {
 			qs = append(qs, anyOf(fieldFacet, prefixed("in:", c.dir.convKeys(chats))))
+		}
+		if len(docs) > 0 {
+			qs = append(qs, bq.NewDocIDQuery(docs))
 		}
 		if len(qs) == 0 {
 			return none(), nil
@@ -440,6 +444,7 @@ type directory struct {
 	members  map[string][]string // chat id → member user ids
 	recs     []storage.Record
 	chatLink map[string][]string // record id → linked chat ids (Dataverse chats table)
+	postLink map[string][]string // record id → documents of the threads and messages linked in Rapport
 	byNo     map[int64]string    // conversation number → id
 	noOf     map[string]int64    // conversation id → number
 	byKey    map[string]string   // user facet key → user id
@@ -451,7 +456,8 @@ type convName struct {
 
 func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 	dir := &directory{at: time.Now(), names: map[string]string{}, mails: map[string]string{},
-		convs: map[string]convName{}, members: map[string][]string{}, chatLink: map[string][]string{}}
+		convs: map[string]convName{}, members: map[string][]string{}, chatLink: map[string][]string{},
+		postLink: map[string][]string{}}
 	var err error
 	if dir.me, err = d.Me(ctx); err != nil {
 		return nil, fmt.Errorf("read me: %w", err)
@@ -550,6 +556,30 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 			}
 		}
 	}
+	// Threads and messages linked in Rapport: their posts' documents.
+	for id, no := range dir.noOf {
+		ls, err := d.LinksIn(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("read links: %w", err)
+		}
+		for _, l := range ls {
+			if !l.Linked {
+				continue
+			}
+			kind, conv, msg := storage.ParseTarget(l.ChatID)
+			thread, around := "", 0
+			if kind == storage.TargetThread {
+				thread, around = msg, 1000
+			}
+			posts, err := d.MessagesAround(ctx, conv, msg, around, thread)
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return nil, fmt.Errorf("read linked posts: %w", err)
+			}
+			for _, p := range posts {
+				dir.postLink[l.RecordID] = append(dir.postLink[l.RecordID], storage.MessageDocID(no, p.ID))
+			}
+		}
+	}
 	return dir, nil
 }
 
@@ -602,9 +632,10 @@ func (d *directory) places(v string) (teams, convs []string) {
 }
 
 // records resolves a record: value (a case number, a name or title, an
-// e-mail) to record ids, the case numbers among them, and the chats
-// Dynamics links to them.
-func (d *directory) records(v string) (ids, cases, chats []string) {
+// e-mail) to record ids, the case numbers among them, the chats linked to
+// them (in Dynamics or Rapport) and the documents of the threads and
+// messages linked to them in Rapport.
+func (d *directory) records(v string) (ids, cases, chats, docs []string) {
 	v = fold(strings.TrimSpace(v))
 	for _, r := range d.recs {
 		hit := false
@@ -622,11 +653,13 @@ func (d *directory) records(v string) (ids, cases, chats []string) {
 			cases = append(cases, strings.ToLower(t))
 		}
 		chats = append(chats, d.chatLink[r.ID]...)
+		docs = append(docs, d.postLink[r.ID]...)
 	}
 	slices.Sort(ids)
 	slices.Sort(cases)
 	slices.Sort(chats)
-	return ids, cases, slices.Compact(chats)
+	slices.Sort(docs)
+	return ids, cases, slices.Compact(chats), slices.Compact(docs)
 }
 
 // chatsWith lists the chats a user is a member of.

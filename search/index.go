@@ -43,6 +43,8 @@ type Directory interface {
 	Members(ctx context.Context, containerID string) ([]storage.Member, error)
 	Records(ctx context.Context, set string) ([]storage.Record, error)
 	Links(ctx context.Context, chatID string) ([]storage.Link, error)
+	LinksIn(ctx context.Context, convID string) ([]storage.Link, error)
+	MessagesAround(ctx context.Context, convID, msgID string, n int, thread string) ([]storage.MessageWithBody, error)
 }
 
 // Index states.

@@ -121,6 +121,71 @@ func TestLiveUpdates(t *testing.T) {
 	if after := count("record:" + ticket); after != before {
 		t.Errorf("record:%s: %d hits after unlinking, want %d", ticket, after, before)
 	}
+	// Threads and single messages linked in Rapport: record: finds the
+	// thread's posts and the message, and nothing else besides.
+	hits := func(q string) map[string]bool {
+		t.Helper()
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: 1000})
+		must(t, err)
+		out := map[string]bool{}
+		for _, h := range res.Hits {
+			if h.Message != nil {
+				out[h.Conv.ID+"/"+h.Message.ID] = true
+			}
+		}
+		return out
+	}
+	teams, _ := db.Teams(ctx)
+	chans, _ := db.Channels(ctx, teams[0].ID)
+	var root storage.MessageWithBody
+	var thread []storage.MessageWithBody
+	for _, ch := range chans {
+		ms, _ := db.Messages(ctx, ch.ID, time.Time{}, 200)
+		for _, m := range ms {
+			if m.ReplyTo != "" {
+				thread, _ = db.MessagesAround(ctx, ch.ID, m.ReplyTo, 1000, m.ReplyTo)
+				root = thread[len(thread)-1]
+				break
+			}
+		}
+		if root.ID != "" {
+			break
+		}
+	}
+	if len(thread) < 2 {
+		t.Fatal("no channel thread with replies")
+	}
+	single, _ := db.Messages(ctx, chats[len(chats)-1].ID, time.Time{}, 1)
+	before2 := hits("record:" + ticket)
+	_, err = db.SetLink(ctx, storage.ThreadTarget(root.ConvID, root.ID), "incidents", incidents[0].ID, true, me, "", now)
+	must(t, err)
+	_, err = db.SetLink(ctx, storage.MessageTarget(single[0].ConvID, single[0].ID), "incidents", incidents[0].ID, true, me, "", now)
+	must(t, err)
+	ix.ReloadNames()
+	after2 := hits("record:" + ticket)
+	want := map[string]bool{single[0].ConvID + "/" + single[0].ID: true}
+	for _, p := range thread {
+		want[p.ConvID+"/"+p.ID] = true
+	}
+	for k := range before2 {
+		want[k] = true
+	}
+	if len(after2) != len(want) {
+		t.Errorf("record:%s after linking a thread (%d posts) and a message: %d hits, want %d", ticket, len(thread), len(after2), len(want))
+	}
+	for k := range want {
+		if !after2[k] {
+			t.Errorf("record:%s misses %s", ticket, k)
+		}
+	}
+	for _, target := range []string{storage.ThreadTarget(root.ConvID, root.ID), storage.MessageTarget(single[0].ConvID, single[0].ID)} {
+		_, err = db.SetLink(ctx, target, "incidents", incidents[0].ID, false, me, "", now)
+		must(t, err)
+	}
+	ix.ReloadNames()
+	if got := hits("record:" + ticket); len(got) != len(before2) {
+		t.Errorf("record:%s after unlinking them: %d hits, want %d", ticket, len(got), len(before2))
+	}
 	for _, s := range steps {
 		if s.write != nil {
 			s.write()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -74,6 +75,38 @@ type Link struct {
 	// SeenUpTo: key-field notices up to this time were dismissed or
 	// posted to the chat.
 	SeenUpTo time.Time `json:"seenUpTo,omitempty"`
+}
+
+// Link targets. A chat is linked by its id (and pushed to Dynamics, which
+// links chats only); a channel thread or a single message is linked by a
+// target made here and kept in Rapport: its links are never pushed.
+const (
+	TargetChat    = "chat"
+	TargetThread  = "thread"
+	TargetMessage = "message"
+)
+
+// OpLocal is the state SetLink reports for a link kept in Rapport only.
+const OpLocal = "local"
+
+// ThreadTarget names a channel thread (its root message) as a link target.
+func ThreadTarget(convID, rootID string) string { return TargetThread + "/" + convID + "/" + rootID }
+
+// MessageTarget names one message as a link target.
+func MessageTarget(convID, msgID string) string { return TargetMessage + "/" + convID + "/" + msgID }
+
+// ParseTarget splits a link target into its kind, conversation and
+// message (conversation and message ids hold no "/"; chat ids are
+// returned as they are).
+func ParseTarget(t string) (kind, convID, msgID string) {
+	for _, k := range []string{TargetThread, TargetMessage} {
+		if rest, ok := strings.CutPrefix(t, k+"/"); ok {
+			if conv, msg, ok := strings.Cut(rest, "/"); ok && conv != "" && msg != "" && !strings.Contains(msg, "/") {
+				return k, conv, msg
+			}
+		}
+	}
+	return TargetChat, t, ""
 }
 
 // NewID returns a random RFC 4122 version 4 UUID (Dataverse row ids and
@@ -147,6 +180,26 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 		}
 		if l.ChatID != "" && l.Linked == linked {
 			return nil // already so
+		}
+		if kind, _, _ := ParseTarget(chatID); kind != TargetChat {
+			// Kept in Rapport: no operation, nothing to push.
+			if linked {
+				l = Link{ChatID: chatID, Set: set, RecordID: recordID, Linked: true, By: by, At: now}
+			} else {
+				l.Linked, l.At, l.By = false, now, by
+			}
+			out = Op{ChatID: chatID, Set: set, RecordID: recordID, Kind: OpUnlink, Subject: subject, By: by, State: OpLocal, Created: now, Updated: now}
+			if linked {
+				out.Kind = OpLink
+			}
+			raw, err := json.Marshal(l)
+			if err != nil {
+				return fmt.Errorf("encode link: %w", err)
+			}
+			if err := links.Put(k, raw); err != nil {
+				return fmt.Errorf("put link: %w", err)
+			}
+			return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(set).str(recordID).str(chatID), nil)
 		}
 		kind := OpUnlink
 		if linked {
@@ -342,9 +395,44 @@ func settleLink(tx *bolt.Tx, op Op, revert bool) error {
 	return links.Put(k, raw)
 }
 
-// Links lists a chat's links, pending ones included.
+// Links lists a chat's (or another target's) links, pending ones included.
 func (db *DB) Links(ctx context.Context, chatID string) ([]Link, error) {
 	return list[Link](db, ctx, bucketLinks, key(nil).str(chatID))
+}
+
+// LinksIn lists the links of a conversation's threads and messages (the
+// links kept in Rapport), unlinked ones included.
+func (db *DB) LinksIn(ctx context.Context, convID string) ([]Link, error) {
+	var out []Link
+	for _, kind := range []string{TargetThread, TargetMessage} {
+		// Targets hold no 0x00, so the target's bytes prefix its key.
+		ls, err := list[Link](db, ctx, bucketLinks, key(kind+"/"+convID+"/"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ls...)
+	}
+	return out, nil
+}
+
+// LinkTargets lists the targets (chats, threads, messages) Rapport has a
+// link entry for with a record, linked or not.
+func (db *DB) LinkTargets(ctx context.Context, set, recordID string) ([]string, error) {
+	var out []string
+	prefix := key(nil).str(set).str(recordID)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketLinksByRecord).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			r := keyReader{b: k[len(prefix):]}
+			t := r.str()
+			if r.err != nil {
+				return fmt.Errorf("links by record: %w", r.err)
+			}
+			out = append(out, t)
+		}
+		return ctx.Err()
+	})
+	return out, err
 }
 
 // OpDiscarded is the state of an operation the user gave up on; its link

@@ -153,3 +153,60 @@ func TestNoticesSeen(t *testing.T) {
 		t.Fatalf("dismissing an unknown link: %v", err)
 	}
 }
+
+func TestParseTarget(t *testing.T) {
+	for _, tt := range []struct{ in, kind, conv, msg string }{
+		{"19:abc@thread.v2", storage.TargetChat, "19:abc@thread.v2", ""},
+		{storage.ThreadTarget("19:ch@thread.tacv2", "1700000000000"), storage.TargetThread, "19:ch@thread.tacv2", "1700000000000"},
+		{storage.MessageTarget("19:abc@thread.v2", "42"), storage.TargetMessage, "19:abc@thread.v2", "42"},
+		{"thread/19:ch@thread.tacv2", storage.TargetChat, "thread/19:ch@thread.tacv2", ""}, // no message: not a thread
+		{"message//42", storage.TargetChat, "message//42", ""},
+		{"message/c/1/2", storage.TargetChat, "message/c/1/2", ""},
+	} {
+		if k, c, m := storage.ParseTarget(tt.in); k != tt.kind || c != tt.conv || m != tt.msg {
+			t.Errorf("ParseTarget(%q) = %q %q %q, want %q %q %q", tt.in, k, c, m, tt.kind, tt.conv, tt.msg)
+		}
+	}
+}
+
+// TestLocalLinks: threads and messages are linked in Rapport only: no
+// operation is queued, the conversation lists them, and the record knows
+// its targets, chats and local ones alike.
+func TestLocalLinks(t *testing.T) {
+	db := storagetest.Open(t)
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	thread := storage.ThreadTarget("ch1", "100")
+	msg := storage.MessageTarget("ch1", "101")
+	for _, target := range []string{thread, msg} {
+		op, err := db.SetLink(ctx, target, "incidents", "r1", true, "me", "Printer down", now)
+		if err != nil || op.State != storage.OpLocal || op.Seq != 0 || op.Kind != storage.OpLink {
+			t.Fatalf("local link of %s: %+v %v", target, op, err)
+		}
+	}
+	if _, err := db.SetLink(ctx, "c1", "incidents", "r1", true, "me", "", now); err != nil {
+		t.Fatal(err)
+	}
+	if op, err := db.SetLink(ctx, msg, "incidents", "r1", false, "me", "", now); err != nil || op.State != storage.OpLocal || op.Kind != storage.OpUnlink {
+		t.Fatalf("local unlink: %+v %v", op, err)
+	}
+	ops, _ := db.Outbox(ctx)
+	if len(ops) != 1 || ops[0].ChatID != "c1" {
+		t.Fatalf("outbox: %+v (only the chat's link is pushed)", ops)
+	}
+	in, err := db.LinksIn(ctx, "ch1")
+	if err != nil || len(in) != 2 {
+		t.Fatalf("links in ch1: %+v %v", in, err)
+	}
+	for _, l := range in {
+		if l.Linked != (l.ChatID == thread) || l.Op != "" {
+			t.Errorf("link %+v", l)
+		}
+	}
+	if other, _ := db.LinksIn(ctx, "ch"); len(other) != 0 {
+		t.Fatalf("a conversation id's prefix matched: %+v", other)
+	}
+	targets, err := db.LinkTargets(ctx, "incidents", "r1")
+	if err != nil || strings.Join(targets, " ") != "c1 "+msg+" "+thread {
+		t.Fatalf("targets: %q %v", targets, err)
+	}
+}
