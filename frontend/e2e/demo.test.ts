@@ -310,6 +310,30 @@ describe('demo', () => {
     await item.waitFor();
     expect(await item.getAttribute('data-chat')).toBe(chatId);
     expect((await item.getByTestId('timeline-last').textContent())?.length).toBeGreaterThan(0);
+    // A channel thread linked to a case in Rapport (Dynamics links chats
+    // only): a chip on the thread, the thread on the case's timeline,
+    // nothing queued for Dynamics.
+    const queued = (await call<unknown[]>('Links.Outbox')).length;
+    await page.getByTestId('nav-conversations').click();
+    await page.locator('.conv-list summary').first().click();
+    await page.getByTestId('channel').first().click();
+    const threadLinks = page.locator('[data-testid="post-links"][data-target^="thread/"]').first();
+    await threadLinks.waitFor();
+    await threadLinks.getByTestId('link-post').click();
+    await page.getByTestId('record-search').fill('CAS-');
+    const pick = page.getByTestId('record-result').first();
+    await pick.waitFor();
+    const threadCase = (await pick.getAttribute('data-id'))!;
+    await pick.click();
+    await threadLinks.locator(`[data-testid="post-link"][data-id="${threadCase}"]`).waitFor();
+    expect((await call<unknown[]>('Links.Outbox')).length).toBe(queued);
+    await page.getByTestId('nav-records').click();
+    await page.getByTestId('records-incidents').click();
+    await page.locator(`[data-testid="record-row"][data-id="${threadCase}"]`).getByTestId('record-open').click();
+    const threadItem = page.locator('[data-testid="record-timeline"] [data-testid="timeline-item"]', { has: page.getByTestId('timeline-kind') }).first();
+    await threadItem.waitFor();
+    expect(await threadItem.getByTestId('timeline-kind').getAttribute('data-kind')).toBe('thread');
+    expect(await threadItem.getByTestId('timeline-chat').getAttribute('href')).toMatch(/^#\/conversations\/.+\/\d+$/);
     await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-links.png` });
     expect(problems).toEqual([]);
     await ctx.close();

@@ -56,6 +56,7 @@ export const api = {
     retry: (seq: number) => call<Op>('Links', 'Retry', seq),
     discard: (seq: number) => call<Op>('Links', 'Discard', seq),
     timeline: (set: string, recordId: string) => call<TimelineItem[]>('Links', 'Timeline', set, recordId),
+    forConversation: (convId: string) => call<LinkView[]>('Links', 'ForConversation', convId),
     join: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Join', chatId, set, recordId),
     dismissNotices: (chatId: string, set: string, recordId: string, upTo: string) =>
       call<null>('Links', 'DismissNotices', chatId, set, recordId, upTo),

@@ -288,7 +288,8 @@ export interface RecordCard {
   deleted?: boolean;
 }
 
-export type LinkSync = 'synced' | 'pending' | 'in-flight' | 'failed' | 'conflict';
+// local: a thread's or message's link, kept in Rapport (Dynamics links chats only).
+export type LinkSync = 'synced' | 'pending' | 'in-flight' | 'failed' | 'conflict' | 'local';
 
 // LinkView is one of a chat's links; linked is false while an unlink waits
 // to be pushed.
@@ -353,7 +354,8 @@ export interface Suggestion {
   why: SuggestionWhy;
 }
 
-export type OpState = 'pending' | 'in-flight' | 'done' | 'failed' | 'conflict' | 'discarded';
+// local: what Link answers for a thread or message (kept in Rapport; never in the outbox).
+export type OpState = 'pending' | 'in-flight' | 'done' | 'failed' | 'conflict' | 'discarded' | 'local';
 
 // Op is one queued edit in the outbox.
 export interface Op {
@@ -393,6 +395,10 @@ export interface TimelineItem {
   canJoin?: boolean; // not a member, and joining is allowed for the record type
   joinOff?: boolean; // not a member, and Settings turn joining off for the type
   join?: OpRef; // the user's request to join, until a sync brings the chat in
+  kind: 'chat' | 'thread' | 'message'; // what is linked
+  convId?: string; // its conversation
+  messageId?: string; // threads: the root; messages: the message
+  local?: boolean; // a thread or message: linked in Rapport only
 }
 
 // OpRef is an outbox operation's state.

@@ -30,6 +30,6 @@ describe('catalogues', () => {
     // Proper names and words that are the same in both languages.
     expect(same.sort()).toEqual(['nav.conversations', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
       'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
-      'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date'].sort());
+      'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message'].sort());
   });
 });

@@ -349,4 +349,45 @@ describe('in ConversationsView', () => {
     expect(screen.queryByTestId('linked-records')).toBeNull();
     expect(f.of('Links.ForChat')).toHaveLength(1);
   });
+
+  test('in a channel, a thread and a reply link to records in Rapport: chips with Unlink, nothing queued', async () => {
+    const msg = (id: string, from: string, replyTo?: string) => ({
+      id, type: 'message', created: `2026-03-0${id.length}T09:00:00Z`, importance: 'normal', from, html: `<p>${id}</p>`, ...(replyTo ? { replyTo } : {}),
+    });
+    const f = fakeLinks({
+      records: [printer, contoso],
+      messages: { ch1: [msg('101', 'Li Wei', '100'), msg('100', 'Ana Lopez')] },
+      links: { 'message/ch1/101': [linkView('message/ch1/101', contoso, { sync: 'local' })] },
+    });
+    setTransport(f.t);
+    render(
+      <LinksProvider>
+        <ConversationsView version={0} />
+      </LinksProvider>,
+    );
+    fireEvent.click(await screen.findByTestId('channel'));
+    await waitFor(() => expect(screen.getAllByTestId('post-links')).toHaveLength(2));
+    const [root, reply] = screen.getAllByTestId('post-links');
+    expect(root!.dataset.target).toBe('thread/ch1/100');
+    expect(within(root!).getByTestId('link-post').textContent).toBe('Link thread…');
+    expect(reply!.dataset.target).toBe('message/ch1/101');
+    expect(within(reply!).getByTestId('link-post').textContent).toBe('Link message…');
+    await waitFor(() => expect(within(reply!).getAllByTestId('post-link')).toHaveLength(1));
+    expect(f.of('Links.ForConversation')[0]).toEqual(['ch1']);
+
+    // Link the thread to a case from the dialog.
+    fireEvent.click(within(root!).getByTestId('link-post'));
+    const dialog = await screen.findByTestId('link-dialog');
+    expect(dialog.textContent).toContain('the thread Ana Lopez started');
+    fireEvent.change(within(dialog).getByTestId('record-search'), { target: { value: 'Printer' } });
+    fireEvent.click(await within(dialog).findByTestId('record-result'));
+    await waitFor(() => expect(within(screen.getAllByTestId('post-links')[0]!).queryAllByTestId('post-link')).toHaveLength(1));
+    expect(f.of('Links.Link')).toEqual([['thread/ch1/100', 'incidents', 'i1']]);
+    expect(f.state.outbox).toEqual([]); // kept in Rapport: nothing for Dynamics
+
+    // Unlink the reply's record.
+    fireEvent.click(within(screen.getAllByTestId('post-links')[1]!).getByTestId('post-unlink'));
+    await waitFor(() => expect(within(screen.getAllByTestId('post-links')[1]!).queryAllByTestId('post-link')).toHaveLength(0));
+    expect(f.of('Links.Unlink')).toEqual([['message/ch1/101', 'accounts', 'a1']]);
+  });
 });

@@ -10,7 +10,9 @@ import { useLatest } from './useLatest';
 
 // RecordTimeline lists the chats linked to a record, rolled up (an account
 // also shows the chats of its contacts and cases; each item says through
-// which record), with who linked it and the chat's last message.
+// which record), with who linked it and the chat's last message; threads
+// and messages linked in Rapport too, with the thread's newest post or the
+// message.
 export function RecordTimeline({ set, id, title, onClose }: { set: string; id: string; title: string; onClose(): void }) {
   const { t, locale } = useI18n();
   const { version } = useLinks();
@@ -37,9 +39,19 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
           {items.map((it) => (
             <li key={`${it.chatId}|${it.via.set}/${it.via.id}`} className="timeline-item" data-testid="timeline-item" data-chat={it.chatId}>
               <div className="timeline-line">
+                {it.local && (
+                  <span className="kind-badge" data-testid="timeline-kind" data-kind={it.kind} title={t('timeline.local')}>
+                    {t(it.kind === 'thread' ? 'timeline.kind.thread' : 'timeline.kind.message')}
+                  </span>
+                )}
                 {it.member ? (
-                  <a href={conversationHash(it.chatId)} className="timeline-chat" data-testid="timeline-chat" title={t('timeline.open')}>
-                    {it.chatName || it.chatId}
+                  <a
+                    href={it.local && it.convId ? conversationHash(it.convId, it.messageId) : conversationHash(it.chatId)}
+                    className="timeline-chat"
+                    data-testid="timeline-chat"
+                    title={t('timeline.open')}
+                  >
+                    {it.chatName || it.convId || it.chatId}
                   </a>
                 ) : (
                   <span className="timeline-chat" data-testid="timeline-chat">

@@ -2,7 +2,7 @@
 // around it make) in tests: it keeps links and the outbox as state, so an
 // edit shows up in the next ForChat or Outbox the way Go would show it.
 import { act } from '@testing-library/react';
-import { AppError, type LinkSettings, type LinkView, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
+import { AppError, type LinkSettings, type LinkView, type Message, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
 
 export interface LoggedCall {
   method: string;
@@ -35,6 +35,7 @@ export interface FakeLinksOptions {
   rows?: Record<string, { id: string; fields: Record<string, unknown>; deleted?: string }[]>; // Records.List by set
   fail?: Record<string, AppError>; // "Links.Unlink" → the error it answers with
   linkSettings?: LinkSettings; // what Links.Settings answers (Go's defaults when absent)
+  messages?: Record<string, Message[]>; // Conversations.Messages by conversation, newest first
 }
 
 // defaultLinkSettings are Go's defaults (app/linkview.go).
@@ -85,6 +86,15 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
 
   const queue = (kind: Op['kind'], chatId: string, set: string, recordId: string): Op => {
     const c = records.find((r) => r.set === set && r.id === recordId) ?? card(set, recordId, recordId);
+    if (/^(thread|message)\//.test(chatId)) {
+      // As Go: kept in Rapport, nothing queued.
+      const list = (state.links[chatId] ??= []);
+      const i = list.findIndex((l) => l.set === set && l.recordId === recordId);
+      if (kind === 'unlink') {
+        if (i >= 0) list.splice(i, 1);
+      } else if (i < 0) list.push(linkView(chatId, c, { sync: 'local', at: '2026-03-05T10:00:00Z' }));
+      return op(0, { kind, chatId, set, recordId, state: 'local' });
+    }
     const o = op(next++, { kind, chatId, set, recordId, recordTitle: c.title, chatName: chatId });
     state.outbox.unshift(o);
     const list = (state.links[chatId] ??= []);
@@ -125,6 +135,14 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
         return setState(args[0] as number, 'pending');
       case 'Links.Discard':
         return setState(args[0] as number, 'discarded');
+      case 'Links.ForConversation': {
+        const conv = args[0] as string;
+        return structuredClone(
+          Object.entries(state.links)
+            .filter(([target]) => target.startsWith(`thread/${conv}/`) || target.startsWith(`message/${conv}/`))
+            .flatMap(([, ls]) => ls),
+        );
+      }
       case 'Links.Timeline':
         return structuredClone(state.timeline);
       case 'Links.Join': {
@@ -174,7 +192,7 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
       case 'Conversations.Chats':
         return [{ id: 'c1', name: 'Invoices with Li Wei', chatType: 'group', lastActivity: '2026-03-01T00:00:00Z' }];
       case 'Conversations.Messages':
-        return { messages: [], before: '' };
+        return { messages: structuredClone(opts.messages?.[args[0] as string] ?? []), before: '' };
       case 'Conversations.Members':
         return [];
       case 'Records.List':

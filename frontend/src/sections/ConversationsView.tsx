@@ -1,8 +1,9 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
-import { when } from '../i18n/format';
+import { fill, when } from '../i18n/format';
 import { LinkedRecords } from '../links/LinkedRecords';
+import { messageTarget, PostLinks, threadTarget, useConversationLinks } from '../links/PostLinks';
 
 interface Selected {
   id: string;
@@ -109,7 +110,7 @@ export function ConversationsView({ version, target }: { version: number; target
 }
 
 function Thread({ sel }: { sel: Selected }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
@@ -136,6 +137,15 @@ function Thread({ sel }: { sel: Selected }) {
       ),
     [sel.id],
   );
+
+  // Threads (channel roots) and messages link to records in Rapport.
+  const local = useConversationLinks(sel.id);
+  const postLinks = (m: Message, isThread: boolean) => {
+    if (m.type !== 'message' || m.deleted) return undefined;
+    const target = isThread ? threadTarget(sel.id, m.id) : messageTarget(sel.id, m.id);
+    const title = fill(t(isThread ? 'links.post.threadTitle' : 'links.post.messageTitle'), { from: m.from, at: when(m.created, locale) });
+    return <PostLinks target={target} kind={isThread ? 'thread' : 'message'} title={title} links={local.byTarget.get(target) ?? []} onEdited={local.edited} />;
+  };
 
   const { focus } = sel;
   useEffect(() => {
@@ -178,9 +188,13 @@ function Thread({ sel }: { sel: Selected }) {
           {messages.length === 0 && !error && <p className="hint">{t('conv.noMessages')}</p>}
           {threads(messages).map((th) => (
             <div className="thread-group" key={th.key} data-testid="thread-group">
-              {th.root ? <MessageItem m={th.root} target={th.root.id === focus} /> : <p className="hint earlier">{t('conv.earlierThread')}</p>}
+              {th.root ? (
+                <MessageItem m={th.root} target={th.root.id === focus} extra={postLinks(th.root, !sel.chat)} />
+              ) : (
+                <p className="hint earlier">{t('conv.earlierThread')}</p>
+              )}
               {th.replies.map((m) => (
-                <MessageItem key={m.id} m={m} target={m.id === focus} />
+                <MessageItem key={m.id} m={m} target={m.id === focus} extra={postLinks(m, false)} />
               ))}
             </div>
           ))}
@@ -235,8 +249,8 @@ export function threads(messages: Message[]): ThreadGroup[] {
 }
 
 // MessageItem shows one message; target marks the one a link or a search
-// hit points at.
-export function MessageItem({ m, target = false }: { m: Message; target?: boolean }) {
+// hit points at; extra is shown under it (its linked records).
+export function MessageItem({ m, target = false, extra }: { m: Message; target?: boolean; extra?: React.ReactNode }) {
   const { t, locale } = useI18n();
   const mark = target ? { 'aria-current': true, 'data-target': 'true' } : {};
   if (m.type !== 'message') {
@@ -283,6 +297,7 @@ export function MessageItem({ m, target = false }: { m: Message; target?: boolea
           ))}
         </div>
       )}
+      {extra}
     </article>
   );
 }

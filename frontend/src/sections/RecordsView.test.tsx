@@ -41,10 +41,10 @@ describe('record timeline', () => {
     const f = renderRecords({
       timeline: [
         {
-          chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, linkedBy: 'Ana Lopez', linkedAt: '2026-03-01T08:00:00Z', member: true,
+          chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, linkedBy: 'Ana Lopez', linkedAt: '2026-03-01T08:00:00Z', kind: 'chat', member: true,
           lastMessage: { from: 'Li Wei', at: '2026-03-04T09:30:00Z', text: '发票请查收 <img src=x onerror=alert(1)> <b>thanks</b>' },
         },
-        { chatId: '19:c2@thread.v2', chatName: 'Printer escalation', via: card('incidents', 'i1', 'Printer down'), linkedBy: 'Ben Smith', member: true },
+        { chatId: '19:c2@thread.v2', chatName: 'Printer escalation', via: card('incidents', 'i1', 'Printer down'), linkedBy: 'Ben Smith', kind: 'chat', member: true },
       ],
     });
     await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
@@ -91,10 +91,10 @@ describe('record timeline', () => {
     const printer = card('incidents', 'i1', 'Printer down');
     const f = renderRecords({
       timeline: [
-        { chatId: '19:h1@thread.v2', chatName: 'Case CAS-1 handover', via: printer, linkedBy: 'Ben Smith', member: false, canJoin: true },
-        { chatId: '19:h2@thread.v2', chatName: 'Escalation', via: card('opportunities', 'o1', 'Renewal'), member: false, joinOff: true },
+        { chatId: '19:h1@thread.v2', chatName: 'Case CAS-1 handover', via: printer, linkedBy: 'Ben Smith', kind: 'chat', member: false, canJoin: true },
+        { chatId: '19:h2@thread.v2', chatName: 'Escalation', via: card('opportunities', 'o1', 'Renewal'), kind: 'chat', member: false, joinOff: true },
         {
-          chatId: '19:h3@thread.v2', chatName: 'Old handover', via: printer, member: false, canJoin: true,
+          chatId: '19:h3@thread.v2', chatName: 'Old handover', via: printer, kind: 'chat', member: false, canJoin: true,
           join: { seq: 7, state: 'conflict', error: 'the chat is no longer linked to this record in Dynamics 365' },
         },
       ],
@@ -117,11 +117,35 @@ describe('record timeline', () => {
     expect(within(items()[0]!).queryByTestId('join-chat')).toBeNull();
   });
 
+  test('a thread and a message linked in Rapport: their kind, a link to the post, its text', async () => {
+    renderRecords({
+      timeline: [
+        {
+          chatId: 'thread/19:ch@thread.tacv2/100', chatName: 'Contoso / General', via: contoso, kind: 'thread', member: true, local: true,
+          convId: '19:ch@thread.tacv2', messageId: '100', lastMessage: { from: 'Li Wei', at: '2026-03-04T09:30:00Z', text: 'the newest reply' },
+        },
+        {
+          chatId: 'message/c1/7', chatName: 'Invoices with Li Wei', via: contoso, kind: 'message', member: true, local: true,
+          convId: 'c1', messageId: '7', lastMessage: { from: 'Ana Lopez', at: '2026-03-02T09:30:00Z', text: 'this message' },
+        },
+      ],
+    });
+    fireEvent.click(await screen.findByText('Contoso Ltd'));
+    await waitFor(() => expect(items()).toHaveLength(2));
+    const [thread, message] = items();
+    expect(within(thread!).getByTestId('timeline-kind').textContent).toBe('Thread');
+    expect(within(thread!).getByTestId('timeline-chat').getAttribute('href')).toBe('#/conversations/19%3Ach%40thread.tacv2/100');
+    expect(within(thread!).getByTestId('timeline-last').textContent).toContain('the newest reply');
+    expect(within(message!).getByTestId('timeline-kind').textContent).toBe('Message');
+    expect(within(message!).getByTestId('timeline-chat').getAttribute('href')).toBe('#/conversations/c1/7');
+    expect(within(message!).queryByTestId('timeline-join')).toBeNull();
+  });
+
   test('outbox:pushed and sync:done refresh the open timeline', async () => {
     const f = renderRecords({ timeline: [] });
     fireEvent.click(await screen.findByText('Contoso Ltd'));
     await screen.findByTestId('timeline-none');
-    f.state.timeline.push({ chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, member: true });
+    f.state.timeline.push({ chatId: 'c1', chatName: 'Invoices with Li Wei', via: contoso, kind: 'chat', member: true });
     f.emit('outbox:pushed', { done: 1, failed: 0, conflicts: 0, waiting: 0 });
     await waitFor(() => expect(items()).toHaveLength(1));
     expect(f.of('Links.Timeline')).toHaveLength(2);
