@@ -242,12 +242,16 @@ func (t *Tenant) Messages(convID string) ([]*Message, error) {
 	return out, nil
 }
 
-// Conversations lists every chat and channel id.
+// Conversations lists the ids of the channels and chats Me is in (what a
+// full sync of Me's account brings): a handover chat once Me joined it.
 func (t *Tenant) Conversations() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []string
 	for _, c := range t.w.convs() {
+		if c.chat != nil && !slices.ContainsFunc(c.chat.Members, func(m Member) bool { return m.UserID == t.w.Me.ID }) {
+			continue
+		}
 		out = append(out, c.id)
 	}
 	return out
