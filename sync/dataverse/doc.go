@@ -1,5 +1,7 @@
 // Package dataverse is a small client for the Dataverse Web API (v9.2):
-// the tables Rapport reads, read with paging and change tracking.
+// the tables Rapport reads, read with paging and change tracking; the
+// writes the outbox makes (create-only rows, deletes, the JoinLinkedChat
+// action).
 //
 // # Invariants
 //
