@@ -557,16 +557,14 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 		}
 	}
 	// Threads and messages linked in Rapport: their posts' documents.
-	for id, no := range dir.noOf {
-		ls, err := d.LinksIn(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("read links: %w", err)
-		}
-		for _, l := range ls {
-			if !l.Linked {
-				continue
-			}
-			kind, conv, msg := storage.ParseTarget(l.ChatID)
+	local, err := d.LinksIn(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	for _, l := range local {
+		kind, conv, msg := storage.ParseTarget(l.ChatID)
+		no, ok := dir.noOf[conv]
+		if l.Linked && ok {
 			thread, around := "", 0
 			if kind == storage.TargetThread {
 				thread, around = msg, 1000

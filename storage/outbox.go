@@ -401,12 +401,17 @@ func (db *DB) Links(ctx context.Context, chatID string) ([]Link, error) {
 }
 
 // LinksIn lists the links of a conversation's threads and messages (the
-// links kept in Rapport), unlinked ones included.
+// links kept in Rapport), unlinked ones included; all conversations' when
+// convID is "".
 func (db *DB) LinksIn(ctx context.Context, convID string) ([]Link, error) {
 	var out []Link
 	for _, kind := range []string{TargetThread, TargetMessage} {
 		// Targets hold no 0x00, so the target's bytes prefix its key.
-		ls, err := list[Link](db, ctx, bucketLinks, key(kind+"/"+convID+"/"))
+		prefix := kind + "/"
+		if convID != "" {
+			prefix += convID + "/"
+		}
+		ls, err := list[Link](db, ctx, bucketLinks, key(prefix))
 		if err != nil {
 			return nil, err
 		}

@@ -205,6 +205,12 @@ func TestLocalLinks(t *testing.T) {
 	if other, _ := db.LinksIn(ctx, "ch"); len(other) != 0 {
 		t.Fatalf("a conversation id's prefix matched: %+v", other)
 	}
+	if _, err := db.SetLink(ctx, storage.MessageTarget("c1", "7"), "accounts", "a1", true, "me", "", now); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := db.LinksIn(ctx, ""); len(all) != 3 {
+		t.Fatalf("every conversation's local links: %+v (want the thread's, the message's and c1's)", all)
+	}
 	targets, err := db.LinkTargets(ctx, "incidents", "r1")
 	if err != nil || strings.Join(targets, " ") != "c1 "+msg+" "+thread {
 		t.Fatalf("targets: %q %v", targets, err)
