@@ -12,8 +12,8 @@ import (
 )
 
 // Join queues a request to be added to a chat linked to a record, which
-// the user is not in (Dynamics' "join chat"). It is pushed on the next
-// sync; the sync after that brings the chat's history in. Dynamics
+// the user is not in (Dynamics' "join chat"). The next sync pushes it
+// before its round, and that round brings the chat's history in. Dynamics
 // decides whether the user may write to the record; Rapport checks what
 // it can offline: the chat is linked to the record, the user is not in
 // it, joining is allowed for the record type, and the user is a Dynamics
@@ -58,8 +58,12 @@ func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
 }
 
 // linkFor finds a chat's live link to a record and makes sure Rapport
-// holds an entry for it (adopting one made in Dynamics).
+// holds an entry for it (adopting one made in Dynamics). Notices are about
+// chats: threads and messages have none.
 func (s *Links) linkFor(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
+	if kind, _, _ := storage.ParseTarget(chatID); kind != storage.TargetChat {
+		return LinkView{}, fmt.Errorf("%w: key-field notices are for chats, not a %s", errInvalid, kind)
+	}
 	views, err := s.views(ctx, db, w, []string{chatID})
 	if err != nil {
 		return LinkView{}, err

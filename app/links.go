@@ -90,7 +90,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 	if asJSON {
 		return json.NewEncoder(w).Encode(op)
 	}
-	fmt.Fprintf(w, "queued %s #%d (%s); the next sync asks Dynamics 365 to add you, the one after brings the chat in\n", op.Kind, op.Seq, op.ID)
+	fmt.Fprintf(w, "queued %s #%d (%s); the next sync asks Dynamics 365 to add you and brings the chat in\n", op.Kind, op.Seq, op.ID)
 	return nil
 }
 

@@ -414,6 +414,9 @@ func TestLocalLinks(t *testing.T) {
 	if it := kinds["message"]; !it.Local || it.MessageID != msgs[0].ID || it.LastMessage == nil || it.LastMessage.At != msgs[0].Created {
 		t.Fatalf("the message on the timeline: %+v", it)
 	}
+	if _, err := s.PostNotices(thread, "incidents", caseID, time.Now()); toError(err).Code != "invalid_argument" {
+		t.Fatalf("posting notices to a thread: %v", err)
+	}
 	if _, err := s.Unlink(message, "incidents", caseID); err != nil {
 		t.Fatal(err)
 	}

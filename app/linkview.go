@@ -345,7 +345,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		if !v.CanUnlink {
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
 		}
-		if v.Linked && v.At != nil {
+		if v.Linked && v.At != nil && v.Sync != "local" { // notices go to chats
 			since := *v.At
 			if seen := seenUpTo[k{v.ChatID, v.Set, v.RecordID}]; seen.After(since) {
 				since = seen

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,9 +46,10 @@ type Op struct {
 	RecordID   string         `json:"recordId"`
 	ActivityID string         `json:"activityId"` // the Dataverse chats row (client-generated on link)
 	Subject    string         `json:"subject,omitempty"`
-	UserID     string         `json:"userId,omitempty"` // join: the user's Dataverse systemuser id
-	Body       string         `json:"body,omitempty"`   // notice: the message's HTML
-	UpTo       time.Time      `json:"upTo,omitempty"`   // notice: covers the record's changes up to this time
+	UserID     string         `json:"userId,omitempty"`    // join: the user's Dataverse systemuser id
+	Body       string         `json:"body,omitempty"`      // notice: the message's HTML
+	UpTo       time.Time      `json:"upTo,omitzero"`       // notice: covers the record's changes up to this time
+	SeenBefore time.Time      `json:"seenBefore,omitzero"` // notice: the link's SeenUpTo before it (restored on discard)
 	By         string         `json:"by,omitempty"`
 	State      string         `json:"state"`
 	Attempts   int            `json:"attempts"`
@@ -230,9 +230,11 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 	return out, err
 }
 
-// QueueOp queues a join or a notice (operations that change no link) in
-// one transaction, and returns it with its sequence number. A join of a
-// chat that already waits to be joined returns that operation instead.
+// QueueOp queues a join or a notice in one transaction, and returns it
+// with its sequence number. A join of a chat that already waits to be
+// joined returns that operation instead. A notice names its link and the
+// changes it covers (UpTo): it marks them seen in the same transaction,
+// and changes already posted or dismissed are refused (ErrState).
 func (db *DB) QueueOp(ctx context.Context, op Op, now time.Time) (Op, error) {
 	if err := ctx.Err(); err != nil {
 		return Op{}, err
@@ -263,14 +265,25 @@ func (db *DB) QueueOp(ctx context.Context, op Op, now time.Time) (Op, error) {
 		}
 		op.Seq, op.ID, op.State, op.Created, op.Updated = seq, NewID(), OpPending, now, now
 		op.Attempts, op.Error, op.Server, op.NotBefore = 0, "", nil, time.Time{}
-		if op.Kind == OpNotice && !op.UpTo.IsZero() {
-			if err := seeNotices(tx, op.ChatID, op.Set, op.RecordID, op.UpTo); err != nil && !errors.Is(err, ErrNotFound) {
+		if op.Kind == OpNotice {
+			l, err := getLink(tx, op.ChatID, op.Set, op.RecordID)
+			if err != nil {
+				return err
+			}
+			if !op.UpTo.After(l.SeenUpTo) {
+				return fmt.Errorf("%w: these changes were posted or dismissed already", ErrState)
+			}
+			op.SeenBefore = l.SeenUpTo
+			if err := seeNotices(tx, op.ChatID, op.Set, op.RecordID, op.UpTo); err != nil {
 				return err
 			}
 		}
 		return putOp(tx, op, "")
 	})
-	return op, err
+	if err != nil {
+		return Op{}, err
+	}
+	return op, nil
 }
 
 // DismissNotices hides a link's key-field notices up to upTo.
@@ -281,27 +294,34 @@ func (db *DB) DismissNotices(ctx context.Context, chatID, set, recordID string, 
 	return db.bolt.Update(func(tx *bolt.Tx) error { return seeNotices(tx, chatID, set, recordID, upTo) })
 }
 
-// seeNotices moves a link's SeenUpTo forward to upTo (never back).
-func seeNotices(tx *bolt.Tx, chatID, set, recordID string, upTo time.Time) error {
-	links := tx.Bucket(bucketLinks)
-	k := linkKey(chatID, set, recordID)
-	raw := links.Get(k)
+func getLink(tx *bolt.Tx, chatID, set, recordID string) (Link, error) {
+	raw := tx.Bucket(bucketLinks).Get(linkKey(chatID, set, recordID))
 	if raw == nil {
-		return fmt.Errorf("link of chat %s to %s(%s): %w", chatID, set, recordID, ErrNotFound)
+		return Link{}, fmt.Errorf("link of chat %s to %s(%s): %w", chatID, set, recordID, ErrNotFound)
 	}
 	var l Link
 	if err := json.Unmarshal(raw, &l); err != nil {
-		return fmt.Errorf("decode link: %w", err)
+		return Link{}, fmt.Errorf("decode link: %w", err)
 	}
-	if !upTo.After(l.SeenUpTo) {
-		return nil
-	}
-	l.SeenUpTo = upTo
+	return l, nil
+}
+
+func putLink(tx *bolt.Tx, l Link) error {
 	raw, err := json.Marshal(l)
 	if err != nil {
 		return fmt.Errorf("encode link: %w", err)
 	}
-	return links.Put(k, raw)
+	return tx.Bucket(bucketLinks).Put(linkKey(l.ChatID, l.Set, l.RecordID), raw)
+}
+
+// seeNotices moves a link's SeenUpTo forward to upTo (never back).
+func seeNotices(tx *bolt.Tx, chatID, set, recordID string, upTo time.Time) error {
+	l, err := getLink(tx, chatID, set, recordID)
+	if err != nil || !upTo.After(l.SeenUpTo) {
+		return err
+	}
+	l.SeenUpTo = upTo
+	return putLink(tx, l)
 }
 
 // Outbox lists operations, oldest first: those in the given states, or
@@ -456,7 +476,8 @@ func (db *DB) RetryOp(ctx context.Context, seq uint64, now time.Time) (Op, error
 }
 
 // DiscardOp gives up on an operation that has not reached Dynamics: it is
-// kept as discarded, and its link returns to the state before the edit.
+// kept as discarded, and its link returns to the state before the edit (a
+// notice's changes show again).
 func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, error) {
 	var out Op
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
@@ -473,6 +494,16 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 			return err
 		}
 		out = op
+		if op.Kind == OpNotice {
+			// The notices come back, unless a later post or dismissal
+			// moved the mark on.
+			l, err := getLink(tx, op.ChatID, op.Set, op.RecordID)
+			if err != nil || !l.SeenUpTo.Equal(op.UpTo) {
+				return nil
+			}
+			l.SeenUpTo = op.SeenBefore
+			return putLink(tx, l)
+		}
 		return settleLink(tx, op, true)
 	})
 	return out, err

@@ -100,22 +100,37 @@ func TestQueueOp(t *testing.T) {
 	if b, _ = db.QueueOp(ctx, join, now); b.Seq == a.Seq {
 		t.Fatal("a join after a done one was folded into it")
 	}
-	n1, _ := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Body: "<p>x</p>"}, now)
-	n2, _ := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Body: "<p>x</p>"}, now)
-	if n1.Seq == 0 || n2.Seq == n1.Seq || n2.Body != "<p>x</p>" {
-		t.Fatalf("notices: %+v %+v", n1, n2)
+	notice := storage.Op{Kind: storage.OpNotice, ChatID: "c1", Set: "incidents", RecordID: "r1", Body: "<p>x</p>", UpTo: now}
+	if _, err := db.QueueOp(ctx, notice, now); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a notice without its link: %v", err)
+	}
+	if err := db.AdoptLink(ctx, storage.Link{ChatID: "c1", Set: "incidents", RecordID: "r1", ActivityID: "row1", Linked: true}); err != nil {
+		t.Fatal(err)
+	}
+	n1, err := db.QueueOp(ctx, notice, now)
+	if err != nil || n1.Seq == 0 || n1.Body != "<p>x</p>" {
+		t.Fatalf("notice: %+v %v", n1, err)
+	}
+	// The same changes again (a second click, another tab): refused.
+	if _, err := db.QueueOp(ctx, notice, now); !errors.Is(err, storage.ErrState) {
+		t.Fatalf("the same notice twice: %v", err)
+	}
+	notice.UpTo = now.Add(time.Minute)
+	if n2, err := db.QueueOp(ctx, notice, now); err != nil || n2.Seq == n1.Seq || !n2.SeenBefore.Equal(now) {
+		t.Fatalf("later changes: %+v %v", n2, err)
 	}
 	if _, err := db.QueueOp(ctx, storage.Op{Kind: storage.OpLink, ChatID: "c1"}, now); err == nil {
 		t.Fatal("a link queued without its link")
 	}
-	if ls, _ := db.Links(ctx, "c1"); len(ls) != 0 {
-		t.Fatalf("joins and notices made links: %+v", ls)
+	if ls, _ := db.Links(ctx, "c1"); len(ls) != 1 || ls[0].Op != "" {
+		t.Fatalf("joins and notices touched links: %+v", ls)
 	}
 }
 
 // TestNoticesSeen: dismissing and posting notices move a link's SeenUpTo
-// forward only, in the operation's transaction; a link Rapport does not
-// know cannot be dismissed.
+// forward only, in the operation's transaction; discarding a post brings
+// its changes back unless a later dismissal covers them; a link Rapport
+// does not know cannot be dismissed.
 func TestNoticesSeen(t *testing.T) {
 	db := storagetest.Open(t)
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -140,6 +155,22 @@ func TestNoticesSeen(t *testing.T) {
 			_, err := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Set: "incidents", RecordID: "r1", Body: "x", UpTo: t0.Add(2 * time.Hour)}, t0)
 			return err
 		}, t0.Add(2 * time.Hour)},
+		{"discard the post: the changes show again", func() error {
+			ops, _ := db.Outbox(ctx, storage.OpPending)
+			_, err := db.DiscardOp(ctx, ops[len(ops)-1].Seq, t0)
+			return err
+		}, t0.Add(time.Hour)},
+		{"post, dismiss later, discard the post: the dismissal stands", func() error {
+			op, err := db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: "c1", Set: "incidents", RecordID: "r1", Body: "x", UpTo: t0.Add(2 * time.Hour)}, t0)
+			if err != nil {
+				return err
+			}
+			if err := db.DismissNotices(ctx, "c1", "incidents", "r1", t0.Add(3*time.Hour)); err != nil {
+				return err
+			}
+			_, err = db.DiscardOp(ctx, op.Seq, t0)
+			return err
+		}, t0.Add(3 * time.Hour)},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {

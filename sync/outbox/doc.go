@@ -18,9 +18,10 @@
 //     created with If-None-Match: *, so a create that already landed
 //     answers 412 and is recognised; deleting a row that is gone is done;
 //     joining a chat one is in succeeds. A notice (a POST that is not
-//     idempotent) whose outcome is unknown is looked for among the chat's
-//     newest messages from the user, by its text, never by the client's
-//     clock, before it is sent again.
+//     idempotent) tried before is looked for among the chat's 100 most
+//     recently changed messages from the user, by its text, never by the
+//     client's clock, before it is sent again (a notice that waited
+//     through more changes than that can be sent twice).
 //   - Nothing is resolved by last writer wins: a row id taken by a
 //     different link, a record deleted upstream, a chat no longer linked
 //     (join) or a chat the user left (notice) makes the operation a

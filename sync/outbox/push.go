@@ -238,15 +238,19 @@ func pushJoin(ctx context.Context, db Store, dv Dataverse, op storage.Op, now fu
 	}, now)
 }
 
-// recentMessages is how far back an unknown notice is looked for: a
-// chat gets far fewer messages between two pushes.
+// recentMessages is how far back an unknown notice is looked for (the
+// chat's most recently changed messages): a chat changes far less between
+// two pushes. A notice that waits through more changes than this is not
+// found and is sent again.
 const recentMessages = 100
 
 // pushNotice posts a notice to its chat. A POST is not idempotent: an
 // attempt whose outcome is unknown is looked for among the chat's newest
 // messages from the user before it is sent again.
 func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now func() time.Time) (string, error) {
-	if op.State == storage.OpInFlight {
+	if op.Attempts > 0 {
+		// An earlier attempt may have landed (in flight, or retried after
+		// a failure or conflict whose outcome was unknown): look first.
 		sent, err := chats.SentRecently(ctx, op.ChatID, op.By, recentMessages)
 		if err != nil && transient(err) {
 			return later(ctx, db, op, err, storage.OpInFlight, now) // still unknown

@@ -166,10 +166,15 @@ func TestPushJoinAndNotices(t *testing.T) {
 		return q
 	}
 	const notice = "<p>【Rapport】CAS-TEST <b>Priority</b>: High → Low</p>"
+	// Notices are about a link: the chats' links as Dynamics has them.
+	acc := w.Customers[0].AccountID
+	for _, chat := range []string{w.Chats[0].ID, other.ID} {
+		must(t, r.DB.AdoptLink(ctx, storage.Link{ChatID: chat, Set: "accounts", RecordID: acc, ActivityID: storage.NewID(), Linked: true}))
+	}
 	join := queue(storage.Op{Kind: storage.OpJoin, ChatID: h.ID, Set: "incidents", RecordID: w.CaseID(h.Case), UserID: me})
 	wrong := queue(storage.Op{Kind: storage.OpJoin, ChatID: other.ID, Set: "incidents", RecordID: w.CaseID(h.Case), UserID: me})
-	posted := queue(storage.Op{Kind: storage.OpNotice, ChatID: w.Chats[0].ID, Body: notice})
-	outside := queue(storage.Op{Kind: storage.OpNotice, ChatID: other.ID, Body: notice})
+	posted := queue(storage.Op{Kind: storage.OpNotice, ChatID: w.Chats[0].ID, Set: "accounts", RecordID: acc, Body: notice, UpTo: c.now()})
+	outside := queue(storage.Op{Kind: storage.OpNotice, ChatID: other.ID, Set: "accounts", RecordID: acc, Body: notice, UpTo: c.now()})
 
 	must(t, r.Srv.Stop())
 	res, err := outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
@@ -208,15 +213,39 @@ func TestPushJoinAndNotices(t *testing.T) {
 	if err := r.G.ChatMessages(ctx, h.ID, "", time.Time{}, func([]graph.Msg, string) error { return nil }); err != nil {
 		t.Fatalf("reading the joined chat: %v", err)
 	}
-	msgs, err := r.Srv.Tenant().Messages(w.Chats[0].ID)
-	must(t, err)
-	n := 0
-	for _, m := range msgs {
-		if m.AuthorID == w.Me.ID && strings.Contains(m.HTML, "CAS-TEST") {
-			n++
+	posts := func() int {
+		msgs, err := r.Srv.Tenant().Messages(w.Chats[0].ID)
+		must(t, err)
+		n := 0
+		for _, m := range msgs {
+			if m.AuthorID == w.Me.ID && strings.Contains(m.HTML, "CAS-TEST") {
+				n++
+			}
 		}
+		return n
 	}
-	if n != 1 {
+	if n := posts(); n != 1 {
 		t.Fatalf("the notice is %d times in the chat, want once", n)
+	}
+
+	// A notice whose POST landed but whose answer was lost, then whose
+	// read-back failed for good (failed), retried by the user: it is
+	// found in the chat, not posted again.
+	again := queue(storage.Op{Kind: storage.OpNotice, ChatID: w.Chats[0].ID, Set: "accounts", RecordID: acc, Body: notice, UpTo: c.now().Add(time.Second)})
+	must(t, r.Srv.SetFaults("503after=1"))
+	_, err = outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
+	must(t, err)
+	must(t, r.Srv.SetFaults(""))
+	if _, err := r.DB.UpdateOp(ctx, again.Seq, func(o *storage.Op) error { o.State = storage.OpFailed; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.DB.RetryOp(ctx, again.Seq, c.now())
+	must(t, err)
+	c.t = c.t.Add(time.Hour)
+	_, err = outbox.Push(ctx, r.DB, r.DV, r.G, c.now)
+	must(t, err)
+	ops, _ := r.DB.Outbox(ctx)
+	if got := ops[again.Seq-1]; got.State != storage.OpDone || posts() != 2 {
+		t.Fatalf("the retried notice: %s %q, %d posts in the chat (want done, 2: this one once)", got.State, got.Error, posts())
 	}
 }

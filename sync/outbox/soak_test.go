@@ -48,6 +48,12 @@ func soak(t *testing.T, seed uint64) {
 	chats := w.Chats[:4]
 	h := w.Handovers[0]
 	notices := map[string]string{} // body → chat
+	// Notices are about a link: the chats' links to an account, as
+	// Dynamics has them (the edits below are of cases).
+	acc := w.Customers[0].AccountID
+	for _, ch := range chats {
+		must(t, r.DB.AdoptLink(ctx, storage.Link{ChatID: ch.ID, Set: "accounts", RecordID: acc, ActivityID: storage.NewID(), Linked: true}))
+	}
 	cases := r.Srv.Tenant().Rows("incidents")[:4]
 	type key struct{ chat, rec string }
 	want := map[key]bool{}
@@ -67,7 +73,8 @@ func soak(t *testing.T, seed uint64) {
 			// A key-field notice the user posts to a chat.
 			body := fmt.Sprintf("<p>soak notice %d/%d</p>", seed, round)
 			chat := chats[rng.IntN(len(chats))].ID
-			if _, err := r.DB.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chat, Body: body, By: w.Me.ID}, c.now()); err != nil {
+			if _, err := r.DB.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chat, Set: "accounts", RecordID: acc, Body: body,
+				By: w.Me.ID, UpTo: c.now()}, c.now()); err != nil {
 				t.Fatal(err)
 			}
 			notices[body] = chat

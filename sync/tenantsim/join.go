@@ -21,9 +21,10 @@ type joinBody struct {
 }
 
 // joinLinkedChat adds the caller to a chat linked to a record. The caller
-// must be an internal user (a systemuser with write access to the record;
-// guests are not), may only add themselves, and the chat must be linked
-// to that record. Joining a chat one is in already succeeds (204).
+// must be an internal user (a systemuser: the simulation gives every
+// internal user write access to every record; guests are not system
+// users), may only add themselves, and the chat must be linked to that
+// record. Joining a chat one is in already succeeds (204).
 func (s *Server) joinLinkedChat(w http.ResponseWriter, r *http.Request, g *grant) {
 	var body joinBody
 	if err := decodeBody(r, &body); err != nil {

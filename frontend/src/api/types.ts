@@ -365,6 +365,12 @@ export interface Op {
   chatId: string;
   set: string;
   recordId: string;
+  activityId?: string; // the Dataverse chats row (link, unlink)
+  subject?: string;
+  userId?: string; // join: the user's Dataverse id
+  body?: string; // notice: the message's HTML (escaped by Go; never rendered here)
+  upTo?: string; // notice: the changes it covers, up to this time
+  by?: string;
   state: OpState;
   attempts: number;
   error?: string;

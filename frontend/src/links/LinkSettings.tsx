@@ -220,9 +220,10 @@ function SetSettings({ set, fields, keyFields, rule, onFields, onKeyFields, onRu
 }
 
 // KeyFields picks the fields whose changes linked chats are told about:
-// at most five, from the same catalogue as the card (Dynamics refuses
-// lists, images, whole numbers and files for key-field updates; the
-// catalogue has none).
+// at most five, from the same catalogue as the card. Dynamics refuses
+// party lists, images, whole numbers and files for key-field updates; the
+// catalogue offers none of those (its numbers are choices, money or
+// dates).
 function KeyFields({ set, chosen, onChange }: { set: (typeof linkSets)[number]; chosen: string[]; onChange(fields: string[]): void }) {
   const { t } = useI18n();
   const limitId = useId();

@@ -189,7 +189,9 @@ function NoticeActions({ l, onDone }: { l: LinkView; onDone(): void }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const upTo = (l.notices ?? []).reduce((m, n) => (n.at > m ? n.at : m), '');
+  // Go lists notices oldest first; their times are not compared here
+  // (RFC 3339 strings of different precision do not sort as text).
+  const upTo = l.notices?.at(-1)?.at ?? '';
   const run = (call: Promise<unknown>) => {
     setBusy(true);
     setError(null);

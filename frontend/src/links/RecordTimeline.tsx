@@ -112,7 +112,9 @@ function JoinLine({ it }: { it: TimelineItem }) {
     );
   };
   const state = it.join?.state;
-  const open = !state || state === 'discarded';
+  // done: Dynamics added the user; if a sync has not brought the chat in
+  // (Teams lagging, or the user removed again), asking again is harmless.
+  const open = !state || state === 'discarded' || state === 'done';
   return (
     <div className="timeline-join" data-testid="timeline-join" data-state={state ?? ''}>
       <p className="hint">{t('timeline.notMember')}</p>
@@ -126,7 +128,7 @@ function JoinLine({ it }: { it: TimelineItem }) {
           {t('timeline.joinOff')}
         </p>
       )}
-      {!open && (
+      {state && state !== 'discarded' && (
         <p className={`link-sync ${state}`} data-testid="join-state">
           {t(`timeline.join.${state}` as MessageKey)} {state === 'failed' || state === 'conflict' ? it.join?.error : ''}
         </p>

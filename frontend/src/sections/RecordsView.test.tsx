@@ -97,11 +97,15 @@ describe('record timeline', () => {
           chatId: '19:h3@thread.v2', chatName: 'Old handover', via: printer, kind: 'chat', member: false, canJoin: true,
           join: { seq: 7, state: 'conflict', error: 'the chat is no longer linked to this record in Dynamics 365' },
         },
+        { chatId: '19:h4@thread.v2', chatName: 'Joined', via: printer, kind: 'chat', member: false, canJoin: true, join: { seq: 8, state: 'done' } },
       ],
     });
     fireEvent.click(await screen.findByText('Contoso Ltd'));
-    await waitFor(() => expect(items()).toHaveLength(3));
-    const [open, off, refused] = items();
+    await waitFor(() => expect(items()).toHaveLength(4));
+    const [open, off, refused, joined] = items();
+    // Done but not in yet: it says so, and asking again stays possible.
+    expect(within(joined!).getByTestId('join-state').textContent).toContain('Joined: the next sync brings the chat here.');
+    within(joined!).getByTestId('join-chat');
     expect(within(open!).getByTestId('timeline-chat').tagName).toBe('SPAN'); // no messages here to open
     expect(within(open!).getByTestId('timeline-join').textContent).toContain('You are not in this chat.');
     expect(within(open!).queryByTestId('timeline-last')).toBeNull();
