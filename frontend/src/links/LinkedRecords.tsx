@@ -1,10 +1,11 @@
 import { useCallback, useId, useRef, useState } from 'react';
-import { api, toAppError, type LinkView, type UnlinkCode } from '../api';
+import { api, type LinkView, type UnlinkCode } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
 import { LinkDialog } from './LinkDialog';
 import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './parts';
+import { useAction } from './useAction';
 import { useLatest } from './useLatest';
 
 // LinkedRecords is a chat's strip of linked Dynamics 365 records: a card
@@ -87,26 +88,12 @@ function unlinkReason(l: Pick<LinkView, 'unlinkCode' | 'unlinkReason'>, t: (k: M
 function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
   const { t, locale } = useI18n();
   const { showPending } = useLinks();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const reasonId = useId();
   const card = l.record;
   const reason = unlinkReason(l, t);
 
-  const unlink = () => {
-    setBusy(true);
-    setError(null);
-    api.links.unlink(l.chatId, l.set, l.recordId).then(
-      () => {
-        setBusy(false);
-        onEdited();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toAppError(e).message);
-      },
-    );
-  };
+  const unlink = () => run(api.links.unlink(l.chatId, l.set, l.recordId), onEdited);
 
   const classes = ['link-card', `sync-${l.sync}`, l.linked ? '' : 'unlinking', card.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
   return (
@@ -187,25 +174,11 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
 // the user looked stays.
 function NoticeActions({ l, onDone }: { l: LinkView; onDone(): void }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: start } = useAction();
   // Go lists notices oldest first; their times are not compared here
   // (RFC 3339 strings of different precision do not sort as text).
   const upTo = l.notices?.at(-1)?.at ?? '';
-  const run = (call: Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    call.then(
-      () => {
-        setBusy(false);
-        onDone();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toAppError(e).message);
-      },
-    );
-  };
+  const run = (call: Promise<unknown>) => start(call, onDone);
   return (
     <div className="notice-actions">
       <button

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { api, toAppError, type Op } from '../api';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { api, type Op } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
+import { useAction } from './useAction';
 import { useLatest } from './useLatest';
 import { KindBadge, realTime } from './parts';
 
@@ -121,27 +122,16 @@ export function PendingChanges({ onClose }: { onClose(): void }) {
 function OpRow({ op, onChanged }: { op: Op; onChanged(op: Op): void }) {
   const { t, locale } = useI18n();
   const { changed } = useLinks();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const chat = op.chatName || op.chatId;
   const record = op.recordTitle || op.recordId;
   const waitingUntil = op.state === 'pending' && realTime(op.notBefore) && new Date(op.notBefore) > new Date() ? op.notBefore : undefined;
 
-  const act = (call: (seq: number) => Promise<Op>) => {
-    setBusy(true);
-    setError(null);
-    call(op.seq).then(
-      (o) => {
-        setBusy(false);
-        onChanged(o);
-        changed();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toAppError(e).message);
-      },
-    );
-  };
+  const act = (call: (seq: number) => Promise<Op>) =>
+    run(call(op.seq), (o) => {
+      onChanged(o);
+      changed();
+    });
 
   const retry = troubled(op) || waitingUntil !== undefined;
   const discard = troubled(op) || op.state === 'pending';

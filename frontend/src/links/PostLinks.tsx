@@ -1,11 +1,12 @@
 import { useCallback, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { api, toAppError, type LinkView } from '../api';
+import { api, type LinkView } from '../api';
 import { useI18n } from '../i18n';
 import { fill } from '../i18n/format';
 import { LinkDialog } from './LinkDialog';
 import { useLinks } from './LinksContext';
 import { KindBadge, linkKey } from './parts';
+import { useAction } from './useAction';
 import { useLatest } from './useLatest';
 
 // Link targets other than chats, as Go names them (storage.ThreadTarget,
@@ -41,13 +42,10 @@ export function PostLinks({ target, kind, title, links, onEdited }: {
 }) {
   const { t } = useI18n();
   const [dialog, setDialog] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const opener = useRef<HTMLButtonElement>(null);
   const shown = links.filter((l) => l.linked);
-  const unlink = (l: LinkView) => {
-    setError(null);
-    api.links.unlink(l.chatId, l.set, l.recordId).then(onEdited, (e: unknown) => setError(toAppError(e).message));
-  };
+  const unlink = (l: LinkView) => run(api.links.unlink(l.chatId, l.set, l.recordId), onEdited);
   return (
     <div className="post-links" data-testid="post-links" data-target={target}>
       {shown.length > 0 && (

@@ -1,11 +1,11 @@
-import { useState } from 'react';
-import { api, toAppError, type TimelineItem } from '../api';
+import { api, type TimelineItem } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { recordLabel } from '../search/HitList';
 import { conversationHash } from '../sections/sections';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';
+import { useAction } from './useAction';
 import { useLatest } from './useLatest';
 
 // RecordTimeline lists the chats linked to a record, rolled up (an account
@@ -95,22 +95,8 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
 function JoinLine({ it }: { it: TimelineItem }) {
   const { t } = useI18n();
   const { changed, showPending } = useLinks();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const join = () => {
-    setBusy(true);
-    setError(null);
-    api.links.join(it.chatId, it.via.set, it.via.id).then(
-      () => {
-        setBusy(false);
-        changed();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toAppError(e).message);
-      },
-    );
-  };
+  const { busy, error, run } = useAction();
+  const join = () => run(api.links.join(it.chatId, it.via.set, it.via.id), changed);
   const state = it.join?.state;
   // done: Dynamics added the user; if a sync has not brought the chat in
   // (Teams lagging, or the user removed again), asking again is harmless.
