@@ -27,17 +27,11 @@ func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
 		return storage.Op{}, err
 	}
 	ctx := s.c.ctx
-	subject := ""
-	i := slices.IndexFunc(w.server, func(row storage.Record) bool {
-		chat, _ := row.Fields["teamschatid"].(string)
-		rec, _ := row.Fields["_regardingobjectid_value"].(string)
-		logical, _ := row.Fields["regardingobjecttypecode"].(string)
-		return row.Deleted == nil && chat == chatID && strings.EqualFold(rec, recordID) && setOf(logical) == set
-	})
-	if i < 0 {
+	row, ok := w.serverRow(chatID, set, recordID)
+	if !ok {
 		return storage.Op{}, fmt.Errorf("chat %s is not linked to %s(%s) in Dynamics 365: %w", chatID, set, recordID, storage.ErrNotFound)
 	}
-	subject, _ = w.server[i].Fields["subject"].(string)
+	subject, _ := row.Fields["subject"].(string)
 	if _, err := db.Chat(ctx, chatID); err == nil {
 		return storage.Op{}, fmt.Errorf("%w: you are already in this chat", storage.ErrState)
 	}

@@ -47,18 +47,7 @@ func TestTypeRules(t *testing.T) {
 // roll-up, and a push that leaves Dynamics as the user left it.
 func TestLinksService(t *testing.T) {
 	ctx := context.Background()
-	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
-	dir := t.TempDir()
-	if err := rig.DB.Snapshot(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := core.openStore(); err != nil {
-		t.Fatal(err)
-	}
-	defer core.Close()
-	db, _ := core.store()
-	s := core.Links
+	rig, db, s := syncedLinks(t)
 
 	// A chat Dynamics links to its customer's account.
 	var chat, account string
@@ -183,21 +172,10 @@ func TestLinksService(t *testing.T) {
 // can be dismissed, and posted to the chat exactly once.
 func TestJoinAndNotices(t *testing.T) {
 	ctx := context.Background()
-	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	rig, db, s := syncedLinks(t)
 	w := rig.Srv.Tenant().World()
 	h := w.Handovers[0]
 	caseID := w.CaseID(h.Case)
-	dir := t.TempDir()
-	if err := rig.DB.Snapshot(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := core.openStore(); err != nil {
-		t.Fatal(err)
-	}
-	defer core.Close()
-	db, _ := core.store()
-	s := core.Links
 	item := func() TimelineItem {
 		t.Helper()
 		tl, err := s.Timeline("incidents", caseID)
@@ -339,18 +317,7 @@ func TestJoinAndNotices(t *testing.T) {
 // real thread roots and stored messages can be linked.
 func TestLocalLinks(t *testing.T) {
 	ctx := context.Background()
-	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
-	dir := t.TempDir()
-	if err := rig.DB.Snapshot(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := core.openStore(); err != nil {
-		t.Fatal(err)
-	}
-	defer core.Close()
-	db, _ := core.store()
-	s := core.Links
+	_, db, s := syncedLinks(t)
 	teams, _ := db.Teams(ctx)
 	chans, _ := db.Channels(ctx, teams[0].ID)
 	var reply storage.MessageWithBody
@@ -423,4 +390,22 @@ func TestLocalLinks(t *testing.T) {
 	if views, _ := s.ForConversation(msgs[0].ConvID); len(views) != 0 {
 		t.Fatalf("after unlinking the message: %+v", views)
 	}
+}
+
+// syncedLinks syncs a small tenant and opens a Core on a copy of the
+// store: the tenant, the store and the Links service.
+func syncedLinks(t *testing.T) (*enginetest.Rig, *storage.DB, *Links) {
+	t.Helper()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	dir := t.TempDir()
+	if err := rig.DB.Snapshot(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	core := newCore(Config{DataDir: dir, Cloud: "global"}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := core.openStore(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close() })
+	db, _ := core.store()
+	return rig, db, core.Links
 }

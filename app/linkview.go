@@ -664,26 +664,29 @@ func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, err
 }
 
 // adopt records a link that exists in Dynamics but not yet in Rapport's
-// links, with its row id, so unlinking it deletes that row.
+// links, with its row id, so unlinking it deletes that row (AdoptLink
+// leaves a link Rapport knows as it is).
 func (s *Links) adopt(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) error {
-	ls, err := db.Links(ctx, chatID)
-	if err != nil {
-		return err
-	}
-	if slices.ContainsFunc(ls, func(l storage.Link) bool { return l.Set == set && l.RecordID == recordID }) {
+	row, ok := w.serverRow(chatID, set, recordID)
+	if !ok {
 		return nil
 	}
+	by, _ := row.Fields["_linkedby_value"].(string)
+	at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"]))
+	return db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: w.sysToAAD[by], At: at})
+}
+
+// serverRow finds Dynamics' live chats row linking a chat to a record.
+func (w *linkWorld) serverRow(chatID, set, recordID string) (storage.Record, bool) {
 	for _, row := range w.server {
 		chat, _ := row.Fields["teamschatid"].(string)
 		rec, _ := row.Fields["_regardingobjectid_value"].(string)
 		logical, _ := row.Fields["regardingobjecttypecode"].(string)
-		if row.Deleted == nil && chat == chatID && rec == recordID && setOf(logical) == set {
-			by, _ := row.Fields["_linkedby_value"].(string)
-			at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"]))
-			return db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: w.sysToAAD[by], At: at})
+		if row.Deleted == nil && chat == chatID && strings.EqualFold(rec, recordID) && setOf(logical) == set {
+			return row, true
 		}
 	}
-	return nil
+	return storage.Record{}, false
 }
 
 // OpView is an outbox operation with names for the UI.

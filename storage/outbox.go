@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -168,64 +169,37 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 	}
 	var out Op
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		links := tx.Bucket(bucketLinks)
-		k := linkKey(chatID, set, recordID)
-		var l Link
-		if raw := links.Get(k); raw != nil {
-			if err := json.Unmarshal(raw, &l); err != nil {
-				return fmt.Errorf("decode link: %w", err)
-			}
-		} else if !linked {
-			return fmt.Errorf("link of chat %s to %s(%s): %w", chatID, set, recordID, ErrNotFound)
+		l, err := getLink(tx, chatID, set, recordID)
+		if err != nil && !(linked && errors.Is(err, ErrNotFound)) {
+			return err
 		}
 		if l.ChatID != "" && l.Linked == linked {
 			return nil // already so
 		}
-		if kind, _, _ := ParseTarget(chatID); kind != TargetChat {
-			// Kept in Rapport: no operation, nothing to push.
-			if linked {
-				l = Link{ChatID: chatID, Set: set, RecordID: recordID, Linked: true, By: by, At: now}
-			} else {
-				l.Linked, l.At, l.By = false, now, by
-			}
-			out = Op{ChatID: chatID, Set: set, RecordID: recordID, Kind: OpUnlink, Subject: subject, By: by, State: OpLocal, Created: now, Updated: now}
-			if linked {
-				out.Kind = OpLink
-			}
-			raw, err := json.Marshal(l)
-			if err != nil {
-				return fmt.Errorf("encode link: %w", err)
-			}
-			if err := links.Put(k, raw); err != nil {
-				return fmt.Errorf("put link: %w", err)
-			}
-			return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(set).str(recordID).str(chatID), nil)
-		}
 		kind := OpUnlink
 		if linked {
 			kind = OpLink
-			l = Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: NewID(), Linked: true, By: by, At: now}
+			l = Link{ChatID: chatID, Set: set, RecordID: recordID, Linked: true, By: by, At: now}
 		} else {
 			l.Linked, l.At, l.By = false, now, by
 		}
-		seq, err := tx.Bucket(bucketOutbox).NextSequence()
-		if err != nil {
-			return fmt.Errorf("number operation: %w", err)
-		}
-		out = Op{Seq: seq, ID: NewID(), Kind: kind, ChatID: chatID, Set: set, RecordID: recordID, ActivityID: l.ActivityID,
-			Subject: subject, By: by, State: OpPending, Created: now, Updated: now}
-		l.Op = out.ID
-		if err := putOp(tx, out, ""); err != nil {
-			return err
-		}
-		raw, err := json.Marshal(l)
-		if err != nil {
-			return fmt.Errorf("encode link: %w", err)
-		}
-		if err := links.Put(k, raw); err != nil {
-			return fmt.Errorf("put link: %w", err)
-		}
-		return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(set).str(recordID).str(chatID), nil)
+		out = Op{Kind: kind, ChatID: chatID, Set: set, RecordID: recordID, Subject: subject, By: by, State: OpLocal, Created: now, Updated: now}
+		if target, _, _ := ParseTarget(chatID); target == TargetChat {
+			// Dynamics must learn it: a row id made here, and the operation.
+			if linked {
+				l.ActivityID = NewID()
+			}
+			seq, err := tx.Bucket(bucketOutbox).NextSequence()
+			if err != nil {
+				return fmt.Errorf("number operation: %w", err)
+			}
+			out.Seq, out.ID, out.ActivityID, out.State = seq, NewID(), l.ActivityID, OpPending
+			l.Op = out.ID
+			if err := putOp(tx, out, ""); err != nil {
+				return err
+			}
+		} // else kept in Rapport: no operation, nothing to push
+		return putLink(tx, l)
 	})
 	return out, err
 }
@@ -244,18 +218,14 @@ func (db *DB) QueueOp(ctx context.Context, op Op, now time.Time) (Op, error) {
 	}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if op.Kind == OpJoin {
-			c := tx.Bucket(bucketOutboxByState).Cursor()
-			for _, st := range []string{OpPending, OpInFlight, OpFailed, OpConflict} {
-				prefix := key(nil).str(st)
-				for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-					prev, err := getOp(tx, binary.BigEndian.Uint64(k[len(prefix):]))
-					if err != nil {
-						return err
-					}
-					if prev.Kind == OpJoin && prev.ChatID == op.ChatID {
-						op = prev
-						return nil
-					}
+			for _, seq := range seqsIn(tx, OpPending, OpInFlight, OpFailed, OpConflict) {
+				prev, err := getOp(tx, seq)
+				if err != nil {
+					return err
+				}
+				if prev.Kind == OpJoin && prev.ChatID == op.ChatID {
+					op = prev
+					return nil
 				}
 			}
 		}
@@ -306,12 +276,16 @@ func getLink(tx *bolt.Tx, chatID, set, recordID string) (Link, error) {
 	return l, nil
 }
 
+// putLink writes a link and its entry in links_by_record.
 func putLink(tx *bolt.Tx, l Link) error {
 	raw, err := json.Marshal(l)
 	if err != nil {
 		return fmt.Errorf("encode link: %w", err)
 	}
-	return tx.Bucket(bucketLinks).Put(linkKey(l.ChatID, l.Set, l.RecordID), raw)
+	if err := tx.Bucket(bucketLinks).Put(linkKey(l.ChatID, l.Set, l.RecordID), raw); err != nil {
+		return fmt.Errorf("put link: %w", err)
+	}
+	return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(l.Set).str(l.RecordID).str(l.ChatID), nil)
 }
 
 // seeNotices moves a link's SeenUpTo forward to upTo (never back).
@@ -339,16 +313,7 @@ func (db *DB) Outbox(ctx context.Context, states ...string) ([]Op, error) {
 				return nil
 			})
 		}
-		var seqs []uint64
-		c := tx.Bucket(bucketOutboxByState).Cursor()
-		for _, st := range states {
-			prefix := key(nil).str(st)
-			for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				seqs = append(seqs, binary.BigEndian.Uint64(k[len(prefix):]))
-			}
-		}
-		slices.Sort(seqs)
-		for _, s := range seqs {
+		for _, s := range seqsIn(tx, states...) {
 			op, err := getOp(tx, s)
 			if err != nil {
 				return err
@@ -358,6 +323,20 @@ func (db *DB) Outbox(ctx context.Context, states ...string) ([]Op, error) {
 		return nil
 	})
 	return out, err
+}
+
+// seqsIn lists the operations in the given states, in queue order.
+func seqsIn(tx *bolt.Tx, states ...string) []uint64 {
+	var seqs []uint64
+	c := tx.Bucket(bucketOutboxByState).Cursor()
+	for _, st := range states {
+		prefix := key(nil).str(st)
+		for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			seqs = append(seqs, binary.BigEndian.Uint64(k[len(prefix):]))
+		}
+	}
+	slices.Sort(seqs)
+	return seqs
 }
 
 // UpdateOp applies f to an operation and stores the result, keeping the
@@ -391,28 +370,18 @@ func (db *DB) UpdateOp(ctx context.Context, seq uint64, f func(op *Op) error) (O
 // settleLink clears a link's pending marker when op was its last edit;
 // with revert, the link also returns to its state before op.
 func settleLink(tx *bolt.Tx, op Op, revert bool) error {
-	links := tx.Bucket(bucketLinks)
-	k := linkKey(op.ChatID, op.Set, op.RecordID)
-	raw := links.Get(k)
-	if raw == nil {
-		return nil
+	l, err := getLink(tx, op.ChatID, op.Set, op.RecordID)
+	if errors.Is(err, ErrNotFound) || err == nil && l.Op != op.ID {
+		return nil // no link, or a later edit decides it
 	}
-	var l Link
-	if err := json.Unmarshal(raw, &l); err != nil {
-		return fmt.Errorf("decode link: %w", err)
-	}
-	if l.Op != op.ID {
-		return nil // a later edit decides the link
+	if err != nil {
+		return err
 	}
 	l.Op = ""
 	if revert {
 		l.Linked = op.Kind != OpLink
 	}
-	raw, err := json.Marshal(l)
-	if err != nil {
-		return fmt.Errorf("encode link: %w", err)
-	}
-	return links.Put(k, raw)
+	return putLink(tx, l)
 }
 
 // Links lists a chat's (or another target's) links, pending ones included.
@@ -517,19 +486,10 @@ func (db *DB) AdoptLink(ctx context.Context, l Link) error {
 		return err
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		links := tx.Bucket(bucketLinks)
-		k := linkKey(l.ChatID, l.Set, l.RecordID)
-		if links.Get(k) != nil {
+		if tx.Bucket(bucketLinks).Get(linkKey(l.ChatID, l.Set, l.RecordID)) != nil {
 			return nil
 		}
 		l.Op = ""
-		raw, err := json.Marshal(l)
-		if err != nil {
-			return fmt.Errorf("encode link: %w", err)
-		}
-		if err := links.Put(k, raw); err != nil {
-			return fmt.Errorf("put link: %w", err)
-		}
-		return tx.Bucket(bucketLinksByRecord).Put(key(nil).str(l.Set).str(l.RecordID).str(l.ChatID), nil)
+		return putLink(tx, l)
 	})
 }

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"net"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
+	"github.com/rapport-app/rapport/sync/render"
 )
 
 // Store is the part of the store the outbox uses (*storage.DB).
@@ -279,12 +278,10 @@ func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 	}, now)
 }
 
-var tagRE = regexp.MustCompile(`<[^>]*>`)
-
-// plain is an HTML body's text with white space collapsed: what a
+// plain is an HTML body's visible text with white space collapsed: what a
 // message still says after a server re-formats its markup.
 func plain(h string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(h, " "))), " ")
+	return strings.Join(strings.Fields(render.Extract(h, false).Text), " ")
 }
 
 // landed decides whether an existing row is the one op creates.

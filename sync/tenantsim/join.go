@@ -3,6 +3,7 @@ package tenantsim
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,9 +97,9 @@ func (s *Server) postChatMessage(w http.ResponseWriter, r *http.Request, g *gran
 		graphError(w, r, 400, "BadRequest", "A message needs a body with content.")
 		return
 	}
-	html := body.Body.Content
+	content := body.Body.Content
 	if !strings.EqualFold(body.Body.ContentType, "html") {
-		html = strings.ReplaceAll(escapeText(html), "\n", "<br>")
+		content = strings.ReplaceAll(html.EscapeString(content), "\n", "<br>")
 	}
 	if body.Importance == "" {
 		body.Importance = "normal"
@@ -109,7 +110,7 @@ func (s *Server) postChatMessage(w http.ResponseWriter, r *http.Request, g *gran
 	if c == nil {
 		return
 	}
-	m, err := s.t.post(c.ID, "", g.userID, html, body.Importance, body.Subject)
+	m, err := s.t.post(c.ID, "", g.userID, content, body.Importance, body.Subject)
 	if err != nil {
 		graphError(w, r, 400, "BadRequest", err.Error())
 		return
@@ -117,9 +118,4 @@ func (s *Server) postChatMessage(w http.ResponseWriter, r *http.Request, g *gran
 	out := s.messageJSON(m, preferUnknownEnums(r), s.graphBase())
 	out["@odata.context"] = s.graphBase() + "/$metadata#chats('" + url.PathEscape(c.ID) + "')/messages/$entity"
 	writeJSON(w, 201, out)
-}
-
-// escapeText makes plain text safe inside HTML.
-func escapeText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }

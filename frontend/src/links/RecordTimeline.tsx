@@ -46,7 +46,7 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
                 )}
                 {it.member ? (
                   <a
-                    href={it.local && it.convId ? conversationHash(it.convId, it.messageId) : conversationHash(it.chatId)}
+                    href={conversationHash(it.convId ?? it.chatId, it.messageId)}
                     className="timeline-chat"
                     data-testid="timeline-chat"
                     title={t('timeline.open')}
