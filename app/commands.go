@@ -55,7 +55,10 @@ func cliSync(ctx context.Context, cfg Config, full bool, version string, log *sl
 	unsubscribe()
 	<-done
 	if err != nil {
-		return fmt.Errorf("sync failed (%d errors): %w", p.Errors, err)
+		if p.Errors > 1 {
+			return fmt.Errorf("sync failed (%d errors): %w", p.Errors, err)
+		}
+		return fmt.Errorf("sync failed: %w", err)
 	}
 	fmt.Fprintf(w, "sync: done — %d messages and %d records written, %d requests, %s\n",
 		p.Messages, p.Records, p.Requests, time.Since(p.Started).Round(time.Millisecond))

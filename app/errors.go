@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
 
@@ -38,6 +39,7 @@ var codes = []struct {
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},
 	{errUnavailable, "store_unavailable", http.StatusServiceUnavailable},
 	{errSearchUnavailable, "search_unavailable", http.StatusServiceUnavailable},
+	{auth.ErrSignInRequired, "sign_in_required", http.StatusUnauthorized},
 	{context.Canceled, "canceled", 499},
 	{context.DeadlineExceeded, "timeout", http.StatusGatewayTimeout},
 }

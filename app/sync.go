@@ -28,7 +28,7 @@ const (
 )
 
 // errSignIn means sync needs the user to sign in first.
-var errSignIn = errors.New("sign-in required: run `rapport sync` (device code) or use Sign in")
+var errSignIn = fmt.Errorf("%w: run `rapport sync` (device code) or use Sign in", auth.ErrSignInRequired)
 
 // connection holds what sync needs once the endpoints are known.
 type connection struct {
@@ -46,6 +46,9 @@ type syncState struct {
 	tls     *tls.Config // nil: from --ca-file and the system store
 	running bool
 	last    *SyncResult
+	// signedOut says why the tenant refused the user's sign-in (revoked,
+	// password reset) until they sign in again; rounds wait for it.
+	signedOut string
 }
 
 // connect builds the session, the clients and the engine once.
@@ -78,18 +81,14 @@ func (c *Core) connect() (*connection, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errInvalid, err)
 	}
-	g, err := graph.New(ep.Graph, tlsConf, func(ctx context.Context) (string, error) {
-		return sess.Token(ctx, auth.GraphScopes(ep.Graph))
-	}, graph.Options{})
+	g, err := graph.New(ep.Graph, tlsConf, sess.For(auth.GraphScopes(ep.GraphResource)), graph.Options{})
 	if err != nil {
 		return nil, err
 	}
 	var dv engine.Dataverse
 	var dvc *dataverse.Client
 	if ep.Dataverse != "" {
-		d, err := dataverse.New(ep.Dataverse, tlsConf, func(ctx context.Context) (string, error) {
-			return sess.Token(ctx, auth.DataverseScopes(ep.Dataverse))
-		})
+		d, err := dataverse.New(ep.Dataverse, tlsConf, sess.For(auth.DataverseScopes(ep.Dataverse)))
 		if err != nil {
 			return nil, err
 		}
@@ -110,19 +109,41 @@ type SyncResult struct {
 }
 
 // runSync signs in if needed (only when signIn is given) and runs a round.
+// When the tenant signs the user out during the round (a revoked sign-in),
+// signIn is asked once more and the round goes on; without signIn the app
+// records it, so the UI shows Sign in, and queued edits stay pending.
 func (c *Core) runSync(ctx context.Context, ro engine.RoundOptions, signIn func(auth.DeviceCode)) (engine.Progress, error) {
 	conn, err := c.connect()
 	if err != nil {
 		return engine.Progress{}, err
 	}
-	if _, err := conn.sess.Token(ctx, auth.GraphScopes(conn.ep.Graph)); errors.Is(err, auth.ErrSignInRequired) {
-		if signIn == nil {
-			return engine.Progress{}, errSignIn
+	for attempt := 0; ; attempt++ {
+		p, err := c.round(ctx, conn, ro, signIn)
+		if !errors.Is(err, auth.ErrSignInRequired) {
+			return p, err
 		}
-		if err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.Graph), signIn); err != nil {
+		if signIn == nil || attempt > 0 {
+			c.signedOut(err)
+			return p, err
+		}
+		c.log.Warn("the tenant refused the sign-in; signing in again", "err", err)
+		if err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.GraphResource), signIn); err != nil {
+			return p, err
+		}
+		c.signedIn(ctx, conn)
+	}
+}
+
+// round is one push of queued edits and one sync round.
+func (c *Core) round(ctx context.Context, conn *connection, ro engine.RoundOptions, signIn func(auth.DeviceCode)) (engine.Progress, error) {
+	if _, err := conn.sess.Token(ctx, auth.GraphScopes(conn.ep.GraphResource)); errors.Is(err, auth.ErrSignInRequired) {
+		if signIn == nil {
 			return engine.Progress{}, err
 		}
-		c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+		if err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.GraphResource), signIn); err != nil {
+			return engine.Progress{}, err
+		}
+		c.signedIn(ctx, conn)
 	} else if err != nil {
 		return engine.Progress{}, err
 	}
@@ -133,15 +154,32 @@ func (c *Core) runSync(ctx context.Context, ro engine.RoundOptions, signIn func(
 			return engine.Progress{}, err
 		}
 		res, err := outbox.Push(ctx, db, conn.dv, conn.g, time.Now)
-		if err != nil {
-			return engine.Progress{}, fmt.Errorf("push queued edits: %w", err)
-		}
 		if res != (outbox.Result{}) {
 			c.log.Info("pushed queued edits", "done", res.Done, "waiting", res.Waiting, "failed", res.Failed, "conflicts", res.Conflicts)
 			c.events.Emit(EventOutbox, res)
 		}
+		if err != nil {
+			return engine.Progress{}, fmt.Errorf("push queued edits: %w", err)
+		}
 	}
 	return conn.eng.Run(ctx, ro)
+}
+
+// signedOut records that the tenant refused the user's sign-in and tells
+// the UI, which shows Sign in with the reason.
+func (c *Core) signedOut(err error) {
+	c.sync.mu.Lock()
+	c.sync.signedOut = err.Error()
+	c.sync.mu.Unlock()
+	c.events.Emit(EventSignedIn, "")
+}
+
+// signedIn clears a refused sign-in and tells the UI who is signed in.
+func (c *Core) signedIn(ctx context.Context, conn *connection) {
+	c.sync.mu.Lock()
+	c.sync.signedOut = ""
+	c.sync.mu.Unlock()
+	c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
 }
 
 // Sync is the sync service the UI calls. It is safe for concurrent use.
@@ -155,6 +193,9 @@ type SyncStatus struct {
 	Store    storage.Status `json:"store"`
 	CanSync  bool           `json:"canSync"`
 	NotReady string         `json:"notReady,omitempty"` // why sync cannot run
+	// SignedOut says why the tenant refused the sign-in (Account is then
+	// ""): the user must sign in again.
+	SignedOut string `json:"signedOut,omitempty"`
 	// TokenCache is where sign-in tokens live: keyring, file or memory;
 	// TokenCacheNote says why when the secret store could not be used.
 	TokenCache     string `json:"tokenCache,omitempty"`
@@ -182,6 +223,9 @@ func (s *Sync) Status() (SyncStatus, error) {
 	}
 	s.c.sync.mu.Lock()
 	out.Running, out.Last = s.c.sync.running, s.c.sync.last
+	if out.SignedOut = s.c.sync.signedOut; out.SignedOut != "" {
+		out.Account = ""
+	}
 	s.c.sync.mu.Unlock()
 	return out, nil
 }
@@ -205,7 +249,7 @@ func (s *Sync) SignIn() (DeviceCodeDTO, error) {
 	codes := make(chan DeviceCodeDTO, 1)
 	errs := make(chan error, 1)
 	s.c.goFunc(func(ctx context.Context) {
-		err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.Graph), func(dc auth.DeviceCode) {
+		err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.GraphResource), func(dc auth.DeviceCode) {
 			codes <- DeviceCodeDTO{UserCode: dc.UserCode, VerificationURL: dc.VerificationURL, Message: dc.Message, ExpiresOn: dc.ExpiresOn}
 		})
 		if err != nil {
@@ -214,7 +258,7 @@ func (s *Sync) SignIn() (DeviceCodeDTO, error) {
 			s.c.events.Emit(EventSignInFailed, e)
 			return
 		}
-		s.c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+		s.c.signedIn(ctx, conn)
 		s.c.startRound(engine.RoundOptions{}, nil)
 	})
 	select {
@@ -239,7 +283,7 @@ func (s *Sync) SignInBrowser() (string, error) {
 	urls := make(chan string, 1)
 	errs := make(chan error, 1)
 	s.c.goFunc(func(ctx context.Context) {
-		err := conn.sess.SignInInteractive(ctx, auth.GraphScopes(conn.ep.Graph), func(u string) error {
+		err := conn.sess.SignInInteractive(ctx, auth.GraphScopes(conn.ep.GraphResource), func(u string) error {
 			s.c.mu.Lock()
 			open := s.c.openURL
 			s.c.mu.Unlock()
@@ -254,7 +298,7 @@ func (s *Sync) SignInBrowser() (string, error) {
 			s.c.events.Emit(EventSignInFailed, toError(err))
 			return
 		}
-		s.c.events.Emit(EventSignedIn, conn.sess.Account(ctx))
+		s.c.signedIn(ctx, conn)
 		s.c.startRound(engine.RoundOptions{}, nil)
 	})
 	select {
@@ -334,6 +378,12 @@ func (c *Core) schedule(quick time.Duration) {
 			conn, err := c.connect()
 			if err != nil || conn.sess.Account(ctx) == "" {
 				continue
+			}
+			c.sync.mu.Lock()
+			out := c.sync.signedOut != ""
+			c.sync.mu.Unlock()
+			if out {
+				continue // waiting for the user to sign in again
 			}
 			c.startRound(engine.RoundOptions{Quick: n%10 != 0, Full: n%100 == 0}, nil)
 		}

@@ -3,9 +3,13 @@ package auth
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +17,14 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
 )
 
-// ErrSignInRequired means no usable account or refresh token is cached.
+// ErrSignInRequired means the user must sign in (again): no account is
+// cached, or the tenant refused the cached refresh token (password reset,
+// "sign out of all sessions", revoked consent), or it refused a token it
+// had just issued. Errors wrapping it say which.
 var ErrSignInRequired = errors.New("sign-in required")
 
 // Graph delegated permissions Rapport needs, and no more.
@@ -26,9 +34,13 @@ var syncGraphPermissions = []string{
 	"ChatMessage.Send", // key-field notices the user chooses to post to a linked chat
 }
 
-// GraphScopes are the Graph scopes sync asks for, for the Graph at graphURL.
-func GraphScopes(graphURL string) []string {
-	base := strings.TrimRight(graphURL, "/")
+// GraphScopes are the Graph scopes sync asks for. resource is Microsoft
+// Graph's resource identifier in the cloud (cloud.Name.GraphResource:
+// https://graph.microsoft.com, …), never the URL Graph is reached at: Entra
+// refuses a scope naming a proxy, a gateway or a test server
+// (AADSTS500011).
+func GraphScopes(resource string) []string {
+	base := strings.TrimRight(resource, "/")
 	out := make([]string, len(syncGraphPermissions))
 	for i, p := range syncGraphPermissions {
 		out[i] = base + "/" + p
@@ -96,6 +108,9 @@ func New(cfg Config) (*Session, error) {
 	opts := []public.Option{
 		public.WithAuthority(strings.TrimRight(cfg.Authority, "/") + "/" + cfg.Tenant),
 		public.WithInstanceDiscovery(false),
+		// cp1: Rapport handles claims challenges (Continuous Access
+		// Evaluation), so the tenant may revoke its tokens at once.
+		public.WithClientCapabilities([]string{"cp1"}),
 		public.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg.TLS, Proxy: http.ProxyFromEnvironment}, Timeout: 60 * time.Second}),
 	}
 	s := &Session{cfg: cfg, where: CacheMemory}
@@ -151,9 +166,69 @@ func (s *Session) Token(ctx context.Context, scopes []string) (string, error) {
 	}
 	res, err := s.app.AcquireTokenSilent(ctx, scopes, public.WithSilentAccount(accts[0]))
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrSignInRequired, err)
+		return "", classify(err)
 	}
 	return res.AccessToken, nil
+}
+
+// renew returns a new access token for scopes, never the cached one: it
+// redeems the refresh token, asking for claims (a claims challenge's JSON)
+// or, without a challenge, for a token issued from now on, which makes
+// Entra issue a new one as the refresh grant does anyway.
+func (s *Session) renew(ctx context.Context, scopes []string, claims string) (string, error) {
+	accts, err := s.app.Accounts(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read token cache: %w", err)
+	}
+	if len(accts) == 0 {
+		return "", ErrSignInRequired
+	}
+	if claims == "" {
+		claims = fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, time.Now().Unix())
+	}
+	res, err := s.app.AcquireTokenSilent(ctx, scopes, public.WithSilentAccount(accts[0]), public.WithClaims(claims))
+	if err != nil {
+		return "", classify(err)
+	}
+	return res.AccessToken, nil
+}
+
+// classify tells a refusal by the tenant (sign in again) from a failure
+// to reach it (try later).
+func classify(err error) error {
+	var ce msalerrors.CallErr
+	if errors.As(err, &ce) && ce.Resp != nil {
+		if ce.Resp.StatusCode >= 500 || ce.Resp.StatusCode == 429 {
+			return fmt.Errorf("refresh sign-in: the sign-in service answered %d: %w", ce.Resp.StatusCode, err)
+		}
+		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, oauthReason(ce.Resp))
+	}
+	var ne net.Error
+	var ue *url.Error
+	if errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("refresh sign-in: %w", err)
+	}
+	return fmt.Errorf("%w: %v", ErrSignInRequired, err)
+}
+
+// oauthReason is the error_description of a token endpoint's error body
+// (MSAL leaves the body readable), or its status.
+func oauthReason(resp *http.Response) string {
+	var body struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if resp.Body != nil {
+		if b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10)); err == nil && json.Unmarshal(b, &body) == nil && body.Error != "" {
+			first, _, _ := strings.Cut(body.Description, "\r\n")
+			first, _, _ = strings.Cut(first, "\n")
+			if first == "" {
+				return body.Error
+			}
+			return body.Error + ": " + first
+		}
+	}
+	return resp.Status
 }
 
 // Account returns the signed-in user's name, or "".

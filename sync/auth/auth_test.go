@@ -39,11 +39,11 @@ func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s1.Token(ctx, auth.GraphScopes(u.Graph)); !errors.Is(err, auth.ErrSignInRequired) {
+	if _, err := s1.Token(ctx, auth.GraphScopes(u.GraphResource)); !errors.Is(err, auth.ErrSignInRequired) {
 		t.Fatalf("before sign-in: %v, want ErrSignInRequired", err)
 	}
 	var shown auth.DeviceCode
-	if err := s1.SignInDeviceCode(ctx, auth.GraphScopes(u.Graph), func(dc auth.DeviceCode) { shown = dc }); err != nil {
+	if err := s1.SignInDeviceCode(ctx, auth.GraphScopes(u.GraphResource), func(dc auth.DeviceCode) { shown = dc }); err != nil {
 		t.Fatal(err)
 	}
 	if shown.UserCode == "" || shown.VerificationURL == "" {
@@ -56,7 +56,7 @@ func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
 	// A new process (a new session on the same file) is still signed in,
 	// for Graph and, through the refresh token, for Dataverse.
 	s2, _ := auth.New(cfg)
-	if _, err := s2.Token(ctx, auth.GraphScopes(u.Graph)); err != nil {
+	if _, err := s2.Token(ctx, auth.GraphScopes(u.GraphResource)); err != nil {
 		t.Fatalf("token from persisted cache: %v", err)
 	}
 	if _, err := s2.Token(ctx, auth.DataverseScopes(u.Dataverse)); err != nil {
@@ -69,7 +69,7 @@ func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
 		t.Fatalf("cache file still there after sign-out: %v", err)
 	}
 	s3, _ := auth.New(cfg)
-	if _, err := s3.Token(ctx, auth.GraphScopes(u.Graph)); !errors.Is(err, auth.ErrSignInRequired) {
+	if _, err := s3.Token(ctx, auth.GraphScopes(u.GraphResource)); !errors.Is(err, auth.ErrSignInRequired) {
 		t.Fatalf("after sign-out: %v, want ErrSignInRequired", err)
 	}
 }
@@ -94,14 +94,14 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err = s.SignInInteractive(ctx, auth.GraphScopes(u.Graph), simtest.Browser(t, srv))
+	err = s.SignInInteractive(ctx, auth.GraphScopes(u.GraphResource), simtest.Browser(t, srv))
 	if err != nil {
 		t.Fatalf("browser sign-in: %v", err)
 	}
 	if s.Account(ctx) == "" {
 		t.Fatal("no account after browser sign-in")
 	}
-	if _, err := s.Token(ctx, auth.GraphScopes(u.Graph)); err != nil {
+	if _, err := s.Token(ctx, auth.GraphScopes(u.GraphResource)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -34,7 +34,7 @@ func TestKeyringCachePersistsAcrossSessionsAndSignOutWipes(t *testing.T) {
 	if where, _ := s1.CacheWhere(); where != auth.CacheKeyring {
 		t.Fatalf("cache in %s, want keyring", where)
 	}
-	if err := s1.SignInDeviceCode(ctx, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
+	if err := s1.SignInDeviceCode(ctx, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {}); err != nil {
 		t.Fatal(err)
 	}
 	// Another process (session) finds the account in the secret store.
@@ -42,14 +42,14 @@ func TestKeyringCachePersistsAcrossSessionsAndSignOutWipes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s2.Token(ctx, auth.GraphScopes(u.Graph)); err != nil {
+	if _, err := s2.Token(ctx, auth.GraphScopes(u.GraphResource)); err != nil {
 		t.Fatalf("token from the secret store: %v", err)
 	}
 	if err := s2.SignOut(ctx); err != nil {
 		t.Fatal(err)
 	}
 	s3, _ := auth.New(cfg)
-	if _, err := s3.Token(ctx, auth.GraphScopes(u.Graph)); !errors.Is(err, auth.ErrSignInRequired) {
+	if _, err := s3.Token(ctx, auth.GraphScopes(u.GraphResource)); !errors.Is(err, auth.ErrSignInRequired) {
 		t.Fatalf("after sign-out: %v, want ErrSignInRequired", err)
 	}
 	// With "auto" the same store is chosen.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -28,8 +29,14 @@ type Endpoints struct {
 	Cloud Name `json:"cloud"`
 	// Authority is the Entra ID sign-in host, e.g. https://login.microsoftonline.com.
 	Authority string `json:"authorityUrl"`
-	// Graph is the Microsoft Graph root, e.g. https://graph.microsoft.com.
+	// Graph is where Microsoft Graph is reached, e.g.
+	// https://graph.microsoft.com (a proxy, a gateway or a test server
+	// elsewhere); requests go to {Graph}/v1.0/….
 	Graph string `json:"graphUrl"`
+	// GraphResource is Microsoft Graph's resource identifier in the cloud,
+	// which sign-in scopes name wherever Graph is reached: it follows
+	// Cloud, never Graph.
+	GraphResource string `json:"graphResource"`
 	// Dataverse is the organisation's Dataverse root, e.g.
 	// https://contoso.crm.dynamics.com; empty until the user sets it.
 	Dataverse string `json:"dataverseUrl"`
@@ -40,10 +47,21 @@ type Endpoints struct {
 	ClientID string `json:"clientId"`
 }
 
+// defaults are each cloud's endpoints; Graph is also its resource
+// identifier (Microsoft's national cloud deployments table).
 var defaults = map[Name]Endpoints{
 	Global: {Authority: "https://login.microsoftonline.com", Graph: "https://graph.microsoft.com"},
 	China:  {Authority: "https://login.chinacloudapi.cn", Graph: "https://microsoftgraph.chinacloudapi.cn"},
 	USGov:  {Authority: "https://login.microsoftonline.us", Graph: "https://graph.microsoft.us"},
+}
+
+// GraphResource is Microsoft Graph's resource identifier in cloud n ("" for
+// an unknown cloud): what scopes name, whatever URL Graph is reached at.
+func (n Name) GraphResource() string {
+	if n == "" {
+		n = Global
+	}
+	return defaults[n].Graph
 }
 
 // Resolve returns the endpoints of cloud with the non-empty fields of
@@ -57,6 +75,7 @@ func Resolve(cloud Name, override Endpoints) (Endpoints, error) {
 		return Endpoints{}, fmt.Errorf("%w: unknown cloud %q (want global, china or usgov)", ErrConfig, cloud)
 	}
 	e.Cloud = cloud
+	e.GraphResource = e.Graph
 	e.Tenant = "organizations"
 	for _, f := range []struct {
 		dst *string
@@ -84,7 +103,80 @@ func Resolve(cloud Name, override Endpoints) (Endpoints, error) {
 		}
 		*f.dst = norm
 	}
+	if err := e.normalize(override.Tenant); err != nil {
+		return Endpoints{}, err
+	}
 	return e, nil
+}
+
+// tenantAliases are the authority paths that name no single directory.
+var tenantAliases = []string{"organizations", "common", "consumers"}
+
+// normalize accepts endpoints as Microsoft writes them: an authority with
+// its tenant (https://login.microsoftonline.com/contoso.onmicrosoft.com,
+// optionally ending in /v2.0, the issuer's form), a Graph URL with its
+// version (https://graph.microsoft.com/v1.0, the SDKs' base URL) and a
+// Dataverse URL with the Web API path (…/api/data/v9.2). A tenant in the
+// authority is the tenant; a different --tenant is an error.
+func (e *Endpoints) normalize(explicitTenant string) error {
+	auth, err := url.Parse(e.Authority)
+	if err != nil {
+		return fmt.Errorf("%w: authority URL: %v", ErrConfig, err)
+	}
+	path := strings.TrimSuffix(strings.TrimRight(auth.Path, "/"), "/v2.0")
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		if seg := path[i+1:]; looksLikeTenant(seg) {
+			if explicitTenant != "" && !strings.EqualFold(explicitTenant, seg) {
+				return fmt.Errorf("%w: the authority URL names tenant %q but --tenant says %q: give one of them", ErrConfig, seg, explicitTenant)
+			}
+			e.Tenant, path = seg, path[:i]
+		}
+	}
+	auth.Path = path
+	e.Authority = strings.TrimRight(auth.String(), "/")
+
+	if g, ok := strings.CutSuffix(e.Graph, "/beta"); ok {
+		return fmt.Errorf("%w: Graph URL %q: Rapport uses Graph v1.0, not beta: give %s", ErrConfig, e.Graph, g)
+	}
+	e.Graph = strings.TrimSuffix(e.Graph, "/v1.0")
+	if i := strings.Index(strings.ToLower(e.Dataverse), "/api/data"); i >= 0 {
+		e.Dataverse = e.Dataverse[:i]
+	}
+	return nil
+}
+
+// looksLikeTenant reports whether an authority's last path segment names
+// a directory: a GUID, a domain or one of the multi-tenant aliases.
+func looksLikeTenant(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	if slices.Contains(tenantAliases, strings.ToLower(seg)) {
+		return true
+	}
+	if isGUID(seg) {
+		return true
+	}
+	return strings.Contains(seg, ".") && !strings.ContainsAny(seg, " /?#")
+}
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func httpsRoot(raw string) (string, error) {

@@ -18,14 +18,31 @@ func TestResolve(t *testing.T) {
 		want     Endpoints
 		wantErr  bool
 	}{
-		{name: "default is global", want: Endpoints{Cloud: Global, Authority: "https://login.microsoftonline.com", Graph: "https://graph.microsoft.com", Tenant: "organizations"}},
-		{name: "china", cloud: China, want: Endpoints{Cloud: China, Authority: "https://login.chinacloudapi.cn", Graph: "https://microsoftgraph.chinacloudapi.cn", Tenant: "organizations"}},
-		{name: "usgov", cloud: USGov, want: Endpoints{Cloud: USGov, Authority: "https://login.microsoftonline.us", Graph: "https://graph.microsoft.us", Tenant: "organizations"}},
+		{name: "default is global", want: Endpoints{Cloud: Global, Authority: "https://login.microsoftonline.com", Graph: "https://graph.microsoft.com", GraphResource: "https://graph.microsoft.com", Tenant: "organizations"}},
+		{name: "china", cloud: China, want: Endpoints{Cloud: China, Authority: "https://login.chinacloudapi.cn", Graph: "https://microsoftgraph.chinacloudapi.cn", GraphResource: "https://microsoftgraph.chinacloudapi.cn", Tenant: "organizations"}},
+		{name: "usgov", cloud: USGov, want: Endpoints{Cloud: USGov, Authority: "https://login.microsoftonline.us", Graph: "https://graph.microsoft.us", GraphResource: "https://graph.microsoft.us", Tenant: "organizations"}},
 		{
-			name: "overrides win and lose trailing slash", cloud: China,
+			name: "overrides win and lose trailing slash; the Graph resource stays the cloud's", cloud: China,
 			override: Endpoints{Graph: "https://127.0.0.1:8443/graph/", Dataverse: "https://org.crm.dynamics.cn/", Tenant: "contoso.cn", ClientID: "abc"},
-			want:     Endpoints{Cloud: China, Authority: "https://login.chinacloudapi.cn", Graph: "https://127.0.0.1:8443/graph", Dataverse: "https://org.crm.dynamics.cn", Tenant: "contoso.cn", ClientID: "abc"},
+			want:     Endpoints{Cloud: China, Authority: "https://login.chinacloudapi.cn", Graph: "https://127.0.0.1:8443/graph", GraphResource: "https://microsoftgraph.chinacloudapi.cn", Dataverse: "https://org.crm.dynamics.cn", Tenant: "contoso.cn", ClientID: "abc"},
 		},
+		{
+			name:     "endpoints as Microsoft writes them: authority with tenant, Graph with /v1.0, Dataverse with the Web API path",
+			override: Endpoints{Authority: "https://login.microsoftonline.com/contoso.onmicrosoft.com", Graph: "https://graph.microsoft.com/v1.0", Dataverse: "https://contoso.crm.dynamics.com/api/data/v9.2/"},
+			want:     Endpoints{Cloud: Global, Authority: "https://login.microsoftonline.com", Graph: "https://graph.microsoft.com", GraphResource: "https://graph.microsoft.com", Dataverse: "https://contoso.crm.dynamics.com", Tenant: "contoso.onmicrosoft.com"},
+		},
+		{
+			name:     "authority with a tenant id and the issuer's /v2.0, behind a path",
+			override: Endpoints{Authority: "https://127.0.0.1:8443/login/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", Tenant: "72F988BF-86F1-41AF-91AB-2D7CD011DB47"},
+			want:     Endpoints{Cloud: Global, Authority: "https://127.0.0.1:8443/login", Graph: "https://graph.microsoft.com", GraphResource: "https://graph.microsoft.com", Tenant: "72f988bf-86f1-41af-91ab-2d7cd011db47"},
+		},
+		{
+			name:     "authority with organizations",
+			override: Endpoints{Authority: "https://login.microsoftonline.com/organizations/"},
+			want:     Endpoints{Cloud: Global, Authority: "https://login.microsoftonline.com", Graph: "https://graph.microsoft.com", GraphResource: "https://graph.microsoft.com", Tenant: "organizations"},
+		},
+		{name: "authority tenant and a different --tenant", override: Endpoints{Authority: "https://login.microsoftonline.com/contoso.onmicrosoft.com", Tenant: "fabrikam.com"}, wantErr: true},
+		{name: "Graph beta refused", override: Endpoints{Graph: "https://graph.microsoft.com/beta"}, wantErr: true},
 		{name: "unknown cloud", cloud: "mars", wantErr: true},
 		{name: "http refused", override: Endpoints{Graph: "http://graph.microsoft.com"}, wantErr: true},
 		{name: "query refused", override: Endpoints{Authority: "https://login.microsoftonline.com/?x=1"}, wantErr: true},

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rapport-app/rapport/sync/auth"
 )
 
 // ErrExpired means a delta link is no longer valid: resynchronise.
@@ -35,29 +37,29 @@ func (e *Error) Is(target error) bool {
 	return target == ErrExpired && (e.Status == 410 || (e.Status == 400 && strings.Contains(e.Message, "token")))
 }
 
-// TokenFunc returns an access token for the Dataverse organisation.
-type TokenFunc func(ctx context.Context) (string, error)
-
 // Client reads one Dataverse organisation.
 type Client struct {
 	hc         *http.Client
 	base       string
-	token      TokenFunc
 	maxRetries int
 	sleep      func(ctx context.Context, d time.Duration) error
 }
 
 // New returns a client for the organisation at orgURL
-// (https://contoso.crm.dynamics.com).
-func New(orgURL string, tlsConf *tls.Config, token TokenFunc) (*Client, error) {
+// (https://contoso.crm.dynamics.com), authorizing requests with tokens,
+// which go to orgURL's origin only (a 401 is renewed once: auth.Transport).
+func New(orgURL string, tlsConf *tls.Config, tokens auth.Tokens) (*Client, error) {
 	u, err := url.Parse(orgURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("dataverse URL %q must be https://host[/path]", orgURL)
 	}
+	rt, err := auth.Transport(&http.Transport{TLSClientConfig: tlsConf, Proxy: http.ProxyFromEnvironment}, u.Scheme+"://"+u.Host, tokens)
+	if err != nil {
+		return nil, err
+	}
 	return &Client{
-		hc:         &http.Client{Transport: &http.Transport{TLSClientConfig: tlsConf, Proxy: http.ProxyFromEnvironment}, Timeout: 60 * time.Second},
+		hc:         &http.Client{Transport: rt, Timeout: 60 * time.Second},
 		base:       strings.TrimRight(orgURL, "/") + "/api/data/v9.2",
-		token:      token,
 		maxRetries: 4,
 		sleep: func(ctx context.Context, d time.Duration) error {
 			select {
@@ -141,15 +143,10 @@ func (c *Client) get(ctx context.Context, link string, v any) error {
 }
 
 func (c *Client) getOnce(ctx context.Context, link string, v any) error {
-	tok, err := c.token(ctx)
-	if err != nil {
-		return err
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("OData-MaxVersion", "4.0")
 	req.Header.Set("OData-Version", "4.0")
@@ -250,10 +247,6 @@ func (c *Client) Row(ctx context.Context, set, id string, cols []string) (Row, e
 
 // send makes one request and returns the body of a 2xx answer.
 func (c *Client) send(ctx context.Context, method, link string, body []byte, headers map[string]string) ([]byte, error) {
-	tok, err := c.token(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -262,7 +255,6 @@ func (c *Client) send(ctx context.Context, method, link string, body []byte, hea
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("OData-MaxVersion", "4.0")
 	req.Header.Set("OData-Version", "4.0")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
 
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
@@ -32,7 +33,7 @@ func client(t *testing.T, srv *tenantsim.Server) *dataverse.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := dataverse.New(u.Dataverse, &tls.Config{RootCAs: srv.CertPool()}, func(context.Context) (string, error) { return res.AccessToken, nil })
+	c, err := dataverse.New(u.Dataverse, &tls.Config{RootCAs: srv.CertPool()}, auth.Static(res.AccessToken))
 	if err != nil {
 		t.Fatal(err)
 	}

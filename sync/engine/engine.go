@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/render"
@@ -105,19 +106,33 @@ type RoundOptions struct {
 	Quick bool
 }
 
-// Run performs one sync round.
+// Run performs one sync round. When the tenant wants the user to sign in
+// again (an error wrapping auth.ErrSignInRequired) the round stops at once
+// and returns that error alone: what was stored so far stays, with its
+// cursors, and the next round goes on from there.
 func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.pmu.Lock()
 	e.prog = Progress{Phase: "directory", Started: e.opts.Now()}
 	e.pmu.Unlock()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	var errs []error
 	fail := func(err error) {
 		if err != nil {
 			errs = append(errs, err)
 			e.update(func(p *Progress) { p.Errors++ })
+			if errors.Is(err, auth.ErrSignInRequired) {
+				stop(err)
+			}
 		}
+	}
+	signedOut := func() error {
+		if cause := context.Cause(ctx); errors.Is(cause, auth.ErrSignInRequired) {
+			return cause
+		}
+		return nil
 	}
 	var tasks []task
 	if !ro.Quick {
@@ -132,12 +147,17 @@ func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
 	fail(err)
 	tasks = append(tasks, chatTasks...)
 	e.update(func(p *Progress) { p.Phase, p.Total = "messages", len(tasks) })
-	fail(e.runTasks(ctx, tasks))
-	if e.dv != nil && !ro.Quick {
+	if signedOut() == nil {
+		fail(e.runTasks(ctx, tasks, stop))
+	}
+	if e.dv != nil && !ro.Quick && signedOut() == nil {
 		e.update(func(p *Progress) { p.Phase = "records" })
 		fail(e.records(ctx))
 	}
 	e.finish()
+	if err := signedOut(); err != nil {
+		return e.snapshot(), err
+	}
 	return e.snapshot(), errors.Join(errs...)
 }
 
@@ -263,8 +283,9 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 }
 
 // runTasks runs tasks on a bounded pool, largest first is the caller's
-// concern; it waits for all and joins their errors.
-func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
+// concern; it waits for all and joins their errors. A task that finds the
+// user signed out stops the others through stop.
+func (e *Engine) runTasks(ctx context.Context, tasks []task, stop context.CancelCauseFunc) error {
 	var mu sync.Mutex
 	var errs []error
 	next := make(chan task)
@@ -276,6 +297,9 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task) error {
 			for t := range next {
 				e.update(func(p *Progress) { p.Current = t.name })
 				if err := t.run(ctx); err != nil {
+					if errors.Is(err, auth.ErrSignInRequired) {
+						stop(err)
+					}
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()

@@ -163,15 +163,15 @@ func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine
 	}
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
+	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) },
+	g, err := graph.New(u.Graph, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)),
 		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second, Wrap: wrapTransport})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dv, err := dataverse.New(u.Dataverse, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) })
+	dv, err := dataverse.New(u.Dataverse, tlsConf, sess.For(auth.DataverseScopes(u.Dataverse)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -20,6 +19,8 @@ import (
 	textser "github.com/microsoft/kiota-serialization-text-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+
+	"github.com/rapport-app/rapport/sync/auth"
 )
 
 // Sentinel errors; *Error matches them with errors.Is.
@@ -107,9 +108,6 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// TokenFunc returns a valid access token for Graph.
-type TokenFunc func(ctx context.Context) (string, error)
-
 // Client talks to one Graph endpoint.
 type Client struct {
 	adapter *msgraphcore.GraphRequestAdapterBase
@@ -129,9 +127,10 @@ type Options struct {
 
 var registerSerializers sync.Once
 
-// New returns a client for graphURL (e.g. https://graph.microsoft.com),
-// trusting tlsConf's roots and authenticating with token.
-func New(graphURL string, tlsConf *tls.Config, token TokenFunc, opts Options) (*Client, error) {
+// New returns a client for the Graph at graphURL (e.g.
+// https://graph.microsoft.com), trusting tlsConf's roots and authorizing
+// requests with tokens, which go to graphURL's origin only.
+func New(graphURL string, tlsConf *tls.Config, tokens auth.Tokens, opts Options) (*Client, error) {
 	u, err := url.Parse(graphURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("graph URL %q must be https://host[/path]", graphURL)
@@ -149,11 +148,6 @@ func New(graphURL string, tlsConf *tls.Config, token TokenFunc, opts Options) (*
 		abs.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return jsonser.NewJsonParseNodeFactory() })
 		abs.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory { return textser.NewTextParseNodeFactory() })
 	})
-	hosts, err := absauth.NewAllowedHostsValidatorErrorCheck([]string{u.Hostname()})
-	if err != nil {
-		return nil, err
-	}
-	auth := absauth.NewBaseBearerTokenAuthenticationProvider(&tokenProvider{hosts: hosts, token: token})
 	retry := khttp.RetryHandlerOptions{
 		MaxRetries:   opts.MaxRetries,
 		DelaySeconds: 2,
@@ -176,12 +170,17 @@ func New(graphURL string, tlsConf *tls.Config, token TokenFunc, opts Options) (*
 	if opts.Wrap != nil {
 		transport = opts.Wrap(transport)
 	}
+	// Tokens are added under the SDK's middlewares, so a 401 is renewed
+	// and sent again once (auth.Transport) before the SDK sees it.
+	if transport, err = auth.Transport(transport, u.Scheme+"://"+u.Host, tokens); err != nil {
+		return nil, err
+	}
 	hc := &http.Client{
 		Transport:     khttp.NewCustomTransportWithParentTransport(transport, mws...),
 		Timeout:       opts.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	a, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, copts, nil, nil, hc)
+	a, err := msgraphcore.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(&absauth.AnonymousAuthenticationProvider{}, copts, nil, nil, hc)
 	if err != nil {
 		return nil, fmt.Errorf("graph adapter: %w", err)
 	}
@@ -189,20 +188,6 @@ func New(graphURL string, tlsConf *tls.Config, token TokenFunc, opts Options) (*
 	a.SetBaseUrl(base)
 	return &Client{adapter: a, base: base}, nil
 }
-
-type tokenProvider struct {
-	hosts *absauth.AllowedHostsValidator
-	token TokenFunc
-}
-
-func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, _ map[string]any) (string, error) {
-	if !p.hosts.IsUrlHostValid(u) {
-		return "", fmt.Errorf("graph: refusing to send a token to %s", u.Host)
-	}
-	return p.token(ctx)
-}
-
-func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return p.hosts }
 
 func (c *Client) params() map[string]string { return map[string]string{"baseurl": c.base} }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
@@ -43,7 +44,7 @@ func pushChild(dir string) int {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
 	token := os.Getenv("RAPPORT_PUSH_TOKEN")
-	dv, err := dataverse.New(os.Getenv("RAPPORT_PUSH_DATAVERSE"), &tls.Config{RootCAs: pool}, func(context.Context) (string, error) { return token, nil })
+	dv, err := dataverse.New(os.Getenv("RAPPORT_PUSH_DATAVERSE"), &tls.Config{RootCAs: pool}, auth.Static(token))
 	if err != nil {
 		fmt.Println("error", err)
 		return 3
@@ -77,7 +78,7 @@ func TestPushKilled(t *testing.T) {
 	must(t, r.DB.Snapshot(ctx, dir))
 	ca, err := r.Srv.WriteCA(t.TempDir())
 	must(t, err)
-	tok, err := r.DVToken(ctx)
+	tok, err := r.DVTokens.Token(ctx, "", "")
 	must(t, err)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "RAPPORT_PUSH_CHILD="+dir, "RAPPORT_PUSH_CA="+ca, "RAPPORT_PUSH_TOKEN="+tok,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/render"
@@ -67,8 +68,10 @@ func serial(op storage.Op) string {
 }
 
 // Push sends every operation that is due, in order. It returns an error
-// only when the store fails; server errors end up on the operations.
-// Notices wait while chats is nil.
+// when the store fails, or one wrapping auth.ErrSignInRequired when the
+// tenant refused the user's sign-in (the operation stays pending, "waiting
+// for sign-in", and so do the rest); other server errors end up on the
+// operations. Notices wait while chats is nil.
 func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() time.Time) (Result, error) {
 	var res Result
 	ops, err := db.Outbox(ctx, storage.OpPending, storage.OpInFlight)
@@ -115,6 +118,9 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			state, err = push(ctx, db, dv, op, now)
 		}
 		if err != nil {
+			if errors.Is(err, auth.ErrSignInRequired) {
+				res.Waiting++
+			}
 			return res, err
 		}
 		switch state {
@@ -205,6 +211,10 @@ func begin(ctx context.Context, db Store, op storage.Op, now func() time.Time) (
 func settle(ctx context.Context, db Store, op storage.Op, err error, conflicts map[int]string, now func() time.Time) (string, error) {
 	if err == nil {
 		return finish(ctx, db, op, storage.OpDone, "", nil, now)
+	}
+	if signIn(err) {
+		// Refused before it was carried out: pending, not failed.
+		return waitSignIn(ctx, db, op, err, storage.OpPending, now)
 	}
 	if msg, ok := conflicts[status(err)]; ok {
 		return finish(ctx, db, op, storage.OpConflict, msg, nil, now)
@@ -305,6 +315,9 @@ func finish(ctx context.Context, db Store, op storage.Op, state, msg string, ser
 // later leaves op to retry after a back-off (the server's Retry-After
 // when it gave one).
 func later(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
+	if signIn(cause) {
+		return waitSignIn(ctx, db, op, cause, state, now)
+	}
 	wait := time.Duration(1<<min(op.Attempts, 8)) * time.Second
 	var e *dataverse.Error
 	var g *graph.Error
@@ -319,6 +332,30 @@ func later(ctx context.Context, db Store, op storage.Op, cause error, state stri
 		return nil
 	})
 	return state, err
+}
+
+// signIn reports whether the tenant refused the user's sign-in: a renewal
+// refused (auth.ErrSignInRequired) or a 401 that renewing did not cure.
+func signIn(err error) bool {
+	return errors.Is(err, auth.ErrSignInRequired) || status(err) == 401
+}
+
+// waitSignIn leaves op in state (pending, or in flight when an earlier
+// attempt's outcome is still unknown) until the user signs in again, and
+// returns an error wrapping auth.ErrSignInRequired, which ends the push:
+// every later operation would be refused the same way.
+func waitSignIn(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
+	_, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Error, o.Updated, o.NotBefore = state, "waiting for sign-in", now(), time.Time{}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if !errors.Is(cause, auth.ErrSignInRequired) {
+		cause = fmt.Errorf("%w: %w", auth.ErrSignInRequired, cause)
+	}
+	return state, cause
 }
 
 // status is the HTTP status of a Dataverse or Graph error (0 for others).

@@ -97,6 +97,17 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		s.t.ExpireTokens()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	// revoke: the user's password was reset ("sign out of all sessions");
+	// challenge: a Continuous Access Evaluation event. Both act on the
+	// signed-in user unless ?user= names another.
+	mux.HandleFunc("POST /_control/revoke", func(w http.ResponseWriter, r *http.Request) {
+		s.t.RevokeSignIn(r.URL.Query().Get("user"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_control/challenge", func(w http.ResponseWriter, r *http.Request) {
+		s.t.ChallengeClaims(r.URL.Query().Get("user"))
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func controlAnswer(w http.ResponseWriter, v any, err error) {

@@ -47,6 +47,7 @@ type grant struct {
 	userID   string
 	resource string
 	scopes   []string // permission names without the resource prefix
+	issued   time.Time
 	expires  time.Time
 }
 
@@ -74,6 +75,13 @@ type entra struct {
 	codes   map[string]*authCode
 	access  map[string]*grant
 	refresh map[string]string // refresh token -> user id
+
+	// revoked and challenged hold, per user, when their sign-in was
+	// revoked (password reset, "sign out of all sessions": every token
+	// refused) or a Continuous Access Evaluation event asked for new
+	// claims (tokens issued until then refused with a claims challenge).
+	revoked    map[string]time.Time
+	challenged map[string]time.Time
 }
 
 func newEntra(clientID string, lifetime time.Duration, me string) *entra {
@@ -81,6 +89,7 @@ func newEntra(clientID string, lifetime time.Duration, me string) *entra {
 		clientID: clientID, lifetime: lifetime, flow: DeviceApprove, signIn: me,
 		devices: map[string]*deviceGrant{}, codes: map[string]*authCode{},
 		access: map[string]*grant{}, refresh: map[string]string{},
+		revoked: map[string]time.Time{}, challenged: map[string]time.Time{},
 	}
 }
 
@@ -165,42 +174,77 @@ func (s *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// graphAppID is Microsoft Graph's application id, which Entra also
+// accepts as its resource in a scope (00000003-…/User.Read).
+const graphAppID = "00000003-0000-0000-c000-000000000000"
+
+// scopeError is a refused scope: the OAuth error code and AADSTS number
+// Entra answers with.
+type scopeError struct {
+	code   string
+	aadsts int
+	msg    string
+}
+
+func (e *scopeError) Error() string { return e.msg }
+
 // resourceOf splits requested scopes into one resource and its permission
 // names, as Entra does: all non-OIDC scopes must name the same resource.
+// Microsoft Graph is named by its resource identifier in this cloud
+// (Options.GraphResource), by its application id, or by a bare permission
+// name; never by the host it is reached at. Any other resource is
+// unknown: invalid_resource, AADSTS500011.
 func (s *Server) resourceOf(scope string) (resource string, perms []string, err error) {
 	for _, sc := range strings.Fields(scope) {
 		if slices.Contains(oidcScopes, sc) {
 			continue
 		}
-		i := strings.LastIndex(sc, "/")
-		if i <= 0 {
-			return "", nil, fmt.Errorf("scope %q has no resource", sc)
+		res, perm := s.graphResource(), sc
+		if i := strings.LastIndex(sc, "/"); i >= 0 {
+			res, perm = sc[:i], sc[i+1:]
+			switch {
+			case strings.EqualFold(res, s.graphResource()) || strings.EqualFold(res, graphAppID):
+				res = s.graphResource()
+			case strings.EqualFold(res, s.dataverseResource()):
+				res = s.dataverseResource()
+			default:
+				return "", nil, &scopeError{"invalid_resource", 500011, fmt.Sprintf(
+					"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
+					res, s.t.w.Domain)}
+			}
 		}
-		res, perm := sc[:i], sc[i+1:]
+		if perm == "" {
+			return "", nil, &scopeError{"invalid_scope", 70011, fmt.Sprintf("The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", sc)}
+		}
 		if resource != "" && res != resource {
-			return "", nil, fmt.Errorf("scopes for more than one resource (%s, %s)", resource, res)
+			return "", nil, &scopeError{"invalid_scope", 28000, fmt.Sprintf("Provided value for the input parameter scope is not valid because it contains more than one resource. Scope %s is not valid.", scope)}
 		}
 		resource = res
 		perms = append(perms, perm)
 	}
 	if resource == "" {
-		return "", nil, fmt.Errorf("no resource scope requested")
+		return "", nil, &scopeError{"invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid: no resource scope requested."}
 	}
-	var known []string
-	switch resource {
-	case s.graphResource():
-		known = graphPermissions
-	case s.dataverseResource():
+	known := graphPermissions
+	if resource == s.dataverseResource() {
 		known = dataversePermissions
-	default:
-		return "", nil, fmt.Errorf("resource %s is not registered in this tenant", resource)
 	}
 	for _, p := range perms {
-		if p != ".default" && !slices.Contains(known, p) {
-			return "", nil, fmt.Errorf("permission %s is not granted to this application", p)
+		if p != ".default" && !slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, p) }) {
+			return "", nil, &scopeError{"invalid_scope", 70011, fmt.Sprintf("The provided value for the input parameter 'scope' is not valid. The scope %s is not granted to this application.", p)}
 		}
 	}
 	return resource, perms, nil
+}
+
+// scopeFail writes a refused scope as the token or device-code endpoint
+// does.
+func scopeFail(w http.ResponseWriter, err error) {
+	se, ok := err.(*scopeError)
+	if !ok {
+		se = &scopeError{"invalid_scope", 70011, err.Error()}
+	}
+	oauthError(w, 400, se.code, se.msg, se.aadsts)
 }
 
 func (s *Server) checkClient(w http.ResponseWriter, r *http.Request) bool {
@@ -217,7 +261,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := r.PostFormValue("scope")
 	if _, _, err := s.resourceOf(scope); err != nil {
-		oauthError(w, 400, "invalid_scope", err.Error(), 70011)
+		scopeFail(w, err)
 		return
 	}
 	t := s.t
@@ -291,6 +335,38 @@ func (t *Tenant) ExpireTokens() {
 	}
 }
 
+// RevokeSignIn revokes every token of userID (the signed-in user when ""),
+// as a password reset or "sign out of all sessions" does: Graph and
+// Dataverse refuse its unexpired access tokens (401
+// InvalidAuthenticationToken) and the token endpoint its refresh tokens
+// (invalid_grant, AADSTS50173) until the user signs in again.
+func (t *Tenant) RevokeSignIn(userID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if userID == "" {
+		userID = t.auth.signIn
+	}
+	t.auth.revoked[userID] = time.Now()
+	for rt, u := range t.auth.refresh {
+		if u == userID {
+			delete(t.auth.refresh, rt)
+		}
+	}
+}
+
+// ChallengeClaims makes Graph refuse userID's access tokens issued until
+// now with a Continuous Access Evaluation claims challenge (401,
+// WWW-Authenticate error="insufficient_claims", claims="…"). The refresh
+// token stays good: a client that redeems it with the claims goes on.
+func (t *Tenant) ChallengeClaims(userID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if userID == "" {
+		userID = t.auth.signIn
+	}
+	t.auth.challenged[userID] = time.Now()
+}
+
 // RevokeTokens invalidates every access and refresh token.
 func (t *Tenant) RevokeTokens() {
 	t.mu.Lock()
@@ -327,7 +403,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := s.resourceOf(q.Get("scope")); err != nil {
-		http.Error(w, "AADSTS70011: "+err.Error(), http.StatusBadRequest)
+		se, _ := err.(*scopeError)
+		http.Error(w, fmt.Sprintf("AADSTS%d: %s", se.aadsts, se.msg), http.StatusBadRequest)
 		return
 	}
 	t := s.t
@@ -392,7 +469,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		u, ok := t.auth.refresh[r.PostFormValue("refresh_token")]
 		if !ok {
-			oauthError(w, 400, "invalid_grant", "The refresh token has expired or been revoked. The user must sign in again.", 700082)
+			oauthError(w, 400, "invalid_grant", "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on an earlier date and the TokensValidFrom date (before which tokens are not valid) for this user is later.", 50173)
 			return
 		}
 		userID = u
@@ -400,15 +477,21 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, 400, "unsupported_grant_type", fmt.Sprintf("The provided grant_type '%s' is not supported.", gt), 70003)
 		return
 	}
+	if c := r.PostFormValue("claims"); c != "" && !json.Valid([]byte(c)) {
+		oauthError(w, 400, "invalid_request", "The claims parameter is not valid JSON.", 90014)
+		return
+	}
 	resource, perms, err := s.resourceOf(scope)
 	if err != nil {
-		oauthError(w, 400, "invalid_scope", err.Error(), 70011)
+		scopeFail(w, err)
 		return
 	}
 	writeJSON(w, 200, s.issue(userID, resource, perms, scope))
 }
 
-// issue mints tokens; the caller holds t.mu.
+// issue mints tokens; the caller holds t.mu. The scope it answers echoes
+// each requested scope as it was written (MSAL compares them), or the
+// .default scope itself for a .default request, as Entra does.
 func (s *Server) issue(userID, resource string, perms []string, scope string) map[string]any {
 	t := s.t
 	granted := perms
@@ -418,20 +501,31 @@ func (s *Server) issue(userID, resource string, perms []string, scope string) ma
 		if resource == s.dataverseResource() {
 			granted = dataversePermissions
 		}
-		echo = append(echo, resource+"/.default")
+		for _, sc := range strings.Fields(scope) {
+			if strings.HasSuffix(sc, "/.default") {
+				echo = append(echo, sc)
+			}
+		}
 	} else {
+		granted = nil
 		for _, p := range perms {
-			echo = append(echo, resource+"/"+p)
+			i := slices.IndexFunc(graphPermissions, func(k string) bool { return strings.EqualFold(k, p) })
+			if resource == s.dataverseResource() {
+				i = slices.IndexFunc(dataversePermissions, func(k string) bool { return strings.EqualFold(k, p) })
+				granted = append(granted, dataversePermissions[i])
+				continue
+			}
+			granted = append(granted, graphPermissions[i])
 		}
 		for _, sc := range strings.Fields(scope) {
-			if slices.Contains(oidcScopes, sc) && sc != "email" {
+			if sc != "email" {
 				echo = append(echo, sc)
 			}
 		}
 	}
 	now := time.Now()
 	access := randToken("eyJ0eXAiOiJKV1Qi.sim.", 32)
-	t.auth.access[access] = &grant{userID: userID, resource: resource, scopes: granted, expires: now.Add(t.auth.lifetime)}
+	t.auth.access[access] = &grant{userID: userID, resource: resource, scopes: granted, issued: now, expires: now.Add(t.auth.lifetime)}
 	refresh := randToken("1.AXsim.", 40)
 	t.auth.refresh[refresh] = userID
 	u := t.users[userID]
@@ -480,6 +574,20 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, resource s
 		return nil, false
 	case copyG.resource != resource:
 		fail(w, r, 401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+		return nil, false
+	}
+	t.mu.Lock()
+	revoked, isRevoked := t.auth.revoked[copyG.userID]
+	challenged, isChallenged := t.auth.challenged[copyG.userID]
+	t.mu.Unlock()
+	switch {
+	case isRevoked && !copyG.issued.After(revoked):
+		fail(w, r, 401, "InvalidAuthenticationToken", "Access token has been revoked. The user's sign-in sessions were revoked after the token was issued.")
+		return nil, false
+	case isChallenged && !copyG.issued.After(challenged) && resource == s.graphResource():
+		claims := base64.StdEncoding.EncodeToString(fmt.Appendf(nil, `{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, challenged.Unix()))
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="%s", error="insufficient_claims", claims="%s"`, graphAppID, claims))
+		fail(w, r, 401, "InvalidAuthenticationToken", "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp")
 		return nil, false
 	}
 	return &copyG, true

@@ -99,7 +99,7 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 
 func lastSegment(p string) string { return p[strings.LastIndex(p, "/")+1:] }
 
-func (s *Server) graphBase() string { return s.graphResource() + "/v1.0" }
+func (s *Server) graphBase() string { return s.graphURL() + "/v1.0" }
 
 func collection(ctx string, items []any, next string) map[string]any {
 	if items == nil {

@@ -52,7 +52,7 @@ func TestJoinLinkedChat(t *testing.T) {
 			t.Errorf("%s: %d %v, want %d", tt.name, resp.StatusCode, doc, tt.want)
 		}
 	}
-	g := newGraph(t, srv, signIn(t, srv, srv.URLs().Graph+"/.default").AccessToken)
+	g := newGraph(t, srv, signIn(t, srv, srv.URLs().GraphResource+"/.default").AccessToken)
 	members, err := g.chats().ByChatId(h.ID).Members().Get(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestJoinLinkedChat(t *testing.T) {
 func TestPostChatMessage(t *testing.T) {
 	srv := startTenant(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
 	w := srv.Tenant().World()
-	g := newGraph(t, srv, signIn(t, srv, srv.URLs().Graph+"/.default").AccessToken)
+	g := newGraph(t, srv, signIn(t, srv, srv.URLs().GraphResource+"/.default").AccessToken)
 	ctx := context.Background()
 	post := func(chat, html string) (models.ChatMessageable, error) {
 		m := models.NewChatMessage()

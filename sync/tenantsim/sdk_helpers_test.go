@@ -71,7 +71,7 @@ func signIn(t testing.TB, srv *tenantsim.Server, scopes ...string) public.AuthRe
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if len(scopes) == 0 {
-		scopes = []string{srv.URLs().Graph + "/.default"}
+		scopes = []string{srv.URLs().GraphResource + "/.default"}
 	}
 	dc, err := msalApp(t, srv).AcquireTokenByDeviceCode(ctx, scopes)
 	if err != nil {

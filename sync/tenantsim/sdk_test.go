@@ -44,7 +44,7 @@ func TestDeviceCodeFlowStates(t *testing.T) {
 			srv.Tenant().SetDeviceFlow(tt.flow)
 			c, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
-			dc, err := msalApp(t, srv).AcquireTokenByDeviceCode(c, []string{srv.URLs().Graph + "/Chat.Read", srv.URLs().Graph + "/User.Read"})
+			dc, err := msalApp(t, srv).AcquireTokenByDeviceCode(c, []string{srv.URLs().GraphResource + "/Chat.Read", srv.URLs().GraphResource + "/User.Read"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestUnknownClientIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = app.AcquireTokenByDeviceCode(ctx, []string{u.Graph + "/.default"})
+	_, err = app.AcquireTokenByDeviceCode(ctx, []string{u.GraphResource + "/.default"})
 	if err == nil || !strings.Contains(err.Error(), "AADSTS700016") {
 		t.Fatalf("err = %v, want AADSTS700016", err)
 	}
@@ -91,7 +91,7 @@ func TestUnknownClientIsRefused(t *testing.T) {
 func TestInteractiveSignInWithPKCEAndSilentRefresh(t *testing.T) {
 	srv := startTenant(t, tenantsim.Options{Seed: 1})
 	app := msalApp(t, srv)
-	scopes := []string{srv.URLs().Graph + "/.default"}
+	scopes := []string{srv.URLs().GraphResource + "/.default"}
 	openURL := simtest.Browser(t, srv)
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -142,7 +142,7 @@ func codeOf(err error) string {
 
 func TestScopesAreEnforced(t *testing.T) {
 	srv := startTenant(t, tenantsim.Options{Seed: 1})
-	res := signIn(t, srv, srv.URLs().Graph+"/User.Read")
+	res := signIn(t, srv, srv.URLs().GraphResource+"/User.Read")
 	g := newGraph(t, srv, res.AccessToken)
 	if _, err := g.me().Get(ctx, nil); err != nil {
 		t.Fatalf("/me with User.Read: %v", err)
@@ -622,3 +622,56 @@ func TestStopAndRestartKeepState(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// Entra knows Microsoft Graph by its resource identifier, its application
+// id or a bare permission name, wherever Graph is served; a scope naming
+// the host the simulator serves Graph at is an unknown resource, as it is
+// for Entra with any proxy or gateway.
+func TestGraphScopeForms(t *testing.T) {
+	srv := startTenant(t, tenantsim.Options{Seed: 1})
+	u := srv.URLs()
+	if u.GraphResource != "https://graph.microsoft.com" || strings.HasPrefix(u.Graph, u.GraphResource) {
+		t.Fatalf("URLs: Graph %s, resource %s", u.Graph, u.GraphResource)
+	}
+	tests := []struct {
+		name    string
+		scopes  []string
+		wantErr string // "" signs in and reads /me
+	}{
+		{"resource identifier, named", []string{"https://graph.microsoft.com/User.Read", "https://graph.microsoft.com/Chat.Read"}, ""},
+		{"resource identifier, .default", []string{"https://graph.microsoft.com/.default"}, ""},
+		{"bare names", []string{"User.Read", "Chat.Read"}, ""},
+		{"application id", []string{"00000003-0000-0000-c000-000000000000/User.Read"}, ""},
+		{"the endpoint's host", []string{u.Graph + "/User.Read"}, "AADSTS500011"},
+		{"the endpoint's host, .default", []string{u.Graph + "/.default"}, "AADSTS500011"},
+		{"another cloud's Graph", []string{"https://microsoftgraph.chinacloudapi.cn/User.Read"}, "AADSTS500011"},
+		{"a permission not granted", []string{"Mail.Read"}, "AADSTS70011"},
+		{"two resources", []string{"User.Read", u.Dataverse + "/user_impersonation"}, "AADSTS28000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			dc, err := msalApp(t, srv).AcquireTokenByDeviceCode(c, tt.scopes)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				if tt.wantErr == "AADSTS500011" && !strings.Contains(err.Error(), "invalid_resource") {
+					t.Fatalf("err = %v, want invalid_resource", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := dc.AuthenticationResult(c)
+			if err != nil {
+				t.Fatalf("token: %v", err)
+			}
+			if _, err := newGraph(t, srv, res.AccessToken).me().Get(ctx, nil); err != nil {
+				t.Fatalf("GET /me: %v", err)
+			}
+		})
+	}
+}

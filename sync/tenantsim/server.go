@@ -32,6 +32,10 @@ type Options struct {
 	Faults string
 	// Limits enforces Graph's published Teams throttling limits.
 	Limits bool
+	// GraphResource is Microsoft Graph's resource identifier in the
+	// tenant's cloud (default https://graph.microsoft.com): what scopes
+	// name, wherever the simulator serves Graph.
+	GraphResource string
 	// ImmediateRetry makes injected 429s say "Retry-After: 0", so fault
 	// soaks spend their time on faults rather than on waiting.
 	ImmediateRetry bool
@@ -58,9 +62,12 @@ type Server struct {
 type URLs struct {
 	Authority string `json:"authorityUrl"` // Entra: {Authority}/{Tenant}
 	Graph     string `json:"graphUrl"`     // Graph: {Graph}/v1.0/…
-	Dataverse string `json:"dataverseUrl"` // Dataverse: {Dataverse}/api/data/v9.2/…
-	Tenant    string `json:"tenant"`
-	ClientID  string `json:"clientId"`
+	// GraphResource is Graph's resource identifier, which scopes name
+	// (https://graph.microsoft.com/Chat.Read): not Graph's URL.
+	GraphResource string `json:"graphResource"`
+	Dataverse     string `json:"dataverseUrl"` // Dataverse: {Dataverse}/api/data/v9.2/…
+	Tenant        string `json:"tenant"`
+	ClientID      string `json:"clientId"`
 }
 
 // New generates the world and prepares the server; Start listens.
@@ -76,6 +83,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.ClientID == "" {
 		opts.ClientID = DefaultClientID
+	}
+	if opts.GraphResource == "" {
+		opts.GraphResource = "https://graph.microsoft.com"
 	}
 	if opts.TokenLifetime == 0 {
 		opts.TokenLifetime = time.Hour
@@ -174,17 +184,21 @@ func (s *Server) Addr() string {
 
 func (s *Server) base() string { return "https://" + s.Addr() }
 
-func (s *Server) graphResource() string     { return s.base() + "/graph" }
+// graphURL is where the tenant serves Graph; graphResource is what Entra
+// knows Graph by, which is not that URL (as with any proxy or gateway).
+func (s *Server) graphURL() string          { return s.base() + "/graph" }
+func (s *Server) graphResource() string     { return s.opts.GraphResource }
 func (s *Server) dataverseResource() string { return s.base() + "/dataverse" }
 
 // URLs returns the endpoints to configure a client with.
 func (s *Server) URLs() URLs {
 	return URLs{
-		Authority: s.base(),
-		Graph:     s.graphResource(),
-		Dataverse: s.dataverseResource(),
-		Tenant:    s.t.w.TenantID,
-		ClientID:  s.t.auth.clientID,
+		Authority:     s.base(),
+		Graph:         s.graphURL(),
+		GraphResource: s.graphResource(),
+		Dataverse:     s.dataverseResource(),
+		Tenant:        s.t.w.TenantID,
+		ClientID:      s.t.auth.clientID,
 	}
 }
 

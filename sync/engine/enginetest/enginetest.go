@@ -26,8 +26,10 @@ type Rig struct {
 	Eng *engine.Engine
 	DV  *dataverse.Client // the engine's Dataverse client, for writes
 	G   *graph.Client     // the engine's Graph client, for writes
-	// DVToken returns an access token for Dataverse (for a child process).
-	DVToken dataverse.TokenFunc
+	// Sess is the signed-in session; DVTokens are its Dataverse tokens
+	// (a child process is handed one).
+	Sess     *auth.Session
+	DVTokens auth.Tokens
 }
 
 // New starts a tenant and connects a store in t.TempDir() to it.
@@ -52,19 +54,19 @@ func Connect(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.O
 	}
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {}); err != nil {
+	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.New(u.Graph, tlsConf, func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.GraphScopes(u.Graph)) }, graph.Options{MaxRetries: 3})
+	g, err := graph.New(u.Graph, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)), graph.Options{MaxRetries: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dvToken := func(ctx context.Context) (string, error) { return sess.Token(ctx, auth.DataverseScopes(u.Dataverse)) }
-	dv, err := dataverse.New(u.Dataverse, tlsConf, dvToken)
+	dvTokens := sess.For(auth.DataverseScopes(u.Dataverse))
+	dv, err := dataverse.New(u.Dataverse, tlsConf, dvTokens)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, G: g, DVToken: dvToken}
+	return &Rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, eopts), DV: dv, G: g, Sess: sess, DVTokens: dvTokens}
 }
 
 // Synced is New followed by one full sync round.
