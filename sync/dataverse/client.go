@@ -93,6 +93,10 @@ func (c *Client) Changes(ctx context.Context, set string, cols []string, link st
 		}
 		link = c.base + "/" + set + "?" + q.Encode()
 	}
+	link, err := c.rebase(link)
+	if err != nil {
+		return fmt.Errorf("list %s: %w", set, err)
+	}
 	for link != "" {
 		var body struct {
 			Value []json.RawMessage `json:"value"`
@@ -120,9 +124,37 @@ func (c *Client) Changes(ctx context.Context, set string, cols []string, link st
 		if err := page(p); err != nil {
 			return err
 		}
-		link = body.Next
+		if link, err = c.rebase(body.Next); err != nil {
+			return fmt.Errorf("list %s: %w", set, err)
+		}
 	}
 	return nil
+}
+
+// rebase points a saved or served next or delta link at the configured
+// organisation URL: the same Web API path and query, on c.base. Links are
+// absolute and outlive a change of URL (an environment renamed, a proxy);
+// tokens go to the configured origin only. A link that is not a Web API
+// link fails with ErrExpired, which restarts the listing.
+func (c *Client) rebase(link string) (string, error) {
+	if link == "" || strings.HasPrefix(link, c.base+"/") {
+		return link, nil
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", fmt.Errorf("saved link %q: %w", link, ErrExpired)
+	}
+	path := u.EscapedPath()
+	i := strings.Index(strings.ToLower(path), "/api/data/v")
+	if i < 0 {
+		return "", fmt.Errorf("saved link %s is not a Web API link of %s: starting over: %w", u.Redacted(), c.base, ErrExpired)
+	}
+	_, rest, _ := strings.Cut(path[i+len("/api/data/v"):], "/")
+	out := c.base + "/" + rest
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out, nil
 }
 
 func (c *Client) get(ctx context.Context, link string, v any) error {

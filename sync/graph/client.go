@@ -175,6 +175,8 @@ func New(graphURL string, tlsConf *tls.Config, tokens auth.Tokens, opts Options)
 	if transport, err = auth.Transport(transport, u.Scheme+"://"+u.Host, tokens); err != nil {
 		return nil, err
 	}
+	base := strings.TrimRight(graphURL, "/") + "/v1.0"
+	transport = rebasing{next: transport, base: base}
 	hc := &http.Client{
 		Transport:     khttp.NewCustomTransportWithParentTransport(transport, mws...),
 		Timeout:       opts.Timeout,
@@ -184,9 +186,51 @@ func New(graphURL string, tlsConf *tls.Config, tokens auth.Tokens, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("graph adapter: %w", err)
 	}
-	base := strings.TrimRight(graphURL, "/") + "/v1.0"
 	a.SetBaseUrl(base)
 	return &Client{adapter: a, base: base}, nil
+}
+
+// rebase points a saved @odata.nextLink or @odata.deltaLink at the
+// configured endpoint: the same path after the version segment and the
+// same query, on c.base. Links are absolute and outlive a change of
+// endpoint (a proxy put in front of Graph, a corrected flag), and tokens
+// go to the configured origin only. A link that cannot be rebased fails
+// with ErrGone, which restarts its listing.
+func rebase(base string, u *url.URL) (*url.URL, error) {
+	if strings.HasPrefix(u.String(), base+"/") {
+		return u, nil
+	}
+	_, rest, ok := strings.Cut(u.EscapedPath(), "/v1.0/")
+	if !ok {
+		return nil, fmt.Errorf("saved link %s is not a Graph v1.0 link of %s: starting over: %w", u.Redacted(), base, ErrGone)
+	}
+	out := base + "/" + rest
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return url.Parse(out)
+}
+
+// rebasing applies rebase to every request, whichever request builder
+// followed which link.
+type rebasing struct {
+	next http.RoundTripper
+	base string
+}
+
+func (r rebasing) RoundTrip(req *http.Request) (*http.Response, error) {
+	u, err := rebase(r.base, req.URL)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	if u != req.URL {
+		req = req.Clone(req.Context())
+		req.URL, req.Host = u, ""
+	}
+	return r.next.RoundTrip(req)
 }
 
 func (c *Client) params() map[string]string { return map[string]string{"baseurl": c.base} }
