@@ -2,7 +2,11 @@ package app
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,4 +142,82 @@ func TestSyncCommandAgainstAnyTenant(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "sync failed") {
 		t.Fatalf("sync with the tenant down: exit %d\n%s", code, stderr)
 	}
+}
+
+// TestSyncCommandRecoversSignIn: endpoints written as Microsoft writes
+// them (an authority with its tenant, Graph with /v1.0, behind a gateway
+// whose host is not Graph's resource identifier); then the tenant revokes
+// the sign-in while a link waits: `rapport sync` signs in again by device
+// code, the link lands once and nothing says "failed". A claims challenge
+// needs no sign-in.
+func TestSyncCommandRecoversSignIn(t *testing.T) {
+	srv := simtest.Start(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	gw := simtest.StartGateway(t, srv, "/api-gw")
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	var pemOut bytes.Buffer
+	pemOut.Write(srv.CAPEM())
+	for _, c := range gatewayCerts(t, gw) {
+		pemOut.Write(c)
+	}
+	if err := os.WriteFile(ca, pemOut.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URLs()
+	flags := []string{"--data-dir", filepath.Join(dir, "data"), "--authority-url", u.Authority + "/" + u.Tenant,
+		"--graph-url", gw.URL + "/graph/v1.0", "--dataverse-url", u.Dataverse + "/api/data/v9.2",
+		"--client-id", u.ClientID, "--ca-file", ca, "--token-cache", "file"}
+	run := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := Main(append(args, flags...), fstest.MapFS{}, "test", &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := run("sync"); code != 0 || !strings.Contains(out, "Sign in:") {
+		t.Fatalf("first sync: exit %d\n%s", code, out)
+	}
+	if gw.Requests.Load() == 0 {
+		t.Fatal("Graph was not reached through the configured --graph-url")
+	}
+	chat := srv.Tenant().World().Chats[0].ID
+	incident := srv.Tenant().Rows("incidents")[0]["incidentid"].(string)
+	if code, out := run("link", chat, "incidents", incident); code != 0 {
+		t.Fatalf("link: exit %d\n%s", code, out)
+	}
+	srv.Tenant().RevokeSignIn("")
+	code, out := run("sync")
+	if code != 0 || !strings.Contains(out, "Sign in:") || strings.Contains(out, "sync failed") || strings.Contains(out, "failed=1") {
+		t.Fatalf("sync after the sign-in was revoked: exit %d\n%s", code, out)
+	}
+	n := 0
+	for _, r := range srv.Tenant().Rows("chats") {
+		if r["teamschatid"] == chat && r["_regardingobjectid_value"] == incident {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the link reached Dynamics %d times", n)
+	}
+	srv.Tenant().ChallengeClaims("")
+	if code, out := run("sync"); code != 0 || strings.Contains(out, "Sign in:") {
+		t.Fatalf("sync after a claims challenge: exit %d\n%s", code, out)
+	}
+	// A tenant in the authority and another in --tenant: a clear error.
+	if code, out := run("status", "--tenant", "fabrikam.example"); code != 2 || !strings.Contains(out, "names tenant") {
+		t.Fatalf("two tenants: exit %d\n%s", code, out)
+	}
+}
+
+// gatewayCerts returns the gateway's certificates as PEM.
+func gatewayCerts(t *testing.T, gw *simtest.Gateway) [][]byte {
+	t.Helper()
+	resp, err := (&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: gw.Pool}}}).Get(gw.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var out [][]byte
+	for _, c := range resp.TLS.PeerCertificates {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+	}
+	return out
 }
