@@ -55,8 +55,7 @@ func BenchmarkSyncLarge(b *testing.B) {
 		os.WriteFile(ca, srv.CAPEM(), 0o600)
 		u := srv.URLs()
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "RAPPORT_BENCH_CHILD="+filepath.Join(dir, "store"), "SOAK_CA="+ca, "SOAK_AUTHORITY="+u.Authority,
-			"SOAK_GRAPH="+u.Graph, "SOAK_DATAVERSE="+u.Dataverse, "SOAK_TENANT="+u.Tenant, "SOAK_CLIENT="+u.ClientID)
+		cmd.Env = append(os.Environ(), "RAPPORT_BENCH_CHILD="+filepath.Join(dir, "store"), "SOAK_CA="+ca, "SOAK_URLS="+childURLs(u))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -116,8 +115,7 @@ func benchChild(dir string) int {
 	pem, _ := os.ReadFile(os.Getenv("SOAK_CA"))
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
-	u := tenantsim.URLs{Authority: os.Getenv("SOAK_AUTHORITY"), Graph: os.Getenv("SOAK_GRAPH"), Dataverse: os.Getenv("SOAK_DATAVERSE"),
-		Tenant: os.Getenv("SOAK_TENANT"), ClientID: os.Getenv("SOAK_CLIENT")}
+	u := handedURLs()
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,9 +1,12 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -21,6 +24,7 @@ import (
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/graph"
 	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 var long = flag.Bool("long", false, "fault soak: run 2,000 seeds instead of 50")
@@ -102,14 +106,32 @@ func soakOne(t *testing.T, seed int) {
 	for kill := 0; kill < 3; kill++ {
 		u := srv.URLs()
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "RAPPORT_SOAK_CHILD="+store, "SOAK_CA="+ca, "SOAK_AUTHORITY="+u.Authority,
-			"SOAK_GRAPH="+u.Graph, "SOAK_DATAVERSE="+u.Dataverse, "SOAK_TENANT="+u.Tenant, "SOAK_CLIENT="+u.ClientID)
+		cmd.Env = append(os.Environ(), "RAPPORT_SOAK_CHILD="+store, "SOAK_CA="+ca, "SOAK_URLS="+childURLs(u))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(100+rng.IntN(500)) * time.Millisecond)
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		life := time.Duration(100+rng.IntN(500)) * time.Millisecond
+		switch kill {
+		case 1:
+			// The user's sign-in is revoked mid-sync: the child signs in again.
+			revoke := time.AfterFunc(life/2, func() { tn.RevokeSignIn("") })
+			defer revoke.Stop()
+		case 2:
+			// Continuous Access Evaluation mid-sync: renewed with the claims.
+			challenge := time.AfterFunc(life/2, func() { tn.ChallengeClaims("") })
+			defer challenge.Stop()
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the syncing process exited by itself (%v):\n%s", err, stderr.String())
+		case <-time.After(life):
+		}
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-exited
 		// Meanwhile the tenant's own users keep working.
 		for i := 0; i < 3; i++ {
 			conv := convs[rng.IntN(len(convs))]
@@ -140,8 +162,13 @@ func soakOne(t *testing.T, seed int) {
 	}
 	before, _ := db.Status(ctx)
 	t.Logf("after the kills the store held %d messages; faults fired: %v", before.Messages, srv.FaultHits())
-	g, dv, opts := clients(t, srv, srv.URLs(), &tls.Config{RootCAs: srv.CertPool()})
-	r := &rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, opts)}
+	// The endpoint moves before the clean round (a gateway in front of
+	// Graph and Dataverse): the links the killed processes saved still
+	// name the tenant's own address.
+	gw := simtest.StartGateway(t, srv, "/moved")
+	u := srv.URLs()
+	_, g, dv := signIn(t, u, gw.URL+"/graph", gw.URL+"/dataverse", &tls.Config{RootCAs: gw.Pool})
+	r := &rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, engine.Options{MessageRate: -1})}
 	if _, err := r.Eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
 		t.Fatalf("clean round: %v", err)
 	}
@@ -157,25 +184,36 @@ var wrapTransport func(http.RoundTripper) http.RoundTripper
 
 // clients signs in and returns the engine's collaborators.
 func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine.Graph, engine.Dataverse, engine.Options) {
+	_, g, dv := signIn(t, u, u.Graph, u.Dataverse, tlsConf)
+	return g, dv, engine.Options{MessageRate: -1}
+}
+
+// signIn signs in to u by device code and returns clients that reach Graph
+// and Dataverse at graphURL and dvURL (the tenant's own, or a gateway's).
+func signIn(t testing.TB, u tenantsim.URLs, graphURL, dvURL string, tlsConf *tls.Config) (*auth.Session, *graph.Client, *dataverse.Client) {
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {}); err != nil {
+	if err := signInAgain(sess, u); err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.New(u.Graph, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)),
+	g, err := graph.New(graphURL, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)),
 		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second, Wrap: wrapTransport})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dv, err := dataverse.New(u.Dataverse, tlsConf, sess.For(auth.DataverseScopes(u.Dataverse)))
+	dv, err := dataverse.New(dvURL, tlsConf, sess.For(auth.DataverseScopes(u.Dataverse)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return g, dv, engine.Options{MessageRate: -1}
+	return sess, g, dv
+}
+
+func signInAgain(sess *auth.Session, u tenantsim.URLs) error {
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return sess.SignInDeviceCode(c, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {})
 }
 
 // soakChild syncs into dir in a loop, faults and all, until killed.
@@ -187,18 +225,23 @@ func soakChild(dir string) int {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
-	u := tenantsim.URLs{Authority: os.Getenv("SOAK_AUTHORITY"), Graph: os.Getenv("SOAK_GRAPH"), Dataverse: os.Getenv("SOAK_DATAVERSE"),
-		Tenant: os.Getenv("SOAK_TENANT"), ClientID: os.Getenv("SOAK_CLIENT")}
+	u := handedURLs()
 	db, err := storage.Open(ctx, dir, storage.Options{LockTimeout: 5 * time.Second})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child open:", err)
 		return 3
 	}
 	tb := &childTB{}
-	g, dv, opts := clients(tb, nil, u, &tls.Config{RootCAs: pool})
-	eng := engine.New(db, g, dv, opts)
+	sess, g, dv := signIn(tb, u, u.Graph, u.Dataverse, &tls.Config{RootCAs: pool})
+	eng := engine.New(db, g, dv, engine.Options{MessageRate: -1})
 	for {
-		eng.Run(ctx, engine.RoundOptions{Full: true})
+		if _, err := eng.Run(ctx, engine.RoundOptions{Full: true}); errors.Is(err, auth.ErrSignInRequired) {
+			// Revoked: sign in again, once per revocation, and go on.
+			if err := signInAgain(sess, u); err != nil {
+				fmt.Fprintln(os.Stderr, "sign in again:", err)
+				return 3
+			}
+		}
 	}
 }
 
@@ -210,3 +253,15 @@ func (c *childTB) Fatal(args ...any) {
 	os.Exit(3)
 }
 func (c *childTB) Helper() {}
+
+// childURLs and handedURLs hand the tenant's endpoints to a child process.
+func childURLs(u tenantsim.URLs) string {
+	b, _ := json.Marshal(u)
+	return string(b)
+}
+
+func handedURLs() tenantsim.URLs {
+	var u tenantsim.URLs
+	json.Unmarshal([]byte(os.Getenv("SOAK_URLS")), &u)
+	return u
+}

@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/graph"
@@ -60,6 +62,7 @@ func soak(t *testing.T, seed uint64) {
 	c := &clock{t: time.Now()}
 	must(t, r.Srv.SetFaults(fmt.Sprintf("503after=0.2,429=0.1,500=0.05,503=0.05,reset=0.05,seed=%d", seed)))
 	deleted := ""
+	signedOut, sawSignIn := false, false
 	for round := 0; round < 12; round++ {
 		for i := 0; i < 3; i++ {
 			k := key{chats[rng.IntN(len(chats))].ID, cases[rng.IntN(len(cases))]["incidentid"].(string)}
@@ -85,6 +88,23 @@ func soak(t *testing.T, seed uint64) {
 				t.Fatal(err)
 			}
 		}
+		switch round {
+		case 4:
+			// The user's password is reset mid-way: pushes wait for sign-in.
+			r.Srv.Tenant().RevokeSignIn("")
+		case 7:
+			// The user signs in again, once.
+			sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			must(t, r.Sess.SignInDeviceCode(sctx, auth.GraphScopes(r.Srv.URLs().GraphResource), func(auth.DeviceCode) {}))
+			cancel()
+			if !signedOut {
+				t.Logf("seed %d: signing in again although no push was refused", seed)
+			}
+			signedOut = false
+		case 9:
+			// Continuous Access Evaluation: a claims challenge, no sign-in.
+			r.Srv.Tenant().ChallengeClaims("")
+		}
 		if round == 6 {
 			// Another Dynamics user deletes a case some edits may point at.
 			deleted = cases[0]["incidentid"].(string)
@@ -95,9 +115,18 @@ func soak(t *testing.T, seed uint64) {
 			// Cut the push off part-way, as a crash would.
 			go func() { time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond); cancel() }()
 		}
-		_, _ = outbox.Push(pctx, r.DB, r.DV, r.G, c.now)
+		_, err := outbox.Push(pctx, r.DB, r.DV, r.G, c.now)
 		cancel()
+		if errors.Is(err, auth.ErrSignInRequired) {
+			if round < 4 || round >= 7 {
+				t.Fatalf("seed %d round %d: asked to sign in while signed in: %v", seed, round, err)
+			}
+			signedOut, sawSignIn = true, true
+		}
 		c.t = c.t.Add(time.Hour) // past every back-off
+	}
+	if !sawSignIn {
+		t.Logf("seed %d: every push while signed out was cut off before it asked", seed)
 	}
 	must(t, r.Srv.SetFaults(""))
 	for i := 0; i < 5; i++ {
