@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rapport-app/rapport/sync/cloud"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
 
@@ -25,6 +26,7 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	limits := fs.Bool("limits", false, "enforce Graph's published Teams throttling limits (429 + Retry-After)")
 	caDir := fs.String("ca-dir", os.TempDir(), "where to write the CA certificate clients must trust")
 	asJSON := fs.Bool("json", false, "print the endpoints as JSON")
+	cloudName := fs.String("cloud", string(cloud.Global), "the cloud whose Graph resource identifier the tenant's sign-in knows: global, china or usgov")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,8 +39,13 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "rapport tenantsim:", err)
 		return 2
 	}
+	graphResource := cloud.Name(*cloudName).GraphResource()
+	if graphResource == "" {
+		fmt.Fprintf(stderr, "rapport tenantsim: unknown cloud %q (want global, china or usgov)\n", *cloudName)
+		return 2
+	}
 	start := time.Now()
-	srv, err := tenantsim.New(tenantsim.Options{Seed: *seed, Size: sz, Latency: *latency, Faults: *faults, Limits: *limits})
+	srv, err := tenantsim.New(tenantsim.Options{Seed: *seed, Size: sz, Latency: *latency, Faults: *faults, Limits: *limits, GraphResource: graphResource})
 	if err != nil {
 		fmt.Fprintln(stderr, "rapport tenantsim:", err)
 		return 2
@@ -61,8 +68,8 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		u := sum.URLs
 		fmt.Fprintf(stdout, "Simulated tenant ready in %s (seed %d, %s: %d customers, %d teams, %d channels, %d chats, %d messages, %d CRM records).\n",
 			time.Since(start).Round(time.Millisecond), sum.Seed, sz.Name, sum.Customers, sum.Teams, sum.Channels, sum.Chats, sum.Messages, sum.Records)
-		fmt.Fprintf(stdout, "  --authority-url %s\n  --graph-url     %s\n  --dataverse-url %s\n  --tenant        %s\n  --client-id     %s\n  --ca-file       %s\n",
-			u.Authority, u.Graph, u.Dataverse, u.Tenant, u.ClientID, ca)
+		fmt.Fprintf(stdout, "  --cloud         %s\n  --authority-url %s\n  --graph-url     %s\n  --dataverse-url %s\n  --tenant        %s\n  --client-id     %s\n  --ca-file       %s\n",
+			*cloudName, u.Authority, u.Graph, u.Dataverse, u.Tenant, u.ClientID, ca)
 		fmt.Fprintf(stdout, "Signs in as %s. Control API: %s/_control/world\n", sum.Me, u.Authority)
 	}
 	<-ctx.Done()
