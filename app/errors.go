@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
@@ -39,6 +40,7 @@ var codes = []struct {
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},
 	{errUnavailable, "store_unavailable", http.StatusServiceUnavailable},
 	{errSearchUnavailable, "search_unavailable", http.StatusServiceUnavailable},
+	{search.ErrClosed, "search_unavailable", http.StatusServiceUnavailable},
 	{auth.ErrSignInRequired, "sign_in_required", http.StatusUnauthorized},
 	{context.Canceled, "canceled", 499},
 	{context.DeadlineExceeded, "timeout", http.StatusGatewayTimeout},

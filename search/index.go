@@ -93,6 +93,7 @@ type Index struct {
 	path  string // the index directory
 
 	closeOnce gosync.Once
+	stopping  atomic.Bool // Close has begun
 	closeErr  error
 
 	wake   chan struct{}
@@ -290,6 +291,7 @@ func (ix *Index) Wake() {
 // return the first call's result.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
+		ix.stopping.Store(true)
 		ix.store.OnIndexQueued(nil)
 		ix.cancel()
 		<-ix.done
@@ -322,6 +324,9 @@ func (ix *Index) Status(ctx context.Context) Status {
 // WaitIndexed blocks until every queue entry committed before the call is
 // indexed, or ctx ends.
 func (ix *Index) WaitIndexed(ctx context.Context) error {
+	if ix.closed() {
+		return ErrClosed
+	}
 	q, err := ix.store.IndexQueueState(ctx)
 	if err != nil {
 		return err
@@ -339,7 +344,7 @@ func (ix *Index) WaitIndexed(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-ix.done:
-			return errors.New("search index closed")
+			return ErrClosed
 		}
 	}
 }

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -193,5 +194,24 @@ func TestLiveUpdates(t *testing.T) {
 		if got := count(s.q); got != s.want {
 			t.Errorf("%s: %q gives %d hits, want %d", s.name, s.q, got, s.want)
 		}
+	}
+}
+
+// TestClosedIndex: once closed, the index answers ErrClosed, as documented.
+func TestClosedIndex(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	ix, err := search.Open(ctx, t.TempDir(), rig.DB, search.Options{})
+	must(t, err)
+	must(t, ix.WaitIndexed(ctx))
+	if _, err := ix.Search(ctx, search.Request{Q: "payment"}); err != nil {
+		t.Fatalf("open index: %v", err)
+	}
+	must(t, ix.Close())
+	if _, err := ix.Search(ctx, search.Request{Q: "payment"}); !errors.Is(err, search.ErrClosed) {
+		t.Fatalf("Search after Close: %v, want ErrClosed", err)
+	}
+	if err := ix.WaitIndexed(ctx); !errors.Is(err, search.ErrClosed) {
+		t.Fatalf("WaitIndexed after Close: %v, want ErrClosed", err)
 	}
 }

@@ -110,8 +110,19 @@ type FacetValue struct {
 	Count  int    `json:"count"`
 }
 
-// ErrClosed is returned by searches on a closed index.
+// ErrClosed is returned by Search, Conversation and WaitIndexed once the
+// index is closed.
 var ErrClosed = errors.New("search index closed")
+
+// closed reports whether Close has begun.
+func (ix *Index) closed() bool {
+	select {
+	case <-ix.done:
+		return true
+	default:
+		return ix.stopping.Load()
+	}
+}
 
 // Search runs a query. Rows come from the store; the index gives ids,
 // scores and facet counts.
@@ -129,6 +140,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	}
 	req.Size = min(req.Size, 200)
 	req.Offset = max(req.Offset, 0)
+	if ix.closed() {
+		return res, ErrClosed
+	}
 	defer func() {
 		res.TookMs = float64(time.Since(start).Microseconds()) / 1000
 		res.Index = ix.Status(ctx)
@@ -453,6 +467,9 @@ var _ bq.Query = (*bq.TermQuery)(nil)
 
 // Conversation names a conversation as results show it.
 func (ix *Index) Conversation(ctx context.Context, id string) (HitConv, error) {
+	if ix.closed() {
+		return HitConv{}, ErrClosed
+	}
 	d, err := ix.directory(ctx)
 	if err != nil {
 		return HitConv{}, err
