@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
@@ -46,16 +47,16 @@ type Result struct {
 	Waiting   int `json:"waiting"` // pending or in-flight, to retry later
 }
 
-// logicalNames maps entity sets to the logical names of their regarding
-// navigation on the chats table.
-var logicalNames = map[string]string{
-	"incidents": "incident", "accounts": "account", "contacts": "contact",
-	"opportunities": "opportunity", "knowledgearticles": "knowledgearticle",
+// linkCols are the columns a link row is read back with.
+var linkCols = []string{crm.LinkKey, crm.LinkChat, crm.LinkRecord}
+
+// logical is the logical name of a linkable set, or "".
+func logical(set string) string {
+	if s, ok := crm.Lookup(set); ok && s.Linkable {
+		return s.Logical
+	}
+	return ""
 }
-
-const chatsSet = "chats"
-
-var linkCols = []string{"activityid", "teamschatid", "_regardingobjectid_value"}
 
 // serial names what an operation is ordered behind: the edits of one
 // link, the joins of one chat; each notice stands alone.
@@ -144,12 +145,12 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 
 // push moves one operation as far as it can go and returns its state.
 func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func() time.Time) (string, error) {
-	if logicalNames[op.Set] == "" {
+	if logical(op.Set) == "" {
 		return finish(ctx, db, op, storage.OpFailed, fmt.Sprintf("records of %q cannot be linked to chats", op.Set), nil, now)
 	}
 	if op.State == storage.OpInFlight {
 		// The last attempt's outcome is unknown: ask the server first.
-		row, err := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+		row, err := dv.Row(ctx, crm.LinkSet, op.ActivityID, linkCols)
 		switch {
 		case err == nil && op.Kind == storage.OpLink:
 			return landed(ctx, db, op, row, now)
@@ -166,18 +167,18 @@ func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func()
 	}
 	switch op.Kind {
 	case storage.OpLink:
-		err = dv.Create(ctx, chatsSet, dataverse.Row{
-			"activityid":  op.ActivityID,
-			"teamschatid": op.ChatID,
-			"subject":     op.Subject,
-			"regardingobjectid_" + logicalNames[op.Set] + "_chat@odata.bind": "/" + op.Set + "(" + op.RecordID + ")",
+		err = dv.Create(ctx, crm.LinkSet, dataverse.Row{
+			crm.LinkKey:                   op.ActivityID,
+			crm.LinkChat:                  op.ChatID,
+			crm.LinkSubject:               op.Subject,
+			crm.LinkBind(logical(op.Set)): "/" + op.Set + "(" + op.RecordID + ")",
 		})
 		switch {
 		case err == nil:
 			return finish(ctx, db, op, storage.OpDone, "", nil, now)
 		case isStatus(err, 412):
 			// The id exists: our earlier attempt, or someone else's row.
-			row, rerr := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+			row, rerr := dv.Row(ctx, crm.LinkSet, op.ActivityID, linkCols)
 			if rerr != nil {
 				return later(ctx, db, op, rerr, storage.OpInFlight, now)
 			}
@@ -186,12 +187,12 @@ func push(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func()
 			return finish(ctx, db, op, storage.OpConflict, "the record no longer exists in Dynamics 365 (deleted upstream)", nil, now)
 		}
 	case storage.OpUnlink:
-		err = dv.Delete(ctx, chatsSet, op.ActivityID)
+		err = dv.Delete(ctx, crm.LinkSet, op.ActivityID)
 		switch {
 		case err == nil, isStatus(err, 404):
 			return finish(ctx, db, op, storage.OpDone, "", nil, now)
 		case isStatus(err, 412):
-			row, _ := dv.Row(ctx, chatsSet, op.ActivityID, linkCols)
+			row, _ := dv.Row(ctx, crm.LinkSet, op.ActivityID, linkCols)
 			return finish(ctx, db, op, storage.OpConflict, "the link was changed in Dynamics 365", row, now)
 		}
 	default:
@@ -236,14 +237,14 @@ func settle(ctx context.Context, db Store, op storage.Op, err error, conflicts m
 // idempotent (a member joining again succeeds), so an unknown outcome is
 // settled by sending again.
 func pushJoin(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func() time.Time) (string, error) {
-	if logicalNames[op.Set] == "" || op.UserID == "" {
+	if logical(op.Set) == "" || op.UserID == "" {
 		return finish(ctx, db, op, storage.OpFailed, "a join needs a linked record and the user's Dynamics 365 id", nil, now)
 	}
 	op, err := begin(ctx, db, op, now)
 	if err != nil {
 		return "", err
 	}
-	err = dv.JoinLinkedChat(ctx, op.UserID, op.ChatID, op.Set, logicalNames[op.Set], op.RecordID)
+	err = dv.JoinLinkedChat(ctx, op.UserID, op.ChatID, op.Set, logical(op.Set), op.RecordID)
 	return settle(ctx, db, op, err, map[int]string{
 		404: "the chat is no longer linked to this record in Dynamics 365 (unlinked or deleted upstream)",
 	}, now)
@@ -298,8 +299,8 @@ func plain(h string) string {
 
 // landed decides whether an existing row is the one op creates.
 func landed(ctx context.Context, db Store, op storage.Op, row dataverse.Row, now func() time.Time) (string, error) {
-	chat, _ := row["teamschatid"].(string)
-	rec, _ := row["_regardingobjectid_value"].(string)
+	chat, _ := row[crm.LinkChat].(string)
+	rec, _ := row[crm.LinkRecord].(string)
 	if chat == op.ChatID && strings.EqualFold(rec, op.RecordID) {
 		return finish(ctx, db, op, storage.OpDone, "", nil, now)
 	}
