@@ -42,6 +42,7 @@ var codes = []struct {
 	{errSearchUnavailable, "search_unavailable", http.StatusServiceUnavailable},
 	{search.ErrClosed, "search_unavailable", http.StatusServiceUnavailable},
 	{auth.ErrSignInRequired, "sign_in_required", http.StatusUnauthorized},
+	{auth.ErrSignInFailed, "sign_in_failed", http.StatusUnauthorized},
 	{context.Canceled, "canceled", 499},
 	{context.DeadlineExceeded, "timeout", http.StatusGatewayTimeout},
 }

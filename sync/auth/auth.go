@@ -27,6 +27,11 @@ import (
 // had just issued. Errors wrapping it say which.
 var ErrSignInRequired = errors.New("sign-in required")
 
+// ErrSignInFailed means a sign-in the user started did not complete: the
+// user declined, the code expired, the tenant refused the app or the
+// scopes. Errors wrapping it carry the tenant's reason.
+var ErrSignInFailed = errors.New("sign-in failed")
+
 // Graph delegated permissions Rapport needs, and no more.
 var syncGraphPermissions = []string{
 	"User.Read", "User.ReadBasic.All", "Chat.Read", "Team.ReadBasic.All", "Channel.ReadBasic.All",
@@ -193,6 +198,24 @@ func (s *Session) renew(ctx context.Context, scopes []string, claims string) (st
 	return res.AccessToken, nil
 }
 
+// signInFailed wraps a failed sign-in: cancellation stays cancellation, a
+// tenant that cannot be reached stays a network error, anything else is
+// ErrSignInFailed with the tenant's reason.
+func signInFailed(what string, err error) error {
+	var ce msalerrors.CallErr
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", what, err)
+	case errors.As(err, &ce) && ce.Resp != nil && ce.Resp.StatusCode < 500:
+		return fmt.Errorf("%s: %w (%s)", what, ErrSignInFailed, oauthReason(ce))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("%s: %w: %w", what, ErrSignInFailed, err)
+}
+
 // classify tells a refusal by the tenant (sign in again) from a failure
 // to reach it (try later).
 func classify(err error) error {
@@ -201,7 +224,7 @@ func classify(err error) error {
 		if ce.Resp.StatusCode >= 500 || ce.Resp.StatusCode == 429 {
 			return fmt.Errorf("refresh sign-in: the sign-in service answered %d: %w", ce.Resp.StatusCode, err)
 		}
-		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, oauthReason(ce.Resp))
+		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, oauthReason(ce))
 	}
 	var ne net.Error
 	var ue *url.Error
@@ -211,24 +234,35 @@ func classify(err error) error {
 	return fmt.Errorf("%w: %v", ErrSignInRequired, err)
 }
 
-// oauthReason is the error_description of a token endpoint's error body
-// (MSAL leaves the body readable), or its status.
-func oauthReason(resp *http.Response) string {
+// oauthReason is the error and the first line of the error_description
+// of a token endpoint's error body (from the response when MSAL left it
+// readable, else from the error MSAL quotes it in), or the status.
+func oauthReason(ce msalerrors.CallErr) string {
 	var body struct {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}
-	if resp.Body != nil {
-		if b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10)); err == nil && json.Unmarshal(b, &body) == nil && body.Error != "" {
-			first, _, _ := strings.Cut(body.Description, "\r\n")
-			first, _, _ = strings.Cut(first, "\n")
-			if first == "" {
-				return body.Error
-			}
-			return body.Error + ": " + first
+	parse := func(b []byte) bool {
+		return json.Unmarshal(b, &body) == nil && body.Error != ""
+	}
+	ok := false
+	if ce.Resp.Body != nil {
+		if b, err := io.ReadAll(io.LimitReader(ce.Resp.Body, 64<<10)); err == nil {
+			ok = parse(b)
 		}
 	}
-	return resp.Status
+	if msg := ce.Error(); !ok && strings.Contains(msg, "{") {
+		ok = parse([]byte(msg[strings.Index(msg, "{"):]))
+	}
+	if !ok {
+		return ce.Resp.Status
+	}
+	first, _, _ := strings.Cut(body.Description, "\r\n")
+	first, _, _ = strings.Cut(first, "\n")
+	if first == "" {
+		return body.Error
+	}
+	return body.Error + ": " + first
 }
 
 // Account returns the signed-in user's name, or "".
@@ -245,11 +279,11 @@ func (s *Session) Account(ctx context.Context) string {
 func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show func(DeviceCode)) error {
 	dc, err := s.app.AcquireTokenByDeviceCode(ctx, scopes)
 	if err != nil {
-		return fmt.Errorf("start device-code sign-in: %w", err)
+		return signInFailed("start device-code sign-in", err)
 	}
 	show(DeviceCode{UserCode: dc.Result.UserCode, VerificationURL: dc.Result.VerificationURL, Message: dc.Result.Message, ExpiresOn: dc.Result.ExpiresOn})
 	if _, err := dc.AuthenticationResult(ctx); err != nil {
-		return fmt.Errorf("device-code sign-in: %w", err)
+		return signInFailed("device-code sign-in", err)
 	}
 	return nil
 }
@@ -260,7 +294,7 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 // or ctx ends.
 func (s *Session) SignInInteractive(ctx context.Context, scopes []string, open func(url string) error) error {
 	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI("http://localhost"), public.WithOpenURL(open)); err != nil {
-		return fmt.Errorf("browser sign-in: %w", err)
+		return signInFailed("browser sign-in", err)
 	}
 	return nil
 }

@@ -105,3 +105,43 @@ func TestBrowserSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A sign-in the tenant refuses is ErrSignInFailed with the tenant's reason;
+// one the user cancels stays cancellation.
+func TestSignInFailures(t *testing.T) {
+	srv := simtest.Start(t, tenantsim.Options{Seed: 1})
+	u := srv.URLs()
+	cfg := auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: &tls.Config{RootCAs: srv.CertPool()}, Cache: auth.CacheMemory}
+	s, err := auth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tests := []struct {
+		flow   tenantsim.DeviceFlow
+		reason string
+	}{
+		{tenantsim.DeviceDeny, "authorization_declined"},
+		{tenantsim.DeviceExpire, "expired_token"},
+	}
+	for _, tt := range tests {
+		srv.Tenant().SetDeviceFlow(tt.flow)
+		err := s.SignInDeviceCode(ctx, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {})
+		if !errors.Is(err, auth.ErrSignInFailed) || !strings.Contains(err.Error(), tt.reason) {
+			t.Errorf("%s: err = %v, want ErrSignInFailed with %s", tt.flow, err, tt.reason)
+		}
+	}
+	// Scopes naming a resource Entra does not know (Graph by its endpoint's host).
+	srv.Tenant().SetDeviceFlow(tenantsim.DeviceApprove)
+	err = s.SignInDeviceCode(ctx, auth.GraphScopes(u.Graph), func(auth.DeviceCode) {})
+	if !errors.Is(err, auth.ErrSignInFailed) || !strings.Contains(err.Error(), "AADSTS500011") {
+		t.Errorf("scopes on the endpoint's host: err = %v, want ErrSignInFailed with AADSTS500011", err)
+	}
+	srv.Tenant().SetDeviceFlow(tenantsim.DevicePending)
+	c2, cancel2 := context.WithCancel(ctx)
+	err = s.SignInDeviceCode(c2, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) { cancel2() })
+	if !errors.Is(err, context.Canceled) || errors.Is(err, auth.ErrSignInFailed) {
+		t.Errorf("cancelled: err = %v, want context.Canceled only", err)
+	}
+}
