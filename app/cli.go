@@ -28,11 +28,16 @@ Usage:
   rapport status [--json]         what the store holds and when each source last synced
   rapport search [--json] [--sort date] [--limit N] QUERY [-- -word …]
                                   search the local index (same syntax and results as the app)
-  rapport link [--json] CHAT-ID SET RECORD-ID
+  rapport link [--json] CHAT-ID RECORD
                                   link a chat to a CRM record (offline; pushed on the next sync);
-                                  thread/CHANNEL-ID/ROOT-ID or message/CONV-ID/MSG-ID: kept in Rapport
-  rapport unlink [--json] CHAT-ID SET RECORD-ID
-  rapport join [--json] CHAT-ID SET RECORD-ID
+                                  thread/CHANNEL-ID/ROOT-ID or message/CONV-ID/MSG-ID: kept in Rapport.
+                                  RECORD: a case number (CAS-01234-ABCDE), an account or contact
+                                  name or e-mail, an opportunity name, an id, or SET:ID (incidents:…);
+                                  exact matches first, else the one record containing it; several
+                                  are listed and nothing is done. CHAT-ID SET RECORD-ID still works
+  rapport unlink [--json] CHAT-ID RECORD
+                                  RECORD among the chat's links
+  rapport join [--json] CHAT-ID RECORD
                                   ask to be added to a chat linked to a record you are not in
   rapport outbox [--json] [list | retry N | discard N]
                                   edits waiting for Dynamics 365, failed ones and conflicts
@@ -139,7 +144,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "signout":
 		err = cliSignOut(cfg, version, log, stdout)
 	case "link", "unlink":
-		err = cliLink(ctx, cfg, words, cmd == "link", *asJSON, version, log, stdout)
+		err = cliLink(cfg, words, cmd == "link", *asJSON, version, log, stdout)
 	case "join":
 		err = cliJoin(cfg, words, *asJSON, version, log, stdout)
 	case "outbox":

@@ -87,8 +87,8 @@ func progressLine(p engine.Progress) string {
 		rate = float64(p.Messages) / el
 	}
 	eta := ""
-	if p.Done > 0 && p.Total > p.Done {
-		eta = fmt.Sprintf(", ETA %ds", int(el/float64(p.Done)*float64(p.Total-p.Done)))
+	if p.ETA > 0 {
+		eta = fmt.Sprintf(", ETA %s", (time.Duration(p.ETA) * time.Second).String())
 	}
 	return fmt.Sprintf("sync: %s %d/%d conversations, %d messages (%.0f/s), %d records, %d requests, %d errors%s — %s",
 		p.Phase, p.Done, p.Total, p.Messages, rate, p.Records, p.Requests, p.Errors, eta, p.Current)

@@ -31,6 +31,7 @@ var codes = []struct {
 	status int
 }{
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
+	{errAmbiguous, "ambiguous", http.StatusBadRequest},
 	{cloud.ErrConfig, "invalid_argument", http.StatusBadRequest},
 	{storage.ErrNotFound, "not_found", http.StatusNotFound},
 	{storage.ErrState, "failed_precondition", http.StatusConflict},

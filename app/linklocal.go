@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,8 +21,10 @@ import (
 func targetExists(ctx context.Context, db *storage.DB, target string) error {
 	kind, conv, msg := storage.ParseTarget(target)
 	if kind == storage.TargetChat {
-		if _, err := db.Chat(ctx, conv); err != nil {
+		if _, err := db.Chat(ctx, conv); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("chat %s: %w", conv, err)
+		} else if err != nil {
+			return err // it names the chat
 		}
 		return nil
 	}

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
+	"regexp"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -17,80 +19,132 @@ import (
 // linkSets are the record types a chat can be linked to.
 var linkSets = []string{"incidents", "accounts", "contacts", "opportunities", "knowledgearticles"}
 
+// recordArgs reads a link command's words: TARGET RECORD, RECORD being one
+// reference (the words after the target, joined by spaces, so a name
+// needs no quotes), or the older TARGET SET RECORD, which looks for RECORD
+// among records of type SET (an id, as before, or any other reference).
+func recordArgs(cmd string, args []string) (target, set, ref string, err error) {
+	if len(args) < 2 {
+		return "", "", "", fmt.Errorf("%w: give %s TARGET RECORD, RECORD a case number (CAS-01234-ABCDE), a name, an e-mail or SET:ID", errInvalid, cmd)
+	}
+	target, words := args[0], args[1:]
+	if len(words) >= 2 && refSet(words[0]) != "" {
+		return target, refSet(words[0]), strings.Join(words[1:], " "), nil
+	}
+	if len(words) == 2 && guidRE.MatchString(strings.Trim(words[1], "{}")) {
+		return "", "", "", fmt.Errorf("%w: record type %q (one of %v)", errInvalid, words[0], linkSets)
+	}
+	return target, "", strings.Join(words, " "), nil
+}
+
+// guidRE is a Dataverse id.
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
 // cliLink queues a link (or an unlink) of a chat to a record: offline, in
 // one transaction with its outbox operation; the next sync pushes it. A
 // thread (thread/CONV/ROOT) or message (message/CONV/MSG) is linked in
-// Rapport only.
-func cliLink(ctx context.Context, cfg Config, args []string, linked, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	if len(args) != 3 {
-		return fmt.Errorf("%w: give CHAT-ID SET RECORD-ID, e.g. 19:abc@thread.v2 incidents 0f8e…", errInvalid)
+// Rapport only. The record is found by Links.resolve; unlinking follows
+// the record type's unlink rules, as in the app.
+func cliLink(cfg Config, args []string, linked, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
+	cmd, among := "link", amongLive
+	if !linked {
+		cmd, among = "unlink", amongLinked
 	}
-	chatID, set, recID := args[0], args[1], args[2]
-	if !slices.Contains(linkSets, set) {
-		return fmt.Errorf("%w: record type %q (one of %v)", errInvalid, set, linkSets)
+	target, set, ref, err := recordArgs(cmd, args)
+	if err != nil {
+		return cliRecordError(w, asJSON, err)
 	}
 	core := newCore(cfg, "cli", version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
 	}
-	db, _ := core.store()
-	if err := targetExists(ctx, db, chatID); err != nil {
-		return fmt.Errorf("%w (sync first, or check the id)", err)
-	}
-	subject := ""
-	if linked {
-		recs, err := db.Records(ctx, set)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(recs, func(r storage.Record) bool { return r.ID == recID && r.Deleted == nil })
-		if i < 0 {
-			return fmt.Errorf("%s(%s): %w in the store (sync first, or check the id)", set, recID, storage.ErrNotFound)
-		}
-		subject, _ = recs[i].Fields["title"].(string)
-		if subject == "" {
-			subject, _ = recs[i].Fields["name"].(string)
-		}
-	}
-	me, _ := db.Me(ctx)
-	op, err := db.SetLink(ctx, chatID, set, recID, linked, me, subject, time.Now().UTC())
+	rec, err := core.Links.resolve(target, set, ref, among)
 	if err != nil {
-		return err
+		return cliRecordError(w, asJSON, err)
+	}
+	var op storage.Op
+	if linked {
+		op, err = core.Links.Link(target, rec.Set, rec.ID)
+	} else {
+		op, err = core.Links.Unlink(target, rec.Set, rec.ID)
+	}
+	if err != nil {
+		return cliRecordError(w, asJSON, err)
 	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(op)
 	}
-	if op.State == storage.OpLocal {
-		fmt.Fprintf(w, "%sed %s in Rapport (Dynamics 365 links chats only: nothing to push)\n", op.Kind, chatID)
-		return nil
+	what := recordLine(rec)
+	switch {
+	case op.State == storage.OpLocal:
+		fmt.Fprintf(w, "%sed %s and %s in Rapport (Dynamics 365 links chats only: nothing to push)\n", op.Kind, target, what)
+	case op.Seq == 0:
+		fmt.Fprintf(w, "nothing to do: %s and %s are already so\n", target, what)
+	default:
+		fmt.Fprintf(w, "queued %s #%d (%s) of %s and %s; the next sync pushes it to Dynamics 365\n", op.Kind, op.Seq, op.ID, target, what)
 	}
-	if op.Seq == 0 {
-		fmt.Fprintln(w, "nothing to do: already so")
-		return nil
-	}
-	fmt.Fprintf(w, "queued %s #%d (%s); the next sync pushes it to Dynamics 365\n", op.Kind, op.Seq, op.ID)
 	return nil
 }
 
-// cliJoin queues a request to join a chat linked to a record.
+// recordLine names a resolved record for the terminal.
+func recordLine(r RecordRef) string {
+	s := fmt.Sprintf("%s:%s %q", r.Set, r.ID, r.Title)
+	if r.Detail != "" {
+		s += " (" + r.Detail + ")"
+	}
+	return s
+}
+
+// cliRecordError returns a link command's failure, saying so on w as
+// {"error": {code, message, candidates}} with --json (the candidates of
+// an ambiguous reference), and with a hint when something was not found.
+func cliRecordError(w io.Writer, asJSON bool, err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		err = fmt.Errorf("%w (sync first, or check what you typed)", err)
+	}
+	if asJSON {
+		body := struct {
+			Error
+			Candidates []RecordRef `json:"candidates,omitempty"`
+			Total      int         `json:"total,omitempty"`
+		}{Error: toError(err)}
+		var amb *AmbiguousError
+		if errors.As(err, &amb) {
+			body.Candidates, body.Total = amb.Candidates, amb.Total
+		}
+		if jerr := json.NewEncoder(w).Encode(map[string]any{"error": body}); jerr != nil {
+			return errors.Join(err, jerr)
+		}
+	}
+	return err
+}
+
+// cliJoin queues a request to join a chat linked to a record, the record
+// found among those Dynamics 365 links the chat to.
 func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	if len(args) != 3 {
-		return fmt.Errorf("%w: give CHAT-ID SET RECORD-ID of a chat linked to that record", errInvalid)
+	target, set, ref, err := recordArgs("join", args)
+	if err != nil {
+		return cliRecordError(w, asJSON, err)
 	}
 	core := newCore(cfg, "cli", version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
 	}
-	op, err := core.Links.Join(args[0], args[1], args[2])
+	rec, err := core.Links.resolve(target, set, ref, amongDynamic)
 	if err != nil {
-		return err
+		return cliRecordError(w, asJSON, err)
+	}
+	op, err := core.Links.Join(target, rec.Set, rec.ID)
+	if err != nil {
+		return cliRecordError(w, asJSON, err)
 	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(op)
 	}
-	fmt.Fprintf(w, "queued %s #%d (%s); the next sync asks Dynamics 365 to add you and brings the chat in\n", op.Kind, op.Seq, op.ID)
+	fmt.Fprintf(w, "queued %s #%d (%s) of %s, linked to %s; the next sync asks Dynamics 365 to add you and brings the chat in\n",
+		op.Kind, op.Seq, op.ID, target, recordLine(rec))
 	return nil
 }
 

@@ -1,13 +1,17 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
@@ -408,4 +412,191 @@ func syncedLinks(t *testing.T) (*enginetest.Rig, *storage.DB, *Links) {
 	t.Cleanup(func() { core.Close() })
 	db, _ := core.store()
 	return rig, db, core.Links
+}
+
+// TestLinkCommandFindsRecords runs `rapport link`, `unlink` and `join` on
+// a synced store with the record named as users know it: the old SET
+// RECORD-ID, SET:ID, a bare id, a case number, an account name (in words,
+// unquoted), a contact's e-mail, an opportunity's name; exact matches win
+// over records of another type containing the text, the same text on
+// records of two types is ambiguous unless the type is given, several
+// matches are listed (and as JSON) with nothing done, none says what was
+// searched; unlink looks among the chat's links and join among Dynamics'
+// links of the chat.
+func TestLinkCommandFindsRecords(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	tn := rig.Srv.Tenant()
+	w := tn.World()
+	// Two chats no Dynamics row links: a and b.
+	linkedInDV := map[string]bool{}
+	for _, row := range tn.Rows("chats") {
+		linkedInDV[row["teamschatid"].(string)] = true
+	}
+	var chats []string
+	for _, c := range w.Chats {
+		if !linkedInDV[c.ID] && slices.ContainsFunc(c.Members, func(m tenantsim.Member) bool { return m.UserID == w.Me.ID }) {
+			chats = append(chats, c.ID)
+		}
+	}
+	if len(chats) < 2 {
+		t.Fatalf("chats not linked in Dynamics: %v", chats)
+	}
+	chatA, chatB := chats[0], chats[1]
+	var cases []string // incident ids, in ticket order
+	tickets := map[string]string{}
+	for _, c := range w.Customers {
+		for _, tk := range c.Cases {
+			cases = append(cases, w.CaseID(tk))
+			tickets[w.CaseID(tk)] = tk
+		}
+	}
+	byShort := func(c *tenantsim.Customer) string { // an opportunity of the customer
+		for _, r := range tn.Rows("opportunities") {
+			if r["_parentaccountid_value"] == c.AccountID {
+				return r["opportunityid"].(string)
+			}
+		}
+		t.Fatalf("customer %s has no opportunity", c.Name)
+		return ""
+	}
+	oppName := func(id string) string {
+		for _, r := range tn.Rows("opportunities") {
+			if r["opportunityid"] == id {
+				return r["name"].(string)
+			}
+		}
+		return ""
+	}
+	c0, c1, c2, c3 := w.Customers[0], w.Customers[1], w.Customers[2], w.Customers[3]
+	var en *tenantsim.Customer
+	for _, c := range w.Customers {
+		if strings.Contains(c.Name, " ") {
+			en = c
+			break
+		}
+	}
+	if en == nil || len(c0.Contacts) == 0 || len(w.Handovers) < 2 {
+		t.Fatal("the tenant lacks an English customer, a contact or two handover chats")
+	}
+	// Records of another type with an account's text: an opportunity
+	// whose name contains c1's name, and one named exactly like c2.
+	contains, same := storage.NewID(), storage.NewID()
+	now := time.Now().UTC()
+	if err := rig.DB.Apply(ctx, func(wr *storage.Writer) error {
+		if err := wr.PutRecord(storage.Record{Set: "opportunities", ID: contains, Modified: now,
+			Fields: map[string]any{"name": c1.Name + " renewal 2027", "_parentaccountid_value": c1.AccountID}}); err != nil {
+			return err
+		}
+		return wr.PutRecord(storage.Record{Set: "opportunities", ID: same, Modified: now,
+			Fields: map[string]any{"name": c2.Name, "_parentaccountid_value": c2.AccountID}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := rig.DB.Snapshot(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(append(args, "--data-dir", dir), fstest.MapFS{}, "test", &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	h := w.Handovers[0]
+	opp3 := byShort(c3)
+	queued := 0
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		set, id  string   // the record acted on (success)
+		stderr   []string // what the failure says
+		listsAll []string // set:id of candidates the failure lists
+	}{
+		{"old form: SET RECORD-ID", []string{"link", chatA, "incidents", cases[0]}, "incidents", cases[0], nil, nil},
+		{"SET:ID", []string{"link", chatA, "incidents:" + cases[1]}, "incidents", cases[1], nil, nil},
+		{"a bare id, any case", []string{"link", chatA, strings.ToUpper(cases[2])}, "incidents", cases[2], nil, nil},
+		{"case number", []string{"link", chatA, tickets[cases[3]]}, "incidents", cases[3], nil, nil},
+		{"case: and a lower-case number", []string{"link", chatA, "case:" + strings.ToLower(tickets[cases[4]])}, "incidents", cases[4], nil, nil},
+		{"account name, exact over an opportunity containing it", []string{"link", chatA, c1.Name}, "accounts", c1.AccountID, nil, nil},
+		{"account name in words, unquoted", append([]string{"link", chatA}, strings.Fields(en.Name)...), "accounts", en.AccountID, nil, nil},
+		{"contact e-mail", []string{"link", chatA, strings.ToUpper(c0.Contacts[0].Mail)}, "contacts", tenantsimContactID(tn, c0.Contacts[0].Mail), nil, nil},
+		{"opportunity name", []string{"link", chatA, oppName(opp3)}, "opportunities", opp3, nil, nil},
+		{"the same name on an account and an opportunity", []string{"link", chatA, c2.Name}, "", "",
+			[]string{`2 records are exactly "` + c2.Name + `"`, "SET:ID"}, []string{"accounts:" + c2.AccountID, "opportunities:" + same}},
+		{"the same name, type given", []string{"link", chatA, "accounts", c2.Name}, "accounts", c2.AccountID, nil, nil},
+		{"part of names: several", []string{"link", chatA, c0.Short}, "", "",
+			[]string{"records match " + strconv.Quote(c0.Short)}, []string{"accounts:" + c0.AccountID}},
+		{"none", []string{"link", chatA, "no such record 4711"}, "", "",
+			[]string{`no record matches "no such record 4711"`, "e-mails, names and ids were searched", "not found"}, nil},
+		{"an unknown chat", []string{"link", "19:nope@thread.v2", tickets[cases[5]]}, "", "", []string{"chat 19:nope@thread.v2: not found"}, nil},
+		{"an unknown type with an id", []string{"link", chatA, "leads", cases[5]}, "", "", []string{`record type "leads"`}, nil},
+		{"link to b", []string{"link", chatB, tickets[cases[5]]}, "incidents", cases[5], nil, nil},
+		{"unlink: among the chat's links, part of a number is enough", []string{"unlink", chatB, "CAS-"}, "incidents", cases[5], nil, nil},
+		{"unlink: not among the chat's links", []string{"unlink", chatB, tickets[cases[6]]}, "", "",
+			[]string{"among the records " + chatB + " is linked to"}, nil},
+		{"join: among Dynamics' links of the chat", []string{"join", h.ID, h.Case}, "incidents", w.CaseID(h.Case), nil, nil},
+		{"join: a case the chat is not linked to", []string{"join", h.ID, w.Handovers[1].Case}, "", "",
+			[]string{"among the records Dynamics 365 links " + h.ID + " to"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := run(append(tt.args, "--json")...)
+			if tt.set != "" {
+				var op storage.Op
+				if code != 0 || json.Unmarshal([]byte(out), &op) != nil || op.Set != tt.set || op.RecordID != tt.id || op.Seq == 0 {
+					t.Fatalf("exit %d, %s, want %s(%s) queued\n%s", code, out, tt.set, tt.id, stderr)
+				}
+				queued++
+				return
+			}
+			if code == 0 {
+				t.Fatalf("exit 0: %s", out)
+			}
+			for _, want := range append(tt.stderr, tt.listsAll...) {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			var body struct {
+				Error struct {
+					Code       string      `json:"code"`
+					Message    string      `json:"message"`
+					Candidates []RecordRef `json:"candidates"`
+					Total      int         `json:"total"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(out), &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
+				t.Fatalf("--json error %q: %v", out, err)
+			}
+			for _, want := range tt.listsAll {
+				if !slices.ContainsFunc(body.Error.Candidates, func(c RecordRef) bool { return c.Set+":"+c.ID == want && c.Title != "" }) {
+					t.Errorf("JSON candidates lack %s: %+v", want, body.Error.Candidates)
+				}
+			}
+			if len(tt.listsAll) > 0 && (body.Error.Code != "ambiguous" || body.Error.Total < len(tt.listsAll)) {
+				t.Errorf("JSON error %+v", body.Error)
+			}
+		})
+	}
+	// Without --json the candidates go to stderr, one a line, and stdout
+	// stays empty.
+	code, out, stderr := run("link", chatA, c2.Name)
+	if code == 0 || out != "" || strings.Count(stderr, "\n  ") != 2 {
+		t.Errorf("ambiguous without --json: exit %d, stdout %q, stderr:\n%s", code, out, stderr)
+	}
+	// Failures queued nothing.
+	code, out, _ = run("outbox", "--json")
+	var ops []storage.Op
+	if code != 0 || json.Unmarshal([]byte(out), &ops) != nil || len(ops) != queued {
+		t.Fatalf("outbox: %d operations, want %d\n%s", len(ops), queued, out)
+	}
+}
+
+// tenantsimContactID is the contactid of the contact with an e-mail.
+func tenantsimContactID(tn *tenantsim.Tenant, mail string) string {
+	for _, r := range tn.Rows("contacts") {
+		if r["emailaddress1"] == mail {
+			return r["contactid"].(string)
+		}
+	}
+	return ""
 }

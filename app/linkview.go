@@ -609,6 +609,261 @@ func (s *Links) Find(q string) ([]RecordCard, error) {
 	return out, nil
 }
 
+// errAmbiguous marks a record reference that names several records; the
+// error is an *AmbiguousError listing them.
+var errAmbiguous = errors.New("several records match")
+
+// RecordRef is a record a reference resolved to, or one of the records an
+// ambiguous reference matched: its type, id and title, what tells it apart
+// from records with the same name (case or account number, e-mail, an
+// opportunity's account) and what the reference matched.
+type RecordRef struct {
+	Set    string `json:"set"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Detail string `json:"detail,omitempty"`
+	Match  string `json:"match"`
+}
+
+// AmbiguousError is a reference that matched several records: the first
+// few of them (Total in all), exactly or (Exact false) by containing it.
+type AmbiguousError struct {
+	Ref        string      `json:"ref"`
+	Exact      bool        `json:"exact"`
+	Total      int         `json:"total"`
+	Candidates []RecordRef `json:"candidates"`
+}
+
+// maxCandidates is how many records an ambiguous reference lists.
+const maxCandidates = 20
+
+func (e *AmbiguousError) Error() string {
+	how := "match"
+	if e.Exact {
+		how = "are exactly"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d records %s %q; name one as SET:ID (or give more of its name):", e.Total, how, e.Ref)
+	for _, c := range e.Candidates {
+		fmt.Fprintf(&b, "\n  %s:%s  %s", c.Set, c.ID, c.Title)
+		if c.Detail != "" {
+			fmt.Fprintf(&b, " (%s)", c.Detail)
+		}
+	}
+	if e.Total > len(e.Candidates) {
+		fmt.Fprintf(&b, "\n  … and %d more", e.Total-len(e.Candidates))
+	}
+	return b.String()
+}
+
+func (e *AmbiguousError) Unwrap() error { return errAmbiguous }
+
+// refKeys are the fields a record is known by, by type: numbers, e-mail
+// and name (with what to call each in a match).
+var refKeys = map[string][]FieldChoice{
+	"incidents":         {{"ticketnumber", "case number"}, {"title", "title"}},
+	"accounts":          {{"accountnumber", "account number"}, {"emailaddress1", "e-mail"}, {"name", "name"}},
+	"contacts":          {{"emailaddress1", "e-mail"}, {"fullname", "name"}},
+	"opportunities":     {{"name", "name"}},
+	"knowledgearticles": {{"articlepublicnumber", "article number"}, {"title", "title"}},
+}
+
+// refSet reads the word a reference names a record type with (SET:…): an
+// entity set, a logical name, "case" or "article"; "" when it is none.
+func refSet(word string) string {
+	word = strings.ToLower(word)
+	switch word {
+	case "case", "cases":
+		return "incidents"
+	case "article", "articles":
+		return "knowledgearticles"
+	}
+	if logicalOf[word] != "" {
+		return word
+	}
+	return setOf(word)
+}
+
+// refAmong says which records a reference is looked for among.
+type refAmong int
+
+const (
+	amongLive    refAmong = iota // to link: every record not deleted
+	amongLinked                  // to unlink: the records the target is linked to
+	amongDynamic                 // to join: the records Dynamics 365 links the chat to
+)
+
+// resolve finds the record a reference names, the way `rapport link`,
+// `unlink` and `join` take one. The reference is:
+//
+//   - SET:TEXT (SET an entity set, its logical name, or "case"): TEXT
+//     among records of that type only (set, "" for any, does the same);
+//   - an id, a case number (CAS-01234-ABCDE), an account or article
+//     number, an e-mail, or a name (title, full name, topic).
+//
+// Text is compared case-insensitively, spaces around it trimmed, with each
+// record's id, numbers, e-mail and name. Records one of them equals win;
+// only when none does, records one of them contains (ids aside). One
+// record: it. Several: errAmbiguous (*AmbiguousError lists them). None:
+// storage.ErrNotFound, naming what was searched. To link, every record that
+// is not deleted is looked at; to unlink, only those the target is linked
+// to (in Rapport or in Dynamics); to join, those Dynamics links the chat
+// to: a name several records share is often settled by the chat.
+func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, error) {
+	if pre, rest, ok := strings.Cut(ref, ":"); ok && refSet(strings.TrimSpace(pre)) != "" {
+		if set != "" && refSet(strings.TrimSpace(pre)) != set {
+			return RecordRef{}, fmt.Errorf("%w: %q is not a record of type %s", errInvalid, ref, set)
+		}
+		set, ref = refSet(strings.TrimSpace(pre)), rest
+	}
+	text := strings.TrimSpace(strings.Trim(strings.TrimSpace(ref), "{}"))
+	if text == "" {
+		return RecordRef{}, fmt.Errorf("%w: give a record: a case number, a name, an e-mail or SET:ID", errInvalid)
+	}
+	if set != "" && logicalOf[set] == "" {
+		return RecordRef{}, fmt.Errorf("%w: record type %q (one of %v)", errInvalid, set, linkSets)
+	}
+	db, w, err := s.load()
+	if err != nil {
+		return RecordRef{}, err
+	}
+	ctx := s.c.ctx
+	type cand struct {
+		set, id string
+		r       storage.Record
+	}
+	var cands []cand
+	add := func(set, id string) {
+		r, ok := w.records[set][id]
+		if !ok {
+			r = storage.Record{Set: set, ID: id, Fields: map[string]any{}}
+		}
+		cands = append(cands, cand{set, id, r})
+	}
+	where := ""
+	switch among {
+	case amongLive:
+		if err := targetExists(ctx, db, target); err != nil {
+			return RecordRef{}, err
+		}
+		for set, rs := range w.records {
+			for id, r := range rs {
+				if r.Deleted == nil {
+					add(set, id)
+				}
+			}
+		}
+	case amongLinked:
+		if err := targetExists(ctx, db, target); err != nil {
+			return RecordRef{}, err
+		}
+		views, err := s.views(ctx, db, w, []string{target})
+		if err != nil {
+			return RecordRef{}, err
+		}
+		for _, v := range views {
+			if v.Linked {
+				add(v.Set, v.RecordID)
+			}
+		}
+		where = " among the records " + target + " is linked to"
+	case amongDynamic:
+		seen := map[string]bool{}
+		for _, row := range w.server {
+			chat, _ := row.Fields["teamschatid"].(string)
+			rec, _ := row.Fields["_regardingobjectid_value"].(string)
+			logical, _ := row.Fields["regardingobjecttypecode"].(string)
+			if k := logical + "/" + rec; row.Deleted == nil && chat == target && setOf(logical) != "" && !seen[k] {
+				seen[k] = true
+				add(setOf(logical), rec)
+			}
+		}
+		where = " among the records Dynamics 365 links " + target + " to"
+	}
+	if set != "" {
+		where += " of type " + set
+	}
+	var exact, partial []RecordRef
+	low := strings.ToLower(text)
+	for _, c := range cands {
+		if set != "" && c.set != set {
+			continue
+		}
+		ref := RecordRef{Set: c.set, ID: c.id, Detail: refDetail(w, c.r)}
+		ref.Title, _ = search.RecordText(&c.r)
+		if strings.EqualFold(c.id, text) {
+			ref.Match = "id"
+			exact = append(exact, ref)
+			continue
+		}
+		contains := ""
+		for _, k := range refKeys[c.set] {
+			v, _ := c.r.Fields[k.Field].(string)
+			v = strings.TrimSpace(v)
+			if v == "" {
+				continue
+			}
+			if strings.EqualFold(v, text) {
+				ref.Match = k.Label
+				break
+			}
+			if contains == "" && strings.Contains(strings.ToLower(v), low) {
+				contains = k.Label
+			}
+		}
+		if ref.Match != "" {
+			exact = append(exact, ref)
+		} else if contains != "" {
+			ref.Match = contains + " contains"
+			partial = append(partial, ref)
+		}
+	}
+	found, isExact := exact, true
+	if len(found) == 0 {
+		found, isExact = partial, false
+	}
+	switch len(found) {
+	case 0:
+		return RecordRef{}, fmt.Errorf("no record matches %q%s (case, account and article numbers, e-mails, names and ids were searched): %w",
+			text, where, storage.ErrNotFound)
+	case 1:
+		return found[0], nil
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].Title != found[j].Title {
+			return found[i].Title < found[j].Title
+		}
+		return found[i].Set+found[i].ID < found[j].Set+found[j].ID
+	})
+	return RecordRef{}, &AmbiguousError{Ref: text, Exact: isExact, Total: len(found), Candidates: found[:min(len(found), maxCandidates)]}
+}
+
+// refDetail is what tells a record apart from others of the same name.
+func refDetail(w *linkWorld, r storage.Record) string {
+	var parts []string
+	addField := func(rec storage.Record, f string) {
+		if v, _ := rec.Fields[f].(string); v != "" && !slices.Contains(parts, v) {
+			parts = append(parts, v)
+		}
+	}
+	switch r.Set {
+	case "incidents":
+		addField(r, "ticketnumber")
+	case "accounts":
+		addField(r, "accountnumber")
+		addField(r, "emailaddress1")
+	case "contacts":
+		addField(r, "emailaddress1")
+	case "opportunities":
+		if acc, _ := r.Fields["_parentaccountid_value"].(string); acc != "" {
+			addField(w.records["accounts"][acc], "name")
+		}
+	case "knowledgearticles":
+		addField(r, "articlepublicnumber")
+	}
+	return strings.Join(parts, " · ")
+}
+
 // Link queues a link of a chat to a record.
 func (s *Links) Link(chatID, set, recordID string) (storage.Op, error) {
 	return s.edit(chatID, set, recordID, true)

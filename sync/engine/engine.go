@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -44,6 +45,11 @@ type Progress struct {
 	Requests int       `json:"requests"` // Graph and Dataverse pages fetched
 	Errors   int       `json:"errors"`
 	Started  time.Time `json:"started"`
+	// ETA is the messages phase's estimated seconds left (see eta.go):
+	// the largest of the per-conversation, per-team and overall bounds
+	// on what each conversation has left. 0 (absent) when there is no
+	// estimate: outside that phase, or nothing left.
+	ETA int `json:"eta,omitempty"`
 }
 
 // Options tune an engine.
@@ -77,6 +83,12 @@ type Engine struct {
 	pmu  sync.Mutex
 	prog Progress
 	last time.Time
+	// convs are the round's conversations as the ETA sees them; phaseAt
+	// and phaseReq are when the messages phase began and the requests
+	// made before it (for the pace observed when there are no limits).
+	convs    map[string]*convState
+	phaseAt  time.Time
+	phaseReq int
 }
 
 // New returns an engine; dv may be nil.
@@ -115,6 +127,7 @@ func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
 	defer e.mu.Unlock()
 	e.pmu.Lock()
 	e.prog = Progress{Phase: "directory", Started: e.opts.Now()}
+	e.convs = nil
 	e.pmu.Unlock()
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
@@ -146,7 +159,11 @@ func (e *Engine) Run(ctx context.Context, ro RoundOptions) (Progress, error) {
 	chatTasks, err := e.chats(ctx, ro.Full)
 	fail(err)
 	tasks = append(tasks, chatTasks...)
-	e.update(func(p *Progress) { p.Phase, p.Total = "messages", len(tasks) })
+	e.trackTasks(tasks)
+	e.update(func(p *Progress) {
+		p.Phase, p.Total = "messages", len(tasks)
+		e.phaseAt, e.phaseReq = e.opts.Now(), p.Requests
+	})
 	if signedOut() == nil {
 		fail(e.runTasks(ctx, tasks, stop))
 	}
@@ -165,9 +182,12 @@ func (e *Engine) update(f func(p *Progress)) {
 	e.pmu.Lock()
 	f(&e.prog)
 	p := e.prog
-	report := e.opts.Report != nil && e.opts.Now().Sub(e.last) >= 200*time.Millisecond
+	now := e.opts.Now()
+	report := e.opts.Report != nil && now.Sub(e.last) >= 200*time.Millisecond
 	if report {
-		e.last = e.opts.Now()
+		e.last = now
+		e.prog.ETA = int(math.Ceil(e.etaLocked(now).Seconds()))
+		p.ETA = e.prog.ETA
 	}
 	e.pmu.Unlock()
 	if report {
@@ -177,7 +197,7 @@ func (e *Engine) update(f func(p *Progress)) {
 
 func (e *Engine) finish() {
 	e.pmu.Lock()
-	e.prog.Phase = "done"
+	e.prog.Phase, e.prog.ETA = "done", 0
 	p := e.prog
 	e.pmu.Unlock()
 	if e.opts.Report != nil {
@@ -193,8 +213,11 @@ func (e *Engine) snapshot() Progress {
 
 // task syncs one conversation's messages.
 type task struct {
-	name string
-	run  func(ctx context.Context) error
+	name    string
+	conv    string    // the chat's or channel's id
+	team    string    // the channel's team; "" for a chat
+	created time.Time // the conversation's creation, if known
+	run     func(ctx context.Context) error
 }
 
 // directory syncs the user, guests, teams, channels and members, and
@@ -271,7 +294,11 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 		for _, ch := range td.channels {
 			teamID, ch := td.team.ID, ch
 			name := td.team.Name + " / " + ch.Name
-			tasks = append(tasks, task{name, func(ctx context.Context) error {
+			var created time.Time
+			if ch.Created != nil {
+				created = *ch.Created
+			}
+			tasks = append(tasks, task{name: name, conv: ch.ID, team: teamID, created: created, run: func(ctx context.Context) error {
 				if err := e.channel(ctx, teamID, ch.ID); err != nil {
 					return fmt.Errorf("%s: %w", name, err)
 				}
@@ -295,6 +322,7 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task, stop context.Cancel
 		go func() {
 			defer wg.Done()
 			for t := range next {
+				e.conv(t.conv, func(c *convState) { c.started = e.opts.Now() })
 				e.update(func(p *Progress) { p.Current = t.name })
 				if err := t.run(ctx); err != nil {
 					if errors.Is(err, auth.ErrSignInRequired) {
@@ -305,6 +333,7 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task, stop context.Cancel
 					mu.Unlock()
 					e.update(func(p *Progress) { p.Errors++ })
 				}
+				e.conv(t.conv, func(c *convState) { c.done = true })
 				e.update(func(p *Progress) { p.Done++ })
 			}
 		}()
@@ -370,7 +399,7 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor
 func (e *Engine) fetchImages(ctx context.Context, msgs []storage.Message) error {
 	for _, m := range msgs {
 		for _, id := range m.Hosted {
-			if err := e.lim.wait(ctx, m.ConvID, m.TeamID); err != nil {
+			if err := e.wait(ctx, m.ConvID, m.TeamID); err != nil {
 				return err
 			}
 			data, err := e.g.HostedContent(ctx, m.ConvID, m.TeamID, m.ID, m.ReplyTo, id)

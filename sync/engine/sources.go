@@ -39,7 +39,7 @@ func (e *Engine) channel(ctx context.Context, teamID, channelID string) error {
 // primeDelta runs a delta round limited to threads changed from (about)
 // now and saves its delta link.
 func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *storage.Cursor) error {
-	if err := e.lim.wait(ctx, channelID, teamID); err != nil {
+	if err := e.waitPage(ctx, channelID, teamID); err != nil {
 		return err
 	}
 	since := e.opts.Now().UTC().Add(-5 * time.Minute)
@@ -55,7 +55,7 @@ func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *
 			return err
 		}
 		if next != "" {
-			return e.lim.wait(ctx, channelID, teamID)
+			return e.waitPage(ctx, channelID, teamID)
 		}
 		return nil
 	})
@@ -73,10 +73,13 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 	if cur.State == "complete" {
 		return nil
 	}
-	if err := e.lim.wait(ctx, channelID, teamID); err != nil {
+	e.beginListing(channelID, time.Time{}, 1) // the delta round follows
+	if err := e.waitPage(ctx, channelID, teamID); err != nil {
 		return err
 	}
 	err = e.g.ChannelHistory(ctx, teamID, channelID, cur.Link, func(msgs []graph.Msg, next string) error {
+		newest, oldest := pageSpan(msgs, true)
+		e.reachedPage(channelID, newest, oldest, next != "")
 		cur.Link, cur.State = next, "partial"
 		if next == "" {
 			cur.State, cur.LastSync = "complete", e.opts.Now()
@@ -85,7 +88,7 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 			return err
 		}
 		if next != "" {
-			return e.lim.wait(ctx, channelID, teamID)
+			return e.waitPage(ctx, channelID, teamID)
 		}
 		return nil
 	})
@@ -106,10 +109,12 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 	src := cur.Source
 	resumed := cur.State == "partial"
 	for attempt := 0; ; attempt++ {
-		if err := e.lim.wait(ctx, channelID, teamID); err != nil {
+		e.unordered(channelID)
+		if err := e.waitPage(ctx, channelID, teamID); err != nil {
 			return err
 		}
 		err := e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, time.Time{}, func(msgs []graph.Msg, next, delta string) error {
+			e.reachedPage(channelID, time.Time{}, time.Time{}, next != "")
 			if next != "" {
 				cur.Link, cur.State = next, "partial"
 			} else {
@@ -119,7 +124,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 				return err
 			}
 			if next != "" {
-				return e.lim.wait(ctx, channelID, teamID)
+				return e.waitPage(ctx, channelID, teamID)
 			}
 			return nil
 		})
@@ -211,7 +216,7 @@ func (e *Engine) chats(ctx context.Context, full bool) ([]task, error) {
 		if name == "" {
 			name = chatName(ci)
 		}
-		tasks = append(tasks, task{name, func(ctx context.Context) error {
+		tasks = append(tasks, task{name: name, conv: ci.Chat.ID, created: ci.Chat.Created, run: func(ctx context.Context) error {
 			if err := e.chatMessages(ctx, ci.Chat); err != nil {
 				return fmt.Errorf("chat %s: %w", name, err)
 			}
@@ -243,10 +248,13 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 	// meanwhile near the top; one more pass from the new watermark catches it.
 	resumed := cur.Link != ""
 	for attempt := 0; ; attempt++ {
-		if err := e.lim.wait(ctx, chat.ID, ""); err != nil {
+		e.beginListing(chat.ID, cur.Watermark, 0)
+		if err := e.waitPage(ctx, chat.ID, ""); err != nil {
 			return err
 		}
 		err = e.g.ChatMessages(ctx, chat.ID, cur.Link, cur.Watermark, func(msgs []graph.Msg, next string) error {
+			newest, oldest := pageSpan(msgs, false)
+			e.reachedPage(chat.ID, newest, oldest, next != "")
 			cur.Pending = maxModified(msgs, cur.Pending)
 			if next != "" {
 				cur.Link, cur.State = next, "partial"
@@ -261,7 +269,7 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 				return err
 			}
 			if next != "" {
-				return e.lim.wait(ctx, chat.ID, "")
+				return e.waitPage(ctx, chat.ID, "")
 			}
 			return nil
 		})

@@ -131,6 +131,10 @@ export interface Progress {
   requests: number;
   errors: number;
   started: string;
+  // eta: the messages phase's estimated seconds left, bounded by the
+  // conversation with the most pages left under Graph's limits; absent
+  // when there is no estimate.
+  eta?: number;
 }
 
 export interface SyncResult {

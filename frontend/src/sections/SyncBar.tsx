@@ -122,8 +122,14 @@ function progressText(p: Progress, format: string, etaLabel: string): string {
   const secs = Math.max(1, (Date.now() - new Date(p.started).getTime()) / 1000);
   const rate = Math.round(p.messages / secs);
   let text = `${fill(format, { done: p.done, total: p.total, messages: p.messages })} · ${rate}/s`;
-  if (p.done > 0 && p.total > p.done) {
-    text += ` · ${etaLabel} ${Math.round((secs / p.done) * (p.total - p.done))}s`;
-  }
+  if (p.eta) text += ` · ${etaLabel} ${duration(p.eta)}`;
   return p.current ? `${text} — ${p.current}` : text;
+}
+
+// duration writes seconds as 42s, 7m 05s or 2h 03m.
+function duration(s: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
 }
