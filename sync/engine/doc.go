@@ -9,6 +9,10 @@
 //     committed page, without loss or duplicates (message writes are
 //     upserts keyed by conversation and id, and never roll back to an older
 //     version).
+//   - Channel threads are stored whole: replies Graph does not inline
+//     (past 1,000 under a root) are listed from the root's
+//     replies@odata.nextLink before its page commits, without moving the
+//     cursor, so a cut fetches them again rather than losing them.
 //   - An expired delta or page link starts that source over cleanly; what
 //     is stored (and everything the user annotated) stays.
 //   - Deletions upstream become tombstones; nothing is removed silently.

@@ -26,6 +26,7 @@ type Graph interface {
 	ChatMessages(ctx context.Context, chatID, link string, since time.Time, page func([]graph.Msg, string) error) error
 	ChannelDelta(ctx context.Context, teamID, channelID, link string, since time.Time, page func(msgs []graph.Msg, next, delta string) error) error
 	ChannelHistory(ctx context.Context, teamID, channelID, link string, page func([]graph.Msg, string) error) error
+	Replies(ctx context.Context, teamID, channelID, rootID, link string, page func([]graph.Msg, string) error) error
 	HostedContent(ctx context.Context, convID, teamID, msgID, replyTo, hostedID string) ([]byte, error)
 }
 
@@ -355,11 +356,11 @@ func (e *Engine) runTasks(ctx context.Context, tasks []task, stop context.Cancel
 	return errors.Join(errs...)
 }
 
-// store writes a page of messages and the cursor that follows it in one
-// transaction, then fetches the page's new inline images. Bodies are
-// stored raw; they are sanitized when shown (render is pure and fast),
-// which keeps the store to one copy of each.
-func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor) (int, error) {
+// store writes a page of messages and the cursor that follows it (nil:
+// the cursor stays) in one transaction, then fetches the page's new inline
+// images. Bodies are stored raw; they are sanitized when shown (render is
+// pure and fast), which keeps the store to one copy of each.
+func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur *storage.Cursor) (int, error) {
 	n := 0
 	var images []storage.Message
 	err := e.db.Apply(ctx, func(w *storage.Writer) error {
@@ -385,7 +386,10 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor
 				}
 			}
 		}
-		return w.SetCursor(cur)
+		if cur == nil {
+			return nil
+		}
+		return w.SetCursor(*cur)
 	})
 	e.update(func(p *Progress) { p.Messages += n; p.Requests++ })
 	if err != nil {

@@ -44,6 +44,9 @@ func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *
 	}
 	since := e.opts.Now().UTC().Add(-5 * time.Minute)
 	return e.g.ChannelDelta(ctx, teamID, channelID, "", since, func(msgs []graph.Msg, next, delta string) error {
+		if err := e.moreReplies(ctx, teamID, channelID, msgs); err != nil {
+			return err
+		}
 		// Only the delta link is kept: the backfill that follows stores
 		// every thread, and a crash before it ends simply primes again.
 		if next == "" {
@@ -51,7 +54,7 @@ func (e *Engine) primeDelta(ctx context.Context, teamID, channelID string, cur *
 		} else {
 			cur.Link, cur.State = "", ""
 		}
-		if _, err := e.store(ctx, msgs, *cur); err != nil {
+		if _, err := e.store(ctx, msgs, cur); err != nil {
 			return err
 		}
 		if next != "" {
@@ -78,13 +81,16 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 		return err
 	}
 	err = e.g.ChannelHistory(ctx, teamID, channelID, cur.Link, func(msgs []graph.Msg, next string) error {
+		if err := e.moreReplies(ctx, teamID, channelID, msgs); err != nil {
+			return err
+		}
 		newest, oldest := pageSpan(msgs, true)
 		e.reachedPage(channelID, newest, oldest, next != "")
 		cur.Link, cur.State = next, "partial"
 		if next == "" {
 			cur.State, cur.LastSync = "complete", e.opts.Now()
 		}
-		if _, err := e.store(ctx, msgs, cur); err != nil {
+		if _, err := e.store(ctx, msgs, &cur); err != nil {
 			return err
 		}
 		if next != "" {
@@ -114,13 +120,16 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 			return err
 		}
 		err := e.g.ChannelDelta(ctx, teamID, channelID, cur.Link, time.Time{}, func(msgs []graph.Msg, next, delta string) error {
+			if err := e.moreReplies(ctx, teamID, channelID, msgs); err != nil {
+				return err
+			}
 			e.reachedPage(channelID, time.Time{}, time.Time{}, next != "")
 			if next != "" {
 				cur.Link, cur.State = next, "partial"
 			} else {
 				cur.Link, cur.State, cur.LastSync, cur.Error = delta, "", e.opts.Now(), ""
 			}
-			if _, err := e.store(ctx, msgs, cur); err != nil {
+			if _, err := e.store(ctx, msgs, &cur); err != nil {
 				return err
 			}
 			if next != "" {
@@ -128,7 +137,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 			}
 			return nil
 		})
-		if err != nil && attempt == 0 && (errors.Is(err, graph.ErrGone) || isStaleLink(err)) {
+		if err != nil && attempt == 0 && isStaleLink(err) {
 			cur = storage.Cursor{Source: src}
 			if err := e.primeDelta(ctx, teamID, channelID, &cur); err != nil {
 				return e.noteError(ctx, src, err)
@@ -147,8 +156,54 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 	}
 }
 
+// moreReplies stores the replies Graph left out of the threads on a page
+// ($expand=replies inlines at most 1,000 under a root), following each
+// root's replies@odata.nextLink, a request at a time under the
+// conversation's pace. They are written before the page and its cursor,
+// without moving the cursor: if the sync stops half-way, the page is
+// fetched again and its threads' replies with it, and writes are upserts,
+// so nothing is lost or stored twice.
+func (e *Engine) moreReplies(ctx context.Context, teamID, channelID string, msgs []graph.Msg) error {
+	for _, m := range msgs {
+		if !m.MoreReplies {
+			continue
+		}
+		if err := e.lim.wait(ctx, channelID, teamID); err != nil {
+			return err
+		}
+		err := e.g.Replies(ctx, teamID, channelID, m.ID, m.RepliesLink, func(rs []graph.Msg, next string) error {
+			if _, err := e.store(ctx, rs, nil); err != nil {
+				return err
+			}
+			if next != "" {
+				return e.lim.wait(ctx, channelID, teamID)
+			}
+			return nil
+		})
+		if err != nil {
+			return &repliesError{root: m.ID, err: err}
+		}
+	}
+	return nil
+}
+
+// repliesError is a failure to list a thread's remaining replies. It says
+// nothing about the listing whose page held the thread: that listing's
+// link is not stale, and the next round fetches the page again.
+type repliesError struct {
+	root string
+	err  error
+}
+
+func (e *repliesError) Error() string { return fmt.Sprintf("replies of thread %s: %v", e.root, e.err) }
+func (e *repliesError) Unwrap() error { return e.err }
+
 // isStaleLink reports errors that mean a saved link cannot be followed.
 func isStaleLink(err error) bool {
+	var re *repliesError
+	if errors.As(err, &re) {
+		return false
+	}
 	return errors.Is(err, graph.ErrGone) || errors.Is(err, graph.ErrNotFound) || statusIs(err, 400)
 }
 
@@ -265,7 +320,7 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 				cur.Link, cur.Pending, cur.State, cur.Error = "", time.Time{}, "", ""
 				cur.Seen, cur.LastSync = chat.LastUpdated, e.opts.Now()
 			}
-			if _, err := e.store(ctx, msgs, cur); err != nil {
+			if _, err := e.store(ctx, msgs, &cur); err != nil {
 				return err
 			}
 			if next != "" {

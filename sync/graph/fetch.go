@@ -19,6 +19,13 @@ type Msg struct {
 	storage.Message
 	Raw    string
 	IsText bool
+	// MoreReplies marks a channel thread root whose inline replies
+	// ($expand=replies inlines at most 1,000) are not all of them. The rest
+	// are listed by Replies from RepliesLink (replies@odata.nextLink), or
+	// from the start when Graph gave no link but its replies@odata.count
+	// says more exist than were inlined.
+	MoreReplies bool
+	RepliesLink string
 }
 
 // ChatInfo is a chat with its members.
@@ -314,13 +321,79 @@ func (c *Client) ChannelHistory(ctx context.Context, teamID, channelID, link str
 	}
 }
 
-// toMsg converts a message and its inline replies.
+// Replies lists the replies of a channel thread, newest first, from link
+// (a replies@odata.nextLink, or a saved next link; "" starts the listing),
+// one page at a time; page receives the replies and the next link ("" on
+// the last page).
+func (c *Client) Replies(ctx context.Context, teamID, channelID, rootID, link string, page func(msgs []Msg, next string) error) error {
+	cfg := &teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetRequestConfiguration{Headers: preferHeaders()}
+	var res models.ChatMessageCollectionResponseable
+	var err error
+	if link != "" {
+		res, err = teams.NewItemChannelsItemMessagesItemRepliesRequestBuilder(link, c.adapter).Get(ctx, cfg)
+	} else {
+		cfg.QueryParameters = &teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetQueryParameters{Top: ptr(pageSize)}
+		res, err = teams.NewTeamsRequestBuilderInternal(c.params(), c.adapter).ByTeamId(teamID).Channels().ByChannelId(channelID).
+			Messages().ByChatMessageId(rootID).Replies().Get(ctx, cfg)
+	}
+	for {
+		if err != nil {
+			return wrap("GET replies of "+rootID, err)
+		}
+		var msgs []Msg
+		for _, m := range res.GetValue() {
+			msgs = append(msgs, convert(channelID, teamID, m))
+		}
+		next := str(res.GetOdataNextLink())
+		if err := page(msgs, next); err != nil {
+			return err
+		}
+		if next == "" {
+			return nil
+		}
+		res, err = teams.NewItemChannelsItemMessagesItemRepliesRequestBuilder(next, c.adapter).Get(ctx,
+			&teams.ItemChannelsItemMessagesItemRepliesRequestBuilderGetRequestConfiguration{Headers: preferHeaders()})
+	}
+}
+
+// toMsg converts a message and its inline replies, marking a root whose
+// replies Graph did not all inline (see Msg.MoreReplies).
 func toMsg(convID, teamID string, m models.ChatMessageable) []Msg {
-	out := []Msg{convert(convID, teamID, m)}
-	for _, r := range m.GetReplies() {
+	root := convert(convID, teamID, m)
+	inline := m.GetReplies()
+	// The SDK model has no field for these annotations: the JSON parse
+	// node leaves them in AdditionalData (strings as *string, numbers as
+	// *float64 from kiota-serialization-json-go's decoder).
+	ad := m.GetAdditionalData()
+	if p, ok := ad["replies@odata.nextLink"].(*string); ok {
+		root.RepliesLink = str(p)
+	}
+	root.MoreReplies = root.RepliesLink != "" || annotatedCount(ad, "replies@odata.count") > len(inline)
+	out := []Msg{root}
+	for _, r := range inline {
 		out = append(out, convert(convID, teamID, r))
 	}
 	return out
+}
+
+// annotatedCount reads a count annotation from a model's AdditionalData
+// (0 when absent).
+func annotatedCount(ad map[string]any, name string) int {
+	switch v := ad[name].(type) {
+	case *float64:
+		if v != nil {
+			return int(*v)
+		}
+	case *int64:
+		if v != nil {
+			return int(*v)
+		}
+	case *int32:
+		if v != nil {
+			return int(*v)
+		}
+	}
+	return 0
 }
 
 func convert(convID, teamID string, m models.ChatMessageable) Msg {

@@ -31,6 +31,19 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		m, err := s.t.Post(b.Conv, b.ReplyTo, b.User, b.HTML)
 		controlAnswer(w, m, err)
 	})
+	mux.HandleFunc("POST /_control/replies", func(w http.ResponseWriter, r *http.Request) {
+		// Many replies to one thread at once (long threads).
+		var b struct {
+			Conv, Root string
+			Count      int
+		}
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		ms, err := s.t.AddReplies(b.Conv, b.Root, b.Count)
+		controlAnswer(w, map[string]int{"added": len(ms)}, err)
+	})
 	mux.HandleFunc("PATCH /_control/messages", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ Conv, ID, HTML string }
 		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {

@@ -20,7 +20,9 @@
 //   - Wire shapes follow ../../shared/guides/graph-and-dataverse.md:
 //     absolute @odata.nextLink/@odata.deltaLink, @odata.type on polymorphic
 //     objects, RFC 3339 timestamps, Graph's error body, base64 member ids,
-//     gzip request bodies accepted, $top bounds and $orderby/$filter rules.
+//     gzip request bodies accepted, $top bounds and $orderby/$filter rules,
+//     at most 1,000 replies inlined by $expand=replies (then
+//     replies@odata.nextLink).
 //   - All state is guarded by Tenant.mu; Stop and Start keep it, so a test
 //     can take the tenant offline and back on the same address.
 //   - Faults are injected only when asked (Options.Faults, SetFaults), from

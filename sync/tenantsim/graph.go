@@ -752,18 +752,41 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request, g *grant) {
 	}
 }
 
+// maxInlineReplies is how many replies $expand=replies inlines under a
+// root; past it the root carries replies@odata.nextLink to the rest.
+const maxInlineReplies = 1000
+
 // channelMessageJSON renders a root with its replies when expand is set.
+// As Graph does, the expansion holds the first page of the /replies
+// listing (newest first, at most maxInlineReplies), replies@odata.count is
+// how many it holds, and replies@odata.nextLink continues the listing when
+// more exist.
 func (s *Server) channelMessageJSON(c *conv, m *Message, expand, unknown bool) map[string]any {
 	out := s.messageJSON(m, unknown, s.graphBase())
 	if expand {
+		all := c.replies(m)
+		slices.Reverse(all)
 		var rs []any
-		for _, rp := range c.replies(m) {
+		for _, rp := range all[:min(len(all), maxInlineReplies)] {
 			rs = append(rs, s.messageJSON(rp, unknown, s.graphBase()))
 		}
 		out["replies@odata.context"] = s.graphBase() + "/$metadata#teams('" + m.TeamID + "')/channels('" + url.PathEscape(m.ChannelID) + "')/messages('" + m.ID + "')/replies"
+		out["replies@odata.count"] = len(rs)
+		if len(all) > maxInlineReplies {
+			out["replies@odata.nextLink"] = s.repliesLink(m, maxInlineReplies)
+		}
 		out["replies"] = orEmpty(rs)
 	}
 	return out
+}
+
+// repliesLink is the absolute link to root's /replies listing from
+// position pos on, as in replies@odata.nextLink.
+func (s *Server) repliesLink(root *Message, pos int) string {
+	q := url.Values{}
+	q.Set("$skiptoken", pageToken{Pos: pos}.encode())
+	return s.graphBase() + "/teams/" + url.PathEscape(root.TeamID) + "/channels/" + url.PathEscape(root.ChannelID) +
+		"/messages/" + url.PathEscape(root.ID) + "/replies?" + q.Encode()
 }
 
 func expandReplies(w http.ResponseWriter, r *http.Request) (bool, bool) {
@@ -833,6 +856,8 @@ func (s *Server) getChannelMessage(w http.ResponseWriter, r *http.Request, g *gr
 	writeJSON(w, 200, s.messageJSON(m, preferUnknownEnums(r), s.graphBase()))
 }
 
+// listReplies lists a root's replies newest first, $top ≤ 50 (default 50),
+// with @odata.nextLink pages; replies@odata.nextLink points here too.
 func (s *Server) listReplies(w http.ResponseWriter, r *http.Request, g *grant) {
 	top, ok := pageSize(w, r, 50, 50)
 	if !ok {
@@ -867,5 +892,8 @@ func (s *Server) listReplies(w http.ResponseWriter, r *http.Request, g *grant) {
 	if end < len(rs) {
 		next = s.nextLink(r, end)
 	}
-	writeJSON(w, 200, collection(s.graphBase()+"/$metadata#teams('"+ch.TeamID+"')/channels('"+url.PathEscape(ch.ID)+"')/messages('"+root.ID+"')/replies", items, next))
+	out := collection(s.graphBase()+"/$metadata#teams('"+ch.TeamID+"')/channels('"+url.PathEscape(ch.ID)+"')/messages('"+root.ID+"')/replies", items, next)
+	// Teams' @odata.count is the number of items on the page.
+	out["@odata.count"] = len(items)
+	writeJSON(w, 200, out)
 }

@@ -97,6 +97,8 @@ type conv struct {
 	// changes records, per change sequence number, which thread changed
 	// (the root id for channels; the message id for chats).
 	changes []change
+	// lastPosted is the creation time of the latest posted message.
+	lastPosted time.Time
 }
 
 type change struct {
@@ -322,12 +324,18 @@ func (c *conv) recordChange(seq int64, root string) {
 }
 
 // nextID returns an id for a message posted now: epoch milliseconds,
-// bumped past every existing id so ids stay unique.
+// after the previous post's and bumped past every existing id so ids stay
+// unique (a burst of posts within a millisecond takes consecutive ids
+// without probing each taken one).
 func (c *conv) nextID(now time.Time) (string, time.Time) {
 	t := now.UTC().Truncate(time.Millisecond)
+	if !c.lastPosted.IsZero() && !t.After(c.lastPosted) {
+		t = c.lastPosted.Add(time.Millisecond)
+	}
 	for c.get(strconv.FormatInt(t.UnixMilli(), 10)) != nil {
 		t = t.Add(time.Millisecond)
 	}
+	c.lastPosted = t
 	return strconv.FormatInt(t.UnixMilli(), 10), t
 }
 

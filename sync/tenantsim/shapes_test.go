@@ -65,7 +65,7 @@ func checkValues(t *testing.T, srv *tenantsim.Server, path string, v any) {
 		for k, e := range x {
 			s, isStr := e.(string)
 			switch {
-			case isStr && (k == "@odata.nextLink" || k == "@odata.deltaLink"):
+			case isStr && (strings.HasSuffix(k, "@odata.nextLink") || k == "@odata.deltaLink"):
 				if !strings.HasPrefix(s, "https://"+srv.Addr()+"/") {
 					t.Errorf("%s.%s = %q: not an absolute link to the tenant", path, k, s)
 				}
@@ -96,6 +96,16 @@ func TestWireShapes(t *testing.T) {
 			channel = c
 		}
 	}
+	// A thread past the 1,000 replies $expand=replies inlines.
+	long := w.Teams[1].Channels[1]
+	longRoot, err := srv.Tenant().Post(long.ID, "", w.Me.ID, "<p>长线程</p>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Tenant().AddReplies(long.ID, longRoot.ID, 1001); err != nil {
+		t.Fatal(err)
+	}
+	longMsgs := g + "/teams/" + w.Teams[1].ID + "/channels/" + long.ID + "/messages"
 	tests := []struct {
 		name, method, url, token string
 		headers                  map[string]string
@@ -106,6 +116,8 @@ func TestWireShapes(t *testing.T) {
 		{"chats-expanded", "GET", g + "/me/chats?$expand=members,lastMessagePreview&$top=3", graphTok, nil, 200, nil},
 		{"chat-messages", "GET", g + "/chats/" + w.Chats[len(w.Chats)-4].ID + "/messages?$top=50", graphTok, map[string]string{"Prefer": "include-unknown-enum-members"}, 200, nil},
 		{"channel-delta", "GET", g + "/teams/" + team.ID + "/channels/" + channel.ID + "/messages/delta()?$top=20&$expand=replies", graphTok, nil, 200, nil},
+		{"channel-messages-long-thread", "GET", longMsgs + "?$top=1&$expand=replies", graphTok, nil, 200, nil},
+		{"channel-replies", "GET", longMsgs + "/" + longRoot.ID + "/replies?$top=50", graphTok, nil, 200, nil},
 		{"team", "GET", g + "/teams/" + team.ID, graphTok, nil, 200, nil},
 		{"team-members", "GET", g + "/teams/" + team.ID + "/members", graphTok, nil, 200, nil},
 		{"guests", "GET", g + "/users?$filter=userType%20eq%20'Guest'&$select=id,displayName,mail,userType,externalUserState,createdDateTime,signInActivity&$top=5", graphTok, nil, 200, nil},

@@ -151,6 +151,36 @@ func (t *Tenant) post(convID, replyTo, userID, html, importance, subject string)
 	return m, nil
 }
 
+// AddReplies posts n replies to the channel thread rootID, written by the
+// channel's members in turn, and returns them oldest first. It makes the
+// long threads whose replies Graph pages (more than 1,000 are not inlined
+// by $expand=replies).
+func (t *Tenant) AddReplies(convID, rootID string, n int) ([]*Message, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.convs[convID]
+	if !ok || c.channel == nil {
+		return nil, fmt.Errorf("%w: %s is not a channel", ErrNoConversation, convID)
+	}
+	members := c.team.Members
+	if c.channel.MembershipType == "private" {
+		members = c.channel.Members
+	}
+	if len(members) == 0 {
+		return nil, fmt.Errorf("%w: %s has no members to reply", ErrNoUser, convID)
+	}
+	out := make([]*Message, 0, n)
+	for i := range n {
+		body := fmt.Sprintf("<p>跟进 #%d：已收到，处理中。</p>", i+1)
+		m, err := t.post(convID, rootID, members[i%len(members)].UserID, body, "normal", "")
+		if err != nil {
+			return out, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
 // Edit replaces a message's body as its author would.
 func (t *Tenant) Edit(convID, msgID, html string) (*Message, error) {
 	t.mu.Lock()

@@ -46,6 +46,13 @@ func New(t testing.TB, opts tenantsim.Options, eopts engine.Options) *Rig {
 // over the real Graph and Dataverse clients, writing to db.
 func Connect(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.Options) *Rig {
 	t.Helper()
+	return ConnectGraph(t, srv, db, eopts, graph.Options{MaxRetries: 3})
+}
+
+// ConnectGraph is Connect with the Graph client's options (for instance a
+// transport wrapper that cuts the network at a chosen request).
+func ConnectGraph(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.Options, gopts graph.Options) *Rig {
+	t.Helper()
 	u := srv.URLs()
 	tlsConf := &tls.Config{RootCAs: srv.CertPool()}
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
@@ -57,7 +64,7 @@ func Connect(t testing.TB, srv *tenantsim.Server, db *storage.DB, eopts engine.O
 	if err := sess.SignInDeviceCode(c, auth.GraphScopes(u.GraphResource), func(auth.DeviceCode) {}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.New(u.Graph, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)), graph.Options{MaxRetries: 3})
+	g, err := graph.New(u.Graph, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)), gopts)
 	if err != nil {
 		t.Fatal(err)
 	}
