@@ -1,0 +1,525 @@
+// Code generated from the Go types by `go test ./app -run TestTypesGenerated -update-types`; DO NOT EDIT.
+// JSON names are the Go struct tags; optional fields are omitempty ones.
+
+// AppInfo is Go's app.AppInfo.
+export interface AppInfo {
+  version: string;
+  mode: string;
+  dataDir: string;
+  storePath: string;
+  schemaVersion: number;
+  storeError?: ErrorBody;
+  osLocale: string;
+  endpoints: Endpoints;
+}
+
+// Attachment is Go's storage.Attachment.
+export interface Attachment {
+  id: string;
+  contentType: string;
+  name?: string;
+  url?: string;
+}
+
+// CardField is Go's app.CardField.
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+// Channel is Go's storage.Channel.
+export interface Channel {
+  id: string;
+  teamId: string;
+  name: string;
+  description?: string;
+  membershipType: string;
+  created?: string;
+}
+
+// Chat is Go's app.ChatDTO.
+export interface Chat {
+  id: string;
+  topic?: string;
+  chatType: string;
+  created: string;
+  lastUpdated: string;
+  lastActivity: string;
+  preview?: string;
+  previewFrom?: string;
+  name: string;
+}
+
+// ContextPage is Go's app.ContextPage.
+export interface ContextPage {
+  conv: ConvRef;
+  messages: Message[];
+  target: string;
+}
+
+// ConvRef is Go's search.HitConv.
+export interface ConvRef {
+  id: string;
+  kind: string;
+  name: string;
+  team?: string;
+}
+
+// CrmRecord is Go's storage.Record.
+export interface CrmRecord {
+  set: string;
+  id: string;
+  etag?: string;
+  fields: Record<string, unknown>;
+  deleted?: string;
+  modified: string;
+}
+
+// Cursor is Go's storage.Cursor.
+export interface Cursor {
+  source: string;
+  link?: string;
+  watermark?: string;
+  pending?: string;
+  seen?: string;
+  lastSync?: string;
+  state?: string;
+  error?: string;
+}
+
+// DeviceCode is Go's app.DeviceCodeDTO.
+export interface DeviceCode {
+  userCode: string;
+  verificationUrl: string;
+  message: string;
+  expiresOn: string;
+}
+
+// Endpoints is Go's cloud.Endpoints.
+export interface Endpoints {
+  cloud: "global" | "china" | "usgov";
+  authorityUrl: string;
+  graphUrl: string;
+  graphResource: string;
+  dataverseUrl: string;
+  tenant: string;
+  clientId: string;
+}
+
+// ErrorBody is Go's app.Error.
+export interface ErrorBody {
+  code: string;
+  message: string;
+}
+
+// Facet is Go's search.Facet.
+export interface Facet {
+  dim: string;
+  values: FacetValue[];
+}
+
+// FacetValue is Go's search.FacetValue.
+export interface FacetValue {
+  label: string;
+  filter: string;
+  count: number;
+}
+
+// FieldChoice is Go's app.FieldChoice.
+export interface FieldChoice {
+  field: string;
+  label: string;
+}
+
+// Fragment is Go's search.Fragment.
+export interface Fragment {
+  t: string;
+  hit?: boolean;
+}
+
+// HitMessage is Go's search.HitMessage.
+export interface HitMessage {
+  id: string;
+  replyTo?: string;
+  created: string;
+  from: string;
+  importance: string;
+  deleted?: string;
+  subject?: string;
+  hasAttachment?: boolean;
+}
+
+// HitRecord is Go's search.HitRecord.
+export interface HitRecord {
+  set: string;
+  id: string;
+  title: string;
+  subtitle?: string;
+}
+
+// IndexStatus is Go's search.Status.
+export interface IndexStatus {
+  state: string;
+  indexed: number;
+  queued: number;
+  error?: string;
+}
+
+// LastMessage is Go's app.LastMessage.
+export interface LastMessage {
+  from: string;
+  at: string;
+  text: string;
+}
+
+// LinkNotice is Go's app.Notice.
+export interface LinkNotice {
+  label: string;
+  old: string;
+  new: string;
+  at: string;
+}
+
+// LinkSettings is Go's app.LinkSettings.
+export interface LinkSettings {
+  fields: Record<string, FieldChoice[]>;
+  keyFields: Record<string, string[]>;
+  rules: Record<string, TypeRule>;
+  privileged: boolean;
+}
+
+// LinkView is Go's app.LinkView.
+export interface LinkView {
+  chatId: string;
+  set: string;
+  recordId: string;
+  linked: boolean;
+  by?: string;
+  at?: string;
+  sync: string;
+  error?: string;
+  opSeq?: number;
+  canUnlink: boolean;
+  unlinkReason?: string;
+  unlinkCode?: string;
+  record: RecordCard;
+  notices?: LinkNotice[];
+}
+
+// Member is Go's storage.Member.
+export interface Member {
+  containerId: string;
+  userId: string;
+  displayName: string;
+  email?: string;
+  roles: string[];
+}
+
+// Message is Go's app.MessageDTO.
+export interface Message {
+  id: string;
+  replyTo?: string;
+  type: string;
+  created: string;
+  edited?: string;
+  deleted?: string;
+  subject?: string;
+  importance: string;
+  from: string;
+  html: string;
+  event?: string;
+  attachments?: Attachment[];
+  reactions?: Record<string, number>;
+}
+
+// MessagesPage is Go's app.MessagesPage.
+export interface MessagesPage {
+  messages: Message[];
+  before: string;
+}
+
+// Op is Go's storage.Op.
+export interface Op {
+  seq: number;
+  id: string;
+  kind: "link" | "unlink" | "join" | "notice";
+  chatId: string;
+  set: string;
+  recordId: string;
+  activityId: string;
+  subject?: string;
+  userId?: string;
+  body?: string;
+  upTo?: string;
+  seenBefore?: string;
+  by?: string;
+  state: "pending" | "in-flight" | "done" | "failed" | "conflict" | "discarded" | "local";
+  attempts: number;
+  error?: string;
+  server?: Record<string, unknown>;
+  created: string;
+  updated: string;
+  notBefore?: string;
+}
+
+// OpRef is Go's app.OpRef.
+export interface OpRef {
+  seq: number;
+  state: string;
+  error?: string;
+}
+
+// OpView is Go's app.OpView.
+export interface OpView {
+  seq: number;
+  id: string;
+  kind: "link" | "unlink" | "join" | "notice";
+  chatId: string;
+  set: string;
+  recordId: string;
+  activityId: string;
+  subject?: string;
+  userId?: string;
+  body?: string;
+  upTo?: string;
+  seenBefore?: string;
+  by?: string;
+  state: "pending" | "in-flight" | "done" | "failed" | "conflict" | "discarded" | "local";
+  attempts: number;
+  error?: string;
+  server?: Record<string, unknown>;
+  created: string;
+  updated: string;
+  notBefore?: string;
+  chatName?: string;
+  recordTitle?: string;
+}
+
+// Progress is Go's engine.Progress.
+export interface Progress {
+  phase: string;
+  current: string;
+  done: number;
+  total: number;
+  messages: number;
+  records: number;
+  requests: number;
+  errors: number;
+  started: string;
+  eta?: number;
+}
+
+// QueryError is Go's search.QueryError.
+export interface QueryError {
+  code: string;
+  message: string;
+  start: number;
+  end: number;
+}
+
+// ReadyReport is Go's app.ReadyReport.
+export interface ReadyReport {
+  sections: string[];
+  locale: string;
+  theme: string;
+}
+
+// RecordCard is Go's app.RecordCard.
+export interface RecordCard {
+  set: string;
+  id: string;
+  title: string;
+  fields: CardField[];
+  url?: string;
+  deleted?: boolean;
+}
+
+// SavedSearch is Go's app.SavedSearch.
+export interface SavedSearch {
+  id: string;
+  name: string;
+  q: string;
+  created: string;
+}
+
+// SearchHit is Go's search.Hit.
+export interface SearchHit {
+  id: string;
+  kind: string;
+  score: number;
+  conv?: ConvRef;
+  message?: HitMessage;
+  record?: HitRecord;
+  snippet: Fragment[];
+}
+
+// SearchRequest is Go's search.Request.
+export interface SearchRequest {
+  q: string;
+  sort: string;
+  offset: number;
+  size: number;
+  facets: boolean;
+}
+
+// SearchResult is Go's search.Result.
+export interface SearchResult {
+  q: string;
+  total: number;
+  tookMs: number;
+  hits: SearchHit[];
+  facets?: Facet[];
+  queryError?: QueryError;
+  notes?: string[];
+  index: IndexStatus;
+}
+
+// StoreStatus is Go's storage.Status.
+export interface StoreStatus {
+  teams: number;
+  channels: number;
+  chats: number;
+  messages: number;
+  tombstones: number;
+  users: number;
+  guests: number;
+  membersByRole: Record<string, number>;
+  records: Record<string, number>;
+  cursors: Cursor[];
+}
+
+// Suggestion is Go's app.Suggestion.
+export interface Suggestion {
+  card: RecordCard;
+  why: string;
+}
+
+// SyncResult is Go's app.SyncResult.
+export interface SyncResult {
+  progress: Progress;
+  error?: ErrorBody;
+}
+
+// SyncStatus is Go's app.SyncStatus.
+export interface SyncStatus {
+  account: string;
+  running: boolean;
+  last?: SyncResult;
+  store: StoreStatus;
+  canSync: boolean;
+  notReady?: string;
+  signedOut?: string;
+  tokenCache?: string;
+  tokenCacheNote?: string;
+}
+
+// TeamDTO is Go's app.TeamDTO.
+export interface TeamDTO {
+  id: string;
+  name: string;
+  description?: string;
+  archived?: boolean;
+  channels: Channel[];
+}
+
+// TimelineItem is Go's app.TimelineItem.
+export interface TimelineItem {
+  chatId: string;
+  chatName: string;
+  via: RecordCard;
+  linkedBy?: string;
+  linkedAt?: string;
+  lastMessage?: LastMessage;
+  member: boolean;
+  canJoin?: boolean;
+  joinOff?: boolean;
+  join?: OpRef;
+  kind: string;
+  convId?: string;
+  messageId?: string;
+  local?: boolean;
+}
+
+// TypeRule is Go's app.TypeRule.
+export interface TypeRule {
+  ownerMay: boolean;
+  linkerMay: boolean;
+  join: boolean;
+}
+
+// UISettings is Go's app.UISettings.
+export interface UISettings {
+  language: string;
+  theme: string;
+}
+
+// The bound services: each method's arguments and answer.
+export interface Services {
+  Conversations: {
+    Chats: { args: []; result: Chat[] };
+    Members: { args: [string]; result: Member[] };
+    Messages: { args: [string, string, number]; result: MessagesPage };
+    Teams: { args: []; result: TeamDTO[] };
+  };
+  Links: {
+    Discard: { args: [number]; result: Op };
+    DismissNotices: { args: [string, string, string, string]; result: void };
+    Find: { args: [string]; result: RecordCard[] };
+    ForChat: { args: [string]; result: LinkView[] };
+    ForConversation: { args: [string]; result: LinkView[] };
+    Join: { args: [string, string, string]; result: Op };
+    Link: { args: [string, string, string]; result: Op };
+    Outbox: { args: []; result: OpView[] };
+    PostNotices: { args: [string, string, string, string]; result: Op };
+    Retry: { args: [number]; result: Op };
+    SetSettings: { args: [LinkSettings]; result: LinkSettings };
+    Settings: { args: []; result: LinkSettings };
+    Suggest: { args: [string]; result: Suggestion[] };
+    Timeline: { args: [string, string]; result: TimelineItem[] };
+    Unlink: { args: [string, string, string]; result: Op };
+  };
+  Records: {
+    List: { args: [string]; result: CrmRecord[] };
+  };
+  Search: {
+    Context: { args: [string, string, number]; result: ContextPage };
+    DeleteSaved: { args: [string]; result: SavedSearch[] };
+    Query: { args: [SearchRequest]; result: SearchResult };
+    Save: { args: [string, string]; result: SavedSearch[] };
+    Saved: { args: []; result: SavedSearch[] };
+    Status: { args: []; result: IndexStatus };
+  };
+  Settings: {
+    Get: { args: []; result: UISettings };
+    Set: { args: [UISettings]; result: UISettings };
+  };
+  Sync: {
+    SignIn: { args: []; result: DeviceCode };
+    SignInBrowser: { args: []; result: string };
+    SignOut: { args: []; result: void };
+    Start: { args: [boolean]; result: void };
+    Status: { args: []; result: SyncStatus };
+  };
+  System: {
+    Info: { args: []; result: AppInfo };
+    OpenURL: { args: [string]; result: void };
+    UIReady: { args: [ReadyReport]; result: void };
+  };
+}
+
+// The events the UI subscribes to, by name, with their payloads.
+export interface EventPayloads {
+  "settings:changed": UISettings;
+  "sync:progress": Progress;
+  "sync:done": SyncResult;
+  "auth:signed-in": string;
+  "auth:failed": ErrorBody;
+}
+
+export const EventNames = {
+  settingsChanged: "settings:changed",
+  syncProgress: "sync:progress",
+  syncDone: "sync:done",
+  signedIn: "auth:signed-in",
+  signInFailed: "auth:failed",
+} as const;
