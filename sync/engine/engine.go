@@ -318,7 +318,7 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur storage.Cursor
 			if sm.Type == "systemEventMessage" {
 				raw = ""
 			}
-			wrote, err := w.PutMessage(sm, storage.Body{Raw: raw})
+			wrote, err := w.PutMessage(sm, storage.Body{Raw: raw, Cards: m.Cards})
 			if err != nil {
 				return err
 			}

@@ -96,6 +96,21 @@ func TestWireShapes(t *testing.T) {
 			channel = c
 		}
 	}
+	// A card post of each kind the tenant makes, read one by one.
+	cardPosts := map[string]string{}
+	for _, tm := range w.Teams {
+		for _, ch := range tm.Channels {
+			ms, _ := srv.Tenant().Messages(ch.ID)
+			for _, m := range ms {
+				if m.App != nil && m.Deleted == nil && cardPosts[m.Attachments[0].Card] == "" {
+					cardPosts[m.Attachments[0].Card] = g + "/teams/" + tm.ID + "/channels/" + ch.ID + "/messages/" + m.ID
+				}
+			}
+		}
+	}
+	if len(cardPosts) != 2 {
+		t.Fatalf("card posts found: %v, want an adaptive and a connector card", cardPosts)
+	}
 	tests := []struct {
 		name, method, url, token string
 		headers                  map[string]string
@@ -106,6 +121,8 @@ func TestWireShapes(t *testing.T) {
 		{"chats-expanded", "GET", g + "/me/chats?$expand=members,lastMessagePreview&$top=3", graphTok, nil, 200, nil},
 		{"chat-messages", "GET", g + "/chats/" + w.Chats[len(w.Chats)-4].ID + "/messages?$top=50", graphTok, map[string]string{"Prefer": "include-unknown-enum-members"}, 200, nil},
 		{"channel-delta", "GET", g + "/teams/" + team.ID + "/channels/" + channel.ID + "/messages/delta()?$top=20&$expand=replies", graphTok, nil, 200, nil},
+		{"card-adaptive", "GET", cardPosts[tenantsim.CardAdaptive], graphTok, nil, 200, nil},
+		{"card-connector", "GET", cardPosts[tenantsim.CardConnector], graphTok, nil, 200, nil},
 		{"team", "GET", g + "/teams/" + team.ID, graphTok, nil, 200, nil},
 		{"team-members", "GET", g + "/teams/" + team.ID + "/members", graphTok, nil, 200, nil},
 		{"guests", "GET", g + "/users?$filter=userType%20eq%20'Guest'&$select=id,displayName,mail,userType,externalUserState,createdDateTime,signInActivity&$top=5", graphTok, nil, 200, nil},
