@@ -152,10 +152,16 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 }
 
 // messageDTO renders a stored message for the UI: its body sanitized, its
-// inline images pointed at the /hosted/ route.
+// inline images pointed at the /hosted/ route, then its cards (sanitized
+// too); the attachment list names the rest (files, quotes).
 func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBody) MessageDTO {
 	d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
-		Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event, Attachments: m.Attachments}
+		Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event}
+	for _, a := range m.Attachments {
+		if !storage.IsCard(a.ContentType) {
+			d.Attachments = append(d.Attachments, a)
+		}
+	}
 	if m.Deleted == nil {
 		d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{Hosted: func(id string) string {
 			if !db.HasHosted(c.ctx, convID, m.ID, id) {
@@ -163,6 +169,11 @@ func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBo
 			}
 			return "/hosted/" + hostedToken(convID, m.ID, id)
 		}})
+		for _, cd := range m.Body.Cards {
+			if safe, _, _ := render.Card(cd.ContentType, cd.Content); safe != "" {
+				d.HTML += safe
+			}
+		}
 	}
 	for _, r := range m.Reactions {
 		if d.Reactions == nil {

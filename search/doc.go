@@ -21,12 +21,15 @@
 //   - Indexing reads the current row, so it is idempotent: a queue entry
 //     indexed twice, or out of order, gives the same document.
 //   - Message text is extracted from the raw body without rendering it as
-//     HTML; snippets are plain-text fragments, never markup.
+//     HTML, and from each card (Adaptive, hero, thumbnail, connector) as
+//     render.Card shows it: what a reader sees, never its URLs. Snippets
+//     are plain-text fragments, never markup.
 //   - Deleted messages (tombstones) stay indexed with their retained text,
 //     marked is:deleted, and are left out of results unless a query asks
 //     for is:deleted. System events are not indexed.
 //   - is:unanswered marks a post from outside the organisation (a guest or
-//     unknown user) with no later post by one of our people in the same
+//     unknown user; never a bot's or connector's, which has no user) with
+//     no later post by one of our people in the same
 //     thread (a chat is one thread; a channel thread is a root post and its
 //     replies). An answer arriving later re-indexes the waiting posts of its
 //     thread, found by their ua: term.

@@ -21,7 +21,7 @@ import (
 // MappingVersion names the document layout below. Bump it whenever a
 // field, a term or the analyzer changes: an index built with another
 // version is rebuilt from the store.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):
@@ -166,25 +166,29 @@ func threadKey(convNo int64, kind string, m storage.ThreadPost) string {
 
 // MessageContent is what search reads from a message.
 type MessageContent struct {
-	Text   string // subject, body text, attachment names; one line each
+	Text   string // subject, body text, cards' text, attachment names; one line each
 	Files  int    // file attachments
 	Images int    // inline images (hosted or http(s)) and image attachments
-	Links  int    // http(s) links in the body
+	Links  int    // http(s) links in the body (a card's actions are buttons, not links)
 }
 
-// Content extracts a message's searchable content: from its body, or for a
-// message deleted upstream from the content retained at deletion.
+// Content extracts a message's searchable content: from its body and
+// cards, or for a message deleted upstream from the content retained at
+// deletion (storage.MessageWithBody.Shown). A card's text is what
+// render.Card shows.
 func Content(m *storage.MessageWithBody) MessageContent {
-	raw := m.Body.Raw
-	if m.Deleted != nil {
-		raw = m.Body.Retained
-	}
+	raw, cards := m.Shown()
 	ex := render.Extract(raw, m.TextBody)
-	parts := make([]string, 0, 2+len(m.Attachments))
+	parts := make([]string, 0, 2+len(cards)+len(m.Attachments))
 	if m.Subject != "" {
 		parts = append(parts, m.Subject)
 	}
 	parts = append(parts, ex.Text)
+	for _, cd := range cards {
+		if _, text, _ := render.Card(cd.ContentType, cd.Content); text != "" { // an unreadable card reads "[card]"
+			parts = append(parts, text)
+		}
+	}
 	c := MessageContent{Images: ex.Images + len(m.Hosted), Links: ex.Links}
 	for _, a := range m.Attachments {
 		switch {

@@ -575,7 +575,9 @@ func (ix *Index) messageDoc(ctx context.Context, it *storage.IndexItem, recheck 
 			threads[thread] = at
 			recheck[thread] = true
 		}
-	} else if m.Deleted == nil && threads[thread] < at {
+	} else if m.FromID != "" && m.Deleted == nil && threads[thread] < at {
+		// A person's post waits for us; a bot's or connector's (no user)
+		// waits for no one.
 		facts.Unanswered = thread
 	}
 	d, ok := messageDoc(it.Doc, m, facts)

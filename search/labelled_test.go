@@ -654,7 +654,9 @@ func labQueries(c *labCorpus) []labQuery {
 	// Operators, alone and with text.
 	urgent := labMsg(func(m *tenantsim.Message) bool { return m.Importance == "urgent" })
 	important := labMsg(func(m *tenantsim.Message) bool { return m.Importance == "urgent" || m.Importance == "high" })
-	files := labMsg(func(m *tenantsim.Message) bool { return len(m.Attachments) > 0 })
+	files := labMsg(func(m *tenantsim.Message) bool {
+		return slices.ContainsFunc(m.Attachments, func(a tenantsim.Attachment) bool { return a.IsFile() })
+	})
 	images := labMsg(func(m *tenantsim.Message) bool { return len(m.Hosted) > 0 })
 	links := labMsg(func(m *tenantsim.Message) bool { return strings.Contains(m.HTML, `<a href="http`) })
 	from := func(id string) func(*labDoc) bool {

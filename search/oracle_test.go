@@ -120,16 +120,18 @@ func buildOracle(t *testing.T, ctx context.Context, db *storage.DB) *oracle {
 			if m.Type != "message" {
 				continue
 			}
-			raw := m.Body.Raw
-			if m.Deleted != nil {
-				raw = m.Body.Retained
-			}
+			raw, cards := m.Shown()
 			ex := render.Extract(raw, m.TextBody)
 			parts := []string{}
 			if m.Subject != "" {
 				parts = append(parts, m.Subject)
 			}
 			parts = append(parts, ex.Text)
+			for _, cd := range cards {
+				if _, text, _ := render.Card(cd.ContentType, cd.Content); text != "" {
+					parts = append(parts, text)
+				}
+			}
 			d := &odoc{id: storage.MessageDocID(no, m.ID), from: m.FromID, conv: c.id, team: c.team, created: m.Created, hasDate: true,
 				important: m.Importance, deleted: m.Deleted != nil, reacted: len(m.Reactions) > 0, links: ex.Links > 0, images: ex.Images+len(m.Hosted) > 0}
 			for _, a := range m.Attachments {
@@ -151,7 +153,7 @@ func buildOracle(t *testing.T, ctx context.Context, db *storage.DB) *oracle {
 				d.tags = append(d.tags, search.Tag(g[1]))
 				tags[search.Tag(g[1])] = true
 			}
-			d.waiting = !internal[m.FromID] && m.Deleted == nil && latest[thread(m)].Before(m.Created)
+			d.waiting = m.FromID != "" && !internal[m.FromID] && m.Deleted == nil && latest[thread(m)].Before(m.Created)
 			d.setText(text)
 			o.docs = append(o.docs, d)
 			if len(d.toks) > 2 {

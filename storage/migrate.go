@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -86,6 +88,63 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{5, "card content", relistCardConversations},
+}
+
+// relistCardConversations makes the next sync list again every
+// conversation holding a card whose content an older Rapport did not keep
+// (Body.Cards): a chat's cursor and a channel's backfill cursor are
+// dropped, so their messages are fetched whole and upserted with their
+// cards. Nothing else is lost: messages stay, and delta links stay.
+func relistCardConversations(tx *bolt.Tx) error {
+	msgs, convs, cursors := tx.Bucket(bucketMessages), tx.Bucket(bucketConvs), tx.Bucket(bucketCursors)
+	if msgs == nil || convs == nil || cursors == nil {
+		return nil
+	}
+	stale := map[int64]bool{}
+	err := msgs.ForEach(func(k, v []byte) error {
+		if !bytes.Contains(v, []byte(`"application/vnd.`)) { // cheap: most messages have no card
+			return nil
+		}
+		var sm storedMessage
+		if err := json.Unmarshal(v, &sm); err != nil {
+			return fmt.Errorf("decode message: %w", err)
+		}
+		if sm.Deleted != nil || len(sm.Cards) > 0 {
+			return nil
+		}
+		for _, a := range sm.Attachments {
+			if IsCard(a.ContentType) {
+				r := keyReader{b: k}
+				no := r.i64()
+				if r.err != nil {
+					return fmt.Errorf("message key: %w", r.err)
+				}
+				stale[no] = true
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	return convs.ForEach(func(k, v []byte) error {
+		if len(v) != 8 || !stale[int64(binary.BigEndian.Uint64(v))] {
+			return nil
+		}
+		r := keyReader{b: k}
+		id := r.str()
+		if err := r.done(); err != nil {
+			return fmt.Errorf("conversation key: %w", err)
+		}
+		for _, src := range []string{"chat:" + id, "history:" + id} {
+			if err := cursors.Delete(key(nil).str(src)); err != nil {
+				return fmt.Errorf("drop cursor %s: %w", src, err)
+			}
+		}
+		return nil
+	})
 }
 
 // SchemaVersion is the schema version this build writes.

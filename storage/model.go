@@ -91,12 +91,43 @@ type Message struct {
 	ETag        string       `json:"etag,omitempty"`
 }
 
-// Attachment is a file or card attached to a message.
+// Attachment is a file or card attached to a message. A card's content is
+// kept with the body (Body.Cards).
 type Attachment struct {
 	ID          string `json:"id"`
 	ContentType string `json:"contentType"`
 	Name        string `json:"name,omitempty"`
 	URL         string `json:"url,omitempty"`
+}
+
+// The card attachments whose content Rapport keeps, shows and indexes
+// (sync/render turns them into HTML and text). Other attachments with
+// content (quoted messages, code snippets, Loop components) are listed by
+// name only.
+const (
+	CardAdaptive  = "application/vnd.microsoft.card.adaptive"
+	CardHero      = "application/vnd.microsoft.card.hero"
+	CardThumbnail = "application/vnd.microsoft.card.thumbnail"
+	CardConnector = "application/vnd.microsoft.teams.card.o365connector"
+)
+
+// IsCard reports whether an attachment of this content type is a card
+// whose content is kept.
+func IsCard(contentType string) bool {
+	switch contentType {
+	case CardAdaptive, CardHero, CardThumbnail, CardConnector:
+		return true
+	}
+	return false
+}
+
+// Card is a card attachment's content as Graph sent it: a JSON document,
+// untrusted like the body, rendered through package render before
+// anything shows it.
+type Card struct {
+	ID          string `json:"id"`
+	ContentType string `json:"contentType"`
+	Content     string `json:"content"`
 }
 
 // Mention is an @mention.
@@ -114,12 +145,17 @@ type Reaction struct {
 }
 
 // Body is a message's content as Graph sent it: untrusted HTML (or text)
-// that is rendered through package render before anything shows it, never
-// handed to the UI raw. Retained keeps the last content of a message
-// deleted upstream, so local annotations never point at nothing.
+// and the content of its card attachments, rendered through package
+// render before anything shows it, never handed to the UI raw. Retained
+// and RetainedCards keep the last content of a message deleted upstream,
+// so local annotations never point at nothing. Stores written before
+// cards were kept have no Cards (migration 5 lists those conversations
+// again).
 type Body struct {
-	Raw      string `json:"raw,omitempty"`
-	Retained string `json:"retained,omitempty"`
+	Raw           string `json:"raw,omitempty"`
+	Retained      string `json:"retained,omitempty"`
+	Cards         []Card `json:"cards,omitempty"`
+	RetainedCards []Card `json:"retainedCards,omitempty"`
 }
 
 // Record is a Dataverse row kept for offline use.

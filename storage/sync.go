@@ -171,6 +171,10 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 				if body.Retained == "" {
 					body.Retained = old.Retained
 				}
+				body.RetainedCards = old.Cards
+				if len(body.RetainedCards) == 0 {
+					body.RetainedCards = old.RetainedCards
+				}
 			}
 			if err := msgs.Delete(oldKey); err != nil {
 				return false, fmt.Errorf("replace message: %w", err)
@@ -441,6 +445,15 @@ func (db *DB) GetCursor(ctx context.Context, source string) (Cursor, error) {
 type MessageWithBody struct {
 	Message
 	Body Body `json:"body"`
+}
+
+// Shown is the content a message shows and search reads: its body and
+// cards, or for a message deleted upstream what was retained at deletion.
+func (m *MessageWithBody) Shown() (raw string, cards []Card) {
+	if m.Deleted != nil {
+		return m.Body.Retained, m.Body.RetainedCards
+	}
+	return m.Body.Raw, m.Body.Cards
 }
 
 // Messages lists a conversation's messages, newest first, created strictly

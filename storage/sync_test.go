@@ -39,7 +39,8 @@ func TestPutMessageVersions(t *testing.T) {
 	}
 	edited := m
 	edited.Modified = t0.Add(time.Minute)
-	if !apply(edited, storage.Body{Raw: "<p>v2</p>"}) {
+	card := []storage.Card{{ID: "c1", ContentType: storage.CardAdaptive, Content: `{"type":"AdaptiveCard"}`}}
+	if !apply(edited, storage.Body{Raw: "<p>v2</p>", Cards: card}) {
 		t.Fatal("newer version ignored")
 	}
 	if apply(m, storage.Body{Raw: "<p>v1 replayed</p>"}) {
@@ -54,8 +55,20 @@ func TestPutMessageVersions(t *testing.T) {
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("messages %v %v", ms, err)
 	}
-	if ms[0].Deleted == nil || ms[0].Body.Raw != "" || ms[0].Body.Retained != "<p>v2</p>" {
-		t.Fatalf("tombstone %+v body %+v: want deleted, empty body, v2 retained", ms[0].Message, ms[0].Body)
+	if ms[0].Deleted == nil || ms[0].Body.Raw != "" || ms[0].Body.Retained != "<p>v2</p>" || len(ms[0].Body.Cards) != 0 ||
+		len(ms[0].Body.RetainedCards) != 1 || ms[0].Body.RetainedCards[0] != card[0] {
+		t.Fatalf("tombstone %+v body %+v: want deleted, empty body, v2 and its card retained", ms[0].Message, ms[0].Body)
+	}
+	if raw, cards := ms[0].Shown(); raw != "<p>v2</p>" || len(cards) != 1 {
+		t.Errorf("a tombstone shows %q %v, want what was retained", raw, cards)
+	}
+	// A later version of the tombstone keeps what was retained.
+	later := gone
+	later.Modified = t0.Add(3 * time.Minute)
+	apply(later, storage.Body{})
+	ms, _ = db.Messages(ctx, conv, time.Time{}, 0)
+	if ms[0].Body.Retained != "<p>v2</p>" || len(ms[0].Body.RetainedCards) != 1 {
+		t.Errorf("second tombstone body %+v: retained content lost", ms[0].Body)
 	}
 }
 

@@ -372,7 +372,7 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur *storage.Curso
 			if sm.Type == "systemEventMessage" {
 				raw = ""
 			}
-			wrote, err := w.PutMessage(sm, storage.Body{Raw: raw})
+			wrote, err := w.PutMessage(sm, storage.Body{Raw: raw, Cards: m.Cards})
 			if err != nil {
 				return err
 			}

@@ -89,6 +89,10 @@ func converged(t *testing.T, r *rig) {
 				bad("%s/%s: body differs", conv, m.ID)
 			case len(s.Reactions) != len(m.Reactions) || len(s.Attachments) != len(m.Attachments) || len(s.Mentions) != len(m.Mentions):
 				bad("%s/%s: reactions/attachments/mentions differ", conv, m.ID)
+			case m.App != nil && s.FromName != m.App.DisplayName:
+				bad("%s/%s: from %q, tenant's app %q", conv, m.ID, s.FromName, m.App.DisplayName)
+			case !sameCards(s.Body.Cards, m.Attachments):
+				bad("%s/%s: cards %+v, tenant %+v", conv, m.ID, s.Body.Cards, m.Attachments)
 			}
 		}
 	}
@@ -117,6 +121,18 @@ func converged(t *testing.T, r *rig) {
 		}
 		t.Fatalf("store differs from the tenant:\n%s", strings.Join(problems, "\n"))
 	}
+}
+
+// sameCards reports whether the stored cards are the tenant's card
+// attachments, content and all.
+func sameCards(stored []storage.Card, atts []tenantsim.Attachment) bool {
+	var want []storage.Card
+	for _, a := range atts {
+		if !a.IsFile() {
+			want = append(want, storage.Card{ID: a.ID, ContentType: a.Card, Content: a.Content})
+		}
+	}
+	return fmt.Sprint(stored) == fmt.Sprint(want)
 }
 
 func keyOf(set string) string {

@@ -14,7 +14,8 @@ import (
 	"github.com/rapport-app/rapport/storage"
 )
 
-// Msg is a message as fetched: the storage form plus its raw body.
+// Msg is a message as fetched: the storage form plus its raw body and the
+// content of its cards (storage.IsCard), JSON as Graph sent it.
 type Msg struct {
 	storage.Message
 	Raw    string
@@ -26,6 +27,7 @@ type Msg struct {
 	// says more exist than were inlined.
 	MoreReplies bool
 	RepliesLink string
+	Cards       []storage.Card
 }
 
 // ChatInfo is a chat with its members.
@@ -407,12 +409,22 @@ func convert(convID, teamID string, m models.ChatMessageable) Msg {
 	if i := m.GetImportance(); i != nil {
 		sm.Importance = i.String()
 	}
-	if f := m.GetFrom(); f != nil && f.GetUser() != nil {
-		sm.FromID, sm.FromName = str(f.GetUser().GetId()), str(f.GetUser().GetDisplayName())
+	if f := m.GetFrom(); f != nil {
+		switch {
+		case f.GetUser() != nil:
+			sm.FromID, sm.FromName = str(f.GetUser().GetId()), str(f.GetUser().GetDisplayName())
+		case f.GetApplication() != nil:
+			// A bot or connector: named, but no user (FromID stays "").
+			sm.FromName = str(f.GetApplication().GetDisplayName())
+		}
 	}
+	var cards []storage.Card
 	for _, a := range m.GetAttachments() {
-		sm.Attachments = append(sm.Attachments, storage.Attachment{ID: str(a.GetId()), ContentType: str(a.GetContentType()),
-			Name: str(a.GetName()), URL: str(a.GetContentUrl())})
+		att := storage.Attachment{ID: str(a.GetId()), ContentType: str(a.GetContentType()), Name: str(a.GetName()), URL: str(a.GetContentUrl())}
+		sm.Attachments = append(sm.Attachments, att)
+		if storage.IsCard(att.ContentType) && a.GetContent() != nil {
+			cards = append(cards, storage.Card{ID: att.ID, ContentType: att.ContentType, Content: *a.GetContent()})
+		}
 	}
 	for _, mn := range m.GetMentions() {
 		x := storage.Mention{Text: str(mn.GetMentionText())}
@@ -438,7 +450,7 @@ func convert(convID, teamID string, m models.ChatMessageable) Msg {
 			sm.Type = "systemEventMessage"
 		}
 	}
-	out := Msg{Message: sm}
+	out := Msg{Message: sm, Cards: cards}
 	if b := m.GetBody(); b != nil {
 		out.Raw = str(b.GetContent())
 		if ct := b.GetContentType(); ct != nil && ct.String() == "text" {

@@ -1,5 +1,6 @@
-// Package render turns the HTML of a Teams message, which is untrusted,
-// into the HTML Rapport shows and the plain text it indexes.
+// Package render turns the HTML of a Teams message and the content of its
+// cards, both untrusted, into the HTML Rapport shows and the plain text it
+// indexes.
 //
 // # Invariants
 //
@@ -13,9 +14,18 @@
 //     resource is ever loaded by the webview.
 //   - Teams markup is rewritten first: <at> becomes a mention span,
 //     <emoji> its character, <attachment> and <systemEventMessage> vanish
-//     (attachments are shown from the message's attachment list).
+//     (files are listed from the message's attachments, cards rendered by
+//     Card).
+//   - Cards (Card: Adaptive, hero, thumbnail and Office 365 connector
+//     cards) become text, a table of facts and action labels in a
+//     div.teams-card, through a policy with the card classes, https links
+//     only and no images at all. Card strings are escaped (Adaptive Cards
+//     read a little markdown) or, where Teams allows HTML, sanitized; a
+//     URL is never a card's visible word ("[link]"), and only an https
+//     link action becomes a link: every other action is a label that runs
+//     nothing.
 //   - Text is derived from the safe HTML, so search never indexes what the
-//     user cannot see.
+//     user cannot see; table cells stay separate words.
 //
 // Functions are pure and safe for concurrent use.
 package render

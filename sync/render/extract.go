@@ -94,6 +94,8 @@ func Extract(raw string, isText bool) Extracted {
 			}
 			if blocks[tag] {
 				b.WriteByte('\n')
+			} else if cells[tag] && tt != html.EndTagToken {
+				b.WriteByte(' ') // before each cell: cells left open still part
 			}
 		}
 	}

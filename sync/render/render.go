@@ -45,26 +45,32 @@ func HostedIDs(raw string) []string {
 // localImageRE is the only image source the policy lets through.
 var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_=-]+$`)
 
-var policy = func() *bluemonday.Policy {
+// basePolicy allows the markup a message may keep, without links and
+// images: each policy below adds its own.
+func basePolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "div", "strong", "b", "em", "i", "u", "s", "strike", "del", "sub", "sup",
 		"ul", "ol", "li", "blockquote", "pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-		"table", "thead", "tbody", "tr", "td", "th")
+		"table", "thead", "tbody", "tr", "td", "th", "span")
+	p.RequireParseableURLs(true)
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	return p
+}
+
+var policy = func() *bluemonday.Policy {
+	p := basePolicy()
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^mention$`)).OnElements("span")
-	p.AllowElements("span")
 	// Links: absolute http, https and mailto only. Relative URLs are
 	// allowed by the policy solely for the local image route below.
 	p.AllowAttrs("href").Matching(regexp.MustCompile(`^(?i)(https?://|mailto:)`)).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
-	p.RequireParseableURLs(true)
 	p.AllowRelativeURLs(true)
-	p.RequireNoFollowOnLinks(true)
-	p.RequireNoReferrerOnLinks(true)
-	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.AllowAttrs("src").Matching(localImageRE).OnElements("img")
 	p.AllowAttrs("alt").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
-	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
 	return p
 }()
 
@@ -160,6 +166,10 @@ func attrOr(n *html.Node, name, def string) string {
 var blocks = map[string]bool{"p": true, "div": true, "br": true, "li": true, "tr": true, "h1": true, "h2": true,
 	"h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "hr": true, "table": true}
 
+// cells are separated by a space in text, so that words in adjacent cells
+// (a fact's name and value) stay apart.
+var cells = map[string]bool{"td": true, "th": true}
+
 // Text extracts the text a reader sees in safe HTML, one line per block.
 func Text(safe string) string {
 	nodes, err := html.ParseFragment(strings.NewReader(safe), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
@@ -181,6 +191,8 @@ func Text(safe string) string {
 			}
 			if blocks[n.Data] {
 				b.WriteString("\n")
+			} else if cells[n.Data] {
+				b.WriteString(" ")
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package tenantsim
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
@@ -63,6 +64,12 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 		return m
 	}
 
+	if c.channel != nil && k < 0 {
+		if cm := w.cardPost(c, i, m, cust, members); cm != nil {
+			return cm
+		}
+	}
+
 	author := w.pickAuthor(r, members, kind, cust)
 	if author == w.Me && c.chat != nil && c.chat.Case != "" {
 		author = w.user(members[0].UserID) // Me is not in handover chats
@@ -106,8 +113,16 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 	}
 	m.HTML = html
 
-	// Later fates, all within a quarter of the gap so that generated order
-	// by lastModified equals order by creation.
+	c.fate(r, i, k, m, others)
+	return m
+}
+
+// fate gives generated message m (root i, reply k) its later history: a
+// deletion or an edit, and reactions from others; all within a quarter of
+// the gap so that generated order by lastModified equals order by
+// creation.
+func (c *conv) fate(r *rand.Rand, i, k int, m *Message, others []*User) {
+	created := m.Created
 	quarter := c.gap / 4
 	if k >= 0 {
 		quarter = c.gap / time.Duration(8*(c.replyCount(i)+1))
@@ -132,7 +147,6 @@ func (w *World) compose(c *conv, i, k int, created time.Time, replyTo string) *M
 			}
 		}
 	}
-	return m
 }
 
 // pickAuthor chooses who writes a message: in customer conversations the

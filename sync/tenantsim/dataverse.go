@@ -113,6 +113,33 @@ var caseTitles = map[Lang][]string{
 	LangFR: {"%s : alarme impossible à acquitter", "%s : facture de la deuxième échéance erronée", "%s : échecs de connexion", "%s : créneau de livraison à reconfirmer", "%s : écarts dans les rapports", "%s : conditions de renouvellement"},
 }
 
+// caseTitleTopics says what each of caseTitles is about (the same in every
+// language).
+var caseTitleTopics = []msgTopic{topicFault, topicPayment, topicFault, topicDelivery, topicFault, topicContract}
+
+// caseFields are a generated case's fields as Dataverse first holds them.
+type caseFields struct {
+	Ticket, Title                   string
+	TitleIndex                      int // into caseTitles[lang]
+	Priority, State, Status, Origin int // prioritycode, statecode, statuscode, caseorigincode
+}
+
+// caseFacts derives case k of customer c: the incidents row, and the case
+// cards the Dynamics 365 app posts about it.
+func (w *World) caseFacts(c *Customer, k int) caseFields {
+	titles := caseTitles[c.Lang]
+	f := caseFields{Ticket: c.Cases[k], TitleIndex: (c.Index + k) % len(titles)}
+	f.Title = fmt.Sprintf(titles[f.TitleIndex], c.Short)
+	r := rng(w.Seed, "case-row", f.Ticket)
+	f.State, f.Status = 0, []int{1, 2, 3, 4}[r.IntN(4)]
+	if r.IntN(3) == 0 {
+		f.State, f.Status = 1, 5 // resolved, problem solved
+	}
+	f.Priority = 1 + r.IntN(3)
+	f.Origin = 1 + r.IntN(3)
+	return f
+}
+
 var opportunityNames = map[Lang][]string{
 	LangZH: {"%s 二期扩容", "%s 年度维保续约", "%s 新产线部署"},
 	LangEN: {"%s phase 2 expansion", "%s annual support renewal", "%s new site rollout"},
@@ -163,19 +190,14 @@ func seedDataverse(d *dataverse, w *World) {
 				"_parentcustomerid_value": c.AccountID, "_ownerid_value": owner, "statecode": 0, "modifiedon": at("contact", u.ID)})
 		}
 		for k, ticket := range c.Cases {
-			titles := caseTitles[c.Lang]
-			r := rng(w.Seed, "case-row", ticket)
-			state, status := 0, []int{1, 2, 3, 4}[r.IntN(4)]
-			if r.IntN(3) == 0 {
-				state, status = 1, 5 // resolved, problem solved
-			}
+			cs := w.caseFacts(c, k)
 			var contact any
 			if len(c.Contacts) > 0 {
 				contact = guid(w.Seed, "contact", c.Contacts[k%len(c.Contacts)].ID)
 			}
-			d.put("incidents", Row{"incidentid": w.CaseID(ticket), "title": fmt.Sprintf(titles[(c.Index+k)%len(titles)], c.Short),
-				"ticketnumber": ticket, "description": c.Product, "prioritycode": 1 + r.IntN(3), "statecode": state, "statuscode": status,
-				"caseorigincode": 1 + r.IntN(3), "_customerid_value": c.AccountID, "_primarycontactid_value": contact,
+			d.put("incidents", Row{"incidentid": w.CaseID(ticket), "title": cs.Title,
+				"ticketnumber": ticket, "description": c.Product, "prioritycode": cs.Priority, "statecode": cs.State, "statuscode": cs.Status,
+				"caseorigincode": cs.Origin, "_customerid_value": c.AccountID, "_primarycontactid_value": contact,
 				"_ownerid_value": owner, "createdon": at("case-created", ticket), "modifiedon": at("case", ticket)})
 		}
 		names := opportunityNames[c.Lang]

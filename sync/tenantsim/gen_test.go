@@ -2,6 +2,7 @@ package tenantsim
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,7 +180,7 @@ func TestWorldHasTheDomain(t *testing.T) {
 				if x.LastEdited != nil {
 					edited++
 				}
-				if len(x.Attachments) > 0 {
+				if slices.ContainsFunc(x.Attachments, func(a Attachment) bool { return a.IsFile() }) {
 					files++
 				}
 				if len(x.Hosted) > 0 {

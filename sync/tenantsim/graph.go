@@ -260,7 +260,10 @@ func (s *Server) chatJSON(c *Chat, expand string, withTenantURL bool) map[string
 				break
 			}
 			var from any
-			if lastMsg.AuthorID != "" {
+			switch {
+			case lastMsg.App != nil:
+				from = map[string]any{"application": appIdentity(lastMsg.App), "device": nil, "user": nil}
+			case lastMsg.AuthorID != "":
 				from = identitySet(s.userIdentity(lastMsg.AuthorID, true))
 			}
 			content := lastMsg.Text

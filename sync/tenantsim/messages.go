@@ -23,7 +23,8 @@ type Message struct {
 	Subject      string
 	Importance   string
 	Locale       string
-	AuthorID     string // "" for system events
+	AuthorID     string // "" for system events and card posts
+	App          *App   // card posts: the app or connector that posted
 	HTML         string // may hold {{graph}} for the Graph base URL
 	Mentions     []Mention
 	Attachments  []Attachment
@@ -31,7 +32,7 @@ type Message struct {
 	Reactions    []Reaction
 	Event        *Event
 	Hostile      bool
-	Text         string
+	Text         string // the visible text of the body, or of a card post's card, one line per paragraph, fact or row of actions
 
 	// Ground truth of generated messages, for tests that judge search
 	// results (zero for posted messages): the language the body is written
@@ -48,12 +49,17 @@ type Mention struct {
 	Text   string
 }
 
-// Attachment is a file shared by reference.
+// Attachment is a file shared by reference or, when Card is set, a card.
 type Attachment struct {
-	ID   string
-	Name string
-	URL  string
+	ID      string
+	Name    string // files
+	URL     string // files
+	Card    string // cards: the content type, e.g. CardAdaptive
+	Content string // cards: the card, JSON
 }
+
+// IsFile reports whether the attachment is a file shared by reference.
+func (a *Attachment) IsFile() bool { return a.Card == "" }
 
 // Reaction is one user's reaction.
 type Reaction struct {

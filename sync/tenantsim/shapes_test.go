@@ -106,6 +106,21 @@ func TestWireShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	longMsgs := g + "/teams/" + w.Teams[1].ID + "/channels/" + long.ID + "/messages"
+	// A card post of each kind the tenant makes, read one by one.
+	cardPosts := map[string]string{}
+	for _, tm := range w.Teams {
+		for _, ch := range tm.Channels {
+			ms, _ := srv.Tenant().Messages(ch.ID)
+			for _, m := range ms {
+				if m.App != nil && m.Deleted == nil && cardPosts[m.Attachments[0].Card] == "" {
+					cardPosts[m.Attachments[0].Card] = g + "/teams/" + tm.ID + "/channels/" + ch.ID + "/messages/" + m.ID
+				}
+			}
+		}
+	}
+	if len(cardPosts) != 2 {
+		t.Fatalf("card posts found: %v, want an adaptive and a connector card", cardPosts)
+	}
 	tests := []struct {
 		name, method, url, token string
 		headers                  map[string]string
@@ -118,6 +133,8 @@ func TestWireShapes(t *testing.T) {
 		{"channel-delta", "GET", g + "/teams/" + team.ID + "/channels/" + channel.ID + "/messages/delta()?$top=20&$expand=replies", graphTok, nil, 200, nil},
 		{"channel-messages-long-thread", "GET", longMsgs + "?$top=1&$expand=replies", graphTok, nil, 200, nil},
 		{"channel-replies", "GET", longMsgs + "/" + longRoot.ID + "/replies?$top=50", graphTok, nil, 200, nil},
+		{"card-adaptive", "GET", cardPosts[tenantsim.CardAdaptive], graphTok, nil, 200, nil},
+		{"card-connector", "GET", cardPosts[tenantsim.CardConnector], graphTok, nil, 200, nil},
 		{"team", "GET", g + "/teams/" + team.ID, graphTok, nil, 200, nil},
 		{"team-members", "GET", g + "/teams/" + team.ID + "/members", graphTok, nil, 200, nil},
 		{"guests", "GET", g + "/users?$filter=userType%20eq%20'Guest'&$select=id,displayName,mail,userType,externalUserState,createdDateTime,signInActivity&$top=5", graphTok, nil, 200, nil},

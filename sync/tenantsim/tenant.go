@@ -181,6 +181,31 @@ func (t *Tenant) AddReplies(convID, rootID string, n int) ([]*Message, error) {
 	return out, nil
 }
 
+// PostCard starts a channel thread, or adds a chat message, posted by app:
+// one card attachment (contentType, and content the card's JSON) that the
+// body references, as Graph delivers bot and connector posts. Its Text is
+// left empty: the tenant reads only the cards it makes.
+func (t *Tenant) PostCard(convID string, app App, contentType, content string) (*Message, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.convs[convID]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoConversation, convID)
+	}
+	id, at := c.nextID(t.now())
+	a := Attachment{ID: hex32(t.w.Seed, "posted-card", convID, id), Card: contentType, Content: content}
+	m := &Message{ID: id, Type: "message", Created: at, LastModified: at, Importance: "normal", App: &app,
+		HTML: `<attachment id="` + a.ID + `"></attachment>`, Attachments: []Attachment{a}, Locale: "en-us"}
+	if c.chat != nil {
+		m.ChatID = c.chat.ID
+	} else {
+		m.TeamID, m.ChannelID = c.team.ID, c.channel.ID
+	}
+	c.added = append(c.added, m)
+	c.recordChange(t.nextSeq(), m.ID)
+	return m, nil
+}
+
 // Edit replaces a message's body as its author would.
 func (t *Tenant) Edit(convID, msgID, html string) (*Message, error) {
 	t.mu.Lock()

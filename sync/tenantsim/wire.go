@@ -143,6 +143,12 @@ func (s *Server) userIdentity(id string, withName bool) map[string]any {
 	return m
 }
 
+// appIdentity is a teamworkApplicationIdentity: a bot or a connector.
+func appIdentity(a *App) map[string]any {
+	return map[string]any{"@odata.type": "#microsoft.graph.teamworkApplicationIdentity", "id": a.ID, "displayName": a.DisplayName,
+		"applicationIdentityType": a.Kind}
+}
+
 func identitySet(user map[string]any) map[string]any {
 	return map[string]any{"application": nil, "device": nil, "user": user}
 }
@@ -201,7 +207,11 @@ func (s *Server) messageJSON(m *Message, unknownEnums bool, graphBase string) ma
 		}
 		return out
 	}
-	out["from"] = identitySet(s.userIdentity(m.AuthorID, true))
+	if m.App != nil {
+		out["from"] = map[string]any{"application": appIdentity(m.App), "device": nil, "user": nil}
+	} else {
+		out["from"] = identitySet(s.userIdentity(m.AuthorID, true))
+	}
 	body := strings.ReplaceAll(m.HTML, "{{graph}}", graphBase)
 	ct := "html"
 	if m.Deleted != nil {
@@ -210,7 +220,12 @@ func (s *Server) messageJSON(m *Message, unknownEnums bool, graphBase string) ma
 	out["body"] = map[string]any{"contentType": ct, "content": body}
 	var atts []any
 	for _, a := range m.Attachments {
-		atts = append(atts, map[string]any{"id": a.ID, "contentType": "reference", "contentUrl": a.URL, "content": nil, "name": a.Name, "thumbnailUrl": nil, "teamsAppId": nil})
+		if a.IsFile() {
+			atts = append(atts, map[string]any{"id": a.ID, "contentType": "reference", "contentUrl": a.URL, "content": nil, "name": a.Name, "thumbnailUrl": nil, "teamsAppId": nil})
+			continue
+		}
+		// A card: its content is a JSON document in a string.
+		atts = append(atts, map[string]any{"id": a.ID, "contentType": a.Card, "contentUrl": nil, "content": a.Content, "name": nil, "thumbnailUrl": nil, "teamsAppId": nil})
 	}
 	if atts != nil {
 		out["attachments"] = atts

@@ -91,7 +91,7 @@ export interface Message {
   subject?: string;
   importance: string;
   from: string;
-  html: string; // sanitized in Go
+  html: string; // sanitized in Go: the body, then its cards (text, facts, actions)
   event?: string;
   attachments?: Attachment[];
   reactions?: Record<string, number>;

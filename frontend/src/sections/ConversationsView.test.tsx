@@ -1,7 +1,7 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppError, setTransport, type Message, type Transport } from '../api';
-import { ConversationsView } from './ConversationsView';
+import { ConversationsView, MessageItem } from './ConversationsView';
 import { conversationHash, routeFromHash } from './sections';
 
 afterEach(() => {
@@ -76,5 +76,33 @@ describe('ConversationsView with a target', () => {
     await screen.findAllByTestId('chat');
     expect(screen.queryByTestId('thread-title')).toBeNull();
     expect(pages).toEqual([]);
+  });
+});
+
+describe('MessageItem with a card', () => {
+  // The HTML Go renders for a Dynamics 365 case card (sync/render Card).
+  const card: Message = {
+    id: 'c1', type: 'message', importance: 'normal', from: 'Dynamics 365', created: '2026-03-01T09:00:00Z',
+    html: '<div class="teams-card"><p>Dynamics 365 · 案例已创建</p><p><strong>华东精密 设备报警无法消除</strong></p>' +
+      '<table class="teams-card-facts"><tbody><tr><th>案例编号</th><td>CAS-01037-A1B2C3</td></tr><tr><th>优先级</th><td>高</td></tr></tbody></table>' +
+      '<p class="teams-card-actions"><a href="https://lumen.crm5.dynamics.com/main.aspx?id=1" rel="nofollow noreferrer noopener" target="_blank">在 Dynamics 365 中打开</a> <span>解决</span></p></div>',
+    attachments: [{ id: 'f1', contentType: 'reference', name: 'report.xlsx' }],
+  };
+
+  test('shows its text, facts and actions; an action that is not a link is only a label', () => {
+    render(<MessageItem m={card} />);
+    const item = screen.getByTestId('message');
+    expect(screen.getByText('Dynamics 365', { selector: 'strong.from' })).toBeTruthy();
+    expect(screen.getByText('华东精密 设备报警无法消除')).toBeTruthy();
+    const fact = screen.getByText('案例编号').closest('tr') as HTMLElement;
+    expect(fact.textContent).toBe('案例编号CAS-01037-A1B2C3');
+    expect(item.querySelector('.teams-card-facts')).toBeTruthy();
+    const open = screen.getByRole('link', { name: '在 Dynamics 365 中打开' });
+    expect(open.getAttribute('target')).toBe('_blank');
+    const label = screen.getByText('解决');
+    expect(label.tagName).toBe('SPAN');
+    expect(label.closest('a, button')).toBeNull();
+    expect(item.querySelectorAll('img, script, [style]')).toHaveLength(0);
+    expect(screen.getByText(/report\.xlsx/)).toBeTruthy(); // files stay listed
   });
 });
