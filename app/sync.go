@@ -94,7 +94,7 @@ func (c *Core) connect() (*connection, error) {
 		}
 		dv, dvc = d, d
 	}
-	eng := engine.New(db, g, dv, engine.Options{Report: func(p engine.Progress) { c.events.Emit(EventSyncProgress, p) }})
+	eng := engine.New(db, g, dv, engine.Options{Log: c.log, Report: func(p engine.Progress) { c.events.Emit(EventSyncProgress, p) }})
 	if where, why := sess.CacheWhere(); where == auth.CacheMemory && why != "" {
 		c.log.Warn("token cache", "where", where, "why", why)
 	}

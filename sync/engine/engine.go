@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -70,6 +71,9 @@ type Options struct {
 	Report func(Progress)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Log receives what a user may want to know later (a listing started
+	// over, and why); default: discarded.
+	Log *slog.Logger
 }
 
 // Engine syncs one tenant into one store.
@@ -105,6 +109,9 @@ func New(db *storage.DB, g Graph, dv Dataverse, opts Options) *Engine {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{db: db, g: g, dv: dv, opts: opts, lim: newLimiter(opts.MessageRate, opts.PerConversation)}
 }

@@ -1,9 +1,15 @@
 package engine_test
 
 import (
+	"bytes"
 	"crypto/tls"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 	"github.com/rapport-app/rapport/sync/dataverse"
@@ -42,7 +48,26 @@ func TestEndpointsMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(r.DB, g, dv, engine.Options{MessageRate: -1})
+	// One saved link names no Graph path at all (a hand-edited or foreign
+	// value): that listing starts over, and the log says why.
+	curs, err := r.DB.Cursors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := ""
+	for _, c := range curs {
+		if strings.HasPrefix(c.Source, "chat:") {
+			c.Link, c.State, bad = "https://gateway.example/other/path?$skiptoken=x", "partial", c.Source
+			if err := r.DB.Apply(ctx, func(w *storage.Writer) error { return w.SetCursor(c) }); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	var logBuf bytes.Buffer
+	var logMu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logBuf}, nil))
+	eng := engine.New(r.DB, g, dv, engine.Options{MessageRate: -1, Log: log})
 	tn := r.Srv.Tenant()
 	for i, conv := range tn.Conversations()[:5] {
 		if _, err := tn.Post(conv, "", tn.World().Customers[0].Contacts[0].ID, "<p>after the move</p>"); err != nil {
@@ -57,5 +82,22 @@ func TestEndpointsMove(t *testing.T) {
 	if gw.Requests.Load() == 0 {
 		t.Fatal("nothing went through the new endpoint")
 	}
+	logMu.Lock()
+	logged := logBuf.String()
+	logMu.Unlock()
+	if bad == "" || !strings.Contains(logged, "restarting a listing") || !strings.Contains(logged, bad) {
+		t.Fatalf("no log line for the listing restarted from an unusable link (%s):\n%s", bad, logged)
+	}
 	converged(t, r)
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

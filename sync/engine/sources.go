@@ -100,6 +100,7 @@ func (e *Engine) channelHistory(ctx context.Context, teamID, channelID string) e
 	})
 	if err != nil && cur.Link != "" && isStaleLink(err) {
 		// The saved link went stale: start the backfill over.
+		e.restarting(src, err)
 		e.saveCursor(ctx, storage.Cursor{Source: src})
 		return e.channelHistory(ctx, teamID, channelID)
 	}
@@ -138,6 +139,7 @@ func (e *Engine) channelDelta(ctx context.Context, teamID, channelID string, cur
 			return nil
 		})
 		if err != nil && attempt == 0 && isStaleLink(err) {
+			e.restarting(src, err)
 			cur = storage.Cursor{Source: src}
 			if err := e.primeDelta(ctx, teamID, channelID, &cur); err != nil {
 				return e.noteError(ctx, src, err)
@@ -197,6 +199,13 @@ type repliesError struct {
 
 func (e *repliesError) Error() string { return fmt.Sprintf("replies of thread %s: %v", e.root, e.err) }
 func (e *repliesError) Unwrap() error { return e.err }
+
+// restarting logs why a source's saved link is dropped and its listing
+// starts over (the sync state expired, or the link names an endpoint that
+// is no longer the configured one).
+func (e *Engine) restarting(src string, err error) {
+	e.opts.Log.Info("restarting a listing: its saved link cannot be followed", "source", src, "why", err)
+}
 
 // isStaleLink reports errors that mean a saved link cannot be followed.
 func isStaleLink(err error) bool {
@@ -329,6 +338,7 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 			return nil
 		})
 		if err != nil && attempt == 0 && cur.Link != "" && isStaleLink(err) {
+			e.restarting(src, err)
 			cur.Link = ""
 			continue
 		}
@@ -416,6 +426,7 @@ func (e *Engine) recordSet(ctx context.Context, set, keyCol string, cols []strin
 			return err
 		})
 		if err != nil && attempt == 0 && cur.Link != "" && errors.Is(err, dataverse.ErrExpired) {
+			e.restarting(src, err)
 			cur.Link = ""
 			continue
 		}
