@@ -34,6 +34,19 @@ var syncGraphPermissions = []string{
 	"ChatMessage.Send", // key-field notices the user chooses to post to a linked chat
 }
 
+// GraphPermissions are the delegated Microsoft Graph permissions the app
+// registration needs, by name (a copy: the caller may keep it).
+func GraphPermissions() []string { return append([]string(nil), syncGraphPermissions...) }
+
+// DataversePermission is the delegated Dynamics CRM (Dataverse)
+// permission the app registration needs.
+const DataversePermission = "user_impersonation"
+
+// RedirectURI is the redirect the app registration must list under
+// "Mobile and desktop applications" for the browser sign-in (MSAL listens
+// on a localhost port; Entra accepts any port for http://localhost).
+const RedirectURI = "http://localhost"
+
 // GraphScopes are the Graph scopes sync asks for. resource is Microsoft
 // Graph's resource identifier in the cloud (cloud.Name.GraphResource:
 // https://graph.microsoft.com, …), never the URL Graph is reached at: Entra
@@ -50,7 +63,7 @@ func GraphScopes(resource string) []string {
 
 // DataverseScopes is the Dataverse scope for the organisation at orgURL.
 func DataverseScopes(orgURL string) []string {
-	return []string{strings.TrimRight(orgURL, "/") + "/user_impersonation"}
+	return []string{strings.TrimRight(orgURL, "/") + "/" + DataversePermission}
 }
 
 // Config says where and as what application to sign in.
@@ -240,6 +253,16 @@ func (s *Session) Account(ctx context.Context) string {
 	return accts[0].PreferredUsername
 }
 
+// TenantID returns the directory (Entra tenant id) of the signed-in
+// account, from its ID token, or "".
+func (s *Session) TenantID(ctx context.Context) string {
+	accts, err := s.app.Accounts(ctx)
+	if err != nil || len(accts) == 0 {
+		return ""
+	}
+	return strings.ToLower(accts[0].Realm)
+}
+
 // SignInDeviceCode signs in with a device code: show is called with the
 // code and link to give the user, then it waits for the user (or ctx).
 func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show func(DeviceCode)) error {
@@ -259,7 +282,7 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 // receives the sign-in URL to show; it returns when the user has signed in
 // or ctx ends.
 func (s *Session) SignInInteractive(ctx context.Context, scopes []string, open func(url string) error) error {
-	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI("http://localhost"), public.WithOpenURL(open)); err != nil {
+	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI(RedirectURI), public.WithOpenURL(open)); err != nil {
 		return fmt.Errorf("browser sign-in: %w", err)
 	}
 	return nil
