@@ -108,6 +108,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		args = fset.Args()[1:]
 	}
 	words = append(words, tail...)
+	cfg.noteSources(fset)
 	if cmd == "search" && len(words) == 0 {
 		fmt.Fprintln(stderr, "rapport search: give a query, e.g. rapport search 'from:me 付款 after:2026-03'")
 		return 2

@@ -90,8 +90,14 @@ func progressLine(p engine.Progress) string {
 	if p.Done > 0 && p.Total > p.Done {
 		eta = fmt.Sprintf(", ETA %ds", int(el/float64(p.Done)*float64(p.Total-p.Done)))
 	}
-	return fmt.Sprintf("sync: %s %d/%d conversations, %d messages (%.0f/s), %d records, %d requests, %d errors%s — %s",
-		p.Phase, p.Done, p.Total, p.Messages, rate, p.Records, p.Requests, p.Errors, eta, p.Current)
+	errs := "" // never "0 errors"
+	if p.Errors == 1 {
+		errs = ", 1 error"
+	} else if p.Errors > 1 {
+		errs = fmt.Sprintf(", %d errors", p.Errors)
+	}
+	return fmt.Sprintf("sync: %s %d/%d conversations, %d messages (%.0f/s), %d records, %d requests%s%s — %s",
+		p.Phase, p.Done, p.Total, p.Messages, rate, p.Records, p.Requests, errs, eta, p.Current)
 }
 
 // cliStatus prints what the store holds.

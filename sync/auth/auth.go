@@ -108,6 +108,18 @@ type Session struct {
 	store *fileCache
 	where CacheMode // where tokens actually live
 	note  string    // why, when auto fell back to memory
+
+	mu  sync.Mutex
+	tid string // the tid claim of the last ID token seen
+}
+
+// noteTenant keeps the directory an authentication result's ID token names.
+func (s *Session) noteTenant(res public.AuthResult) {
+	if tid := res.IDToken.TenantID; tid != "" {
+		s.mu.Lock()
+		s.tid = strings.ToLower(tid)
+		s.mu.Unlock()
+	}
 }
 
 // New prepares a session; it does not sign in.
@@ -181,6 +193,7 @@ func (s *Session) Token(ctx context.Context, scopes []string) (string, error) {
 	if err != nil {
 		return "", classify(err)
 	}
+	s.noteTenant(res)
 	return res.AccessToken, nil
 }
 
@@ -203,6 +216,7 @@ func (s *Session) renew(ctx context.Context, scopes []string, claims string) (st
 	if err != nil {
 		return "", classify(err)
 	}
+	s.noteTenant(res)
 	return res.AccessToken, nil
 }
 
@@ -253,14 +267,26 @@ func (s *Session) Account(ctx context.Context) string {
 	return accts[0].PreferredUsername
 }
 
-// TenantID returns the directory (Entra tenant id) of the signed-in
-// account, from its ID token, or "".
+// TenantID returns the directory (Entra tenant id) the user signed in
+// to: the tid claim of the ID token from the last sign-in or token; before
+// any, the account's home directory as the cache records it. "" when
+// nobody is signed in.
 func (s *Session) TenantID(ctx context.Context) string {
 	accts, err := s.app.Accounts(ctx)
 	if err != nil || len(accts) == 0 {
 		return ""
 	}
-	return strings.ToLower(accts[0].Realm)
+	s.mu.Lock()
+	tid := s.tid
+	s.mu.Unlock()
+	if tid != "" {
+		return tid
+	}
+	// home_account_id is "<object id>.<home tenant id>".
+	if _, utid, ok := strings.Cut(accts[0].HomeAccountID, "."); ok {
+		return strings.ToLower(utid)
+	}
+	return ""
 }
 
 // SignInDeviceCode signs in with a device code: show is called with the
@@ -271,9 +297,11 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 		return fmt.Errorf("start device-code sign-in: %w", err)
 	}
 	show(DeviceCode{UserCode: dc.Result.UserCode, VerificationURL: dc.Result.VerificationURL, Message: dc.Result.Message, ExpiresOn: dc.Result.ExpiresOn})
-	if _, err := dc.AuthenticationResult(ctx); err != nil {
+	res, err := dc.AuthenticationResult(ctx)
+	if err != nil {
 		return fmt.Errorf("device-code sign-in: %w", err)
 	}
+	s.noteTenant(res)
 	return nil
 }
 
@@ -282,9 +310,11 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 // receives the sign-in URL to show; it returns when the user has signed in
 // or ctx ends.
 func (s *Session) SignInInteractive(ctx context.Context, scopes []string, open func(url string) error) error {
-	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI(RedirectURI), public.WithOpenURL(open)); err != nil {
+	res, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI(RedirectURI), public.WithOpenURL(open))
+	if err != nil {
 		return fmt.Errorf("browser sign-in: %w", err)
 	}
+	s.noteTenant(res)
 	return nil
 }
 
@@ -299,6 +329,9 @@ func (s *Session) SignOut(ctx context.Context) error {
 			return fmt.Errorf("remove account: %w", err)
 		}
 	}
+	s.mu.Lock()
+	s.tid = ""
+	s.mu.Unlock()
 	if s.store != nil {
 		if err := os.Remove(s.store.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("delete token cache: %w", err)
