@@ -170,6 +170,8 @@ type ConnectionView struct {
 	Account       string      `json:"account"`
 	AccountTenant string      `json:"accountTenant,omitempty"`
 	Permissions   Permissions `json:"permissions"`
+	// Clouds are the clouds to choose from, with their addresses.
+	Clouds []cloud.Info `json:"clouds"`
 }
 
 // Get returns the connection, what is missing and who is signed in.
@@ -181,7 +183,8 @@ func (s *Connection) Get() (ConnectionView, error) {
 	}
 	e := c.effective()
 	v := ConnectionView{Saved: e.saved, Locked: e.locked, Missing: []string{},
-		Permissions: Permissions{Graph: auth.GraphPermissions(), Dataverse: []string{auth.DataversePermission}, RedirectURI: auth.RedirectURI}}
+		Permissions: Permissions{Graph: auth.GraphPermissions(), Dataverse: []string{auth.DataversePermission}, RedirectURI: auth.RedirectURI},
+		Clouds:      cloud.Clouds()}
 	if e.err != nil {
 		pe := toError(e.err)
 		v.Problem = &pe

@@ -89,6 +89,27 @@ var defaults = map[Name]Endpoints{
 	USGov:  {Authority: "https://login.microsoftonline.us", Graph: "https://graph.microsoft.us"},
 }
 
+// Info describes a cloud for people choosing one.
+type Info struct {
+	Name      Name   `json:"name"`
+	Authority string `json:"authorityUrl"`
+	Graph     string `json:"graphUrl"`
+	// DataverseExample is what an organisation's Dynamics 365 address
+	// looks like there.
+	DataverseExample string `json:"dataverseExample"`
+}
+
+// Clouds lists the clouds Rapport knows, worldwide first.
+func Clouds() []Info {
+	examples := map[Name]string{Global: "https://contoso.crm.dynamics.com", China: "https://contoso.crm.dynamics.cn",
+		USGov: "https://contoso.crm.microsoftdynamics.us"}
+	var out []Info
+	for _, n := range []Name{Global, China, USGov} {
+		out = append(out, Info{Name: n, Authority: defaults[n].Authority, Graph: defaults[n].Graph, DataverseExample: examples[n]})
+	}
+	return out
+}
+
 // GraphResource is Microsoft Graph's resource identifier in cloud n ("" for
 // an unknown cloud): what scopes name, whatever URL Graph is reached at.
 func (n Name) GraphResource() string {
