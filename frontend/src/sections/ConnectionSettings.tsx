@@ -68,7 +68,10 @@ export function ConnectionSettings({ focus = false }: { focus?: boolean }) {
   useEffect(() => {
     load(true);
     const offC = onEvent(Events.connectionChanged, () => load(false));
-    const offS = onEvent(Events.signedIn, () => load(false));
+    const offS = onEvent(Events.signedIn, () => {
+      setSaved(null); // "sign in from the bar" is done, or moot
+      load(false);
+    });
     return () => {
       offC();
       offS();
