@@ -40,6 +40,10 @@ Usage:
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
 
+The Microsoft 365 connection is kept in Settings (the app's Settings screen);
+--cloud, --authority-url, --graph-url, --dataverse-url, --tenant and --client-id
+override it field by field.
+
 Flags (each also read from RAPPORT_<NAME> in the environment):
 `
 

@@ -203,6 +203,10 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 	u := srv.URLs()
 	cfg.Cloud = cloud.Global
 	cfg.Overrides = cloud.Endpoints{Authority: u.Authority, Graph: u.Graph, Dataverse: u.Dataverse, Tenant: u.Tenant, ClientID: u.ClientID}
+	cfg.Sources = map[string]string{}
+	for _, f := range connectionFlags {
+		cfg.Sources[f.field] = "rapport demo"
+	}
 	cfg.TokenCache = "memory"
 	// The demo never touches a real store: it gets its own, fresh each run.
 	cfg.DataDir = filepath.Join(cfg.DataDir, "demo")

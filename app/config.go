@@ -53,11 +53,11 @@ func (c *Config) addFlags(fs *flag.FlagSet) {
 		return nil
 	})
 	c.Cloud = cloud.Name(env("RAPPORT_CLOUD", ""))
-	fs.StringVar(&c.Overrides.Authority, "authority-url", env("RAPPORT_AUTHORITY_URL", ""), "Entra ID authority host, overrides --cloud")
-	fs.StringVar(&c.Overrides.Graph, "graph-url", env("RAPPORT_GRAPH_URL", ""), "Microsoft Graph root, overrides --cloud")
-	fs.StringVar(&c.Overrides.Dataverse, "dataverse-url", env("RAPPORT_DATAVERSE_URL", ""), "Dataverse organisation URL, e.g. https://contoso.crm.dynamics.com")
-	fs.StringVar(&c.Overrides.Tenant, "tenant", env("RAPPORT_TENANT", ""), "tenant id or domain (default organizations)")
-	fs.StringVar(&c.Overrides.ClientID, "client-id", env("RAPPORT_CLIENT_ID", ""), "app registration (public client) id")
+	fs.StringVar(&c.Overrides.Authority, "authority-url", env("RAPPORT_AUTHORITY_URL", ""), "Entra ID authority host, overrides --cloud and Settings")
+	fs.StringVar(&c.Overrides.Graph, "graph-url", env("RAPPORT_GRAPH_URL", ""), "Microsoft Graph root, overrides --cloud and Settings")
+	fs.StringVar(&c.Overrides.Dataverse, "dataverse-url", env("RAPPORT_DATAVERSE_URL", ""), "Dataverse organisation URL, e.g. https://contoso.crm.dynamics.com (default: Settings)")
+	fs.StringVar(&c.Overrides.Tenant, "tenant", env("RAPPORT_TENANT", ""), "tenant id or domain (default: Settings, else organizations)")
+	fs.StringVar(&c.Overrides.ClientID, "client-id", env("RAPPORT_CLIENT_ID", ""), "app registration (public client) id (default: Settings)")
 	fs.StringVar(&c.CAFile, "ca-file", env("RAPPORT_CA_FILE", ""), "extra PEM certificates to trust, beside the system store")
 	fs.StringVar(&c.TokenCache, "token-cache", env("RAPPORT_TOKEN_CACHE", "auto"), "where sign-in tokens are kept: auto (OS secret store, else memory), keyring, file (0600, in the data dir) or memory")
 }
