@@ -285,6 +285,13 @@ func (s *Connection) Save(in storage.Connection, choice string) (ConnectionView,
 	if err != nil {
 		return ConnectionView{}, err
 	}
+	if origin.TenantID == "" && has {
+		// Data synced before Rapport recorded its directory: the signed-in
+		// account (of the connection being replaced) says where it came from.
+		if conn, err := c.connect(); err == nil {
+			origin.TenantID = conn.sess.TenantID(c.ctx)
+		}
+	}
 	other := d.TenantID != "" && origin.TenantID != "" && !strings.EqualFold(d.TenantID, origin.TenantID)
 	startOver := false
 	switch {

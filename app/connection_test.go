@@ -310,6 +310,13 @@ func TestConnectionTenantChange(t *testing.T) {
 	toB := connOf(b, b.URLs().Tenant)
 	_, err := core.Connection.Save(toB, "")
 	wantCode(t, err, "tenant_change", "", "")
+	// A store synced before Rapport recorded its directory: the signed-in
+	// account says where the data came from.
+	if err := mustStore(t, core).SetOrigin(ctx, storage.Origin{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = core.Connection.Save(toB, "")
+	wantCode(t, err, "tenant_change", "", "")
 	if c, _ := mustStore(t, core).Connection(ctx); c.Authority != a.URLs().Authority {
 		t.Fatalf("the connection moved without a choice: %+v", c)
 	}
