@@ -45,6 +45,10 @@ Usage:
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
 
+The Microsoft 365 connection is kept in Settings (the app's Settings screen);
+--cloud, --authority-url, --graph-url, --dataverse-url, --tenant and --client-id
+override it field by field.
+
 Flags (each also read from RAPPORT_<NAME> in the environment):
 `
 
@@ -113,6 +117,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		args = fset.Args()[1:]
 	}
 	words = append(words, tail...)
+	cfg.noteSources(fset)
 	if cmd == "search" && len(words) == 0 {
 		fmt.Fprintln(stderr, "rapport search: give a query, e.g. rapport search 'from:me 付款 after:2026-03'")
 		return 2

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/rapport-app/rapport/sync/engine"
 )
 
 func TestMainExitCodes(t *testing.T) {
@@ -112,5 +115,20 @@ func TestHubDropsSlowSubscriber(t *testing.T) {
 	h.close()
 	if _, ok := <-fast; ok {
 		t.Fatal("close left a subscription open")
+	}
+}
+
+func TestProgressLineNeverSaysZeroErrors(t *testing.T) {
+	p := engine.Progress{Phase: "messages", Done: 3, Total: 9, Messages: 40, Started: time.Now()}
+	if line := progressLine(p); strings.Contains(line, "error") {
+		t.Fatalf("no errors, yet: %s", line)
+	}
+	p.Errors = 1
+	if line := progressLine(p); !strings.Contains(line, ", 1 error") || strings.Contains(line, "1 errors") {
+		t.Fatalf("one error: %s", line)
+	}
+	p.Errors = 3
+	if line := progressLine(p); !strings.Contains(line, ", 3 errors") {
+		t.Fatalf("three errors: %s", line)
 	}
 }

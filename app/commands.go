@@ -90,8 +90,14 @@ func progressLine(p engine.Progress) string {
 	if p.ETA > 0 {
 		eta = fmt.Sprintf(", ETA %s", (time.Duration(p.ETA) * time.Second).String())
 	}
-	return fmt.Sprintf("sync: %s %d/%d conversations, %d messages (%.0f/s), %d records, %d requests, %d errors%s — %s",
-		p.Phase, p.Done, p.Total, p.Messages, rate, p.Records, p.Requests, p.Errors, eta, p.Current)
+	errs := "" // never "0 errors"
+	if p.Errors == 1 {
+		errs = ", 1 error"
+	} else if p.Errors > 1 {
+		errs = fmt.Sprintf(", %d errors", p.Errors)
+	}
+	return fmt.Sprintf("sync: %s %d/%d conversations, %d messages (%.0f/s), %d records, %d requests%s%s — %s",
+		p.Phase, p.Done, p.Total, p.Messages, rate, p.Records, p.Requests, errs, eta, p.Current)
 }
 
 // cliStatus prints what the store holds.
@@ -197,6 +203,10 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 	u := srv.URLs()
 	cfg.Cloud = cloud.Global
 	cfg.Overrides = cloud.Endpoints{Authority: u.Authority, Graph: u.Graph, Dataverse: u.Dataverse, Tenant: u.Tenant, ClientID: u.ClientID}
+	cfg.Sources = map[string]string{}
+	for _, f := range connectionFlags {
+		cfg.Sources[f.field] = "rapport demo"
+	}
 	cfg.TokenCache = "memory"
 	// The demo never touches a real store: it gets its own, fresh each run.
 	cfg.DataDir = filepath.Join(cfg.DataDir, "demo")

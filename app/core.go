@@ -30,6 +30,10 @@ type Core struct {
 	index    *search.Index
 	indexErr error
 	openURL  func(string) // set by the window: opens a link in the system browser
+	eff      *effective   // the connection in use, cached (connection.go)
+
+	// connMu serialises connection saves and starting over.
+	connMu sync.Mutex
 
 	sync syncState
 
@@ -41,6 +45,7 @@ type Core struct {
 	Records       *Records
 	Search        *Search
 	Links         *Links
+	Connection    *Connection
 }
 
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
@@ -53,13 +58,15 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Records = &Records{c}
 	c.Search = &Search{c}
 	c.Links = &Links{c}
+	c.Connection = &Connection{c}
 	return c
 }
 
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
-		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links}
+		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links,
+		"Connection": c.Connection}
 }
 
 // openStore opens the store. A failure is kept and reported by every call
@@ -121,7 +128,9 @@ func (c *Core) Close() error {
 	return nil
 }
 
-// endpoints resolves the configured cloud, for display.
+// endpoints are the endpoints in use: the connection saved in Settings
+// with flags and RAPPORT_* variables winning field by field.
 func (c *Core) endpoints() (cloud.Endpoints, error) {
-	return cloud.Resolve(c.cfg.Cloud, c.cfg.Overrides)
+	e := c.effective()
+	return e.ep, e.err
 }

@@ -18,4 +18,7 @@
 //     its own goroutine. Every goroutine the package starts is owned by Core
 //     and waited for by Core.Close.
 //   - Tokens and message bodies are never logged.
+//   - The Microsoft 365 connection is the one saved in the store, with
+//     each field a flag or RAPPORT_* variable sets winning over it
+//     (connection.go); a store holds one directory's data (meta origin).
 package app

@@ -17,10 +17,26 @@ var errInvalid = errors.New("invalid input")
 // errUnavailable marks a call that needs the store while it could not open.
 var errUnavailable = errors.New("store unavailable")
 
-// Error is what the UI receives for a failed call.
+// errNoClientID means no app registration is configured: sync is not set
+// up (Settings → Microsoft 365 connection, or --client-id).
+var errNoClientID = errors.New("sync is not set up: no app registration (client id); set it in Settings or pass --client-id")
+
+// errReadOnly means the store holds another directory's data, kept to
+// read after the connection moved: sync stays off.
+var errReadOnly = errors.New("this data comes from another directory and is kept read-only; switch the connection back or start over")
+
+// errTenantChange means a connection to another directory was saved while
+// the store holds data: the user must choose to start over or keep it
+// read-only.
+var errTenantChange = errors.New("the connection points at another directory than the data here")
+
+// Error is what the UI receives for a failed call. Field and Reason
+// point at a connection field and say why (cloud.FieldError).
 type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 func (e Error) Error() string { return e.Code + ": " + e.Message }
@@ -32,6 +48,12 @@ var codes = []struct {
 }{
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
 	{errAmbiguous, "ambiguous", http.StatusBadRequest},
+	{errNoClientID, "no_client_id", http.StatusConflict},
+	{errReadOnly, "read_only", http.StatusConflict},
+	{errTenantChange, "tenant_change", http.StatusConflict},
+	{cloud.ErrUnknownTenant, "tenant_unknown", http.StatusBadRequest},
+	{cloud.ErrUntrusted, "authority_untrusted", http.StatusBadGateway},
+	{cloud.ErrUnreachable, "authority_unreachable", http.StatusBadGateway},
 	{cloud.ErrConfig, "invalid_argument", http.StatusBadRequest},
 	{storage.ErrNotFound, "not_found", http.StatusNotFound},
 	{storage.ErrState, "failed_precondition", http.StatusConflict},
@@ -53,6 +75,10 @@ func toError(err error) Error {
 	var e Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var fe *cloud.FieldError
+	if errors.As(err, &fe) {
+		return Error{Code: "invalid_argument", Message: err.Error(), Field: fe.Field, Reason: fe.Reason}
 	}
 	for _, c := range codes {
 		if errors.Is(err, c.target) {

@@ -35,23 +35,23 @@ const maxCallBody = 8 << 20
 func (r *rpc) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, Error{"method_not_allowed", "use POST"}, http.StatusMethodNotAllowed)
+		writeError(w, Error{Code: "method_not_allowed", Message: "use POST"}, http.StatusMethodNotAllowed)
 		return
 	}
 	name := strings.TrimPrefix(req.URL.Path, "/api/call/")
 	m, ok := r.methods[name]
 	if !ok {
-		writeError(w, Error{"not_found_method", fmt.Sprintf("no such call %q", name)}, http.StatusNotFound)
+		writeError(w, Error{Code: "not_found_method", Message: fmt.Sprintf("no such call %q", name)}, http.StatusNotFound)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, maxCallBody+1))
 	if err != nil || len(body) > maxCallBody {
-		writeError(w, Error{"invalid_argument", "request body unreadable or too large"}, http.StatusBadRequest)
+		writeError(w, Error{Code: "invalid_argument", Message: "request body unreadable or too large"}, http.StatusBadRequest)
 		return
 	}
 	args, err := decodeArgs(m.Type(), body)
 	if err != nil {
-		writeError(w, Error{"invalid_argument", fmt.Sprintf("%s: %v", name, err)}, http.StatusBadRequest)
+		writeError(w, Error{Code: "invalid_argument", Message: fmt.Sprintf("%s: %v", name, err)}, http.StatusBadRequest)
 		return
 	}
 	result, callErr := call(m, args)

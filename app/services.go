@@ -30,11 +30,9 @@ type AppInfo struct {
 // StoreError rather than as an error, so the UI can still render.
 func (s *System) Info() (AppInfo, error) {
 	info := AppInfo{Version: s.c.version, Mode: s.c.mode, DataDir: s.c.cfg.DataDir, OSLocale: osLocale()}
-	ep, err := s.c.endpoints()
-	if err != nil {
-		return AppInfo{}, err
+	if ep, err := s.c.endpoints(); err == nil {
+		info.Endpoints = ep
 	}
-	info.Endpoints = ep
 	db, err := s.c.store()
 	if err != nil {
 		e := toError(err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,7 +46,16 @@ type syncState struct {
 	conn    *connection
 	tls     *tls.Config // nil: from --ca-file and the system store
 	running bool
-	last    *SyncResult
+	// paused keeps rounds from starting while the store is replaced;
+	// cancelRound and roundDone stop and wait for the running one.
+	paused      bool
+	cancelRound context.CancelFunc
+	roundDone   chan struct{}
+	last        *SyncResult
+	// keep is the session of a connection dropped for a change that did
+	// not touch sign-in (Graph or Dataverse URL): reused, so the user stays
+	// signed in even with tokens in memory.
+	keep *connection
 	// signedOut says why the tenant refused the user's sign-in (revoked,
 	// password reset) until they sign in again; rounds wait for it.
 	signedOut string
@@ -66,21 +76,27 @@ func (c *Core) connect() (*connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	tlsConf := c.sync.tls
-	if tlsConf == nil {
-		if tlsConf, err = cloud.TLSConfig(c.cfg.CAFile); err != nil {
-			return nil, err
+	if ep.ClientID == "" {
+		return nil, errNoClientID
+	}
+	tlsConf, err := c.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	var sess *auth.Session
+	if k := c.sync.keep; k != nil && k.ep.Authority == ep.Authority && k.ep.Tenant == ep.Tenant && k.ep.ClientID == ep.ClientID {
+		sess = k.sess
+	} else {
+		acfg := auth.Config{Authority: ep.Authority, Tenant: ep.Tenant, ClientID: ep.ClientID, TLS: tlsConf,
+			Cache: auth.CacheMode(c.cfg.TokenCache), CacheFile: filepath.Join(c.cfg.DataDir, "token-cache")}
+		if acfg.Cache == auth.CacheFile {
+			acfg.CacheFile += ".json"
+		}
+		if sess, err = auth.New(acfg); err != nil {
+			return nil, fmt.Errorf("%w: %w", errInvalid, err)
 		}
 	}
-	acfg := auth.Config{Authority: ep.Authority, Tenant: ep.Tenant, ClientID: ep.ClientID, TLS: tlsConf,
-		Cache: auth.CacheMode(c.cfg.TokenCache), CacheFile: filepath.Join(c.cfg.DataDir, "token-cache")}
-	if acfg.Cache == auth.CacheFile {
-		acfg.CacheFile += ".json"
-	}
-	sess, err := auth.New(acfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errInvalid, err)
-	}
+	c.sync.keep = nil
 	g, err := graph.New(ep.Graph, tlsConf, sess.For(auth.GraphScopes(ep.GraphResource)), graph.Options{})
 	if err != nil {
 		return nil, err
@@ -147,6 +163,9 @@ func (c *Core) round(ctx context.Context, conn *connection, ro engine.RoundOptio
 	} else if err != nil {
 		return engine.Progress{}, err
 	}
+	if err := c.checkOrigin(ctx, conn); err != nil {
+		return engine.Progress{}, err
+	}
 	if conn.dv != nil {
 		// Edits made offline go first, so the round reads them back.
 		db, err := c.store()
@@ -163,6 +182,129 @@ func (c *Core) round(ctx context.Context, conn *connection, ro engine.RoundOptio
 		}
 	}
 	return conn.eng.Run(ctx, ro)
+}
+
+// checkOrigin keeps one directory's data in a store: it records the
+// signed-in account's directory before the first round writes, and stops
+// a round (keeping the data read-only) when the account belongs to
+// another directory than the data.
+func (c *Core) checkOrigin(ctx context.Context, conn *connection) error {
+	db, err := c.store()
+	if err != nil {
+		return err
+	}
+	o, err := db.Origin(ctx)
+	if err != nil {
+		return err
+	}
+	if o.ReadOnly {
+		return errReadOnly
+	}
+	tid := conn.sess.TenantID(ctx)
+	switch {
+	case tid == "" || strings.EqualFold(tid, o.TenantID):
+		return nil
+	case o.TenantID != "":
+		has, err := db.HasSynced(ctx)
+		if err != nil {
+			return err
+		}
+		if has {
+			o.ReadOnly, o.ReadOnlyFor = true, tid
+			if err := db.SetOrigin(ctx, o); err != nil {
+				return err
+			}
+			c.log.Warn("the account belongs to another directory than the data: kept read-only", "data", o.TenantID, "account", tid)
+			if v, err := c.Connection.Get(); err == nil {
+				c.events.Emit(EventConnectionChanged, v)
+			}
+			return fmt.Errorf("%w (the account %s belongs to directory %s, the data to %s)", errReadOnly, conn.sess.Account(ctx), tid, o.TenantID)
+		}
+	}
+	return db.SetOrigin(ctx, storage.Origin{TenantID: tid})
+}
+
+// readOnly reports whether the store is kept read-only.
+func (c *Core) readOnly() bool {
+	db, err := c.store()
+	if err != nil {
+		return false
+	}
+	o, err := db.Origin(c.ctx)
+	return err == nil && o.ReadOnly
+}
+
+// reconnect drops the connection so the next call builds it from the
+// connection in use; with signOut, the old session's account and tokens
+// are forgotten first (another sign-in service, directory or app
+// registration).
+func (c *Core) reconnect(signOut bool) {
+	c.sync.mu.Lock()
+	old := c.sync.conn
+	c.sync.conn, c.sync.keep = nil, nil
+	if signOut {
+		c.sync.signedOut = ""
+	} else if old != nil {
+		c.sync.keep = old
+	}
+	c.sync.mu.Unlock()
+	if signOut && old != nil {
+		if err := old.sess.SignOut(c.ctx); err != nil {
+			c.log.Warn("sign out of the previous connection", "err", err)
+		}
+		c.events.Emit(EventSignedIn, "")
+	}
+}
+
+// startOver stops sync, moves the store aside whole (named after the
+// directory its data came from) and opens a fresh one with the same
+// settings, then reopens the search index, which rebuilds. It returns
+// where the old store went.
+func (c *Core) startOver(tenant string) (string, error) {
+	c.sync.mu.Lock()
+	c.sync.paused = true
+	cancel, done := c.sync.cancelRound, c.sync.roundDone
+	c.sync.mu.Unlock()
+	defer func() {
+		c.sync.mu.Lock()
+		c.sync.paused = false
+		c.sync.mu.Unlock()
+	}()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	c.mu.Lock()
+	ix, db := c.index, c.db
+	c.index, c.indexErr = nil, nil
+	c.db = nil
+	c.mu.Unlock()
+	if ix != nil {
+		if err := ix.Close(); err != nil {
+			c.log.Warn("close search index", "err", err)
+		}
+	}
+	if db == nil {
+		return "", fmt.Errorf("%w: no store to start over from", errUnavailable)
+	}
+	fresh, aside, err := storage.StartOver(c.ctx, db, storage.AsideName(tenant, time.Now()), storage.Options{})
+	c.mu.Lock()
+	c.db, c.openErr = fresh, err
+	c.eff = nil
+	c.mu.Unlock()
+	c.sync.mu.Lock()
+	c.sync.conn, c.sync.last, c.sync.signedOut = nil, nil, ""
+	c.sync.mu.Unlock()
+	if fresh == nil {
+		c.log.Error("start over", "err", err)
+		return "", err
+	}
+	c.openIndex()
+	if err != nil {
+		return "", err
+	}
+	c.log.Info("started over: the previous store was moved aside", "to", aside)
+	return aside, nil
 }
 
 // signedOut records that the tenant refused the user's sign-in and tells
@@ -187,12 +329,16 @@ type Sync struct{ c *Core }
 
 // SyncStatus is what the UI shows about sync.
 type SyncStatus struct {
-	Account  string         `json:"account"`
-	Running  bool           `json:"running"`
-	Last     *SyncResult    `json:"last,omitempty"`
-	Store    storage.Status `json:"store"`
-	CanSync  bool           `json:"canSync"`
-	NotReady string         `json:"notReady,omitempty"` // why sync cannot run
+	Account string         `json:"account"`
+	Running bool           `json:"running"`
+	Last    *SyncResult    `json:"last,omitempty"`
+	Store   storage.Status `json:"store"`
+	CanSync bool           `json:"canSync"`
+	// NotReady is why sync cannot run, as a code: no_client_id,
+	// invalid_connection, read_only, or a store error's code;
+	// NotReadyDetail is the technical detail (English), if any.
+	NotReady       string `json:"notReady,omitempty"`
+	NotReadyDetail string `json:"notReadyDetail,omitempty"`
 	// SignedOut says why the tenant refused the sign-in (Account is then
 	// ""): the user must sign in again.
 	SignedOut string `json:"signedOut,omitempty"`
@@ -214,9 +360,17 @@ func (s *Sync) Status() (SyncStatus, error) {
 	}
 	out := SyncStatus{Store: st}
 	if conn, err := s.c.connect(); err != nil {
-		out.NotReady = toError(err).Message
+		e := toError(err)
+		out.NotReady, out.NotReadyDetail = e.Code, e.Message
+		if errors.Is(err, cloud.ErrConfig) {
+			out.NotReady = "invalid_connection"
+		}
 	} else {
-		out.CanSync = true
+		if s.c.readOnly() {
+			out.NotReady = "read_only"
+		} else {
+			out.CanSync = true
+		}
 		out.Account = conn.sess.Account(s.c.ctx)
 		where, why := conn.sess.CacheWhere()
 		out.TokenCache, out.TokenCacheNote = string(where), why
@@ -331,6 +485,9 @@ func (s *Sync) Start(full bool) error {
 	if _, err := s.c.connect(); err != nil {
 		return err
 	}
+	if s.c.readOnly() {
+		return errReadOnly
+	}
 	s.c.startRound(engine.RoundOptions{Full: full}, nil)
 	return nil
 }
@@ -339,13 +496,17 @@ func (s *Sync) Start(full bool) error {
 // signIn, when set, lets the round sign in by device code.
 func (c *Core) startRound(ro engine.RoundOptions, signIn func(auth.DeviceCode)) {
 	c.sync.mu.Lock()
-	if c.sync.running {
+	if c.sync.running || c.sync.paused {
 		c.sync.mu.Unlock()
 		return
 	}
-	c.sync.running = true
+	ctx, cancel := context.WithCancel(c.ctx)
+	done := make(chan struct{})
+	c.sync.running, c.sync.cancelRound, c.sync.roundDone = true, cancel, done
 	c.sync.mu.Unlock()
-	c.goFunc(func(ctx context.Context) {
+	c.goFunc(func(context.Context) {
+		defer close(done)
+		defer cancel()
 		p, err := c.runSync(ctx, ro, signIn)
 		res := &SyncResult{Progress: p}
 		if err != nil {
@@ -354,7 +515,7 @@ func (c *Core) startRound(ro engine.RoundOptions, signIn func(auth.DeviceCode)) 
 			c.log.Warn("sync round failed", "err", err)
 		}
 		c.sync.mu.Lock()
-		c.sync.running, c.sync.last = false, res
+		c.sync.running, c.sync.last, c.sync.cancelRound = false, res, nil
 		c.sync.mu.Unlock()
 		c.events.Emit(EventSyncDone, res)
 	})
@@ -382,8 +543,8 @@ func (c *Core) schedule(quick time.Duration) {
 			c.sync.mu.Lock()
 			out := c.sync.signedOut != ""
 			c.sync.mu.Unlock()
-			if out {
-				continue // waiting for the user to sign in again
+			if out || c.readOnly() {
+				continue // waiting for the user to sign in again, or for the connection to change
 			}
 			c.startRound(engine.RoundOptions{Quick: n%10 != 0, Full: n%100 == 0}, nil)
 		}

@@ -67,10 +67,11 @@ export async function launchChromium(): Promise<Browser> {
 // spawnRapport runs the rapport binary with args and waits until its
 // stdout matches match; the process is added to procs for the caller to
 // stop.
-export function spawnRapport(args: string[], match: RegExp, procs: ChildProcess[]): Promise<{ m: RegExpExecArray; p: ChildProcess }> {
+// env, when given, replaces the inherited environment (LANG aside).
+export function spawnRapport(args: string[], match: RegExp, procs: ChildProcess[], env?: NodeJS.ProcessEnv): Promise<{ m: RegExpExecArray; p: ChildProcess }> {
   const bin = process.env.RAPPORT_BIN;
   if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
-  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
+  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...(env ?? process.env), LANG: 'en_US.UTF-8', LC_ALL: '' } });
   procs.push(p);
   let err = '';
   p.stderr!.on('data', (d: Buffer) => (err += d.toString()));

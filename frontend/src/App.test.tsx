@@ -1,7 +1,8 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from './App';
 import { AppError, setTransport, type AppInfo, type Transport, type UISettings } from './api';
+import { firstRunView } from './sections/fakeConnection';
 import { catalogs } from './i18n';
 
 // fakeTransport stands in for the Go services, recording calls and letting
@@ -34,8 +35,10 @@ function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
               message: { id: 'm1', created: '2026-03-04T09:30:00Z', from: 'Li Wei', importance: 'normal' }, snippet: [{ t: q, hit: true }] }] };
         }
         case 'Sync.Status':
-          return { account: '', running: false, canSync: false, notReady: 'no client id',
+          return { account: '', running: false, canSync: false, notReady: 'no_client_id', notReadyDetail: 'sync is not set up: no app registration',
             store: { teams: 0, channels: 0, chats: 0, messages: 0, tombstones: 0, users: 0, guests: 0, records: {} } };
+        case 'Connection.Get':
+          return firstRunView();
       }
       throw new AppError('not_found_method', method);
     },
@@ -63,7 +66,7 @@ describe('App shell', () => {
     setTransport(f.t);
     render(<App />);
     await waitFor(() => expect(f.calls).toContain('System.UIReady'));
-    expect(screen.getAllByRole('link')).toHaveLength(7);
+    expect(within(screen.getByRole('navigation')).getAllByRole('link')).toHaveLength(7);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.en['nav.conversations']);
   });
 
@@ -80,6 +83,21 @@ describe('App shell', () => {
     render(<App />);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(catalogs.en['nav.guests']);
     expect(screen.getByTestId('nav-guests').getAttribute('aria-current')).toBe('page');
+  });
+
+  test('a first run without a connection leads to Settings, in the UI language', async () => {
+    setTransport(fakeTransport({ osLocale: 'zh-CN' }).t);
+    render(<App />);
+    const panel = await screen.findByTestId('setup-panel');
+    expect(panel.textContent).toContain(catalogs['zh-CN']['setup.title']);
+    expect(screen.getByTestId('setup-go').getAttribute('href')).toBe('#/settings/connection');
+    const state = await screen.findByTestId('sync-state');
+    expect(state.textContent).toContain(catalogs['zh-CN']['sync.notReady.no_client_id']);
+    expect(state.textContent).not.toMatch(/not set up|registration|client id/); // no English from Go
+    expect(screen.getByTestId('set-up').getAttribute('href')).toBe('#/settings/connection');
+    window.location.hash = '#/settings/connection';
+    await waitFor(() => expect(screen.queryByTestId('setup-panel')).toBeNull());
+    expect(await screen.findByTestId('conn-clientId')).toBeTruthy();
   });
 
   test('a store that failed to open is explained', async () => {

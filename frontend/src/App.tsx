@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Events, onEvent, toAppError, type AppInfo, type ThemeSetting, type UISettings } from './api';
 import { I18nContext, resolveLocale, translator } from './i18n';
 import { routeFromHash, sections, type Route } from './sections/sections';
-import { EmptyState } from './sections/EmptyState';
+import { EmptyState, SetupPanel } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';
 import { SyncBar } from './sections/SyncBar';
@@ -58,10 +58,19 @@ export function App() {
   // version bumps after every sync round so views reload from the store.
   const [version, setVersion] = useState(0);
   const [store, setStore] = useState<StoreStatus | null>(null);
+  const [notReady, setNotReady] = useState<string | undefined>(undefined);
   useEffect(() => {
-    api.sync.status().then((s) => setStore(s.store), () => setStore(null));
+    api.sync.status().then(
+      (s) => {
+        setStore(s.store);
+        setNotReady(s.notReady);
+      },
+      () => setStore(null),
+    );
   }, [version]);
   const synced = useCallback(() => setVersion((v) => v + 1), []);
+  // A saved connection, or a store started over: views reload.
+  useEffect(() => onEvent(Events.connectionChanged, synced), [synced]);
   const route = useRoute();
   const section = route.section;
   const convTarget = useMemo(() => {
@@ -153,6 +162,7 @@ export function App() {
                   <strong>{t('error.load')}</strong> <code>{loadError}</code>
                 </div>
               )}
+              {notReady === 'no_client_id' && current.id !== 'settings' && <SetupPanel />}
               {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
                 <ConversationsView version={version} target={convTarget} />
               ) : current.id === 'search' ? (
@@ -162,7 +172,7 @@ export function App() {
               ) : current.what ? (
                 <EmptyState what={current.what} />
               ) : info ? (
-                <SettingsView info={info} settings={settings} onChange={change} />
+                <SettingsView info={info} settings={settings} onChange={change} focus={route.params[0]} />
               ) : (
                 <p>{t('loading')}</p>
               )}

@@ -39,6 +39,19 @@ var syncGraphPermissions = []string{
 	"ChatMessage.Send", // key-field notices the user chooses to post to a linked chat
 }
 
+// GraphPermissions are the delegated Microsoft Graph permissions the app
+// registration needs, by name (a copy: the caller may keep it).
+func GraphPermissions() []string { return append([]string(nil), syncGraphPermissions...) }
+
+// DataversePermission is the delegated Dynamics CRM (Dataverse)
+// permission the app registration needs.
+const DataversePermission = "user_impersonation"
+
+// RedirectURI is the redirect the app registration must list under
+// "Mobile and desktop applications" for the browser sign-in (MSAL listens
+// on a localhost port; Entra accepts any port for http://localhost).
+const RedirectURI = "http://localhost"
+
 // GraphScopes are the Graph scopes sync asks for. resource is Microsoft
 // Graph's resource identifier in the cloud (cloud.Name.GraphResource:
 // https://graph.microsoft.com, …), never the URL Graph is reached at: Entra
@@ -55,7 +68,7 @@ func GraphScopes(resource string) []string {
 
 // DataverseScopes is the Dataverse scope for the organisation at orgURL.
 func DataverseScopes(orgURL string) []string {
-	return []string{strings.TrimRight(orgURL, "/") + "/user_impersonation"}
+	return []string{strings.TrimRight(orgURL, "/") + "/" + DataversePermission}
 }
 
 // Config says where and as what application to sign in.
@@ -100,6 +113,18 @@ type Session struct {
 	store *fileCache
 	where CacheMode // where tokens actually live
 	note  string    // why, when auto fell back to memory
+
+	mu  sync.Mutex
+	tid string // the tid claim of the last ID token seen
+}
+
+// noteTenant keeps the directory an authentication result's ID token names.
+func (s *Session) noteTenant(res public.AuthResult) {
+	if tid := res.IDToken.TenantID; tid != "" {
+		s.mu.Lock()
+		s.tid = strings.ToLower(tid)
+		s.mu.Unlock()
+	}
 }
 
 // New prepares a session; it does not sign in.
@@ -173,6 +198,7 @@ func (s *Session) Token(ctx context.Context, scopes []string) (string, error) {
 	if err != nil {
 		return "", classify(err)
 	}
+	s.noteTenant(res)
 	return res.AccessToken, nil
 }
 
@@ -195,6 +221,7 @@ func (s *Session) renew(ctx context.Context, scopes []string, claims string) (st
 	if err != nil {
 		return "", classify(err)
 	}
+	s.noteTenant(res)
 	return res.AccessToken, nil
 }
 
@@ -274,6 +301,28 @@ func (s *Session) Account(ctx context.Context) string {
 	return accts[0].PreferredUsername
 }
 
+// TenantID returns the directory (Entra tenant id) the user signed in
+// to: the tid claim of the ID token from the last sign-in or token; before
+// any, the account's home directory as the cache records it. "" when
+// nobody is signed in.
+func (s *Session) TenantID(ctx context.Context) string {
+	accts, err := s.app.Accounts(ctx)
+	if err != nil || len(accts) == 0 {
+		return ""
+	}
+	s.mu.Lock()
+	tid := s.tid
+	s.mu.Unlock()
+	if tid != "" {
+		return tid
+	}
+	// home_account_id is "<object id>.<home tenant id>".
+	if _, utid, ok := strings.Cut(accts[0].HomeAccountID, "."); ok {
+		return strings.ToLower(utid)
+	}
+	return ""
+}
+
 // SignInDeviceCode signs in with a device code: show is called with the
 // code and link to give the user, then it waits for the user (or ctx).
 func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show func(DeviceCode)) error {
@@ -282,9 +331,11 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 		return signInFailed("start device-code sign-in", err)
 	}
 	show(DeviceCode{UserCode: dc.Result.UserCode, VerificationURL: dc.Result.VerificationURL, Message: dc.Result.Message, ExpiresOn: dc.Result.ExpiresOn})
-	if _, err := dc.AuthenticationResult(ctx); err != nil {
+	res, err := dc.AuthenticationResult(ctx)
+	if err != nil {
 		return signInFailed("device-code sign-in", err)
 	}
+	s.noteTenant(res)
 	return nil
 }
 
@@ -293,9 +344,11 @@ func (s *Session) SignInDeviceCode(ctx context.Context, scopes []string, show fu
 // receives the sign-in URL to show; it returns when the user has signed in
 // or ctx ends.
 func (s *Session) SignInInteractive(ctx context.Context, scopes []string, open func(url string) error) error {
-	if _, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI("http://localhost"), public.WithOpenURL(open)); err != nil {
+	res, err := s.app.AcquireTokenInteractive(ctx, scopes, public.WithRedirectURI(RedirectURI), public.WithOpenURL(open))
+	if err != nil {
 		return signInFailed("browser sign-in", err)
 	}
+	s.noteTenant(res)
 	return nil
 }
 
@@ -310,6 +363,9 @@ func (s *Session) SignOut(ctx context.Context) error {
 			return fmt.Errorf("remove account: %w", err)
 		}
 	}
+	s.mu.Lock()
+	s.tid = ""
+	s.mu.Unlock()
 	if s.store != nil {
 		if err := os.Remove(s.store.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("delete token cache: %w", err)

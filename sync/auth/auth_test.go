@@ -23,6 +23,9 @@ func TestScopes(t *testing.T) {
 	}) {
 		t.Fatalf("graph scopes %v: want named read scopes only", got)
 	}
+	if p := auth.GraphPermissions(); len(p) != len(got) || !slices.Contains(p, "ChannelMessage.Read.All") {
+		t.Fatalf("graph permissions %v", p)
+	}
 	if d := auth.DataverseScopes("https://contoso.crm.dynamics.cn"); !slices.Equal(d, []string{"https://contoso.crm.dynamics.cn/user_impersonation"}) {
 		t.Fatalf("dataverse scopes %v", d)
 	}
@@ -61,6 +64,9 @@ func TestFileCachePersistsAndSignOutWipes(t *testing.T) {
 	}
 	if _, err := s2.Token(ctx, auth.DataverseScopes(u.Dataverse)); err != nil {
 		t.Fatalf("dataverse token by refresh: %v", err)
+	}
+	if got := s2.TenantID(ctx); got != u.Tenant {
+		t.Fatalf("the account's tenant is %q, want %q", got, u.Tenant)
 	}
 	if err := s2.SignOut(ctx); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,40 @@ import (
 // ErrConfig reports an unusable endpoint configuration.
 var ErrConfig = errors.New("invalid endpoint configuration")
 
+// FieldError is an unusable value in one field of a connection. It is an
+// ErrConfig (errors.Is); Field and Reason let a UI point at the field and
+// say why in its own words.
+type FieldError struct {
+	// Field is the JSON name of the field: cloud, authorityUrl, graphUrl,
+	// dataverseUrl, tenant or clientId.
+	Field string
+	// Reason is a code: unknown_cloud, not_https, tenant_conflict,
+	// graph_beta, bad_tenant, bad_client_id.
+	Reason string
+	Msg    string // in English, for logs and the command line
+}
+
+func (e *FieldError) Error() string { return ErrConfig.Error() + ": " + e.Msg }
+
+// Unwrap makes a FieldError an ErrConfig.
+func (e *FieldError) Unwrap() error { return ErrConfig }
+
+// CheckApp checks the directory and the app registration as people type
+// them: a tenant is a tenant id (a GUID), a domain or one of the
+// multi-tenant aliases (organizations, common); an application (client)
+// id is a GUID. Empty values pass: they are "not set".
+func CheckApp(tenant, clientID string) error {
+	if tenant != "" && (!looksLikeTenant(tenant) || strings.EqualFold(tenant, "consumers")) {
+		return &FieldError{Field: "tenant", Reason: "bad_tenant",
+			Msg: fmt.Sprintf("tenant %q: give the directory's id (a GUID) or one of its domains, e.g. contoso.onmicrosoft.com", tenant)}
+	}
+	if clientID != "" && !isGUID(clientID) {
+		return &FieldError{Field: "clientId", Reason: "bad_client_id",
+			Msg: fmt.Sprintf("client id %q: the app registration's Application (client) ID is a GUID", clientID)}
+	}
+	return nil
+}
+
 // Name identifies a national cloud.
 type Name string
 
@@ -55,6 +89,27 @@ var defaults = map[Name]Endpoints{
 	USGov:  {Authority: "https://login.microsoftonline.us", Graph: "https://graph.microsoft.us"},
 }
 
+// Info describes a cloud for people choosing one.
+type Info struct {
+	Name      Name   `json:"name"`
+	Authority string `json:"authorityUrl"`
+	Graph     string `json:"graphUrl"`
+	// DataverseExample is what an organisation's Dynamics 365 address
+	// looks like there.
+	DataverseExample string `json:"dataverseExample"`
+}
+
+// Clouds lists the clouds Rapport knows, worldwide first.
+func Clouds() []Info {
+	examples := map[Name]string{Global: "https://contoso.crm.dynamics.com", China: "https://contoso.crm.dynamics.cn",
+		USGov: "https://contoso.crm.microsoftdynamics.us"}
+	var out []Info
+	for _, n := range []Name{Global, China, USGov} {
+		out = append(out, Info{Name: n, Authority: defaults[n].Authority, Graph: defaults[n].Graph, DataverseExample: examples[n]})
+	}
+	return out
+}
+
 // GraphResource is Microsoft Graph's resource identifier in cloud n ("" for
 // an unknown cloud): what scopes name, whatever URL Graph is reached at.
 func (n Name) GraphResource() string {
@@ -72,7 +127,7 @@ func Resolve(cloud Name, override Endpoints) (Endpoints, error) {
 	}
 	e, ok := defaults[cloud]
 	if !ok {
-		return Endpoints{}, fmt.Errorf("%w: unknown cloud %q (want global, china or usgov)", ErrConfig, cloud)
+		return Endpoints{}, &FieldError{Field: "cloud", Reason: "unknown_cloud", Msg: fmt.Sprintf("unknown cloud %q (want global, china or usgov)", cloud)}
 	}
 	e.Cloud = cloud
 	e.GraphResource = e.Graph
@@ -89,17 +144,17 @@ func Resolve(cloud Name, override Endpoints) (Endpoints, error) {
 		}
 	}
 	for _, f := range []struct {
-		name string
-		dst  *string
+		name, field string
+		dst         *string
 	}{
-		{"authority URL", &e.Authority}, {"Graph URL", &e.Graph}, {"Dataverse URL", &e.Dataverse},
+		{"authority URL", "authorityUrl", &e.Authority}, {"Graph URL", "graphUrl", &e.Graph}, {"Dataverse URL", "dataverseUrl", &e.Dataverse},
 	} {
 		if *f.dst == "" {
 			continue
 		}
 		norm, err := httpsRoot(*f.dst)
 		if err != nil {
-			return Endpoints{}, fmt.Errorf("%w: %s: %v", ErrConfig, f.name, err)
+			return Endpoints{}, &FieldError{Field: f.field, Reason: "not_https", Msg: fmt.Sprintf("%s: %v", f.name, err)}
 		}
 		*f.dst = norm
 	}
@@ -121,13 +176,14 @@ var tenantAliases = []string{"organizations", "common", "consumers"}
 func (e *Endpoints) normalize(explicitTenant string) error {
 	auth, err := url.Parse(e.Authority)
 	if err != nil {
-		return fmt.Errorf("%w: authority URL: %v", ErrConfig, err)
+		return &FieldError{Field: "authorityUrl", Reason: "not_https", Msg: fmt.Sprintf("authority URL: %v", err)}
 	}
 	path := strings.TrimSuffix(strings.TrimRight(auth.Path, "/"), "/v2.0")
 	if i := strings.LastIndex(path, "/"); i >= 0 {
 		if seg := path[i+1:]; looksLikeTenant(seg) {
 			if explicitTenant != "" && !strings.EqualFold(explicitTenant, seg) {
-				return fmt.Errorf("%w: the authority URL names tenant %q but --tenant says %q: give one of them", ErrConfig, seg, explicitTenant)
+				return &FieldError{Field: "tenant", Reason: "tenant_conflict",
+					Msg: fmt.Sprintf("the authority URL names tenant %q but --tenant says %q: give one of them", seg, explicitTenant)}
 			}
 			e.Tenant, path = seg, path[:i]
 		}
@@ -136,7 +192,7 @@ func (e *Endpoints) normalize(explicitTenant string) error {
 	e.Authority = strings.TrimRight(auth.String(), "/")
 
 	if g, ok := strings.CutSuffix(e.Graph, "/beta"); ok {
-		return fmt.Errorf("%w: Graph URL %q: Rapport uses Graph v1.0, not beta: give %s", ErrConfig, e.Graph, g)
+		return &FieldError{Field: "graphUrl", Reason: "graph_beta", Msg: fmt.Sprintf("Graph URL %q: Rapport uses Graph v1.0, not beta: give %s", e.Graph, g)}
 	}
 	e.Graph = strings.TrimSuffix(e.Graph, "/v1.0")
 	if i := strings.Index(strings.ToLower(e.Dataverse), "/api/data"); i >= 0 {

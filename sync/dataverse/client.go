@@ -260,6 +260,28 @@ func (c *Client) JoinLinkedChat(ctx context.Context, user, chatID, set, logical,
 	return err
 }
 
+// WhoAmI is who Dataverse takes the signed-in user for.
+type WhoAmI struct {
+	UserID         string `json:"UserId"`
+	BusinessUnitID string `json:"BusinessUnitId"`
+	OrganizationID string `json:"OrganizationId"`
+}
+
+// WhoAmI calls the WhoAmI function: the cheapest proof that the
+// organisation is reachable, the token is accepted and the user has a
+// Dynamics 365 user record.
+func (c *Client) WhoAmI(ctx context.Context) (WhoAmI, error) {
+	raw, err := c.send(ctx, http.MethodGet, c.base+"/WhoAmI", nil, nil)
+	if err != nil {
+		return WhoAmI{}, err
+	}
+	var w WhoAmI
+	if err := json.Unmarshal(raw, &w); err != nil || w.UserID == "" {
+		return WhoAmI{}, fmt.Errorf("WhoAmI: malformed response: %s", raw)
+	}
+	return w, nil
+}
+
 // Row reads one row's columns.
 func (c *Client) Row(ctx context.Context, set, id string, cols []string) (Row, error) {
 	link := c.base + "/" + set + "(" + url.PathEscape(id) + ")"

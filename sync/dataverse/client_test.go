@@ -73,3 +73,16 @@ func TestChangesRetriesThrottlingAndTracks(t *testing.T) {
 		t.Fatalf("bad token: %v, want ErrExpired", err)
 	}
 }
+
+// TestWhoAmI: the organisation answers who the signed-in user is.
+func TestWhoAmI(t *testing.T) {
+	srv := simtest.Start(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	w, err := client(t, srv).WhoAmI(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := srv.Tenant().World().Me.ID
+	if w.UserID == "" || w.UserID != srv.Tenant().World().SystemUserID(me) || w.OrganizationID == "" {
+		t.Fatalf("WhoAmI %+v", w)
+	}
+}

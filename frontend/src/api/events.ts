@@ -7,4 +7,5 @@ export const Events = {
   signInFailed: 'auth:failed',
   searchProgress: 'search:progress',
   outboxPushed: 'outbox:pushed',
+  connectionChanged: 'connection:changed',
 } as const;

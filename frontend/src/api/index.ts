@@ -1,7 +1,7 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
 import type {
-  AppInfo, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkSettings, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
+  AppInfo, ConnectionCheck, ConnectionFields, ConnectionView, TenantChoice, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkSettings, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
   SearchResult, Suggestion, SyncStatus, Team, TimelineItem, UISettings,
 } from './types';
 
@@ -28,6 +28,12 @@ export const api = {
     signOut: () => call<void>('Sync', 'SignOut'),
     signIn: () => call<DeviceCode>('Sync', 'SignIn'),
     signInBrowser: () => call<string>('Sync', 'SignInBrowser'),
+  },
+  connection: {
+    get: () => call<ConnectionView>('Connection', 'Get'),
+    save: (c: ConnectionFields, choice: TenantChoice = '') => call<ConnectionView>('Connection', 'Save', c, choice),
+    startOver: () => call<ConnectionView>('Connection', 'StartOver'),
+    check: () => call<ConnectionCheck>('Connection', 'Check'),
   },
   conversations: {
     teams: () => call<Team[]>('Conversations', 'Teams'),

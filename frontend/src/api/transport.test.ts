@@ -17,3 +17,9 @@ describe('toAppError', () => {
     expect(e.message).toBe(message);
   });
 });
+
+test('a field error keeps its field and reason', () => {
+  const e = toAppError(new Error('{"code":"invalid_argument","message":"m","field":"clientId","reason":"bad_client_id"}'));
+  expect([e.code, e.field, e.reason]).toEqual(['invalid_argument', 'clientId', 'bad_client_id']);
+  expect(toAppError({ code: 'x', message: 'y' }).field).toBeUndefined();
+});

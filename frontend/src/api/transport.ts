@@ -5,6 +5,9 @@ export class AppError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    // The connection field the error is about and why, when Go says so.
+    readonly field?: string,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -26,7 +29,16 @@ interface WailsWindow {
   runtime?: { EventsOn(name: string, cb: Handler): () => void };
 }
 
-function isErrorBody(v: unknown): v is { code: string; message: string } {
+interface ErrorShape {
+  code: string;
+  message: string;
+  field?: string;
+  reason?: string;
+}
+
+const fromBody = (b: ErrorShape) => new AppError(b.code, b.message, b.field || undefined, b.reason || undefined);
+
+function isErrorBody(v: unknown): v is ErrorShape {
   return typeof v === 'object' && v !== null && typeof (v as { code?: unknown }).code === 'string' &&
     typeof (v as { message?: unknown }).message === 'string';
 }
@@ -36,11 +48,11 @@ function isErrorBody(v: unknown): v is { code: string; message: string } {
 // older ones send a string); HTTP answers with the same JSON body.
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
-  if (isErrorBody(e)) return new AppError(e.code, e.message);
+  if (isErrorBody(e)) return fromBody(e);
   const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
   try {
     const parsed: unknown = JSON.parse(text);
-    if (isErrorBody(parsed)) return new AppError(parsed.code, parsed.message);
+    if (isErrorBody(parsed)) return fromBody(parsed);
   } catch {
     // not JSON: fall through
   }
@@ -89,7 +101,7 @@ function httpTransport(): Transport {
         throw new AppError('offline', `Rapport is not answering (${String(e)}). Is \`rapport serve\` still running?`);
       }
       const body: unknown = await res.json().catch(() => null);
-      if (!res.ok) throw isErrorBody(body) ? new AppError(body.code, body.message) : new AppError('internal', `HTTP ${res.status}`);
+      if (!res.ok) throw isErrorBody(body) ? fromBody(body) : new AppError('internal', `HTTP ${res.status}`);
       return body;
     },
     on(event, handler) {

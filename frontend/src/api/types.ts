@@ -13,6 +13,9 @@ export interface Endpoints {
 export interface ErrorBody {
   code: string;
   message: string;
+  // A connection field the error is about, and why (a code).
+  field?: ConnectionField;
+  reason?: string;
 }
 
 export interface AppInfo {
@@ -148,7 +151,13 @@ export interface SyncStatus {
   last?: SyncResult;
   store: StoreStatus;
   canSync: boolean;
+  // Why sync cannot run, as a code (no_client_id, invalid_connection,
+  // read_only, store_…); notReadyDetail is Go's technical detail.
   notReady?: string;
+  notReadyDetail?: string;
+  // Set when the tenant signed the user out (revoked sign-in): the
+  // tenant's reason, in English, as a technical detail.
+  signedOut?: string;
   tokenCache?: string;
   tokenCacheNote?: string;
 }
@@ -416,4 +425,61 @@ export interface OpRef {
   seq: number;
   state: OpState;
   error?: string;
+}
+
+// The Microsoft 365 connection (app/connection.go).
+
+export type CloudName = 'global' | 'china' | 'usgov';
+
+export type ConnectionField = 'cloud' | 'authorityUrl' | 'graphUrl' | 'dataverseUrl' | 'tenant' | 'clientId';
+
+// ConnectionFields is what Settings holds (storage.Connection); empty
+// fields are not set.
+export interface ConnectionFields {
+  cloud?: string;
+  authorityUrl?: string;
+  graphUrl?: string;
+  dataverseUrl?: string;
+  tenant?: string;
+  clientId?: string;
+}
+
+export interface Origin {
+  tenantId?: string;
+  readOnly?: boolean;
+  readOnlyFor?: string;
+}
+
+export interface ConnectionView {
+  saved: ConnectionFields;
+  effective: Endpoints;
+  locked: Partial<Record<ConnectionField, string>>; // field → the flag or variable that sets it
+  ready: boolean;
+  missing: ('no_client_id' | 'no_tenant' | 'no_dataverse')[];
+  problem?: ErrorBody;
+  origin: Origin;
+  hasData: boolean;
+  account: string;
+  accountTenant?: string;
+  permissions: { graph: string[]; dataverse: string[]; redirectUri: string };
+  clouds: CloudInfo[];
+}
+
+export interface CloudInfo {
+  name: CloudName;
+  authorityUrl: string;
+  graphUrl: string;
+  dataverseExample: string;
+}
+
+export type TenantChoice = '' | 'start_over' | 'keep_read_only';
+
+export interface ConnectionCheck {
+  discovery?: ErrorBody;
+  tenantId?: string;
+  account?: string;
+  accountTenant?: string;
+  dataverse: 'ok' | 'not_set' | 'not_signed_in' | 'failed';
+  dataverseUserId?: string;
+  dataverseError?: ErrorBody;
 }

@@ -135,7 +135,9 @@ describe('pending changes', () => {
     f.emit('outbox:pushed', { done: 2, failed: 0, conflicts: 1, waiting: 1 });
     await waitFor(() => expect(row(6).dataset.state).toBe('done'));
     expect(within(screen.getByTestId('pending-changes-button')).getByTestId('pending-count').textContent).toBe('2');
-    expect(screen.getByTestId('pushed-summary').textContent).toBe('Last sync: 2 sent, 0 failed, 1 in conflict, 1 still waiting.');
+    expect(screen.getByTestId('pushed-summary').textContent).toBe('Last sync: 2 sent, 1 in conflict, 1 still waiting.');
+    f.emit('outbox:pushed', { done: 0, failed: 0, conflicts: 0, waiting: 2 });
+    await waitFor(() => expect(screen.getByTestId('pushed-summary').textContent).toBe('Last sync: 2 still waiting.'));
   });
 
   test('nothing waiting: no count, the panel says so; × and Escape close it', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { api, type Op } from '../api';
+import { api, type Op, type OutboxResult } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
@@ -19,6 +19,15 @@ function useOutbox(): { ops: Op[] | null; error: string | null; replace(op: Op):
   // title): keep the names the outbox gave.
   const replace = (op: Op) => setOps((prev) => prev && prev.map((o) => (o.seq === op.seq ? { ...o, ...op } : o)));
   return { ops, error, replace };
+}
+
+// pushedText says what a push did, naming only the counts that are not
+// zero (never "0 failed"); "" when it did nothing.
+function pushedText(r: OutboxResult, t: (k: MessageKey) => string): string {
+  const parts = (['done', 'failed', 'conflicts', 'waiting'] as const)
+    .filter((k) => r[k] > 0)
+    .map((k) => fill(t(`pending.pushed.${k}`), { n: r[k] }));
+  return parts.length ? fill(t('pending.pushed'), { parts: parts.join(t('pending.pushed.sep')) }) : '';
 }
 
 // PendingButton sits in the sync bar: it counts the edits not yet in
@@ -86,9 +95,9 @@ export function PendingChanges({ onClose }: { onClose(): void }) {
         </button>
       </header>
       <p className="hint">{t('pending.intro')}</p>
-      {pushed && (
+      {pushed && pushedText(pushed, t) && (
         <p className="pushed" data-testid="pushed-summary" aria-live="polite">
-          {fill(t('pending.pushed'), { ...pushed })}
+          {pushedText(pushed, t)}
         </p>
       )}
       {error && (

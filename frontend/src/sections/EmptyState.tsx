@@ -17,3 +17,18 @@ export function EmptyState({ what }: { what: MessageKey }) {
     </div>
   );
 }
+
+// SetupPanel greets a first run: Rapport is not connected to Microsoft 365
+// yet, and the connection form in Settings is where that happens.
+export function SetupPanel() {
+  const { t } = useI18n();
+  return (
+    <div className="banner setup" role="region" aria-labelledby="setup-title" data-testid="setup-panel">
+      <h2 id="setup-title">{t('setup.title')}</h2>
+      <p>{t('setup.body')}</p>
+      <a className="button" href="#/settings/connection" data-testid="setup-go">
+        {t('sync.setUp')}
+      </a>
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
-import { Text } from '../i18n/Text';
 import { SyncSources } from './SyncSources';
+import { ConnectionSettings } from './ConnectionSettings';
 import { LinkSettingsPanel } from '../links/LinkSettings';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
 
@@ -9,9 +9,11 @@ interface Props {
   info: AppInfo;
   settings: UISettings;
   onChange: (patch: Partial<UISettings>) => Promise<void>;
+  // focus names a part to scroll to: "connection" (#/settings/connection).
+  focus?: string | undefined;
 }
 
-export function SettingsView({ info, settings, onChange }: Props) {
+export function SettingsView({ info, settings, onChange, focus }: Props) {
   const { t } = useI18n();
   const langId = useId();
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
@@ -22,21 +24,12 @@ export function SettingsView({ info, settings, onChange }: Props) {
     );
   };
   const themes: ThemeSetting[] = ['system', 'light', 'dark'];
-  const ep = info.endpoints;
   const rows: [MessageKey, string][] = [
     ['settings.version', info.version],
     ['settings.mode', t(info.mode === 'window' ? 'settings.mode.window' : 'settings.mode.browser')],
     ['settings.dataDir', info.dataDir],
     ['settings.store', info.storePath || '—'],
     ['settings.schema', info.schemaVersion ? String(info.schemaVersion) : '—'],
-  ];
-  const conn: [MessageKey, string][] = [
-    ['settings.cloud', t(`settings.cloud.${ep.cloud}`)],
-    ['settings.authority', ep.authorityUrl],
-    ['settings.graph', ep.graphUrl],
-    ['settings.dataverse', ep.dataverseUrl || t('settings.notSet')],
-    ['settings.tenant', ep.tenant],
-    ['settings.clientId', ep.clientId || t('settings.notSet')],
   ];
   return (
     <div className="settings">
@@ -82,13 +75,7 @@ export function SettingsView({ info, settings, onChange }: Props) {
         <h2 id="about">{t('settings.about')}</h2>
         <Table rows={rows} />
       </section>
-      <section aria-labelledby="connection">
-        <h2 id="connection">{t('settings.connection')}</h2>
-        <Table rows={conn} />
-        <p className="hint">
-          <Text>{t('settings.connectionHelp')}</Text>
-        </p>
-      </section>
+      <ConnectionSettings focus={focus === 'connection'} />
       <LinkSettingsPanel />
       <SyncSources />
     </div>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type Progress, type SyncResult, type SyncStatus } from '../api';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { PendingButton } from '../links/PendingChanges';
 
@@ -32,11 +32,18 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
       setBrowserWait(false);
       setError(e.message);
     });
+    const offC = onEvent(Events.connectionChanged, () => {
+      setCode(null);
+      setBrowserWait(false);
+      setError(null);
+      refresh();
+    });
     return () => {
       offP();
       offD();
       offS();
       offF();
+      offC();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -76,16 +83,26 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
           {t('sync.signedInAs')} <strong>{status.account}</strong>
         </span>
       )}
-      <span className="state" data-testid="sync-state">
-        {!status.canSync
-          ? `${t('sync.notReady')}: ${status.notReady ?? ''}`
-          : running
-            ? `${t('sync.running')} ${progress ? progressText(progress, t('sync.progress'), t('sync.eta')) : ''}`
-            : last?.error
-              ? `${t('sync.failed')}: ${last.error.message}`
-              : last
-                ? `${t('sync.last')}: ${when(last.progress.started, locale)}`
-                : t('sync.never')}
+      <span className="state" data-testid="sync-state" data-state={state(status, running)}
+        title={status.signedOut ?? status.notReadyDetail ?? last?.error?.message}>
+        {!status.canSync ? (
+          <>
+            {notReadyText(status, t)}{' '}
+            <a href="#/settings/connection" data-testid="set-up">
+              {t('sync.setUp')}
+            </a>
+          </>
+        ) : running ? (
+          `${t('sync.running')} ${progress ? progressText(progress, t('sync.progress'), t('sync.eta')) : ''}`
+        ) : status.signedOut ? (
+          t('sync.signedOut')
+        ) : last?.error ? (
+          `${t('sync.failed')}: ${errorText(last.error, t)}`
+        ) : last ? (
+          `${t('sync.last')}: ${when(last.progress.started, locale)} · ${resultText(last.progress, t)}`
+        ) : (
+          t('sync.never')
+        )}
       </span>
       {error && <span className="state error">{error}</span>}
       {code && (
@@ -114,6 +131,35 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
       </button>
     </div>
   );
+}
+
+// state names what the sync bar shows, for tests and styles.
+function state(s: SyncStatus, running: boolean): string {
+  if (!s.canSync) return `not-ready:${s.notReady ?? ''}`;
+  if (running) return 'running';
+  if (s.signedOut) return 'signed-out';
+  if (s.last?.error) return 'failed';
+  return s.last ? 'done' : 'never';
+}
+
+// notReadyText says, in the UI language, why sync cannot run.
+function notReadyText(s: SyncStatus, t: Translate): string {
+  const text = t(`sync.notReady.${s.notReady ?? ''}` as MessageKey);
+  return text ?? t('sync.notReady.other');
+}
+
+// errorText words a failed round: known codes in the UI language, the
+// rest as Go said it.
+function errorText(e: ErrorBody, t: Translate): string {
+  return t(`sync.error.${e.code}` as MessageKey) ?? e.message;
+}
+
+// resultText says what a round brought in; failed sources only when some
+// failed (never "0 errors").
+function resultText(p: Progress, t: Translate): string {
+  let text = fill(t('sync.written'), { messages: p.messages, records: p.records });
+  if (p.errors > 0) text += ` · ${fill(t(p.errors === 1 ? 'sync.sourcesFailed.one' : 'sync.sourcesFailed.other'), { n: p.errors })}`;
+  return text;
 }
 
 // progressText says what is being synced, how far, how fast, and how long
