@@ -50,6 +50,43 @@ export interface Chat {
   name: string;
 }
 
+// Connection is Go's storage.Connection.
+export interface Connection {
+  cloud?: string;
+  authorityUrl?: string;
+  graphUrl?: string;
+  dataverseUrl?: string;
+  tenant?: string;
+  clientId?: string;
+}
+
+// ConnectionCheck is Go's app.ConnectionCheck.
+export interface ConnectionCheck {
+  discovery?: ErrorBody;
+  tenantId?: string;
+  account?: string;
+  accountTenant?: string;
+  dataverse: string;
+  dataverseUserId?: string;
+  dataverseError?: ErrorBody;
+}
+
+// ConnectionView is Go's app.ConnectionView.
+export interface ConnectionView {
+  saved: Connection;
+  effective: Endpoints;
+  locked: Record<string, string>;
+  ready: boolean;
+  missing: string[];
+  problem?: ErrorBody;
+  origin: Origin;
+  hasData: boolean;
+  account: string;
+  accountTenant?: string;
+  permissions: Permissions;
+  clouds: Info[];
+}
+
 // ContextPage is Go's app.ContextPage.
 export interface ContextPage {
   conv: ConvRef;
@@ -110,6 +147,8 @@ export interface Endpoints {
 export interface ErrorBody {
   code: string;
   message: string;
+  field?: string;
+  reason?: string;
 }
 
 // Facet is Go's search.Facet.
@@ -163,6 +202,14 @@ export interface IndexStatus {
   indexed: number;
   queued: number;
   error?: string;
+}
+
+// Info is Go's cloud.Info.
+export interface Info {
+  name: "global" | "china" | "usgov";
+  authorityUrl: string;
+  graphUrl: string;
+  dataverseExample: string;
 }
 
 // LastMessage is Go's app.LastMessage.
@@ -295,6 +342,20 @@ export interface OpView {
   recordTitle?: string;
 }
 
+// Origin is Go's storage.Origin.
+export interface Origin {
+  tenantId?: string;
+  readOnly?: boolean;
+  readOnlyFor?: string;
+}
+
+// Permissions is Go's app.Permissions.
+export interface Permissions {
+  graph: string[];
+  dataverse: string[];
+  redirectUri: string;
+}
+
 // Progress is Go's engine.Progress.
 export interface Progress {
   phase: string;
@@ -408,6 +469,7 @@ export interface SyncStatus {
   store: StoreStatus;
   canSync: boolean;
   notReady?: string;
+  notReadyDetail?: string;
   signedOut?: string;
   tokenCache?: string;
   tokenCacheNote?: string;
@@ -455,6 +517,12 @@ export interface UISettings {
 
 // The bound services: each method's arguments and answer.
 export interface Services {
+  Connection: {
+    Check: { args: []; result: ConnectionCheck };
+    Get: { args: []; result: ConnectionView };
+    Save: { args: [Connection, string]; result: ConnectionView };
+    StartOver: { args: []; result: ConnectionView };
+  };
   Conversations: {
     Chats: { args: []; result: Chat[] };
     Members: { args: [string]; result: Member[] };
