@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
@@ -599,4 +600,126 @@ func tenantsimContactID(tn *tenantsim.Tenant, mail string) string {
 		}
 	}
 	return ""
+}
+
+// TestLinksAgreeWithRecordSearch: the Linked records panel and a record:
+// search say the same about which chats are linked to a record, through
+// storage.Overlay, for a queued unlink of a synced link, a relink, a link
+// to a record of another type with the same id, and a conflict.
+func TestLinksAgreeWithRecordSearch(t *testing.T) {
+	ctx := context.Background()
+	_, db, s := syncedLinks(t)
+	core := s.c
+	chats, err := db.Chats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var withMessages []string
+	for _, c := range chats {
+		if ms, _ := db.Messages(ctx, c.ID, time.Time{}, 1); len(ms) == 1 {
+			withMessages = append(withMessages, c.ID)
+		}
+	}
+	if len(withMessages) < 4 {
+		t.Fatal("too few chats with messages")
+	}
+	now := time.Now().UTC()
+	sharedID := storage.NewID()
+	type rec struct{ set, id, title string }
+	recs := []rec{
+		{"accounts", storage.NewID(), "Quokka Unlinked Holdings"},
+		{"accounts", storage.NewID(), "Quokka Relinked Trading"},
+		{"accounts", sharedID, "Quokka Same Id Account"},
+		{"incidents", sharedID, "Quokka same id case"},
+		{"accounts", storage.NewID(), "Quokka Conflict Partners"},
+	}
+	row := func(chat, logical, id string) storage.Record {
+		return storage.Record{Set: "chats", ID: storage.NewID(), Modified: now, Fields: map[string]any{
+			"teamschatid": chat, "_regardingobjectid_value": id, "regardingobjecttypecode": logical, "subject": "agreement", "linkedon": now.Format(time.RFC3339)}}
+	}
+	err = db.Apply(ctx, func(w *storage.Writer) error {
+		for _, r := range recs {
+			if err := w.PutRecord(storage.Record{Set: r.set, ID: r.id, Modified: now, Fields: map[string]any{"name": r.title, "title": r.title}}); err != nil {
+				return err
+			}
+		}
+		for _, r := range []storage.Record{row(withMessages[0], "account", recs[0].id), row(withMessages[1], "account", recs[1].id), row(withMessages[2], "incident", sharedID)} {
+			if err := w.PutRecord(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The user may unlink what others linked (a privileged role).
+	ls, err := s.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls.Privileged = true
+	if _, err := s.SetSettings(ls); err != nil {
+		t.Fatal(err)
+	}
+	// 1: unlink the synced link (queued). 2: unlink and link again (queued).
+	// 3: Dynamics links chat 3 to the case, not the account with its id.
+	// 4: a link Dynamics answered with a conflict.
+	must := func(_ storage.Op, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.Unlink(withMessages[0], "accounts", recs[0].id))
+	must(s.Unlink(withMessages[1], "accounts", recs[1].id))
+	must(s.Link(withMessages[1], "accounts", recs[1].id))
+	op, err := s.Link(withMessages[3], "accounts", recs[4].id)
+	must(op, err)
+	must(db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Error = storage.OpConflict, "the record no longer exists in Dynamics 365"
+		return nil
+	}))
+	if err := core.openIndex(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := core.searchIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix.ReloadNames()
+	tests := []struct {
+		name string
+		chat string
+		rec  rec
+		want bool
+	}{
+		{"queued unlink of a synced link", withMessages[0], recs[0], false},
+		{"relink", withMessages[1], recs[1], true},
+		{"another type's record with the same id", withMessages[2], recs[2], false},
+		{"the record Dynamics links", withMessages[2], recs[3], true},
+		{"conflict", withMessages[3], recs[4], true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			views, err := s.ForChat(tt.chat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			panel := slices.ContainsFunc(views, func(v LinkView) bool {
+				return v.Set == tt.rec.set && v.RecordID == tt.rec.id && v.Linked
+			})
+			res, err := core.Search.Query(search.Request{Q: `record:"` + tt.rec.title + `"`, Size: 200})
+			if err != nil || res.QueryError != nil {
+				t.Fatalf("search: %v %+v", err, res.QueryError)
+			}
+			found := slices.ContainsFunc(res.Hits, func(h search.Hit) bool { return h.Conv != nil && h.Conv.ID == tt.chat })
+			if panel != tt.want || found != tt.want {
+				t.Fatalf("linked: panel %v, record: search %v, want %v (views %+v)", panel, found, tt.want, views)
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // errPermission marks an edit the user's role does not allow.
@@ -268,70 +269,42 @@ func notices(ctx context.Context, db *storage.DB, set, id string, fields []strin
 // views lists the links of the given chats: synced rows, overridden by
 // what the user did in Rapport.
 func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats []string) ([]LinkView, error) {
-	type k struct{ chat, set, rec string }
-	byKey := map[k]*LinkView{}
-	seenUpTo := map[k]time.Time{} // notices dismissed or posted up to
-	var order []k
-	add := func(key k, v LinkView) {
-		if _, ok := byKey[key]; !ok {
-			order = append(order, key)
-		}
-		byKey[key] = &v
-	}
-	for _, row := range w.server {
-		chat, _ := row.Fields["teamschatid"].(string)
-		rec, _ := row.Fields["_regardingobjectid_value"].(string)
-		logical, _ := row.Fields["regardingobjecttypecode"].(string)
-		set := setOf(logical)
-		if row.Deleted != nil || set == "" || !slices.Contains(chats, chat) {
-			continue
-		}
-		v := LinkView{ChatID: chat, Set: set, RecordID: rec, Linked: true, Sync: "synced"}
-		by, _ := row.Fields["_linkedby_value"].(string)
-		v.By, v.linkerAAD = w.sysName[by], w.sysToAAD[by]
-		if t, err := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"])); err == nil {
-			v.At = &t
-		}
-		add(k{chat, set, rec}, v)
-	}
+	var entries []storage.Link
 	for _, chat := range chats {
 		ls, err := db.Links(ctx, chat)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range ls {
-			key := k{chat, l.Set, l.RecordID}
-			seenUpTo[key] = l.SeenUpTo
-			v := LinkView{ChatID: chat, Set: l.Set, RecordID: l.RecordID, Linked: l.Linked, Sync: "synced", linkerAAD: l.By}
-			if prev, ok := byKey[key]; ok && l.Op == "" {
-				v = *prev // done: the synced row speaks (or its absence)
-				if !l.Linked {
-					continue
-				}
+		entries = append(entries, ls...)
+	}
+	out := []LinkView{}
+	in := func(t string) bool { return slices.Contains(chats, t) }
+	for _, st := range storage.Overlay(in, w.server, entries, w.ops) {
+		v := LinkView{ChatID: st.Target, Set: st.Set, RecordID: st.RecordID, Linked: st.Linked, Sync: st.Sync}
+		rowSpeaks := st.Row != nil && (st.Link == nil || st.Link.Op == "")
+		if rowSpeaks {
+			by, _ := st.Row.Fields[crm.LinkedBy].(string)
+			v.By, v.linkerAAD = w.sysName[by], w.sysToAAD[by]
+			if t, err := time.Parse(time.RFC3339, fmt.Sprint(st.Row.Fields[crm.LinkedOn])); err == nil {
+				v.At = &t
 			}
-			at := l.At
-			v.At = &at
-			if op, ok := w.ops[l.Op]; ok && op.State != storage.OpDone && op.State != storage.OpDiscarded {
-				v.Sync, v.Error, v.OpSeq = op.State, op.Error, op.Seq
+		}
+		var seen time.Time // notices dismissed or posted up to
+		if l := st.Link; l != nil {
+			seen = l.SeenUpTo
+			if !rowSpeaks || l.Linked {
+				at := l.At
+				v.At = &at
 			}
-			if kind, _, _ := storage.ParseTarget(chat); kind != storage.TargetChat {
-				v.Sync = "local" // Dynamics links chats only
-			}
-			if !l.Linked && (v.Sync == "synced" || v.Sync == "local") {
-				delete(byKey, key)
-				continue
+			if !rowSpeaks {
+				v.linkerAAD = l.By
 			}
 			if v.By == "" {
 				v.By = w.userName[l.By]
 			}
-			add(key, v)
 		}
-	}
-	out := make([]LinkView, 0, len(order))
-	for _, key := range order {
-		v, ok := byKey[key]
-		if !ok {
-			continue
+		if st.Op != nil {
+			v.Error, v.OpSeq = st.Op.Error, st.Op.Seq
 		}
 		r, ok := w.records[v.Set][v.RecordID]
 		if !ok {
@@ -339,15 +312,15 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		}
 		v.Record = s.c.card(r, w.fields[v.Set])
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
-		if v.Sync == "local" {
+		if v.Sync == storage.LinkLocal {
 			v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
 		}
 		if !v.CanUnlink {
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
 		}
-		if v.Linked && v.At != nil && v.Sync != "local" { // notices go to chats
+		if v.Linked && v.At != nil && v.Sync != storage.LinkLocal { // notices go to chats
 			since := *v.At
-			if seen := seenUpTo[k{v.ChatID, v.Set, v.RecordID}]; seen.After(since) {
+			if seen.After(since) {
 				since = seen
 			}
 			ns, err := notices(ctx, db, v.Set, v.RecordID, w.keyFields[v.Set], since)
@@ -356,7 +329,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 			}
 			v.Notices = ns
 		}
-		out = append(out, *v)
+		out = append(out, v)
 	}
 	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rapport-app/rapport/search/query"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // compiled is a parsed query turned into a Bleve query, with what the
@@ -443,8 +444,8 @@ type directory struct {
 	teams    []storage.Team
 	members  map[string][]string // chat id → member user ids
 	recs     []storage.Record
-	chatLink map[string][]string // record id → linked chat ids (Dataverse chats table)
-	postLink map[string][]string // record id → documents of the threads and messages linked in Rapport
+	chatLink map[string][]string // recordKey → linked chat ids (storage.Overlay)
+	postLink map[string][]string // recordKey → documents of the threads and messages linked in Rapport
 	byNo     map[int64]string    // conversation number → id
 	noOf     map[string]int64    // conversation id → number
 	byKey    map[string]string   // user facet key → user id
@@ -529,31 +530,32 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 	for id := range dir.names {
 		dir.byKey[userKey(id)] = id
 	}
-	links, err := d.Records(ctx, "chats")
+	// Chats linked to records: Dynamics' rows overlaid by Rapport's edits,
+	// by the one rule the links views use (storage.Overlay).
+	rows, err := d.Records(ctx, crm.LinkSet)
 	if err != nil {
 		return nil, fmt.Errorf("read chat links: %w", err)
 	}
-	for _, l := range links {
-		chat, _ := l.Fields["teamschatid"].(string)
-		rec, _ := l.Fields["_regardingobjectid_value"].(string)
-		if l.Deleted == nil && chat != "" && rec != "" {
-			dir.chatLink[rec] = append(dir.chatLink[rec], chat)
-		}
-	}
-	// Links made (or removed) in Rapport count at once, pushed or not.
+	var entries []storage.Link
 	for _, c := range chats {
 		ls, err := d.Links(ctx, c.ID)
 		if err != nil {
 			return nil, fmt.Errorf("read links: %w", err)
 		}
-		for _, l := range ls {
-			has := slices.Contains(dir.chatLink[l.RecordID], c.ID)
-			switch {
-			case l.Linked && !has:
-				dir.chatLink[l.RecordID] = append(dir.chatLink[l.RecordID], c.ID)
-			case !l.Linked && has:
-				dir.chatLink[l.RecordID] = slices.DeleteFunc(dir.chatLink[l.RecordID], func(x string) bool { return x == c.ID })
-			}
+		entries = append(entries, ls...)
+	}
+	ops, err := d.Outbox(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the outbox: %w", err)
+	}
+	byID := make(map[string]storage.Op, len(ops))
+	for _, op := range ops {
+		byID[op.ID] = op
+	}
+	for _, l := range storage.Overlay(nil, rows, entries, byID) {
+		if l.Linked {
+			k := recordKey(l.Set, l.RecordID)
+			dir.chatLink[k] = append(dir.chatLink[k], l.Target)
 		}
 	}
 	// Threads and messages linked in Rapport: their posts' documents.
@@ -574,12 +576,17 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 				return nil, fmt.Errorf("read linked posts: %w", err)
 			}
 			for _, p := range posts {
-				dir.postLink[l.RecordID] = append(dir.postLink[l.RecordID], storage.MessageDocID(no, p.ID))
+				k := recordKey(l.Set, l.RecordID)
+				dir.postLink[k] = append(dir.postLink[k], storage.MessageDocID(no, p.ID))
 			}
 		}
 	}
 	return dir, nil
 }
+
+// recordKey names a record by type and id: an account and a case may
+// share an id.
+func recordKey(set, id string) string { return set + "/" + strings.ToLower(id) }
 
 // matches reports whether the folded name contains the folded value.
 func matches(name, v string) bool {
@@ -650,8 +657,8 @@ func (d *directory) records(v string) (ids, cases, chats, docs []string) {
 		if t, _ := r.Fields["ticketnumber"].(string); t != "" {
 			cases = append(cases, strings.ToLower(t))
 		}
-		chats = append(chats, d.chatLink[r.ID]...)
-		docs = append(docs, d.postLink[r.ID]...)
+		chats = append(chats, d.chatLink[recordKey(r.Set, r.ID)]...)
+		docs = append(docs, d.postLink[recordKey(r.Set, r.ID)]...)
 	}
 	slices.Sort(ids)
 	slices.Sort(cases)

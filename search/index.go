@@ -44,6 +44,7 @@ type Directory interface {
 	Records(ctx context.Context, set string) ([]storage.Record, error)
 	Links(ctx context.Context, chatID string) ([]storage.Link, error)
 	LinksIn(ctx context.Context, convID string) ([]storage.Link, error)
+	Outbox(ctx context.Context, states ...string) ([]storage.Op, error)
 	MessagesAround(ctx context.Context, convID, msgID string, n int, thread string) ([]storage.MessageWithBody, error)
 }
 
