@@ -14,6 +14,9 @@
 //     launch secret (URL parameter once, then a SameSite=Strict HttpOnly
 //     cookie) and a loopback Host; a foreign Origin is refused. All
 //     responses carry a strict Content-Security-Policy.
+//   - No domain rules live here: a feature's rules are in its room (record
+//     linking: storage/links); its service here is an adapter of a few
+//     lines per call (linksvc.go), and its command reuses the same calls.
 //   - Services are safe for concurrent use: Wails runs each bound call on
 //     its own goroutine. Every goroutine the package starts is owned by Core
 //     and waited for by Core.Close.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
@@ -47,7 +48,8 @@ var codes = []struct {
 	status int
 }{
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
-	{errAmbiguous, "ambiguous", http.StatusBadRequest},
+	{links.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{links.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},
@@ -57,7 +59,7 @@ var codes = []struct {
 	{cloud.ErrConfig, "invalid_argument", http.StatusBadRequest},
 	{storage.ErrNotFound, "not_found", http.StatusNotFound},
 	{storage.ErrState, "failed_precondition", http.StatusConflict},
-	{errPermission, "permission_denied", http.StatusForbidden},
+	{links.ErrNotAllowed, "permission_denied", http.StatusForbidden},
 	{storage.ErrLocked, "store_locked", http.StatusConflict},
 	{storage.ErrSchemaTooNew, "store_too_new", http.StatusConflict},
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/links"
 )
 
 // linkSets are the record types a chat can be linked to.
@@ -28,8 +29,8 @@ func recordArgs(cmd string, args []string) (target, set, ref string, err error) 
 		return "", "", "", fmt.Errorf("%w: give %s TARGET RECORD, RECORD a case number (CAS-01234-ABCDE), a name, an e-mail or SET:ID", errInvalid, cmd)
 	}
 	target, words := args[0], args[1:]
-	if len(words) >= 2 && refSet(words[0]) != "" {
-		return target, refSet(words[0]), strings.Join(words[1:], " "), nil
+	if len(words) >= 2 && links.RefSet(words[0]) != "" {
+		return target, links.RefSet(words[0]), strings.Join(words[1:], " "), nil
 	}
 	if len(words) == 2 && guidRE.MatchString(strings.Trim(words[1], "{}")) {
 		return "", "", "", fmt.Errorf("%w: record type %q (one of %v)", errInvalid, words[0], linkSets)
@@ -46,9 +47,9 @@ var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // Rapport only. The record is found by Links.resolve; unlinking follows
 // the record type's unlink rules, as in the app.
 func cliLink(cfg Config, args []string, linked, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	cmd, among := "link", amongLive
+	cmd, among := "link", links.AmongLive
 	if !linked {
-		cmd, among = "unlink", amongLinked
+		cmd, among = "unlink", links.AmongLinked
 	}
 	target, set, ref, err := recordArgs(cmd, args)
 	if err != nil {
@@ -88,7 +89,7 @@ func cliLink(cfg Config, args []string, linked, asJSON bool, version string, log
 }
 
 // recordLine names a resolved record for the terminal.
-func recordLine(r RecordRef) string {
+func recordLine(r links.RecordRef) string {
 	s := fmt.Sprintf("%s:%s %q", r.Set, r.ID, r.Title)
 	if r.Detail != "" {
 		s += " (" + r.Detail + ")"
@@ -106,10 +107,10 @@ func cliRecordError(w io.Writer, asJSON bool, err error) error {
 	if asJSON {
 		body := struct {
 			Error
-			Candidates []RecordRef `json:"candidates,omitempty"`
-			Total      int         `json:"total,omitempty"`
+			Candidates []links.RecordRef `json:"candidates,omitempty"`
+			Total      int               `json:"total,omitempty"`
 		}{Error: toError(err)}
-		var amb *AmbiguousError
+		var amb *links.AmbiguousError
 		if errors.As(err, &amb) {
 			body.Candidates, body.Total = amb.Candidates, amb.Total
 		}
@@ -132,7 +133,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 	if err := core.openStore(); err != nil {
 		return err
 	}
-	rec, err := core.Links.resolve(target, set, ref, amongDynamic)
+	rec, err := core.Links.resolve(target, set, ref, links.AmongDynamic)
 	if err != nil {
 		return cliRecordError(w, asJSON, err)
 	}

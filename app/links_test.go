@@ -16,36 +16,13 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
+	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/outbox"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
-
-// TestTypeRules: one row per combination of owner / linker /
-// privileged / the two toggles.
-func TestTypeRules(t *testing.T) {
-	for _, ownerMay := range []bool{false, true} {
-		for _, linkerMay := range []bool{false, true} {
-			for _, owner := range []bool{false, true} {
-				for _, linker := range []bool{false, true} {
-					for _, priv := range []bool{false, true} {
-						want := priv || ownerMay && owner || linkerMay && linker
-						ok, why := unlinkAllowed(TypeRule{OwnerMay: ownerMay, LinkerMay: linkerMay}, owner, linker, priv)
-						if ok != want || ok != (why == "") {
-							t.Errorf("ownerMay=%v linkerMay=%v owner=%v linker=%v privileged=%v: %v %q, want %v",
-								ownerMay, linkerMay, owner, linker, priv, ok, why, want)
-						}
-					}
-				}
-			}
-		}
-	}
-	_, why := unlinkAllowed(TypeRule{OwnerMay: true}, false, true, false)
-	if why != "Only the record's owner, a system administrator or customizer can unlink this chat." {
-		t.Errorf("reason: %q", why)
-	}
-}
 
 // TestLinksService runs the Links service on a synced store: synced links
 // and suggestions, an offline link, the unlink rules, the timeline's
@@ -96,7 +73,7 @@ func TestLinksService(t *testing.T) {
 		t.Fatal(err)
 	}
 	views, _ = s.ForChat(chat)
-	i := slices.IndexFunc(views, func(v LinkView) bool { return v.RecordID == incident })
+	i := slices.IndexFunc(views, func(v links.LinkView) bool { return v.RecordID == incident })
 	if i < 0 || views[i].Sync != "pending" || len(views[i].Record.Fields) < 4 || views[i].Record.Fields[1].Label != "Case number" {
 		t.Fatalf("after linking: %+v", views)
 	}
@@ -107,7 +84,7 @@ func TestLinksService(t *testing.T) {
 	recs, _ := db.Records(ctx, "incidents")
 	ri := slices.IndexFunc(recs, func(r storage.Record) bool { return r.ID == incident })
 	upd := recs[ri]
-	oldPriority := fieldText(upd, "prioritycode")
+	oldPriority := crm.Value(upd.Set, "prioritycode", upd.Fields)
 	upd.Fields["prioritycode"] = float64(1 + int(upd.Fields["prioritycode"].(float64))%3)
 	upd.Fields["description"] = "not a key field"
 	upd.Modified = time.Now().Add(time.Minute).UTC()
@@ -115,8 +92,8 @@ func TestLinksService(t *testing.T) {
 		t.Fatal(err)
 	}
 	views, _ = s.ForChat(chat)
-	i = slices.IndexFunc(views, func(v LinkView) bool { return v.RecordID == incident })
-	if n := views[i].Notices; len(n) != 1 || n[0].Label != "Priority" || n[0].Old != oldPriority || n[0].New != fieldText(upd, "prioritycode") || n[0].Old == n[0].New {
+	i = slices.IndexFunc(views, func(v links.LinkView) bool { return v.RecordID == incident })
+	if n := views[i].Notices; len(n) != 1 || n[0].Label != "Priority" || n[0].Old != oldPriority || n[0].New != crm.Value(upd.Set, "prioritycode", upd.Fields) || n[0].Old == n[0].New {
 		t.Fatalf("notices after a priority change: %+v", views[i].Notices)
 	}
 	// The account's timeline shows the chat twice: linked to the account,
@@ -138,13 +115,13 @@ func TestLinksService(t *testing.T) {
 		t.Fatalf("timeline of the account: %+v", tl)
 	}
 	// Unlink rules: nobody but a privileged role may unlink here.
-	if _, err := s.SetSettings(LinkSettings{Rules: map[string]TypeRule{"accounts": {}}}); err != nil {
+	if _, err := s.SetSettings(links.LinkSettings{Rules: map[string]links.TypeRule{"accounts": {}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Unlink(chat, "accounts", account); !errors.Is(err, errPermission) || toError(err).Code != "permission_denied" {
+	if _, err := s.Unlink(chat, "accounts", account); !errors.Is(err, links.ErrNotAllowed) || toError(err).Code != "permission_denied" {
 		t.Fatalf("unlink without the right: %v", err)
 	}
-	if _, err := s.SetSettings(LinkSettings{Rules: map[string]TypeRule{"accounts": {}}, Privileged: true}); err != nil {
+	if _, err := s.SetSettings(links.LinkSettings{Rules: map[string]links.TypeRule{"accounts": {}}, Privileged: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Unlink(chat, "accounts", account); err != nil {
@@ -181,13 +158,13 @@ func TestJoinAndNotices(t *testing.T) {
 	w := rig.Srv.Tenant().World()
 	h := w.Handovers[0]
 	caseID := w.CaseID(h.Case)
-	item := func() TimelineItem {
+	item := func() links.TimelineItem {
 		t.Helper()
 		tl, err := s.Timeline("incidents", caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(tl, func(it TimelineItem) bool { return it.ChatID == h.ID })
+		i := slices.IndexFunc(tl, func(it links.TimelineItem) bool { return it.ChatID == h.ID })
 		if i < 0 {
 			t.Fatalf("the handover chat is not on its case's timeline: %+v", tl)
 		}
@@ -198,7 +175,7 @@ func TestJoinAndNotices(t *testing.T) {
 	}
 	// Refusals, each with its code.
 	ls, _ := s.Settings()
-	ls.Rules["incidents"] = TypeRule{OwnerMay: true, LinkerMay: true, Join: false}
+	ls.Rules["incidents"] = links.TypeRule{OwnerMay: true, LinkerMay: true, Join: false}
 	if _, err := s.SetSettings(ls); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +200,7 @@ func TestJoinAndNotices(t *testing.T) {
 			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
 		}
 	}
-	ls.Rules["incidents"] = TypeRule{OwnerMay: true, LinkerMay: true, Join: true}
+	ls.Rules["incidents"] = links.TypeRule{OwnerMay: true, LinkerMay: true, Join: true}
 	if _, err := s.SetSettings(ls); err != nil {
 		t.Fatal(err)
 	}
@@ -260,13 +237,13 @@ func TestJoinAndNotices(t *testing.T) {
 	if err := db.Apply(ctx, func(wr *storage.Writer) error { return wr.PutRecord(upd) }); err != nil {
 		t.Fatal(err)
 	}
-	notices := func() []Notice {
+	notices := func() []links.Notice {
 		t.Helper()
 		views, err := s.ForChat(h.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(views, func(v LinkView) bool { return v.RecordID == caseID })
+		i := slices.IndexFunc(views, func(v links.LinkView) bool { return v.RecordID == caseID })
 		if i < 0 {
 			t.Fatalf("the joined chat's links: %+v", views)
 		}
@@ -369,14 +346,14 @@ func TestLocalLinks(t *testing.T) {
 		t.Fatalf("the channel's links: %+v %v", views, err)
 	}
 	sugg, err := s.Suggest(thread)
-	if err != nil || slices.ContainsFunc(sugg, func(sg Suggestion) bool { return sg.Card.ID == caseID }) {
+	if err != nil || slices.ContainsFunc(sugg, func(sg links.Suggestion) bool { return sg.Card.ID == caseID }) {
 		t.Fatalf("suggestions for the thread: %+v %v", sugg, err)
 	}
 	tl, err := s.Timeline("incidents", caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]TimelineItem{}
+	kinds := map[string]links.TimelineItem{}
 	for _, it := range tl {
 		kinds[it.Kind] = it
 	}
@@ -559,17 +536,17 @@ func TestLinkCommandFindsRecords(t *testing.T) {
 			}
 			var body struct {
 				Error struct {
-					Code       string      `json:"code"`
-					Message    string      `json:"message"`
-					Candidates []RecordRef `json:"candidates"`
-					Total      int         `json:"total"`
+					Code       string            `json:"code"`
+					Message    string            `json:"message"`
+					Candidates []links.RecordRef `json:"candidates"`
+					Total      int               `json:"total"`
 				} `json:"error"`
 			}
 			if err := json.Unmarshal([]byte(out), &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {
 				t.Fatalf("--json error %q: %v", out, err)
 			}
 			for _, want := range tt.listsAll {
-				if !slices.ContainsFunc(body.Error.Candidates, func(c RecordRef) bool { return c.Set+":"+c.ID == want && c.Title != "" }) {
+				if !slices.ContainsFunc(body.Error.Candidates, func(c links.RecordRef) bool { return c.Set+":"+c.ID == want && c.Title != "" }) {
 					t.Errorf("JSON candidates lack %s: %+v", want, body.Error.Candidates)
 				}
 			}
@@ -709,7 +686,7 @@ func TestLinksAgreeWithRecordSearch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			panel := slices.ContainsFunc(views, func(v LinkView) bool {
+			panel := slices.ContainsFunc(views, func(v links.LinkView) bool {
 				return v.Set == tt.rec.set && v.RecordID == tt.rec.id && v.Linked
 			})
 			res, err := core.Search.Query(search.Request{Q: `record:"` + tt.rec.title + `"`, Size: 200})

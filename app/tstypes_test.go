@@ -15,6 +15,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
 
@@ -74,7 +75,7 @@ var tsNames = map[reflect.Type]string{
 	reflect.TypeFor[search.HitConv](): "ConvRef",
 	reflect.TypeFor[search.Request](): "SearchRequest",
 	reflect.TypeFor[search.Result]():  "SearchResult",
-	reflect.TypeFor[Notice]():         "LinkNotice",
+	reflect.TypeFor[links.Notice]():   "LinkNotice",
 }
 
 // tsUnions are the string types and fields whose values are a closed set,

@@ -21,7 +21,7 @@ export interface Attachment {
   url?: string;
 }
 
-// CardField is Go's app.CardField.
+// CardField is Go's links.CardField.
 export interface CardField {
   label: string;
   value: string;
@@ -164,7 +164,7 @@ export interface FacetValue {
   count: number;
 }
 
-// FieldChoice is Go's app.FieldChoice.
+// FieldChoice is Go's links.FieldChoice.
 export interface FieldChoice {
   field: string;
   label: string;
@@ -212,14 +212,14 @@ export interface Info {
   dataverseExample: string;
 }
 
-// LastMessage is Go's app.LastMessage.
+// LastMessage is Go's links.LastMessage.
 export interface LastMessage {
   from: string;
   at: string;
   text: string;
 }
 
-// LinkNotice is Go's app.Notice.
+// LinkNotice is Go's links.Notice.
 export interface LinkNotice {
   label: string;
   old: string;
@@ -227,7 +227,7 @@ export interface LinkNotice {
   at: string;
 }
 
-// LinkSettings is Go's app.LinkSettings.
+// LinkSettings is Go's links.LinkSettings.
 export interface LinkSettings {
   fields: Record<string, FieldChoice[]>;
   keyFields: Record<string, string[]>;
@@ -235,7 +235,7 @@ export interface LinkSettings {
   privileged: boolean;
 }
 
-// LinkView is Go's app.LinkView.
+// LinkView is Go's links.LinkView.
 export interface LinkView {
   chatId: string;
   set: string;
@@ -309,14 +309,14 @@ export interface Op {
   notBefore?: string;
 }
 
-// OpRef is Go's app.OpRef.
+// OpRef is Go's links.OpRef.
 export interface OpRef {
   seq: number;
   state: string;
   error?: string;
 }
 
-// OpView is Go's app.OpView.
+// OpView is Go's links.OpView.
 export interface OpView {
   seq: number;
   id: string;
@@ -385,7 +385,7 @@ export interface ReadyReport {
   theme: string;
 }
 
-// RecordCard is Go's app.RecordCard.
+// RecordCard is Go's links.RecordCard.
 export interface RecordCard {
   set: string;
   id: string;
@@ -449,7 +449,7 @@ export interface StoreStatus {
   cursors: Cursor[];
 }
 
-// Suggestion is Go's app.Suggestion.
+// Suggestion is Go's links.Suggestion.
 export interface Suggestion {
   card: RecordCard;
   why: string;
@@ -484,7 +484,7 @@ export interface TeamDTO {
   channels: Channel[];
 }
 
-// TimelineItem is Go's app.TimelineItem.
+// TimelineItem is Go's links.TimelineItem.
 export interface TimelineItem {
   chatId: string;
   chatName: string;
@@ -502,7 +502,7 @@ export interface TimelineItem {
   local?: boolean;
 }
 
-// TypeRule is Go's app.TypeRule.
+// TypeRule is Go's links.TypeRule.
 export interface TypeRule {
   ownerMay: boolean;
   linkerMay: boolean;

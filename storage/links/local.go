@@ -1,4 +1,4 @@
-package app
+package links
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 
 // targetExists checks that a link target is in the store: a chat, a
 // channel thread's root, or a message.
-func targetExists(ctx context.Context, db *storage.DB, target string) error {
+func targetExists(ctx context.Context, db Store, target string) error {
 	kind, conv, msg := storage.ParseTarget(target)
 	if kind == storage.TargetChat {
 		if _, err := db.Chat(ctx, conv); err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -35,7 +35,7 @@ func targetExists(ctx context.Context, db *storage.DB, target string) error {
 	if kind == storage.TargetThread {
 		_, err := db.Chat(ctx, conv)
 		if ms[0].ReplyTo != "" || err == nil {
-			return fmt.Errorf("%w: %s is not the first post of a channel thread", errInvalid, msg)
+			return fmt.Errorf("%w: %s is not the first post of a channel thread", ErrInvalid, msg)
 		}
 	}
 	return nil
@@ -44,7 +44,7 @@ func targetExists(ctx context.Context, db *storage.DB, target string) error {
 // targetScope is who takes part in a target and what it says: a chat's
 // members and recent messages; a thread's posts and their authors; a
 // message and its author.
-func targetScope(ctx context.Context, db *storage.DB, target string, users []storage.User) ([]storage.Member, []storage.MessageWithBody, error) {
+func targetScope(ctx context.Context, db Store, target string, users []storage.User) ([]storage.Member, []storage.MessageWithBody, error) {
 	kind, conv, msg := storage.ParseTarget(target)
 	if kind == storage.TargetChat {
 		members, err := db.Members(ctx, conv)
@@ -79,12 +79,12 @@ func targetScope(ctx context.Context, db *storage.DB, target string, users []sto
 
 // ForConversation lists the links of a conversation's threads and
 // messages (chatId holds the thread or message target).
-func (s *Links) ForConversation(convID string) ([]LinkView, error) {
-	db, w, err := s.load()
+func (s *Service) ForConversation(ctx context.Context, convID string) ([]LinkView, error) {
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := db.LinksIn(s.c.ctx, convID)
+	ls, err := db.LinksIn(ctx, convID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Links) ForConversation(convID string) ([]LinkView, error) {
 			targets = append(targets, l.ChatID)
 		}
 	}
-	out, err := s.views(s.c.ctx, db, w, targets)
+	out, err := s.views(ctx, db, w, targets)
 	if out == nil {
 		out = []LinkView{}
 	}
@@ -104,7 +104,7 @@ func (s *Links) ForConversation(convID string) ([]LinkView, error) {
 // localItems are the timeline's threads and messages linked to related
 // records: named by their conversation, with the thread's newest post or
 // the message itself.
-func (s *Links) localItems(ctx context.Context, db *storage.DB, w *linkWorld, related map[string]bool, names map[string]string) ([]TimelineItem, error) {
+func (s *Service) localItems(ctx context.Context, db Store, w *linkWorld, related map[string]bool, names map[string]string) ([]TimelineItem, error) {
 	var targets []string
 	for rel := range related {
 		set, id, _ := strings.Cut(rel, "/")

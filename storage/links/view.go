@@ -1,10 +1,9 @@
-package app
+package links
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,42 +15,25 @@ import (
 	"github.com/rapport-app/rapport/storage/crm"
 )
 
-// errPermission marks an edit the user's role does not allow.
-var errPermission = errors.New("not allowed")
-
-// Links serves chat ↔ record links: the links a chat has (synced and
-// queued), suggestions, offline link and unlink, the outbox and a record's
-// timeline. It is safe for concurrent use.
-type Links struct{ c *Core }
-
 // FieldChoice is one column a record card shows.
 type FieldChoice struct {
 	Field string `json:"field"`
 	Label string `json:"label"`
 }
 
-// cardFields are the default context-card columns per record type (up to
-// five; Settings can change them).
-var cardFields = map[string][]FieldChoice{
-	"incidents":         {{"title", "Title"}, {"ticketnumber", "Case number"}, {"prioritycode", "Priority"}, {"statecode", "Status"}, {"statuscode", "Status reason"}},
-	"accounts":          {{"name", "Name"}, {"accountnumber", "Account number"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"}, {"address1_city", "City"}},
-	"contacts":          {{"fullname", "Name"}, {"jobtitle", "Job title"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"}},
-	"opportunities":     {{"name", "Topic"}, {"stepname", "Stage"}, {"estimatedvalue", "Est. revenue"}, {"estimatedclosedate", "Est. close date"}},
-	"knowledgearticles": {{"title", "Title"}, {"articlepublicnumber", "Article number"}, {"keywords", "Keywords"}},
+// cardFields are a record type's default context-card columns (up to
+// five; Settings can change them), from the catalogue.
+func cardFields(set string) []FieldChoice {
+	cs, _ := crm.Lookup(set)
+	out := make([]FieldChoice, 0, len(cs.Card))
+	for _, f := range cs.Card {
+		out = append(out, FieldChoice{Field: f, Label: cs.Label(f)})
+	}
+	return out
 }
 
-// optionLabels name option-set values when the row carries no formatted
-// value annotation.
-var optionLabels = map[string]map[string]string{
-	"prioritycode": {"1": "High", "2": "Normal", "3": "Low"},
-	"statecode":    {"0": "Active", "1": "Resolved", "2": "Cancelled"},
-	"statuscode": {"1": "In Progress", "2": "On Hold", "3": "Waiting for Details", "4": "Researching", "5": "Problem Solved",
-		"1000": "Information Provided", "6": "Cancelled", "2000": "Merged"},
-}
-
-// logical names of the record types, for Dynamics URLs and link rows.
-var logicalOf = map[string]string{"incidents": "incident", "accounts": "account", "contacts": "contact",
-	"opportunities": "opportunity", "knowledgearticles": "knowledgearticle"}
+// linkable reports whether chats can be linked to records of set.
+func linkable(set string) bool { return crm.IsLinkable(set) }
 
 // RecordCard is a record as a context card shows it.
 type RecordCard struct {
@@ -70,28 +52,12 @@ type CardField struct {
 	Value string `json:"value"`
 }
 
-func fieldText(r storage.Record, f string) string {
-	if v, ok := r.Fields[f+"@OData.Community.Display.V1.FormattedValue"].(string); ok && v != "" {
-		return v
-	}
-	v, ok := r.Fields[f]
-	if !ok || v == nil {
-		return ""
-	}
-	s := fmt.Sprint(v)
-	if f, ok := v.(float64); ok && f == float64(int64(f)) {
-		s = fmt.Sprint(int64(f))
-	}
-	if labels, ok := optionLabels[f]; ok && labels[s] != "" {
-		return labels[s]
-	}
-	return s
-}
+func fieldText(r storage.Record, f string) string { return crm.Value(r.Set, f, r.Fields) }
 
 // card builds a record's context card with the chosen fields; a field
 // whose value is not text or a number (a lookup, a list) is skipped.
-func (c *Core) card(r storage.Record, choice []FieldChoice) RecordCard {
-	title, _ := search.RecordText(&r)
+func (s *Service) card(r storage.Record, choice []FieldChoice) RecordCard {
+	title := crm.Title(r.Set, r.Fields)
 	out := RecordCard{Set: r.Set, ID: r.ID, Title: title, Deleted: r.Deleted != nil, Fields: []CardField{}, record: r}
 	for _, f := range choice {
 		switch r.Fields[f.Field].(type) {
@@ -106,8 +72,10 @@ func (c *Core) card(r storage.Record, choice []FieldChoice) RecordCard {
 			break
 		}
 	}
-	if ep, err := c.endpoints(); err == nil && ep.Dataverse != "" {
-		out.URL = strings.TrimRight(ep.Dataverse, "/") + "/main.aspx?pagetype=entityrecord&etn=" + logicalOf[r.Set] + "&id=" + url.QueryEscape(r.ID)
+	if s.Dataverse != nil {
+		if org := s.Dataverse(); org != "" {
+			out.URL = crm.RecordURL(org, r.Set, r.ID)
+		}
 	}
 	return out
 }
@@ -127,7 +95,7 @@ type linkWorld struct {
 	keyFields  map[string][]string
 }
 
-func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
+func (s *Service) world(ctx context.Context, db Store) (*linkWorld, error) {
 	w := &linkWorld{records: map[string]map[string]storage.Record{}, sysToAAD: map[string]string{}, sysName: map[string]string{},
 		userName: map[string]string{}, ops: map[string]storage.Op{}}
 	users, err := db.Users(ctx)
@@ -143,7 +111,7 @@ func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
 		return nil, err
 	}
 	w.rules, w.privileged, w.fields, w.keyFields = ls.Rules, ls.Privileged, ls.Fields, ls.KeyFields
-	for set := range logicalOf {
+	for _, set := range crm.LinkableNames() {
 		rs, err := db.Records(ctx, set)
 		if err != nil {
 			return nil, err
@@ -153,13 +121,13 @@ func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
 			w.records[set][r.ID] = r
 		}
 	}
-	sys, err := db.Records(ctx, "systemusers")
+	sys, err := db.Records(ctx, crm.UserSet)
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range sys {
-		w.sysToAAD[u.ID], _ = u.Fields["azureactivedirectoryobjectid"].(string)
-		w.sysName[u.ID], _ = u.Fields["fullname"].(string)
+		w.sysToAAD[u.ID], _ = u.Fields[crm.UserEntraID].(string)
+		w.sysName[u.ID], _ = u.Fields[crm.UserName].(string)
 	}
 	if w.server, err = db.Records(ctx, "chats"); err != nil {
 		return nil, err
@@ -176,10 +144,8 @@ func (s *Links) world(ctx context.Context, db *storage.DB) (*linkWorld, error) {
 
 // setOf maps a link row's regarding type to an entity set.
 func setOf(logical string) string {
-	for set, l := range logicalOf {
-		if l == logical {
-			return set
-		}
+	if cs, ok := crm.ByLogical(logical); ok && cs.Linkable {
+		return cs.Name
 	}
 	return ""
 }
@@ -214,37 +180,20 @@ type Notice struct {
 	At    time.Time `json:"at"`
 }
 
-// keyFields are the default fields whose changes linked chats are told
-// about (Settings can change them; Dynamics' defaults for cases).
-var keyFields = map[string][]string{
-	"incidents":         {"prioritycode", "statecode", "statuscode"},
-	"accounts":          {"statecode"},
-	"contacts":          {"statecode"},
-	"opportunities":     {"stepname", "statecode"},
-	"knowledgearticles": {"statecode"},
-}
-
 // valueText formats a raw field value as cards do.
-func valueText(field string, v any) string {
-	if v == nil {
-		return ""
-	}
-	return fieldText(storage.Record{Fields: map[string]any{field: v}}, field)
+func valueText(set, field string, v any) string {
+	return crm.Value(set, field, map[string]any{field: v})
 }
 
-// labelOf names a field: its card label, or the field itself.
+// labelOf names a field: its label in the catalogue, or the field itself.
 func labelOf(set, field string) string {
-	for _, f := range cardFields[set] {
-		if f.Field == field {
-			return f.Label
-		}
-	}
-	return field
+	cs, _ := crm.Lookup(set)
+	return cs.Label(field)
 }
 
 // notices lists the key-field changes of a record after since (at most
 // five, newest last).
-func notices(ctx context.Context, db *storage.DB, set, id string, fields []string, since time.Time) ([]Notice, error) {
+func notices(ctx context.Context, db Store, set, id string, fields []string, since time.Time) ([]Notice, error) {
 	if len(fields) == 0 {
 		return nil, nil
 	}
@@ -256,7 +205,7 @@ func notices(ctx context.Context, db *storage.DB, set, id string, fields []strin
 	for _, ch := range chs {
 		for _, f := range fields {
 			if v, ok := ch.Fields[f]; ok {
-				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(f, v[0]), New: valueText(f, v[1]), At: ch.At})
+				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(set, f, v[0]), New: valueText(set, f, v[1]), At: ch.At})
 			}
 		}
 	}
@@ -268,7 +217,7 @@ func notices(ctx context.Context, db *storage.DB, set, id string, fields []strin
 
 // views lists the links of the given chats: synced rows, overridden by
 // what the user did in Rapport.
-func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats []string) ([]LinkView, error) {
+func (s *Service) views(ctx context.Context, db Store, w *linkWorld, chats []string) ([]LinkView, error) {
 	var entries []storage.Link
 	for _, chat := range chats {
 		ls, err := db.Links(ctx, chat)
@@ -310,7 +259,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		if !ok {
 			r = storage.Record{Set: v.Set, ID: v.RecordID, Fields: map[string]any{}}
 		}
-		v.Record = s.c.card(r, w.fields[v.Set])
+		v.Record = s.card(r, w.fields[v.Set])
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
 		if v.Sync == storage.LinkLocal {
 			v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
@@ -335,7 +284,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 }
 
 func ownerAAD(w *linkWorld, r storage.Record) string {
-	owner, _ := r.Fields["_ownerid_value"].(string)
+	owner, _ := r.Fields[crm.OwnerColumn].(string)
 	return w.sysToAAD[owner]
 }
 
@@ -399,7 +348,7 @@ const linkSetting = "links"
 // settings reads the stored link settings over the defaults. A stored
 // rule without a join choice (saved by an older Rapport) keeps the
 // default.
-func (s *Links) settings(ctx context.Context, db *storage.DB) (LinkSettings, error) {
+func (s *Service) settings(ctx context.Context, db Store) (LinkSettings, error) {
 	var stored struct {
 		Fields    map[string][]FieldChoice `json:"fields"`
 		KeyFields map[string][]string      `json:"keyFields"`
@@ -415,7 +364,7 @@ func (s *Links) settings(ctx context.Context, db *storage.DB) (LinkSettings, err
 	}
 	ls := LinkSettings{Fields: map[string][]FieldChoice{}, KeyFields: map[string][]string{}, Rules: map[string]TypeRule{},
 		Privileged: stored.Privileged}
-	for set := range logicalOf {
+	for _, set := range crm.LinkableNames() {
 		rule := TypeRule{OwnerMay: true, LinkerMay: true, Join: set == "incidents"}
 		if r, ok := stored.Rules[set]; ok {
 			rule.OwnerMay, rule.LinkerMay = r.OwnerMay, r.LinkerMay
@@ -424,11 +373,12 @@ func (s *Links) settings(ctx context.Context, db *storage.DB) (LinkSettings, err
 			}
 		}
 		ls.Rules[set] = rule
-		ls.Fields[set] = cardFields[set]
+		ls.Fields[set] = cardFields(set)
 		if f, ok := stored.Fields[set]; ok && len(f) > 0 {
 			ls.Fields[set] = f
 		}
-		ls.KeyFields[set] = keyFields[set]
+		cs, _ := crm.Lookup(set)
+		ls.KeyFields[set] = cs.KeyFields
 		if f, ok := stored.KeyFields[set]; ok {
 			ls.KeyFields[set] = f // empty: no notices for the type
 		}
@@ -453,22 +403,18 @@ func sortCards(cs []RecordCard) {
 }
 
 // load opens what every Links call reads.
-func (s *Links) load() (*storage.DB, *linkWorld, error) {
-	db, err := s.c.store()
-	if err != nil {
-		return nil, nil, err
-	}
-	w, err := s.world(s.c.ctx, db)
-	return db, w, err
+func (s *Service) load(ctx context.Context) (Store, *linkWorld, error) {
+	w, err := s.world(ctx, s.db)
+	return s.db, w, err
 }
 
 // ForChat lists a chat's links, synced and queued.
-func (s *Links) ForChat(chatID string) ([]LinkView, error) {
-	db, w, err := s.load()
+func (s *Service) ForChat(ctx context.Context, chatID string) ([]LinkView, error) {
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.views(s.c.ctx, db, w, []string{chatID})
+	return s.views(ctx, db, w, []string{chatID})
 }
 
 // Suggest lists records worth linking to a chat (or a thread or message),
@@ -476,12 +422,11 @@ func (s *Links) ForChat(chatID string) ([]LinkView, error) {
 // message's authors) and their accounts, accounts whose e-mail domain an
 // outside member shares, and cases whose number appears in the chat
 // (thread, message). Records already linked are left out.
-func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
-	db, w, err := s.load()
+func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, error) {
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ctx := s.c.ctx
 	linked, err := s.views(ctx, db, w, []string{chatID})
 	if err != nil {
 		return nil, err
@@ -511,7 +456,7 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 			return
 		}
 		seen[set+"/"+id] = true
-		out = append(out, Suggestion{Card: s.c.card(r, w.fields[set]), Why: why})
+		out = append(out, Suggestion{Card: s.card(r, w.fields[set]), Why: why})
 	}
 	domains := map[string]bool{}
 	for _, m := range members {
@@ -554,12 +499,12 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 }
 
 // Find searches records by name, number or e-mail (at most 50).
-func (s *Links) Find(q string) ([]RecordCard, error) {
+func (s *Service) Find(ctx context.Context, q string) ([]RecordCard, error) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return []RecordCard{}, nil
 	}
-	_, w, err := s.load()
+	_, w, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -569,9 +514,9 @@ func (s *Links) Find(q string) ([]RecordCard, error) {
 			if r.Deleted != nil {
 				continue
 			}
-			_, text := search.RecordText(&r)
+			text := crm.Text(r.Set, r.Fields)
 			if strings.Contains(strings.ToLower(text), q) {
-				out = append(out, s.c.card(r, w.fields[set]))
+				out = append(out, s.card(r, w.fields[set]))
 			}
 		}
 	}
@@ -581,10 +526,6 @@ func (s *Links) Find(q string) ([]RecordCard, error) {
 	}
 	return out, nil
 }
-
-// errAmbiguous marks a record reference that names several records; the
-// error is an *AmbiguousError listing them.
-var errAmbiguous = errors.New("several records match")
 
 // RecordRef is a record a reference resolved to, or one of the records an
 // ambiguous reference matched: its type, id and title, what tells it apart
@@ -629,7 +570,7 @@ func (e *AmbiguousError) Error() string {
 	return b.String()
 }
 
-func (e *AmbiguousError) Unwrap() error { return errAmbiguous }
+func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
 
 // refKeys are the fields a record is known by, by type: numbers, e-mail
 // and name (with what to call each in a match).
@@ -643,7 +584,7 @@ var refKeys = map[string][]FieldChoice{
 
 // refSet reads the word a reference names a record type with (SET:…): an
 // entity set, a logical name, "case" or "article"; "" when it is none.
-func refSet(word string) string {
+func RefSet(word string) string {
 	word = strings.ToLower(word)
 	switch word {
 	case "case", "cases":
@@ -651,22 +592,23 @@ func refSet(word string) string {
 	case "article", "articles":
 		return "knowledgearticles"
 	}
-	if logicalOf[word] != "" {
+	if linkable(word) {
 		return word
 	}
 	return setOf(word)
 }
 
-// refAmong says which records a reference is looked for among.
-type refAmong int
+// Among says which records a reference is looked for among.
+type Among int
 
+// Where Resolve looks.
 const (
-	amongLive    refAmong = iota // to link: every record not deleted
-	amongLinked                  // to unlink: the records the target is linked to
-	amongDynamic                 // to join: the records Dynamics 365 links the chat to
+	AmongLive    Among = iota // to link: every record not deleted
+	AmongLinked               // to unlink: the records the target is linked to
+	AmongDynamic              // to join: the records Dynamics 365 links the chat to
 )
 
-// resolve finds the record a reference names, the way `rapport link`,
+// Resolve finds the record a reference names, the way `rapport link`,
 // `unlink` and `join` take one. The reference is:
 //
 //   - SET:TEXT (SET an entity set, its logical name, or "case"): TEXT
@@ -677,30 +619,29 @@ const (
 // Text is compared case-insensitively, spaces around it trimmed, with each
 // record's id, numbers, e-mail and name. Records one of them equals win;
 // only when none does, records one of them contains (ids aside). One
-// record: it. Several: errAmbiguous (*AmbiguousError lists them). None:
+// record: it. Several: ErrAmbiguous (*AmbiguousError lists them). None:
 // storage.ErrNotFound, naming what was searched. To link, every record that
 // is not deleted is looked at; to unlink, only those the target is linked
 // to (in Rapport or in Dynamics); to join, those Dynamics links the chat
 // to: a name several records share is often settled by the chat.
-func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, error) {
-	if pre, rest, ok := strings.Cut(ref, ":"); ok && refSet(strings.TrimSpace(pre)) != "" {
-		if set != "" && refSet(strings.TrimSpace(pre)) != set {
-			return RecordRef{}, fmt.Errorf("%w: %q is not a record of type %s", errInvalid, ref, set)
+func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Among) (RecordRef, error) {
+	if pre, rest, ok := strings.Cut(ref, ":"); ok && RefSet(strings.TrimSpace(pre)) != "" {
+		if set != "" && RefSet(strings.TrimSpace(pre)) != set {
+			return RecordRef{}, fmt.Errorf("%w: %q is not a record of type %s", ErrInvalid, ref, set)
 		}
-		set, ref = refSet(strings.TrimSpace(pre)), rest
+		set, ref = RefSet(strings.TrimSpace(pre)), rest
 	}
 	text := strings.TrimSpace(strings.Trim(strings.TrimSpace(ref), "{}"))
 	if text == "" {
-		return RecordRef{}, fmt.Errorf("%w: give a record: a case number, a name, an e-mail or SET:ID", errInvalid)
+		return RecordRef{}, fmt.Errorf("%w: give a record: a case number, a name, an e-mail or SET:ID", ErrInvalid)
 	}
-	if set != "" && logicalOf[set] == "" {
-		return RecordRef{}, fmt.Errorf("%w: record type %q (one of %v)", errInvalid, set, linkSets)
+	if set != "" && !linkable(set) {
+		return RecordRef{}, fmt.Errorf("%w: record type %q (one of %v)", ErrInvalid, set, crm.LinkableNames())
 	}
-	db, w, err := s.load()
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return RecordRef{}, err
 	}
-	ctx := s.c.ctx
 	type cand struct {
 		set, id string
 		r       storage.Record
@@ -715,7 +656,7 @@ func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, err
 	}
 	where := ""
 	switch among {
-	case amongLive:
+	case AmongLive:
 		if err := targetExists(ctx, db, target); err != nil {
 			return RecordRef{}, err
 		}
@@ -726,7 +667,7 @@ func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, err
 				}
 			}
 		}
-	case amongLinked:
+	case AmongLinked:
 		if err := targetExists(ctx, db, target); err != nil {
 			return RecordRef{}, err
 		}
@@ -740,12 +681,12 @@ func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, err
 			}
 		}
 		where = " among the records " + target + " is linked to"
-	case amongDynamic:
+	case AmongDynamic:
 		seen := map[string]bool{}
 		for _, row := range w.server {
-			chat, _ := row.Fields["teamschatid"].(string)
-			rec, _ := row.Fields["_regardingobjectid_value"].(string)
-			logical, _ := row.Fields["regardingobjecttypecode"].(string)
+			chat, _ := row.Fields[crm.LinkChat].(string)
+			rec, _ := row.Fields[crm.LinkRecord].(string)
+			logical, _ := row.Fields[crm.LinkRecordType].(string)
 			if k := logical + "/" + rec; row.Deleted == nil && chat == target && setOf(logical) != "" && !seen[k] {
 				seen[k] = true
 				add(setOf(logical), rec)
@@ -763,7 +704,7 @@ func (s *Links) resolve(target, set, ref string, among refAmong) (RecordRef, err
 			continue
 		}
 		ref := RecordRef{Set: c.set, ID: c.id, Detail: refDetail(w, c.r)}
-		ref.Title, _ = search.RecordText(&c.r)
+		ref.Title = crm.Title(c.r.Set, c.r.Fields)
 		if strings.EqualFold(c.id, text) {
 			ref.Match = "id"
 			exact = append(exact, ref)
@@ -838,25 +779,24 @@ func refDetail(w *linkWorld, r storage.Record) string {
 }
 
 // Link queues a link of a chat to a record.
-func (s *Links) Link(chatID, set, recordID string) (storage.Op, error) {
-	return s.edit(chatID, set, recordID, true)
+func (s *Service) Link(ctx context.Context, chatID, set, recordID string) (storage.Op, error) {
+	return s.edit(ctx, chatID, set, recordID, true)
 }
 
 // Unlink queues the removal of a chat's link to a record, if the rules of
 // that record type allow the user to.
-func (s *Links) Unlink(chatID, set, recordID string) (storage.Op, error) {
-	return s.edit(chatID, set, recordID, false)
+func (s *Service) Unlink(ctx context.Context, chatID, set, recordID string) (storage.Op, error) {
+	return s.edit(ctx, chatID, set, recordID, false)
 }
 
-func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, error) {
-	if logicalOf[set] == "" {
-		return storage.Op{}, fmt.Errorf("%w: record type %q", errInvalid, set)
+func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked bool) (storage.Op, error) {
+	if !linkable(set) {
+		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load()
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
-	ctx := s.c.ctx
 	if err := targetExists(ctx, db, chatID); err != nil {
 		return storage.Op{}, err
 	}
@@ -874,42 +814,40 @@ func (s *Links) edit(chatID, set, recordID string, linked bool) (storage.Op, err
 			return storage.Op{}, fmt.Errorf("link of %s to %s(%s): %w", chatID, set, recordID, storage.ErrNotFound)
 		}
 		if !views[i].CanUnlink {
-			return storage.Op{}, fmt.Errorf("%w: %s", errPermission, views[i].UnlinkReason)
+			return storage.Op{}, fmt.Errorf("%w: %s", ErrNotAllowed, views[i].UnlinkReason)
 		}
 		if err := s.adopt(ctx, db, w, chatID, set, recordID); err != nil {
 			return storage.Op{}, err
 		}
 	}
-	title, _ := search.RecordText(&r)
+	title := crm.Title(r.Set, r.Fields)
 	op, err := db.SetLink(ctx, chatID, set, recordID, linked, w.me, title, time.Now().UTC())
 	if err != nil {
 		return op, err
 	}
-	if ix, err := s.c.searchIndex(); err == nil {
-		ix.ReloadNames()
-	}
+	s.changed()
 	return op, nil
 }
 
 // adopt records a link that exists in Dynamics but not yet in Rapport's
 // links, with its row id, so unlinking it deletes that row (AdoptLink
 // leaves a link Rapport knows as it is).
-func (s *Links) adopt(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) error {
+func (s *Service) adopt(ctx context.Context, db Store, w *linkWorld, chatID, set, recordID string) error {
 	row, ok := w.serverRow(chatID, set, recordID)
 	if !ok {
 		return nil
 	}
-	by, _ := row.Fields["_linkedby_value"].(string)
-	at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"]))
+	by, _ := row.Fields[crm.LinkedBy].(string)
+	at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields[crm.LinkedOn]))
 	return db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: w.sysToAAD[by], At: at})
 }
 
 // serverRow finds Dynamics' live chats row linking a chat to a record.
 func (w *linkWorld) serverRow(chatID, set, recordID string) (storage.Record, bool) {
 	for _, row := range w.server {
-		chat, _ := row.Fields["teamschatid"].(string)
-		rec, _ := row.Fields["_regardingobjectid_value"].(string)
-		logical, _ := row.Fields["regardingobjecttypecode"].(string)
+		chat, _ := row.Fields[crm.LinkChat].(string)
+		rec, _ := row.Fields[crm.LinkRecord].(string)
+		logical, _ := row.Fields[crm.LinkRecordType].(string)
 		if row.Deleted == nil && chat == chatID && strings.EqualFold(rec, recordID) && setOf(logical) == set {
 			return row, true
 		}
@@ -925,16 +863,13 @@ type OpView struct {
 }
 
 // Outbox lists every operation, newest first.
-func (s *Links) Outbox() ([]OpView, error) {
-	db, err := s.c.store()
+func (s *Service) Outbox(ctx context.Context) ([]OpView, error) {
+	db := s.db
+	ops, err := db.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ops, err := db.Outbox(s.c.ctx)
-	if err != nil {
-		return nil, err
-	}
-	chats, err := s.c.Conversations.Chats()
+	chats, err := s.names.Chats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -959,25 +894,17 @@ func (s *Links) Outbox() ([]OpView, error) {
 }
 
 // Retry sends a failed or conflicting operation again on the next sync.
-func (s *Links) Retry(seq uint64) (storage.Op, error) {
-	db, err := s.c.store()
-	if err != nil {
-		return storage.Op{}, err
-	}
-	return db.RetryOp(s.c.ctx, seq, time.Now().UTC())
+func (s *Service) Retry(ctx context.Context, seq uint64) (storage.Op, error) {
+	db := s.db
+	return db.RetryOp(ctx, seq, time.Now().UTC())
 }
 
 // Discard gives up on an operation; its link returns to what it was.
-func (s *Links) Discard(seq uint64) (storage.Op, error) {
-	db, err := s.c.store()
-	if err != nil {
-		return storage.Op{}, err
-	}
-	op, err := db.DiscardOp(s.c.ctx, seq, time.Now().UTC())
+func (s *Service) Discard(ctx context.Context, seq uint64) (storage.Op, error) {
+	db := s.db
+	op, err := db.DiscardOp(ctx, seq, time.Now().UTC())
 	if err == nil {
-		if ix, err := s.c.searchIndex(); err == nil {
-			ix.ReloadNames()
-		}
+		s.changed()
 	}
 	return op, err
 }
@@ -1029,28 +956,23 @@ type LastMessage struct {
 // shows the chats linked to its contacts, cases and opportunities; a
 // contact those of the cases it is the primary contact of. Newest
 // activity first, from the store (offline).
-func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
-	if logicalOf[set] == "" {
-		return nil, fmt.Errorf("%w: record type %q", errInvalid, set)
+func (s *Service) Timeline(ctx context.Context, set, recordID string) ([]TimelineItem, error) {
+	if !linkable(set) {
+		return nil, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load()
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ctx := s.c.ctx
 	related := map[string]bool{set + "/" + recordID: true}
-	rollup := map[string][][2]string{ // set → (child set, lookup column pointing at the parent)
-		"accounts": {{"contacts", "_parentcustomerid_value"}, {"incidents", "_customerid_value"}, {"opportunities", "_parentaccountid_value"}},
-		"contacts": {{"incidents", "_primarycontactid_value"}},
-	}
-	for _, child := range rollup[set] {
-		for id, r := range w.records[child[0]] {
-			if v, _ := r.Fields[child[1]].(string); strings.EqualFold(v, recordID) {
-				related[child[0]+"/"+id] = true
+	for _, child := range crm.Rollups[set] {
+		for id, r := range w.records[child.Set] {
+			if v, _ := r.Fields[child.Lookup].(string); strings.EqualFold(v, recordID) {
+				related[child.Set+"/"+id] = true
 			}
 		}
 	}
-	chats, err := s.c.Conversations.Chats()
+	chats, err := s.names.Chats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -1065,12 +987,12 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 	// Chats linked in Dynamics that the user is not in: named by the
 	// link row's subject.
 	for _, row := range w.server {
-		chat, _ := row.Fields["teamschatid"].(string)
+		chat, _ := row.Fields[crm.LinkChat].(string)
 		if row.Deleted == nil && chat != "" && !member[chat] {
 			if _, ok := names[chat]; !ok {
 				ids = append(ids, chat)
 			}
-			if subj, _ := row.Fields["subject"].(string); subj != "" || names[chat] == "" {
+			if subj, _ := row.Fields[crm.LinkSubject].(string); subj != "" || names[chat] == "" {
 				names[chat] = subj
 			}
 		}
@@ -1103,14 +1025,12 @@ func (s *Links) Timeline(set, recordID string) ([]TimelineItem, error) {
 		}
 		out = append(out, it)
 	}
-	teams, err := s.c.Conversations.Teams()
+	teams, err := s.names.Channels(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range teams {
-		for _, ch := range t.Channels {
-			names[ch.ID] = t.Name + " / " + ch.Name
-		}
+	for _, ch := range teams {
+		names[ch.ID] = ch.Name
 	}
 	local, err := s.localItems(ctx, db, w, related, names)
 	if err != nil {
@@ -1132,12 +1052,8 @@ func runeStartApp(s string, i int) int {
 }
 
 // Settings returns the card fields, key fields and rules per record type.
-func (s *Links) Settings() (LinkSettings, error) {
-	db, err := s.c.store()
-	if err != nil {
-		return LinkSettings{}, err
-	}
-	return s.settings(s.c.ctx, db)
+func (s *Service) Settings(ctx context.Context) (LinkSettings, error) {
+	return s.settings(ctx, s.db)
 }
 
 // columnRE is a Dataverse column's logical name.
@@ -1145,28 +1061,25 @@ var columnRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,99}$`)
 
 // SetSettings stores card fields and key fields (at most five per type)
 // and the rules.
-func (s *Links) SetSettings(ls LinkSettings) (LinkSettings, error) {
+func (s *Service) SetSettings(ctx context.Context, ls LinkSettings) (LinkSettings, error) {
 	for set, f := range ls.Fields {
-		if logicalOf[set] == "" || len(f) > 5 {
-			return LinkSettings{}, fmt.Errorf("%w: card fields for %q (a record type, at most five)", errInvalid, set)
+		if !linkable(set) || len(f) > 5 {
+			return LinkSettings{}, fmt.Errorf("%w: card fields for %q (a record type, at most five)", ErrInvalid, set)
 		}
 	}
 	for set, f := range ls.KeyFields {
-		if logicalOf[set] == "" || len(f) > 5 {
-			return LinkSettings{}, fmt.Errorf("%w: key fields for %q (a record type, at most five)", errInvalid, set)
+		if !linkable(set) || len(f) > 5 {
+			return LinkSettings{}, fmt.Errorf("%w: key fields for %q (a record type, at most five)", ErrInvalid, set)
 		}
 		for _, col := range f {
 			if !columnRE.MatchString(col) {
-				return LinkSettings{}, fmt.Errorf("%w: key field %q of %s is not a column name", errInvalid, col, set)
+				return LinkSettings{}, fmt.Errorf("%w: key field %q of %s is not a column name", ErrInvalid, col, set)
 			}
 		}
 	}
-	db, err := s.c.store()
-	if err != nil {
+	db := s.db
+	if err := db.PutSetting(ctx, linkSetting, ls); err != nil {
 		return LinkSettings{}, err
 	}
-	if err := db.PutSetting(s.c.ctx, linkSetting, ls); err != nil {
-		return LinkSettings{}, err
-	}
-	return s.Settings()
+	return s.Settings(ctx)
 }

@@ -1,4 +1,4 @@
-package app
+package links
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // Join queues a request to be added to a chat linked to a record, which
@@ -18,25 +19,24 @@ import (
 // it can offline: the chat is linked to the record, the user is not in
 // it, joining is allowed for the record type, and the user is a Dynamics
 // user.
-func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
-	if logicalOf[set] == "" {
-		return storage.Op{}, fmt.Errorf("%w: record type %q", errInvalid, set)
+func (s *Service) Join(ctx context.Context, chatID, set, recordID string) (storage.Op, error) {
+	if !linkable(set) {
+		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load()
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
-	ctx := s.c.ctx
 	row, ok := w.serverRow(chatID, set, recordID)
 	if !ok {
 		return storage.Op{}, fmt.Errorf("chat %s is not linked to %s(%s) in Dynamics 365: %w", chatID, set, recordID, storage.ErrNotFound)
 	}
-	subject, _ := row.Fields["subject"].(string)
+	subject, _ := row.Fields[crm.LinkSubject].(string)
 	if _, err := db.Chat(ctx, chatID); err == nil {
 		return storage.Op{}, fmt.Errorf("%w: you are already in this chat", storage.ErrState)
 	}
 	if !w.rules[set].Join {
-		return storage.Op{}, fmt.Errorf("%w: joining chats linked to this record type is turned off (Settings → Linked records)", errPermission)
+		return storage.Op{}, fmt.Errorf("%w: joining chats linked to this record type is turned off (Settings → Linked records)", ErrNotAllowed)
 	}
 	me := ""
 	for id, aad := range w.sysToAAD {
@@ -45,7 +45,7 @@ func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
 		}
 	}
 	if me == "" {
-		return storage.Op{}, fmt.Errorf("%w: only Dynamics 365 users can join linked chats, and your user is not among the synced ones", errPermission)
+		return storage.Op{}, fmt.Errorf("%w: only Dynamics 365 users can join linked chats, and your user is not among the synced ones", ErrNotAllowed)
 	}
 	return db.QueueOp(ctx, storage.Op{Kind: storage.OpJoin, ChatID: chatID, Set: set, RecordID: recordID, UserID: me,
 		By: w.me, Subject: subject}, time.Now().UTC())
@@ -54,9 +54,9 @@ func (s *Links) Join(chatID, set, recordID string) (storage.Op, error) {
 // linkFor finds a chat's live link to a record and makes sure Rapport
 // holds an entry for it (adopting one made in Dynamics). Notices are about
 // chats: threads and messages have none.
-func (s *Links) linkFor(ctx context.Context, db *storage.DB, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
+func (s *Service) linkFor(ctx context.Context, db Store, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
 	if kind, _, _ := storage.ParseTarget(chatID); kind != storage.TargetChat {
-		return LinkView{}, fmt.Errorf("%w: key-field notices are for chats, not a %s", errInvalid, kind)
+		return LinkView{}, fmt.Errorf("%w: key-field notices are for chats, not a %s", ErrInvalid, kind)
 	}
 	views, err := s.views(ctx, db, w, []string{chatID})
 	if err != nil {
@@ -71,26 +71,25 @@ func (s *Links) linkFor(ctx context.Context, db *storage.DB, w *linkWorld, chatI
 
 // DismissNotices hides a link's key-field notices up to upTo (the time of
 // the newest notice the user saw).
-func (s *Links) DismissNotices(chatID, set, recordID string, upTo time.Time) error {
-	db, w, err := s.load()
+func (s *Service) DismissNotices(ctx context.Context, chatID, set, recordID string, upTo time.Time) error {
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := s.linkFor(s.c.ctx, db, w, chatID, set, recordID); err != nil {
+	if _, err := s.linkFor(ctx, db, w, chatID, set, recordID); err != nil {
 		return err
 	}
-	return db.DismissNotices(s.c.ctx, chatID, set, recordID, upTo)
+	return db.DismissNotices(ctx, chatID, set, recordID, upTo)
 }
 
 // PostNotices queues a message to the chat telling its members about the
 // record's key-field changes up to upTo, and hides those notices, in one
 // transaction. It is sent on the next sync.
-func (s *Links) PostNotices(chatID, set, recordID string, upTo time.Time) (storage.Op, error) {
-	db, w, err := s.load()
+func (s *Service) PostNotices(ctx context.Context, chatID, set, recordID string, upTo time.Time) (storage.Op, error) {
+	db, w, err := s.load(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
-	ctx := s.c.ctx
 	v, err := s.linkFor(ctx, db, w, chatID, set, recordID)
 	if err != nil {
 		return storage.Op{}, err
