@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/sync/render"
+	"github.com/rapport-app/rapport/storage/content"
 )
 
 // Conversations serves teams, channels, chats and their messages from the
@@ -163,14 +163,14 @@ func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBo
 		}
 	}
 	if m.Deleted == nil {
-		d.HTML, _ = render.Message(m.Body.Raw, m.TextBody, render.Options{Hosted: func(id string) string {
+		d.HTML, _ = content.Message(m.Body.Raw, m.TextBody, content.Options{Hosted: func(id string) string {
 			if !db.HasHosted(c.ctx, convID, m.ID, id) {
 				return "" // not fetched (yet): shown as "[image]"
 			}
 			return "/hosted/" + hostedToken(convID, m.ID, id)
 		}})
 		for _, cd := range m.Body.Cards {
-			if safe, _, _ := render.Card(cd.ContentType, cd.Content); safe != "" {
+			if safe, _, _ := content.Card(cd.ContentType, cd.Content); safe != "" {
 				d.HTML += safe
 			}
 		}

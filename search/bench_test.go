@@ -45,6 +45,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
@@ -732,7 +733,7 @@ func (c *benchCorpus) add(conv string, m *storage.MessageWithBody) {
 		c.live++ // left by earlier runs' live updates: kept out, so every run builds the same mix
 		return
 	}
-	mc := search.Content(m)
+	mc := content.Of(m)
 	text := mc.Text
 	if m.Deleted != nil {
 		c.deleted++ // searches leave deleted messages out; so does the FTS5 table

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
@@ -105,7 +106,7 @@ func TestCardsAreSearchable(t *testing.T) {
 			}
 			cards++
 			s := stored[byID[m.ID]]
-			if got, want := strings.Join(strings.Fields(search.Content(&s).Text), " "), strings.Join(strings.Fields(m.Text), " "); got != want {
+			if got, want := strings.Join(strings.Fields(content.Of(&s).Text), " "), strings.Join(strings.Fields(m.Text), " "); got != want {
 				t.Errorf("%s/%s: search reads %q, the card says %q", conv, m.ID, got, want)
 			}
 		}

@@ -508,7 +508,7 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 		}
 		dir.convs[c.ID] = convName{Kind: "chat", Name: name}
 	}
-	for set := range RecordSets {
+	for _, set := range crm.LinkableNames() {
 		rs, err := d.Records(ctx, set)
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
@@ -644,7 +644,8 @@ func (d *directory) records(v string) (ids, cases, chats, docs []string) {
 	v = fold(strings.TrimSpace(v))
 	for _, r := range d.recs {
 		hit := false
-		for _, f := range RecordSets[r.Set] {
+		cs, _ := crm.Lookup(r.Set)
+		for _, f := range cs.Text {
 			if s, _ := r.Fields[f].(string); s != "" && (fold(s) == v || len(v) >= 3 && strings.Contains(fold(s), v)) {
 				hit = true
 				break

@@ -15,7 +15,8 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/sync/render"
+	"github.com/rapport-app/rapport/storage/content"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // MappingVersion names the document layout below. Bump it whenever a
@@ -118,20 +119,7 @@ func timeKey(t time.Time) string {
 
 var (
 	hashtagRE = regexp.MustCompile(`#([\p{L}\p{N}_][\p{L}\p{N}_\-]*)`)
-	caseRE    = regexp.MustCompile(`(?i)\bCAS-\d{5}-[A-Z0-9]{6}\b`)
 )
-
-// CaseNumbers finds Dynamics case numbers (CAS-01234-AB12CD) in text,
-// upper-cased, each once.
-func CaseNumbers(text string) []string {
-	var out []string
-	for _, c := range caseRE.FindAllString(text, -1) {
-		if c = strings.ToUpper(c); !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
 
 // Tag normalises a hashtag for indexing and querying: accents folded,
 // lower case, no '#'.
@@ -164,47 +152,6 @@ func threadKey(convNo int64, kind string, m storage.ThreadPost) string {
 	return strconv.FormatInt(convNo, 36) + "/" + t
 }
 
-// MessageContent is what search reads from a message.
-type MessageContent struct {
-	Text   string // subject, body text, cards' text, attachment names; one line each
-	Files  int    // file attachments
-	Images int    // inline images (hosted or http(s)) and image attachments
-	Links  int    // http(s) links in the body (a card's actions are buttons, not links)
-}
-
-// Content extracts a message's searchable content: from its body and
-// cards, or for a message deleted upstream from the content retained at
-// deletion (storage.MessageWithBody.Shown). A card's text is what
-// render.Card shows.
-func Content(m *storage.MessageWithBody) MessageContent {
-	raw, cards := m.Shown()
-	ex := render.Extract(raw, m.TextBody)
-	parts := make([]string, 0, 2+len(cards)+len(m.Attachments))
-	if m.Subject != "" {
-		parts = append(parts, m.Subject)
-	}
-	parts = append(parts, ex.Text)
-	for _, cd := range cards {
-		if _, text, _ := render.Card(cd.ContentType, cd.Content); text != "" { // an unreadable card reads "[card]"
-			parts = append(parts, text)
-		}
-	}
-	c := MessageContent{Images: ex.Images + len(m.Hosted), Links: ex.Links}
-	for _, a := range m.Attachments {
-		switch {
-		case strings.HasPrefix(a.ContentType, "image/"):
-			c.Images++
-		case a.ContentType == "reference" || a.ContentType == "file" || strings.HasPrefix(a.ContentType, "application/") && !strings.Contains(a.ContentType, "card"):
-			c.Files++
-		}
-		if a.Name != "" {
-			parts = append(parts, a.Name)
-		}
-	}
-	c.Text = strings.Join(parts, "\n")
-	return c
-}
-
 // messageDoc builds a message's document. Indexable reports false for
 // messages search leaves out (system events).
 func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBuilder, bool) {
@@ -212,7 +159,7 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 		return nil, false
 	}
 	d := newDoc(doc)
-	mc := Content(m)
+	mc := content.Of(m)
 	text, files, images := mc.Text, mc.Files, mc.Images
 	d.text(text)
 	d.facet("kind:message")
@@ -264,47 +211,19 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 			d.facet("tag:" + t)
 		}
 	}
-	for _, c := range CaseNumbers(text) {
+	for _, c := range content.CaseNumbers(text) {
 		d.key("case:" + strings.ToLower(c))
 	}
 	return d, true
 }
 
-// RecordSets are the Dataverse entity sets search indexes, each with the
-// fields that make up its text; the first is the record's title.
-var RecordSets = map[string][]string{
-	"incidents":         {"title", "ticketnumber", "description"},
-	"accounts":          {"name", "accountnumber", "emailaddress1", "websiteurl", "address1_city", "description"},
-	"contacts":          {"fullname", "emailaddress1", "jobtitle"},
-	"opportunities":     {"name", "stepname", "description"},
-	"knowledgearticles": {"title", "articlepublicnumber", "description", "keywords"},
-}
-
-// RecordText returns a record's title and its searchable text.
-func RecordText(r *storage.Record) (title, text string) {
-	var parts []string
-	for i, f := range RecordSets[r.Set] {
-		s, _ := r.Fields[f].(string)
-		if s == "" {
-			continue
-		}
-		if i == 0 {
-			title = s
-		}
-		if !slices.Contains(parts, s) {
-			parts = append(parts, s)
-		}
-	}
-	return title, strings.Join(parts, "\n")
-}
-
 // recordDoc builds a CRM record's document.
 func recordDoc(doc string, r *storage.Record) (*docBuilder, bool) {
-	if _, ok := RecordSets[r.Set]; !ok || r.Deleted != nil {
+	if !crm.IsLinkable(r.Set) || r.Deleted != nil {
 		return nil, false
 	}
 	d := newDoc(doc)
-	_, text := RecordText(r)
+	text := crm.Text(r.Set, r.Fields)
 	d.text(text)
 	d.facet("kind:record")
 	d.facet("set:" + r.Set)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
@@ -309,13 +310,12 @@ func labBuildCorpus(t *testing.T, ctx context.Context, r *enginetest.Rig) *labCo
 	for _, cu := range w.Customers {
 		custByAccount[cu.AccountID] = cu
 	}
-	keys := map[string]string{"incidents": "incidentid", "accounts": "accountid", "contacts": "contactid",
-		"opportunities": "opportunityid", "knowledgearticles": "knowledgearticleid"}
 	owner := map[string]string{"incidents": "_customerid_value", "accounts": "accountid", "contacts": "_parentcustomerid_value",
 		"opportunities": "_parentaccountid_value"}
-	for set, fields := range search.RecordSets {
+	for _, cs := range crm.Linkable() {
+		set, fields := cs.Name, cs.Text
 		for _, row := range ten.Rows(set) {
-			id, _ := row[keys[set]].(string)
+			id, _ := row[cs.Key].(string)
 			var parts []string
 			for _, f := range fields {
 				if s, _ := row[f].(string); s != "" {

@@ -15,8 +15,9 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
-	"github.com/rapport-app/rapport/sync/render"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
 
@@ -121,14 +122,14 @@ func buildOracle(t *testing.T, ctx context.Context, db *storage.DB) *oracle {
 				continue
 			}
 			raw, cards := m.Shown()
-			ex := render.Extract(raw, m.TextBody)
+			ex := content.Extract(raw, m.TextBody)
 			parts := []string{}
 			if m.Subject != "" {
 				parts = append(parts, m.Subject)
 			}
 			parts = append(parts, ex.Text)
 			for _, cd := range cards {
-				if _, text, _ := render.Card(cd.ContentType, cd.Content); text != "" {
+				if _, text, _ := content.Card(cd.ContentType, cd.Content); text != "" {
 					parts = append(parts, text)
 				}
 			}
@@ -162,13 +163,13 @@ func buildOracle(t *testing.T, ctx context.Context, db *storage.DB) *oracle {
 			months[m.Created.UTC().Format("2006-01")] = true
 		}
 	}
-	for set := range search.RecordSets {
+	for _, set := range crm.LinkableNames() {
 		rs, _ := db.Records(ctx, set)
 		for _, r := range rs {
 			if r.Deleted != nil {
 				continue
 			}
-			_, text := search.RecordText(&r)
+			text := crm.Text(r.Set, r.Fields)
 			d := &odoc{id: storage.RecordDocID(r.Set, r.ID), record: true}
 			d.setText(text)
 			o.docs = append(o.docs, d)

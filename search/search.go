@@ -16,6 +16,8 @@ import (
 
 	"github.com/rapport-app/rapport/search/query"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // Request is one search.
@@ -257,12 +259,7 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 		h.Kind = "message"
 		conv := d.convOf(it)
 		h.Conv = conv
-		files := false
-		for _, a := range m.Attachments {
-			if a.ContentType == "reference" || a.ContentType == "file" {
-				files = true
-			}
-		}
+		files := content.Of(m).Files > 0 // the rule has:attachment indexes
 		from := m.FromName
 		if from == "" {
 			from = d.names[m.FromID]
@@ -272,10 +269,10 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 		if m.Type != "" && m.Type != "message" {
 			return h, false
 		}
-		text = Content(m).Text
+		text = content.Of(m).Text
 	case it.Record != nil:
 		h.Kind = "record"
-		title, all := RecordText(it.Record)
+		title, all := crm.Title(it.Record.Set, it.Record.Fields), crm.Text(it.Record.Set, it.Record.Fields)
 		h.Record = &HitRecord{Set: it.Record.Set, ID: it.Record.ID, Title: title, Subtitle: recordSubtitle(it.Record)}
 		text = all
 	}

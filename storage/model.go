@@ -101,7 +101,7 @@ type Attachment struct {
 }
 
 // The card attachments whose content Rapport keeps, shows and indexes
-// (sync/render turns them into HTML and text). Other attachments with
+// (storage/content turns them into HTML and text). Other attachments with
 // content (quoted messages, code snippets, Loop components) are listed by
 // name only.
 const (
@@ -122,7 +122,7 @@ func IsCard(contentType string) bool {
 }
 
 // Card is a card attachment's content as Graph sent it: a JSON document,
-// untrusted like the body, rendered through package render before
+// untrusted like the body, rendered through package content before
 // anything shows it.
 type Card struct {
 	ID          string `json:"id"`
@@ -146,7 +146,7 @@ type Reaction struct {
 
 // Body is a message's content as Graph sent it: untrusted HTML (or text)
 // and the content of its card attachments, rendered through package
-// render before anything shows it, never handed to the UI raw. Retained
+// content before anything shows it, never handed to the UI raw. Retained
 // and RetainedCards keep the last content of a message deleted upstream,
 // so local annotations never point at nothing. Stores written before
 // cards were kept have no Cards (migration 5 lists those conversations

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 )
 
 // Threads and single messages are linked to records in Rapport only:
@@ -143,7 +143,7 @@ func (s *Service) localItems(ctx context.Context, db Store, w *linkWorld, relate
 }
 
 func lastMessage(m storage.MessageWithBody) *LastMessage {
-	text := search.Content(&m).Text
+	text := content.Of(&m).Text
 	if len(text) > 300 {
 		text = text[:runeStartApp(text, 300)] + "…"
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/storage/crm"
 )
 
@@ -483,7 +483,7 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 	}
 	tickets := map[string]bool{}
 	for _, m := range ms {
-		for _, t := range search.CaseNumbers(search.Content(&m).Text) {
+		for _, t := range content.CaseNumbers(content.Of(&m).Text) {
 			tickets[t] = true
 		}
 	}

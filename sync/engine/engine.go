@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
-	"github.com/rapport-app/rapport/sync/render"
 )
 
 // Graph is what the engine needs from Microsoft Graph (*graph.Client).
@@ -373,7 +373,7 @@ func (e *Engine) store(ctx context.Context, msgs []graph.Msg, cur *storage.Curso
 	err := e.db.Apply(ctx, func(w *storage.Writer) error {
 		for _, m := range msgs {
 			sm := m.Message
-			sm.Hosted = render.HostedIDs(m.Raw)
+			sm.Hosted = content.HostedIDs(m.Raw)
 			sm.TextBody = m.IsText
 			raw := m.Raw
 			if sm.Type == "systemEventMessage" {

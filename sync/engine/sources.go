@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
-	"github.com/rapport-app/rapport/sync/render"
 )
 
 // channel syncs one channel. Delta reaches back only eight months and its
@@ -247,7 +247,7 @@ func (e *Engine) chats(ctx context.Context, full bool) ([]task, error) {
 	err := e.g.Chats(ctx, func(page []graph.ChatInfo) error {
 		for i := range page {
 			// The preview is untrusted too: keep only its visible text.
-			_, page[i].Chat.Preview = render.Message(page[i].Chat.Preview, false, render.Options{})
+			_, page[i].Chat.Preview = content.Message(page[i].Chat.Preview, false, content.Options{})
 		}
 		infos = append(infos, page...)
 		e.update(func(p *Progress) { p.Requests++ })

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/content"
 	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
-	"github.com/rapport-app/rapport/sync/render"
 )
 
 // Store is the part of the store the outbox uses (*storage.DB).
@@ -294,7 +294,7 @@ func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 // plain is an HTML body's visible text with white space collapsed: what a
 // message still says after a server re-formats its markup.
 func plain(h string) string {
-	return strings.Join(strings.Fields(render.Extract(h, false).Text), " ")
+	return strings.Join(strings.Fields(content.Extract(h, false).Text), " ")
 }
 
 // landed decides whether an existing row is the one op creates.

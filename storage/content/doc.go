@@ -1,6 +1,10 @@
-// Package render turns the HTML of a Teams message and the content of its
-// cards, both untrusted, into the HTML Rapport shows and the plain text it
-// indexes.
+// Package content is what a stored message says, in one place: it turns
+// the HTML of a Teams message and the content of its cards, both
+// untrusted, into the HTML Rapport shows (Message, Card) and the plain text
+// it indexes and quotes (Extract, Text); Of sums a message up (its text
+// with subject, cards and file names; its files, images and links, the one
+// rule of "has an attachment"); CaseNumbers finds Dynamics case numbers.
+// Sync, search, links and the app all read messages through it.
 //
 // # Invariants
 //
@@ -28,4 +32,4 @@
 //     user cannot see; table cells stay separate words.
 //
 // Functions are pure and safe for concurrent use.
-package render
+package content
