@@ -267,3 +267,29 @@ func (db *DB) PutSetting(ctx context.Context, name string, v any) error {
 		return nil
 	})
 }
+
+// Identity names this store file: the time it was created. A derived
+// index records it, so an index never serves a store it was not built
+// from (a restored backup, say).
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	var id string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		id = string(tx.Bucket(bucketMeta).Get(metaCreated))
+		return nil
+	})
+	return id, err
+}
+
+// Snapshot writes a consistent copy of the store to dir/rapport.db (for
+// backups and tests), from one read transaction.
+func (db *DB) Snapshot(ctx context.Context, dir string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.CopyFile(filepath.Join(dir, FileName), 0o600)
+	})
+}

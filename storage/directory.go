@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// PutUser stores a user.
+func (w *Writer) PutUser(u User) error { return put(w.tx, bucketUsers, key(nil).str(u.ID), u) }
+
+var metaMe = []byte("me")
+
+// SetMe records which user is signed in (the store belongs to one user).
+func (w *Writer) SetMe(userID string) error {
+	return w.tx.Bucket(bucketMeta).Put(metaMe, []byte(userID))
+}
+
+// Me returns the signed-in user's id as sync recorded it ("" before the
+// first sync).
+func (db *DB) Me(ctx context.Context) (string, error) {
+	var id string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		id = string(tx.Bucket(bucketMeta).Get(metaMe))
+		return nil
+	})
+	return id, err
+}
+
+// PutTeam stores a team.
+func (w *Writer) PutTeam(t Team) error { return put(w.tx, bucketTeams, key(nil).str(t.ID), t) }
+
+// PutChannel stores a channel.
+func (w *Writer) PutChannel(c Channel) error {
+	return put(w.tx, bucketChannels, key(nil).str(c.TeamID).str(c.ID), c)
+}
+
+// PutChat stores a chat.
+func (w *Writer) PutChat(c Chat) error { return put(w.tx, bucketChats, key(nil).str(c.ID), c) }
+
+// SetMembers replaces the members of a team, channel or chat.
+func (w *Writer) SetMembers(containerID string, ms []Member) error {
+	b := w.tx.Bucket(bucketMembers)
+	prefix := key(nil).str(containerID)
+	c := b.Cursor()
+	var stale [][]byte
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		stale = append(stale, slices.Clone(k))
+	}
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("delete member: %w", err)
+		}
+	}
+	for _, m := range ms {
+		m.ContainerID = containerID
+		if err := put(w.tx, bucketMembers, key(nil).str(containerID).str(m.UserID), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Teams lists teams by name.
+func (db *DB) Teams(ctx context.Context) ([]Team, error) {
+	ts, err := list[Team](db, ctx, bucketTeams, nil)
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
+	return ts, err
+}
+
+// Channels lists a team's channels (all teams when teamID is "").
+func (db *DB) Channels(ctx context.Context, teamID string) ([]Channel, error) {
+	var prefix key
+	if teamID != "" {
+		prefix = key(nil).str(teamID)
+	}
+	return list[Channel](db, ctx, bucketChannels, prefix)
+}
+
+// Chats lists chats, most recently active first.
+func (db *DB) Chats(ctx context.Context) ([]Chat, error) {
+	cs, err := list[Chat](db, ctx, bucketChats, nil)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].LastActivity.After(cs[j].LastActivity) })
+	return cs, err
+}
+
+// Chat returns one chat.
+func (db *DB) Chat(ctx context.Context, id string) (Chat, error) {
+	var c Chat
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		found, err := get(tx, bucketChats, key(nil).str(id), &c)
+		if err == nil && !found {
+			err = fmt.Errorf("chat %s: %w", id, ErrNotFound)
+		}
+		return err
+	})
+	return c, err
+}
+
+// Members lists the members of a team, channel or chat.
+func (db *DB) Members(ctx context.Context, containerID string) ([]Member, error) {
+	return list[Member](db, ctx, bucketMembers, key(nil).str(containerID))
+}
+
+// Users lists every known user.
+func (db *DB) Users(ctx context.Context) ([]User, error) {
+	return list[User](db, ctx, bucketUsers, nil)
+}

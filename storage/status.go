@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status summarises what the store holds.
+type Status struct {
+	Teams         int            `json:"teams"`
+	Channels      int            `json:"channels"`
+	Chats         int            `json:"chats"`
+	Messages      int            `json:"messages"`
+	Tombstones    int            `json:"tombstones"`
+	Users         int            `json:"users"`
+	Guests        int            `json:"guests"`
+	MembersByRole map[string]int `json:"membersByRole"`
+	Records       map[string]int `json:"records"`
+	Cursors       []Cursor       `json:"cursors"`
+}
+
+// Status counts the store's contents.
+func (db *DB) Status(ctx context.Context) (Status, error) {
+	st := Status{MembersByRole: map[string]int{}, Records: map[string]int{}}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		st.Teams = tx.Bucket(bucketTeams).Stats().KeyN
+		st.Channels = tx.Bucket(bucketChannels).Stats().KeyN
+		st.Chats = tx.Bucket(bucketChats).Stats().KeyN
+		each := func(b []byte, f func(v []byte) error) error {
+			return tx.Bucket(b).ForEach(func(_, v []byte) error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				return f(v)
+			})
+		}
+		if err := each(bucketMsgIDs, func(v []byte) error {
+			st.Messages++
+			if len(v) == 9 && v[8] == 1 {
+				st.Tombstones++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := each(bucketUsers, func(v []byte) error {
+			var u User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return err
+			}
+			st.Users++
+			if u.UserType == "Guest" {
+				st.Guests++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := each(bucketMembers, func(v []byte) error {
+			var m Member
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			st.MembersByRole[m.Role()]++
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := each(bucketRecords, func(v []byte) error {
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if r.Deleted == nil {
+				st.Records[r.Set]++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return each(bucketCursors, func(v []byte) error {
+			var c Cursor
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			st.Cursors = append(st.Cursors, c)
+			return nil
+		})
+	})
+	return st, err
+}
