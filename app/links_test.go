@@ -667,7 +667,6 @@ func TestLinksAgreeWithRecordSearch(t *testing.T) {
 	if err := ix.WaitIndexed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ix.ReloadNames()
 	tests := []struct {
 		name string
 		chat string

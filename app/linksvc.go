@@ -25,11 +25,6 @@ func (s *Links) svc() (*links.Service, error) {
 		}
 		return ""
 	}
-	svc.Changed = func() {
-		if ix, err := s.c.searchIndex(); err == nil {
-			ix.ReloadNames()
-		}
-	}
 	return svc, nil
 }
 

@@ -444,6 +444,7 @@ type directory struct {
 	teams    []storage.Team
 	members  map[string][]string // chat id → member user ids
 	recs     []storage.Record
+	gen      uint64              // the store's NamesGeneration this was loaded at
 	chatLink map[string][]string // recordKey → linked chat ids (storage.Overlay)
 	postLink map[string][]string // recordKey → documents of the threads and messages linked in Rapport
 	byNo     map[int64]string    // conversation number → id

@@ -30,6 +30,9 @@ type Store interface {
 	ConvIDs(ctx context.Context) (map[int64]string, error)
 	Identity(ctx context.Context) (string, error)
 	OnIndexQueued(f func())
+	// NamesGeneration moves when anything names resolve to changes; the
+	// directory of names is reloaded when, and only when, it moved.
+	NamesGeneration() uint64
 	Directory
 }
 

@@ -236,13 +236,15 @@ func mentionsDeleted(n query.Node) bool {
 func (ix *Index) directory(ctx context.Context) (*directory, error) {
 	ix.dirMu.Lock()
 	defer ix.dirMu.Unlock()
-	if ix.dir != nil && time.Since(ix.dir.at) < 5*time.Second {
+	gen := ix.store.NamesGeneration()
+	if ix.dir != nil && ix.dir.gen == gen {
 		return ix.dir, nil
 	}
 	d, err := loadDirectory(ctx, ix.store)
 	if err != nil {
 		return nil, err
 	}
+	d.gen = gen // read before loading: a change during the load reloads next time
 	ix.dir = d
 	return d, nil
 }
@@ -476,12 +478,4 @@ func (ix *Index) Conversation(ctx context.Context, id string) (HitConv, error) {
 		return HitConv{}, fmt.Errorf("conversation %q: %w", id, storage.ErrNotFound)
 	}
 	return HitConv{ID: id, Kind: c.Kind, Name: c.Name, Team: c.Team}, nil
-}
-
-// ReloadNames drops the cached names (people, conversations, records and
-// links), so the next search sees a change made a moment ago.
-func (ix *Index) ReloadNames() {
-	ix.dirMu.Lock()
-	ix.dir = nil
-	ix.dirMu.Unlock()
 }

@@ -40,7 +40,18 @@ type DB struct {
 	path string
 
 	onIndex atomic.Pointer[func()] // called after a commit that queued index work
+	names   atomic.Uint64          // NamesGeneration
 }
+
+// NamesGeneration changes whenever a commit changes what names resolve
+// to: users, teams, channels, chats and their members, records, links and
+// their operations, a new conversation, a post in a linked thread or a
+// linked message. A reader caching names (search's directory) reloads when
+// it moves, and only then.
+func (db *DB) NamesGeneration() uint64 { return db.names.Load() }
+
+// namesChanged moves NamesGeneration after a commit.
+func (db *DB) namesChanged() { db.names.Add(1) }
 
 // OnIndexQueued registers f to be called (on the committing goroutine,
 // after the commit) whenever a transaction added to the index queue. f must

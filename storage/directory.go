@@ -11,12 +11,16 @@ import (
 )
 
 // PutUser stores a user.
-func (w *Writer) PutUser(u User) error { return put(w.tx, bucketUsers, key(nil).str(u.ID), u) }
+func (w *Writer) PutUser(u User) error {
+	w.names = true
+	return put(w.tx, bucketUsers, key(nil).str(u.ID), u)
+}
 
 var metaMe = []byte("me")
 
 // SetMe records which user is signed in (the store belongs to one user).
 func (w *Writer) SetMe(userID string) error {
+	w.names = true
 	return w.tx.Bucket(bucketMeta).Put(metaMe, []byte(userID))
 }
 
@@ -32,18 +36,26 @@ func (db *DB) Me(ctx context.Context) (string, error) {
 }
 
 // PutTeam stores a team.
-func (w *Writer) PutTeam(t Team) error { return put(w.tx, bucketTeams, key(nil).str(t.ID), t) }
+func (w *Writer) PutTeam(t Team) error {
+	w.names = true
+	return put(w.tx, bucketTeams, key(nil).str(t.ID), t)
+}
 
 // PutChannel stores a channel.
 func (w *Writer) PutChannel(c Channel) error {
+	w.names = true
 	return put(w.tx, bucketChannels, key(nil).str(c.TeamID).str(c.ID), c)
 }
 
 // PutChat stores a chat.
-func (w *Writer) PutChat(c Chat) error { return put(w.tx, bucketChats, key(nil).str(c.ID), c) }
+func (w *Writer) PutChat(c Chat) error {
+	w.names = true
+	return put(w.tx, bucketChats, key(nil).str(c.ID), c)
+}
 
 // SetMembers replaces the members of a team, channel or chat.
 func (w *Writer) SetMembers(containerID string, ms []Member) error {
+	w.names = true
 	b := w.tx.Bucket(bucketMembers)
 	prefix := key(nil).str(containerID)
 	c := b.Cursor()

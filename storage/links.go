@@ -106,6 +106,9 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 		} // else kept in Rapport: no operation, nothing to push
 		return putLink(tx, l)
 	})
+	if err == nil {
+		db.namesChanged()
+	}
 	return out, err
 }
 
@@ -220,11 +223,15 @@ func (db *DB) AdoptLink(ctx context.Context, l Link) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketLinks).Get(linkKey(l.ChatID, l.Set, l.RecordID)) != nil {
 			return nil
 		}
 		l.Op = ""
 		return putLink(tx, l)
 	})
+	if err == nil {
+		db.namesChanged()
+	}
+	return err
 }

@@ -44,6 +44,9 @@ func convNo(tx *bolt.Tx, convID string, create bool) (int64, bool, error) {
 // pages never roll a message back. A deletion keeps the message as a
 // tombstone and retains its last content. It reports whether it wrote.
 func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
+	if w.tx.Bucket(bucketConvs).Get(key(nil).str(m.ConvID)) == nil || w.linkedPost(m) {
+		w.names = true // a new conversation, or a post a record: search finds
+	}
 	no, _, err := convNo(w.tx, m.ConvID, true)
 	if err != nil {
 		return false, err
@@ -302,4 +305,21 @@ func (db *DB) MessagesAround(ctx context.Context, convID, msgID string, n int, t
 		return nil
 	})
 	return out, err
+}
+
+// linkedPost reports whether m is a linked message or a post of a linked
+// channel thread (links kept in Rapport).
+func (w *Writer) linkedPost(m Message) bool {
+	c := w.tx.Bucket(bucketLinks).Cursor()
+	targets := []string{MessageTarget(m.ConvID, m.ID), ThreadTarget(m.ConvID, m.ID)}
+	if m.ReplyTo != "" {
+		targets = append(targets, ThreadTarget(m.ConvID, m.ReplyTo))
+	}
+	for _, t := range targets {
+		prefix := key(nil).str(t)
+		if k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -223,6 +223,9 @@ func (db *DB) UpdateOp(ctx context.Context, seq uint64, f func(op *Op) error) (O
 		}
 		return settleLink(tx, op, false) // the link no longer waits on it
 	})
+	if err == nil {
+		db.namesChanged()
+	}
 	return out, err
 }
 
@@ -272,5 +275,8 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 		}
 		return settleLink(tx, op, true)
 	})
+	if err == nil {
+		db.namesChanged()
+	}
 	return out, err
 }

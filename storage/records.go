@@ -13,6 +13,7 @@ import (
 
 // PutRecord upserts a Dataverse row.
 func (w *Writer) PutRecord(r Record) error {
+	w.names = true
 	k := key(nil).str(r.Set).str(r.ID)
 	var old Record
 	found, err := get(w.tx, bucketRecords, k, &old)
@@ -87,6 +88,7 @@ func (db *DB) RecordChanges(ctx context.Context, set, id string, since time.Time
 // DeleteRecord marks a row deleted upstream; the row stays as a tombstone
 // so links to it can show what was there.
 func (w *Writer) DeleteRecord(set, id string, at time.Time) error {
+	w.names = true
 	k := key(nil).str(set).str(id)
 	var r Record
 	found, err := get(w.tx, bucketRecords, k, &r)

@@ -14,6 +14,7 @@ import (
 type Writer struct {
 	tx     *bolt.Tx
 	queued bool // something was added to the index queue
+	names  bool // something names resolve to changed (DB.NamesGeneration)
 }
 
 // Apply runs f in one transaction: everything f writes (a page of
@@ -27,6 +28,9 @@ func (db *DB) Apply(ctx context.Context, f func(w *Writer) error) error {
 		w = Writer{tx: tx}
 		return f(&w)
 	})
+	if err == nil && w.names {
+		db.namesChanged()
+	}
 	if err == nil && w.queued {
 		db.notifyIndex()
 	}

@@ -64,18 +64,9 @@ type Service struct {
 	// Dataverse returns the organisation URL, for cards' links into
 	// Dynamics ("" for none).
 	Dataverse func() string
-	// Changed is called after an edit changes which records a target is
-	// linked to (search reloads its names).
-	Changed func()
 }
 
 // New returns a Service over db, naming conversations with names.
 func New(db Store, names Names) *Service {
 	return &Service{db: db, names: names}
-}
-
-func (s *Service) changed() {
-	if s.Changed != nil {
-		s.Changed()
-	}
 }

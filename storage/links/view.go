@@ -825,7 +825,6 @@ func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked
 	if err != nil {
 		return op, err
 	}
-	s.changed()
 	return op, nil
 }
 
@@ -901,12 +900,7 @@ func (s *Service) Retry(ctx context.Context, seq uint64) (storage.Op, error) {
 
 // Discard gives up on an operation; its link returns to what it was.
 func (s *Service) Discard(ctx context.Context, seq uint64) (storage.Op, error) {
-	db := s.db
-	op, err := db.DiscardOp(ctx, seq, time.Now().UTC())
-	if err == nil {
-		s.changed()
-	}
-	return op, err
+	return s.db.DiscardOp(ctx, seq, time.Now().UTC())
 }
 
 // TimelineItem is a chat linked to a record (or to one rolled up under it).
