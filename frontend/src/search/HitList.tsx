@@ -30,7 +30,7 @@ export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
   const { start, end, reveal, onScroll } = w;
   const { loadRange } = s;
 
-  useEffect(() => loadRange(start, end), [loadRange, start, end, rs]);
+  useEffect(() => loadRange(rs.gen, start, end), [loadRange, start, end, rs]);
 
   const move = (i: number) => {
     const next = Math.max(0, Math.min(rs.total - 1, i));

@@ -38,7 +38,9 @@ export interface SearchState {
   setSort(s: SearchSort): void;
   toggleFilter(clause: string): void;
   rerun(): void;
-  loadRange(start: number, end: number): void;
+  // loadRange asks for the pages of rows start..end of the answer gen; a
+  // list still showing an older answer asks for nothing.
+  loadRange(gen: number, start: number, end: number): void;
   box: RefObject<HTMLInputElement | null>;
   list: RefObject<HTMLDivElement | null>;
 }
@@ -156,9 +158,9 @@ export function SearchProvider({ children }: { children: ReactNode }) {
   const rerun = useCallback(() => run(latest.current.q, latest.current.sort), [run]);
 
   const loadRange = useCallback(
-    (start: number, end: number) => {
+    (gen: number, start: number, end: number) => {
       const rs = current.current;
-      if (!rs || end <= start) return;
+      if (!rs || rs.gen !== gen || end <= start) return;
       for (let p = Math.floor(start / pageSize); p <= Math.floor((end - 1) / pageSize); p++) {
         if (p * pageSize >= rs.total || rs.pages.has(p) || loading.current.has(p)) continue;
         const inFlight = loading.current;
