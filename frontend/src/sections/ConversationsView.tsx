@@ -104,12 +104,15 @@ export function ConversationsView({ version, target }: { version: number; target
           ))}
         </ul>
       </nav>
-      {sel ? <Thread key={sel.id + version} sel={sel} /> : <p className="hint pick">{t('conv.pick')}</p>}
+      {sel ? <Thread key={sel.id} sel={sel} version={version} /> : <p className="hint pick">{t('conv.pick')}</p>}
     </div>
   );
 }
 
-function Thread({ sel }: { sel: Selected }) {
+// Thread shows a conversation. A sync (version) reloads its messages in
+// place: it is not remounted, so a dialog opened from a message (Link
+// thread…) stays open across a background sync.
+function Thread({ sel, version }: { sel: Selected; version: number }) {
   const { t, locale } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [before, setBefore] = useState('');
@@ -169,7 +172,7 @@ function Thread({ sel }: { sel: Selected }) {
     return () => {
       live = false;
     };
-  }, [load, sel.membersOf, focus]);
+  }, [load, sel.membersOf, focus, version]);
 
   return (
     <section className="thread" aria-label={sel.title}>
