@@ -54,7 +54,7 @@ func cliLink(cfg Config, args []string, linked, asJSON bool, version string, log
 	if err != nil {
 		return cliRecordError(w, asJSON, err)
 	}
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -127,7 +127,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 	if err != nil {
 		return cliRecordError(w, asJSON, err)
 	}
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -150,7 +150,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 
 // cliOutbox lists the outbox, or retries or discards one operation.
 func cliOutbox(ctx context.Context, cfg Config, args []string, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err

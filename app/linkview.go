@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // errPermission marks an edit the user's role does not allow.
@@ -63,10 +64,28 @@ type RecordCard struct {
 	record  storage.Record
 }
 
-// CardField is one labelled value on a card.
+// CardField is one labelled value on a card. Label and Value are in
+// English (Dynamics' formatted value when the row has one); the UI shows
+// Key's and ValueKey's translations instead (fieldKeys).
 type CardField struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
+	Label    string `json:"label"`
+	Value    string `json:"value"`
+	Field    string `json:"field"`
+	Key      string `json:"key,omitempty"`
+	ValueKey string `json:"valueKey,omitempty"`
+}
+
+// fieldKeys are the UI's translation keys (storage/crm) of a record
+// field and of its raw value: key when the catalogue labels the field,
+// valueKey when the value is one of its option set's values.
+func fieldKeys(set, field string, raw any) (key, valueKey string) {
+	if s, ok := crm.Lookup(set); ok && s.Label(field) != field {
+		key = crm.FieldKey(set, field)
+	}
+	if n, ok := crm.OptionValue(set, field, raw); ok {
+		valueKey = crm.OptionKey(set, field, n)
+	}
+	return key, valueKey
 }
 
 func fieldText(r storage.Record, f string) string {
@@ -99,7 +118,8 @@ func (c *Core) card(r storage.Record, choice []FieldChoice) RecordCard {
 			continue
 		}
 		if v := fieldText(r, f.Field); v != "" {
-			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v})
+			key, valueKey := fieldKeys(r.Set, f.Field, r.Fields[f.Field])
+			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v, Field: f.Field, Key: key, ValueKey: valueKey})
 		}
 		if len(out.Fields) == 5 {
 			break
@@ -205,12 +225,30 @@ type LinkView struct {
 	linkerAAD string
 }
 
-// Notice is a change of a linked record's key field.
+// SyncSynced is LinkView.Sync for a link as Dynamics 365 has it; otherwise
+// Sync is its operation's state (pending, in-flight, failed, conflict) or
+// storage.OpLocal (a thread or message: kept in Rapport).
+const SyncSynced = "synced"
+
+// Notice is a change of a linked record's key field: Label, Old and New
+// in English, and their translation keys for the UI (fieldKeys).
 type Notice struct {
-	Label string    `json:"label"`
-	Old   string    `json:"old"`
-	New   string    `json:"new"`
-	At    time.Time `json:"at"`
+	Label  string    `json:"label"`
+	Old    string    `json:"old"`
+	New    string    `json:"new"`
+	At     time.Time `json:"at"`
+	Field  string    `json:"field"`
+	Key    string    `json:"key,omitempty"`
+	OldKey string    `json:"oldKey,omitempty"`
+	NewKey string    `json:"newKey,omitempty"`
+}
+
+// notice is a key field's change from old to new at a time.
+func notice(set, field string, old, new any, at time.Time) Notice {
+	key, oldKey := fieldKeys(set, field, old)
+	_, newKey := fieldKeys(set, field, new)
+	return Notice{Label: labelOf(set, field), Old: valueText(field, old), New: valueText(field, new), At: at,
+		Field: field, Key: key, OldKey: oldKey, NewKey: newKey}
 }
 
 // keyFields are the default fields whose changes linked chats are told
@@ -255,7 +293,7 @@ func notices(ctx context.Context, db *storage.DB, set, id string, fields []strin
 	for _, ch := range chs {
 		for _, f := range fields {
 			if v, ok := ch.Fields[f]; ok {
-				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(f, v[0]), New: valueText(f, v[1]), At: ch.At})
+				out = append(out, notice(set, f, v[0], v[1], ch.At))
 			}
 		}
 	}
@@ -286,7 +324,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		if row.Deleted != nil || set == "" || !slices.Contains(chats, chat) {
 			continue
 		}
-		v := LinkView{ChatID: chat, Set: set, RecordID: rec, Linked: true, Sync: "synced"}
+		v := LinkView{ChatID: chat, Set: set, RecordID: rec, Linked: true, Sync: SyncSynced}
 		by, _ := row.Fields["_linkedby_value"].(string)
 		v.By, v.linkerAAD = w.sysName[by], w.sysToAAD[by]
 		if t, err := time.Parse(time.RFC3339, fmt.Sprint(row.Fields["linkedon"])); err == nil {
@@ -302,7 +340,7 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		for _, l := range ls {
 			key := k{chat, l.Set, l.RecordID}
 			seenUpTo[key] = l.SeenUpTo
-			v := LinkView{ChatID: chat, Set: l.Set, RecordID: l.RecordID, Linked: l.Linked, Sync: "synced", linkerAAD: l.By}
+			v := LinkView{ChatID: chat, Set: l.Set, RecordID: l.RecordID, Linked: l.Linked, Sync: SyncSynced, linkerAAD: l.By}
 			if prev, ok := byKey[key]; ok && l.Op == "" {
 				v = *prev // done: the synced row speaks (or its absence)
 				if !l.Linked {
@@ -315,9 +353,9 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 				v.Sync, v.Error, v.OpSeq = op.State, op.Error, op.Seq
 			}
 			if kind, _, _ := storage.ParseTarget(chat); kind != storage.TargetChat {
-				v.Sync = "local" // Dynamics links chats only
+				v.Sync = storage.OpLocal // Dynamics links chats only
 			}
-			if !l.Linked && (v.Sync == "synced" || v.Sync == "local") {
+			if !l.Linked && (v.Sync == SyncSynced || v.Sync == storage.OpLocal) {
 				delete(byKey, key)
 				continue
 			}
@@ -339,13 +377,13 @@ func (s *Links) views(ctx context.Context, db *storage.DB, w *linkWorld, chats [
 		}
 		v.Record = s.c.card(r, w.fields[v.Set])
 		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
-		if v.Sync == "local" {
+		if v.Sync == storage.OpLocal {
 			v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
 		}
 		if !v.CanUnlink {
 			v.UnlinkCode = unlinkCode(w.rules[v.Set])
 		}
-		if v.Linked && v.At != nil && v.Sync != "local" { // notices go to chats
+		if v.Linked && v.At != nil && v.Sync != storage.OpLocal { // notices go to chats
 			since := *v.At
 			if seen := seenUpTo[k{v.ChatID, v.Set, v.RecordID}]; seen.After(since) {
 				since = seen
@@ -398,17 +436,25 @@ func unlinkAllowed(rule TypeRule, isOwner, isLinker, privileged bool) (bool, str
 	return false, "Only " + strings.Join(who, ", ") + " can unlink this chat."
 }
 
+// Who may unlink, besides a privileged role (LinkView.UnlinkCode).
+const (
+	UnlinkOwnerOrLinker = "owner-or-linker"
+	UnlinkOwner         = "owner"
+	UnlinkLinker        = "linker"
+	UnlinkPrivileged    = "privileged" // only a privileged role
+)
+
 // unlinkCode names who a rule lets unlink, besides a privileged role.
 func unlinkCode(rule TypeRule) string {
 	switch {
 	case rule.OwnerMay && rule.LinkerMay:
-		return "owner-or-linker"
+		return UnlinkOwnerOrLinker
 	case rule.OwnerMay:
-		return "owner"
+		return UnlinkOwner
 	case rule.LinkerMay:
-		return "linker"
+		return UnlinkLinker
 	}
-	return "privileged"
+	return UnlinkPrivileged
 }
 
 // LinkSettings are, per record type, the card fields, the key fields
@@ -466,8 +512,17 @@ func (s *Links) settings(ctx context.Context, db *storage.DB) (LinkSettings, err
 // Suggestion is a record worth linking to a chat, and why.
 type Suggestion struct {
 	Card RecordCard `json:"card"`
-	Why  string     `json:"why"` // contact, domain, case-number
+	Why  string     `json:"why"` // WhyContact, WhyDomain or WhyCaseNumber
 }
+
+// Why a record is suggested (Suggestion.Why): a contact in the chat (or
+// its account), an outside member's e-mail domain, a case number in the
+// text.
+const (
+	WhyContact    = "contact"
+	WhyDomain     = "domain"
+	WhyCaseNumber = "case-number"
+)
 
 // sortCards orders cards by title (then type and id: titles repeat).
 func sortCards(cs []RecordCard) {
@@ -545,9 +600,9 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 		mail := strings.ToLower(m.Email)
 		for id, r := range w.records["contacts"] {
 			if e, _ := r.Fields["emailaddress1"].(string); mail != "" && strings.EqualFold(e, mail) {
-				suggest("contacts", id, "contact")
+				suggest("contacts", id, WhyContact)
 				if acc, _ := r.Fields["_parentcustomerid_value"].(string); acc != "" {
-					suggest("accounts", acc, "contact")
+					suggest("accounts", acc, WhyContact)
 				}
 			}
 		}
@@ -560,7 +615,7 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 		web, _ := r.Fields["websiteurl"].(string)
 		_, d, _ := strings.Cut(strings.ToLower(e), "@")
 		if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
-			suggest("accounts", id, "domain")
+			suggest("accounts", id, WhyDomain)
 		}
 	}
 	tickets := map[string]bool{}
@@ -571,7 +626,7 @@ func (s *Links) Suggest(chatID string) ([]Suggestion, error) {
 	}
 	for id, r := range w.records["incidents"] {
 		if t, _ := r.Fields["ticketnumber"].(string); tickets[strings.ToUpper(t)] {
-			suggest("incidents", id, "case-number")
+			suggest("incidents", id, WhyCaseNumber)
 		}
 	}
 	if out == nil {
