@@ -13,7 +13,7 @@ function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
   let settings: UISettings = { language: 'auto', theme: 'system' };
   const base: AppInfo = {
     version: 't', mode: 'browser', dataDir: '/d', storePath: '/d/rapport.db', schemaVersion: 1, osLocale: 'en-US',
-    endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+    endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', graphResource: 'https://graph.microsoft.com', dataverseUrl: '', tenant: 'organizations', clientId: '' },
   };
   const t: Transport = {
     kind: 'http',

@@ -85,7 +85,7 @@ export function App() {
     api.settings.get().then(setSettings, () => {
       // The store may be unavailable; Info reports why. Keep the defaults.
     });
-    return onEvent<UISettings>(Events.settingsChanged, setSettings);
+    return onEvent(Events.settingsChanged, setSettings);
   }, []);
 
   const locale = resolveLocale(settings.language, info?.osLocale ?? '', navigator.languages ?? [navigator.language]);

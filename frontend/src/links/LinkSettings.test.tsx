@@ -35,7 +35,7 @@ describe('Settings → Linked records', () => {
     setTransport(f.t);
     const info: AppInfo = {
       version: 't', mode: 'browser', dataDir: '/d', storePath: '/d/rapport.db', schemaVersion: 1, osLocale: 'en-US',
-      endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+      endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', graphResource: 'https://graph.microsoft.com', dataverseUrl: '', tenant: 'organizations', clientId: '' },
     };
     render(<SettingsView info={info} settings={{ language: 'en', theme: 'system' }} onChange={async () => {}} />);
     const panel = await screen.findByTestId('link-settings');

@@ -19,14 +19,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const printer = card('incidents', 'i1', 'Printer down', [['Case number', 'CAS-01001-A1B2C3'], ['Priority', 'High'], ['Status', 'Active']], {
+const printer = card('incidents', 'i1', 'Printer down', [['ticketnumber', 'CAS-01001-A1B2C3'], ['prioritycode', 1], ['statecode', 0]], {
   url: 'https://contoso.crm.dynamics.com/main.aspx?pagetype=entityrecord&etn=incident&id=i1',
 });
-const contoso = card('accounts', 'a1', 'Contoso Ltd', [['Account number', 'ACC-7'], ['City', 'Shanghai']]);
-const liWei = card('contacts', 'p1', 'Li Wei', [['E-mail', 'li.wei@contoso.com']]);
-const renewal = card('opportunities', 'o1', 'Renewal 2026', [['Stage', 'Propose']]);
-const faq = card('knowledgearticles', 'k1', 'Invoice FAQ', [['Article number', 'KA-42']]);
-const fabrikam = card('accounts', 'a2', 'Fabrikam', [['Account number', 'ACC-9'], ['E-mail', 'billing@fabrikam.cn']]);
+const contoso = card('accounts', 'a1', 'Contoso Ltd', [['accountnumber', 'ACC-7'], ['address1_city', 'Shanghai']]);
+const liWei = card('contacts', 'p1', 'Li Wei', [['emailaddress1', 'li.wei@contoso.com']]);
+const renewal = card('opportunities', 'o1', 'Renewal 2026', [['stepname', 'Propose']]);
+const faq = card('knowledgearticles', 'k1', 'Invoice FAQ', [['articlepublicnumber', 'KA-42']]);
+const fabrikam = card('accounts', 'a2', 'Fabrikam', [['accountnumber', 'ACC-9'], ['emailaddress1', 'billing@fabrikam.cn']]);
 
 function renderStrip(opts: FakeLinksOptions) {
   const f = fakeLinks(opts);
@@ -86,7 +86,7 @@ describe('linked records strip', () => {
     renderStrip({
       links: {
         c1: [
-          linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] }),
+          linkView('c1', printer, { notices: [{ label: 'Priority', field: 'prioritycode', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] }),
           linkView('c1', contoso),
         ],
       },
@@ -99,8 +99,8 @@ describe('linked records strip', () => {
 
   test('notices: Post to chat queues them up to the newest shown and clears them; Dismiss clears without posting', async () => {
     const notices = [
-      { label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' },
-      { label: 'Status reason', old: 'In Progress', new: 'On Hold', at: '2026-03-03T08:00:00Z' },
+      { label: 'Priority', field: 'prioritycode', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' },
+      { label: 'Status reason', field: 'statuscode', old: 'In Progress', new: 'On Hold', at: '2026-03-03T08:00:00Z' },
     ];
     const f = renderStrip({ links: { c1: [linkView('c1', printer, { notices }), linkView('c1', contoso, { notices: notices.slice(0, 1) })] } });
     await waitFor(() => expect(cards()).toHaveLength(2));
@@ -118,7 +118,7 @@ describe('linked records strip', () => {
 
   test('a refused post shows why and keeps the notices', async () => {
     renderStrip({
-      links: { c1: [linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] })] },
+      links: { c1: [linkView('c1', printer, { notices: [{ label: 'Priority', field: 'prioritycode', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] })] },
       fail: { 'Links.PostNotices': new AppError('store_unavailable', 'store unavailable') },
     });
     await waitFor(() => expect(cards()).toHaveLength(1));

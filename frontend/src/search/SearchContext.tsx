@@ -185,7 +185,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
     [commit],
   );
 
-  useEffect(() => onEvent<IndexStatus>(Events.searchProgress, setIndex), []);
+  useEffect(() => onEvent(Events.searchProgress, setIndex), []);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const value = useMemo<SearchState>(
