@@ -1,5 +1,7 @@
 // UI text. English defines the keys; every other language must provide all
-// of them (the type checker enforces it).
+// of them (the type checker enforces it). Dynamics 365's field and option
+// labels are in crm.ts, keyed by Go's catalogue, and merged in below.
+import { crmFr, crmLabelsEn, crmZhCN } from './crm';
 
 const en = {
   'app.tagline': 'Your customers, their conversations, their records — on your laptop.',
@@ -358,10 +360,9 @@ const en = {
   'connection.dvError.dataverse_failed': 'it answered with an error.',
 };
 
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+type UIKey = keyof typeof en;
 
-const zhCN: Messages = {
+const zhCN: Record<UIKey, string> = {
   'app.tagline': '你的客户、他们的会话和记录——都在你的电脑上。',
   'nav.label': '栏目',
   'nav.conversations': '会话',
@@ -718,7 +719,7 @@ const zhCN: Messages = {
   'connection.dvError.dataverse_failed': '它返回了错误。',
 };
 
-const fr: Messages = {
+const fr: Record<UIKey, string> = {
   'app.tagline': 'Vos clients, leurs conversations, leurs enregistrements — sur votre ordinateur.',
   'nav.label': 'Rubriques',
   'nav.conversations': 'Conversations',
@@ -1077,7 +1078,13 @@ const fr: Messages = {
 
 export type Locale = 'zh-CN' | 'en' | 'fr';
 export const locales: readonly Locale[] = ['zh-CN', 'en', 'fr'];
-export const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN, fr };
+export type MessageKey = UIKey | keyof typeof crmLabelsEn;
+export type Messages = Record<MessageKey, string>;
+export const catalogs: Record<Locale, Messages> = {
+  en: { ...en, ...crmLabelsEn },
+  'zh-CN': { ...zhCN, ...crmZhCN },
+  fr: { ...fr, ...crmFr },
+};
 
 // Language names are shown in their own language.
 export const localeNames: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English', fr: 'Français' };
