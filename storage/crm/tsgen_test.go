@@ -69,6 +69,7 @@ func generateTS(t *testing.T) []byte {
 	b.WriteString("// The Dynamics 365 record types chats can be linked to, in catalogue order.\n")
 	fmt.Fprintf(&b, "export const recordSets = %s as const;\n\n", js(t, LinkableNames()))
 	b.WriteString("export type RecordSet = (typeof recordSets)[number];\n\n")
+	fmt.Fprintf(&b, "// The annotation a row carries Dynamics' formatted value of a column in\n// (column + formattedSuffix), in the language of the user's Dynamics.\nexport const formattedSuffix = %s;\n\n", js(t, FormattedSuffix))
 	b.WriteString(`// A column with its English label and its label's translation key.
 export interface CrmField {
   name: string;

@@ -5,6 +5,10 @@ export const recordSets = ["incidents", "accounts", "contacts", "opportunities",
 
 export type RecordSet = (typeof recordSets)[number];
 
+// The annotation a row carries Dynamics' formatted value of a column in
+// (column + formattedSuffix), in the language of the user's Dynamics.
+export const formattedSuffix = "@OData.Community.Display.V1.FormattedValue";
+
 // A column with its English label and its label's translation key.
 export interface CrmField {
   name: string;
