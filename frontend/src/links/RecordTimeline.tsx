@@ -1,7 +1,7 @@
 import { api, type TimelineItem } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
-import { recordLabel } from '../search/HitList';
+import { recordLabel } from '../display/crm';
 import { conversationHash } from '../sections/sections';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';

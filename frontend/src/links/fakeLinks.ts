@@ -3,7 +3,7 @@
 // edit shows up in the next ForChat or Outbox the way Go would show it.
 import { act } from '@testing-library/react';
 import { isRecordSet } from '../display/crm';
-import { AppError, crmSets, type CardField, type LinkSettings, type LinkView, type Message, type Op, type OpView, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
+import { AppError, crmSets, recordSets, type CardField, type LinkNotice, type LinkSettings, type RecordSet, type LinkView, type Message, type Op, type OpView, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
 
 export interface LoggedCall {
   method: string;
@@ -24,6 +24,17 @@ export function cardField(set: string, field: string, raw: string | number): Car
   return {
     label: f?.label ?? field, value: o?.label ?? String(raw), field,
     ...(f ? { key: f.key } : {}), ...(o ? { valueKey: o.key } : {}),
+  };
+}
+
+// notice is a key field's change as Go reports it (app/linkview.go): the
+// English label and values, and their keys.
+export function notice(set: string, field: string, old: string | number, now: string | number, at: string): LinkNotice {
+  const o = cardField(set, field, old);
+  const n = cardField(set, field, now);
+  return {
+    label: o.label, field, old: o.value, new: n.value, at,
+    ...(o.key ? { key: o.key } : {}), ...(o.valueKey ? { oldKey: o.valueKey } : {}), ...(n.valueKey ? { newKey: n.valueKey } : {}),
   };
 }
 
@@ -53,36 +64,14 @@ export interface FakeLinksOptions {
   messages?: Record<string, Message[]>; // Conversations.Messages by conversation, newest first
 }
 
-// defaultLinkSettings are Go's defaults (app/linkview.go).
+// defaultLinkSettings are Go's defaults (app/linkview.go): the catalogue's
+// card and key fields (storage/crm); joining on for cases only.
 export function defaultLinkSettings(): LinkSettings {
-  const rule = { ownerMay: true, linkerMay: true, join: false };
+  const label = (set: RecordSet, field: string) => crmSets[set].fields.find((f) => f.name === field)?.label ?? field;
   return {
-    fields: {
-      incidents: [
-        { field: 'title', label: 'Title' }, { field: 'ticketnumber', label: 'Case number' }, { field: 'prioritycode', label: 'Priority' },
-        { field: 'statecode', label: 'Status' }, { field: 'statuscode', label: 'Status reason' },
-      ],
-      accounts: [
-        { field: 'name', label: 'Name' }, { field: 'accountnumber', label: 'Account number' }, { field: 'emailaddress1', label: 'E-mail' },
-        { field: 'telephone1', label: 'Phone' }, { field: 'address1_city', label: 'City' },
-      ],
-      contacts: [
-        { field: 'fullname', label: 'Name' }, { field: 'jobtitle', label: 'Job title' }, { field: 'emailaddress1', label: 'E-mail' },
-        { field: 'telephone1', label: 'Phone' },
-      ],
-      opportunities: [
-        { field: 'name', label: 'Topic' }, { field: 'stepname', label: 'Stage' }, { field: 'estimatedvalue', label: 'Est. revenue' },
-        { field: 'estimatedclosedate', label: 'Est. close date' },
-      ],
-      knowledgearticles: [
-        { field: 'title', label: 'Title' }, { field: 'articlepublicnumber', label: 'Article number' }, { field: 'keywords', label: 'Keywords' },
-      ],
-    },
-    keyFields: {
-      incidents: ['prioritycode', 'statecode', 'statuscode'], accounts: ['statecode'], contacts: ['statecode'],
-      opportunities: ['stepname', 'statecode'], knowledgearticles: ['statecode'],
-    },
-    rules: { incidents: { ...rule, join: true }, accounts: { ...rule }, contacts: { ...rule }, opportunities: { ...rule }, knowledgearticles: { ...rule } },
+    fields: Object.fromEntries(recordSets.map((set) => [set, crmSets[set].card.map((field) => ({ field, label: label(set, field) }))])),
+    keyFields: Object.fromEntries(recordSets.map((set) => [set, [...crmSets[set].keyFields]])),
+    rules: Object.fromEntries(recordSets.map((set) => [set, { ownerMay: true, linkerMay: true, join: set === 'incidents' }])),
     privileged: false,
   };
 }

@@ -3,7 +3,8 @@ import { api, toAppError, type ContextPage, type SearchHit } from '../api';
 import { useI18n } from '../i18n';
 import { MessageItem, threads } from '../sections/ConversationsView';
 import { conversationHash } from '../sections/sections';
-import { convTitle, recordLabel } from './HitList';
+import { recordLabel } from '../display/crm';
+import { convTitle } from './HitList';
 
 // Messages either side of the hit that Search.Context returns.
 export const contextAround = 10;
