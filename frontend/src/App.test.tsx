@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from './App';
 import { AppError, setTransport, type AppInfo, type Transport, type UISettings } from './api';
-import { firstRunView } from './sections/fakeConnection';
+import { firstRunView } from './testing/fakeConnection';
 import { catalogs } from './i18n';
 
 // fakeTransport stands in for the Go services, recording calls and letting

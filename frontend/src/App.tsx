@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Events, onEvent, toAppError, type AppInfo, type ThemeSetting, type UISettings } from './api';
 import { I18nContext, resolveLocale, translator } from './i18n';
-import { routeFromHash, sections, type Route } from './sections/sections';
+import { sections } from './sections/sections';
+import { routeFromHash, type Route } from './display/routes';
 import { EmptyState, SetupPanel } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';

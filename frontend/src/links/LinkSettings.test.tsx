@@ -4,7 +4,7 @@ import { AppError, setTransport, type AppInfo, type LinkSettings } from '../api'
 import { I18nContext, translator } from '../i18n';
 import { SettingsView } from '../sections/SettingsView';
 import { LinkSettingsPanel } from './LinkSettings';
-import { defaultLinkSettings, fakeLinks, type FakeLinksOptions } from './fakeLinks';
+import { defaultLinkSettings, fakeLinks, type FakeLinksOptions } from '../testing/fakeLinks';
 
 configure({ asyncUtilTimeout: 5000 });
 vi.setConfig({ testTimeout: 30_000 });

@@ -7,7 +7,7 @@ import { LinkedRecords } from './LinkedRecords';
 import { I18nContext, translator } from '../i18n';
 import { findDelayMs } from './LinkDialog';
 import { PendingHost } from './PendingChanges';
-import { card, fakeLinks, linkView, notice, type FakeLinksOptions } from './fakeLinks';
+import { card, fakeLinks, linkView, notice, type FakeLinksOptions } from '../testing/fakeLinks';
 
 // Generous limits: these run next to Go builds on a small machine.
 configure({ asyncUtilTimeout: 5000 });

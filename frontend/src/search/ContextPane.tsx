@@ -1,10 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, toAppError, type ContextPage, type SearchHit } from '../api';
 import { useI18n } from '../i18n';
-import { MessageItem, threads } from '../sections/ConversationsView';
-import { conversationHash } from '../sections/sections';
 import { recordLabel } from '../display/crm';
-import { convTitle } from './HitList';
+import { convTitle, MessageItem, threads } from '../display/messages';
+import { conversationHash } from '../display/routes';
 
 // Messages either side of the hit that Search.Context returns.
 export const contextAround = 10;

@@ -4,7 +4,7 @@ import { AppError, setTransport, type ConnectionFields, type SyncStatus } from '
 import { I18nContext, catalogs, translator, type Locale } from '../i18n';
 import { ConnectionSettings } from './ConnectionSettings';
 import { SyncBar } from './SyncBar';
-import { fakeConnection, firstRunView, savedView, type FakeConnectionOptions } from './fakeConnection';
+import { fakeConnection, firstRunView, savedView, type FakeConnectionOptions } from '../testing/fakeConnection';
 
 configure({ asyncUtilTimeout: 5000 });
 vi.setConfig({ testTimeout: 30_000 });

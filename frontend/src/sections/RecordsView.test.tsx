@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { setTransport } from '../api';
 import { I18nContext, translator, type Locale } from '../i18n';
 import { LinksProvider } from '../links/LinksContext';
-import { card, fakeLinks, type FakeLinksOptions } from '../links/fakeLinks';
+import { card, fakeLinks, type FakeLinksOptions } from '../testing/fakeLinks';
 import { cell, compareCells } from '../display/crm';
 import { RecordsView } from './RecordsView';
 

@@ -4,7 +4,7 @@ import { AppError, setTransport, type Facet, type SearchRequest } from '../api';
 import { SearchProvider, facetDelayMs } from '../search/SearchContext';
 import { SearchBox } from '../search/SearchBox';
 import { rowHeight } from '../search/HitList';
-import { fakeSearch, messageHit, page } from '../search/fakeSearch';
+import { fakeSearch, messageHit, page } from '../testing/fakeSearch';
 import { SearchView } from './SearchView';
 
 // Generous limits: these run next to Go builds on a small machine.
