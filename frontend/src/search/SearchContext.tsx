@@ -186,7 +186,15 @@ export function SearchProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => onEvent(Events.searchProgress, setIndex), []);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // Unmounted: no timer fires and no late answer starts another call.
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      clearTimeout(facetTimer.current);
+      seq.current++;
+    },
+    [],
+  );
 
   const value = useMemo<SearchState>(
     () => ({ q, sort, result, queryError, error, busy, index, setQuery, setSort, toggleFilter, rerun, loadRange, box, list }),
