@@ -19,7 +19,7 @@ APT_PKGS  := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev fonts
              chromium xvfb xauth imagemagick dbus-daemon dbus-x11 gnome-keyring libsecret-1-dev
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-apt deps-npm deps-go frontend build demo test test-go test-frontend test-e2e test-window test-keyring bench fmt lint clean
+.PHONY: help deps deps-apt deps-npm deps-go frontend build demo test test-go test-frontend test-e2e test-window test-keyring bench fmt lint generate clean
 
 help:
 	@echo "make demo   install what is missing, build, and run Rapport"
@@ -64,9 +64,16 @@ test: build
 	@$(MAKE) --no-print-directory lint test-go test-keyring test-frontend test-e2e test-window
 	@echo "make test: all suites passed"
 
+# The UI's generated TypeScript (frontend/src/api/types.gen.ts from the Go
+# types, crm.gen.ts from storage/crm) must be what the Go code generates:
+# `make generate` rewrites both.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) test -count=1 -run 'TestTypesGenerated|TestCatalogueGenerated' ./app ./storage/crm
+
+generate:
+	$(GO) test -count=1 -run 'TestTypesGenerated|TestCatalogueGenerated' ./app ./storage/crm -args -update-ts
 
 # The search package's brute-force and relevance suites scan the whole
 # medium preset hundreds of times: they run without the race detector (10x

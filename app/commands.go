@@ -27,7 +27,7 @@ const syncInterval = 20 * time.Second
 // cliSync signs in by device code when needed and runs one round,
 // reporting progress on w.
 func cliSync(ctx context.Context, cfg Config, full bool, version string, log *slog.Logger, w io.Writer) error {
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -67,7 +67,7 @@ func cliSync(ctx context.Context, cfg Config, full bool, version string, log *sl
 
 // cliSignOut forgets the account and deletes the token cache.
 func cliSignOut(cfg Config, version string, log *slog.Logger, w io.Writer) error {
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -102,7 +102,7 @@ func progressLine(p engine.Progress) string {
 
 // cliStatus prints what the store holds.
 func cliStatus(ctx context.Context, cfg Config, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err

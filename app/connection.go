@@ -174,6 +174,13 @@ type ConnectionView struct {
 	Clouds []cloud.Info `json:"clouds"`
 }
 
+// What a connection may lack (ConnectionView.Missing).
+const (
+	MissingClientID  = "no_client_id"
+	MissingTenant    = "no_tenant"
+	MissingDataverse = "no_dataverse"
+)
+
 // Get returns the connection, what is missing and who is signed in.
 func (s *Connection) Get() (ConnectionView, error) {
 	c := s.c
@@ -192,13 +199,13 @@ func (s *Connection) Get() (ConnectionView, error) {
 		v.Effective = e.ep
 	}
 	if e.over.ClientID == "" {
-		v.Missing = append(v.Missing, "no_client_id")
+		v.Missing = append(v.Missing, MissingClientID)
 	}
 	if e.err == nil && e.ep.Tenant == "organizations" {
-		v.Missing = append(v.Missing, "no_tenant")
+		v.Missing = append(v.Missing, MissingTenant)
 	}
 	if e.err == nil && e.ep.Dataverse == "" {
-		v.Missing = append(v.Missing, "no_dataverse")
+		v.Missing = append(v.Missing, MissingDataverse)
 	}
 	if v.Origin, err = db.Origin(c.ctx); err != nil {
 		return ConnectionView{}, err
@@ -216,10 +223,15 @@ func (s *Connection) Get() (ConnectionView, error) {
 	return v, nil
 }
 
+// TenantChoice is what Save does when the connection names another
+// directory than the store's data: "" (ask: tenant_change), or one of:
+type TenantChoice string
+
 // Tenant-change choices for Save.
 const (
-	ChoiceStartOver    = "start_over"     // move the store aside, sync the new directory into a fresh one
-	ChoiceKeepReadOnly = "keep_read_only" // keep the data to read; sync stays off
+	ChoiceAsk          TenantChoice = ""
+	ChoiceStartOver    TenantChoice = "start_over"     // move the store aside, sync the new directory into a fresh one
+	ChoiceKeepReadOnly TenantChoice = "keep_read_only" // keep the data to read; sync stays off
 )
 
 // Save validates the connection and keeps it in the store. Fields set by
@@ -230,10 +242,10 @@ const (
 // fails with tenant_change unless choice is start_over or
 // keep_read_only. After saving, sync uses the new connection; a change of
 // sign-in service, directory or app registration signs the user out.
-func (s *Connection) Save(in storage.Connection, choice string) (ConnectionView, error) {
+func (s *Connection) Save(in storage.Connection, choice TenantChoice) (ConnectionView, error) {
 	c := s.c
 	switch choice {
-	case "", ChoiceStartOver, ChoiceKeepReadOnly:
+	case ChoiceAsk, ChoiceStartOver, ChoiceKeepReadOnly:
 	default:
 		return ConnectionView{}, fmt.Errorf("%w: choice %q (want %s or %s)", errInvalid, choice, ChoiceStartOver, ChoiceKeepReadOnly)
 	}
@@ -295,7 +307,7 @@ func (s *Connection) Save(in storage.Connection, choice string) (ConnectionView,
 	other := d.TenantID != "" && origin.TenantID != "" && !strings.EqualFold(d.TenantID, origin.TenantID)
 	startOver := false
 	switch {
-	case other && has && choice == "":
+	case other && has && choice == ChoiceAsk:
 		return ConnectionView{}, Error{Code: "tenant_change", Message: fmt.Sprintf("%v: the data here comes from directory %s, the connection names %s: start over or keep the data read-only",
 			errTenantChange, origin.TenantID, d.TenantID)}
 	case other && has && choice == ChoiceKeepReadOnly:
@@ -379,6 +391,14 @@ type ConnectionCheck struct {
 	DataverseError *Error `json:"dataverseError,omitempty"`
 }
 
+// What Check found of Dataverse (ConnectionCheck.Dataverse).
+const (
+	DataverseOK          = "ok"
+	DataverseNotSet      = "not_set"
+	DataverseNotSignedIn = "not_signed_in"
+	DataverseFailed      = "failed"
+)
+
 // Check tests the connection in use: OpenID discovery of the tenant, who
 // is signed in, and Dataverse's WhoAmI with the user's token.
 func (s *Connection) Check() (ConnectionCheck, error) {
@@ -389,7 +409,7 @@ func (s *Connection) Check() (ConnectionCheck, error) {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, 45*time.Second)
 	defer cancel()
-	out := ConnectionCheck{Dataverse: "not_signed_in"}
+	out := ConnectionCheck{Dataverse: DataverseNotSignedIn}
 	tlsConf, err := c.tlsConfig()
 	if err != nil {
 		return ConnectionCheck{}, err
@@ -403,22 +423,22 @@ func (s *Connection) Check() (ConnectionCheck, error) {
 	conn, err := c.connect()
 	if err != nil {
 		if e.ep.Dataverse == "" {
-			out.Dataverse = "not_set"
+			out.Dataverse = DataverseNotSet
 		}
 		return out, nil
 	}
 	out.Account, out.AccountTenant = conn.sess.Account(ctx), conn.sess.TenantID(ctx)
 	switch {
 	case conn.dv == nil:
-		out.Dataverse = "not_set"
+		out.Dataverse = DataverseNotSet
 	case out.Account == "":
 	default:
 		w, err := conn.dv.WhoAmI(ctx)
 		if err != nil {
 			de := dataverseError(err)
-			out.Dataverse, out.DataverseError = "failed", &de
+			out.Dataverse, out.DataverseError = DataverseFailed, &de
 		} else {
-			out.Dataverse, out.DataverseUser = "ok", w.UserID
+			out.Dataverse, out.DataverseUser = DataverseOK, w.UserID
 		}
 	}
 	return out, nil

@@ -15,7 +15,7 @@ import (
 // lifetime context and every goroutine started for the UI.
 type Core struct {
 	cfg     Config
-	mode    string // "window" or "browser"
+	mode    string // ModeWindow, ModeBrowser or ModeCLI
 	version string
 	log     *slog.Logger
 	events  *hub
@@ -47,6 +47,13 @@ type Core struct {
 	Links         *Links
 	Connection    *Connection
 }
+
+// How Rapport runs: the UI sees ModeWindow or ModeBrowser (AppInfo.Mode).
+const (
+	ModeWindow  = "window"
+	ModeBrowser = "browser"
+	ModeCLI     = "cli"
+)
 
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -2,7 +2,8 @@ package app
 
 import "sync"
 
-// Event names the UI subscribes to. frontend/src/api/events.ts mirrors them.
+// Event names the UI subscribes to (the others are beside their services);
+// app/tstypes_test.go lists them all, with their payloads, for the UI.
 const (
 	// EventSettingsChanged carries the new Settings after any change.
 	EventSettingsChanged = "settings:changed"

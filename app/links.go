@@ -55,7 +55,7 @@ func cliLink(cfg Config, args []string, linked, asJSON bool, version string, log
 	if err != nil {
 		return cliRecordError(w, asJSON, err)
 	}
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -128,7 +128,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 	if err != nil {
 		return cliRecordError(w, asJSON, err)
 	}
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
@@ -151,7 +151,7 @@ func cliJoin(cfg Config, args []string, asJSON bool, version string, log *slog.L
 
 // cliOutbox lists the outbox, or retries or discards one operation.
 func cliOutbox(ctx context.Context, cfg Config, args []string, asJSON bool, version string, log *slog.Logger, w io.Writer) error {
-	core := newCore(cfg, "cli", version, log)
+	core := newCore(cfg, ModeCLI, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err

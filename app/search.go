@@ -15,6 +15,10 @@ import (
 	"github.com/rapport-app/rapport/storage"
 )
 
+// EventSearchProgress carries the index's search.Status while it builds
+// or catches up, and when it is done.
+const EventSearchProgress = "search:progress"
+
 // errSearchUnavailable marks a search while the index could not open.
 var errSearchUnavailable = errors.New("search unavailable")
 
@@ -27,7 +31,7 @@ func (c *Core) openIndex() error {
 	}
 	ix, err := search.Open(c.ctx, c.cfg.DataDir, db, search.Options{
 		Log:      c.log,
-		OnStatus: func(st search.Status) { c.events.Emit("search:progress", st) },
+		OnStatus: func(st search.Status) { c.events.Emit(EventSearchProgress, st) },
 	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -61,7 +65,7 @@ func (s *Search) Query(req search.Request) (search.Result, error) {
 	if err != nil {
 		return search.Result{}, err
 	}
-	if req.Sort != "" && req.Sort != "relevance" && req.Sort != "date" {
+	if req.Sort != "" && req.Sort != search.SortRelevance && req.Sort != search.SortDate {
 		return search.Result{}, fmt.Errorf("%w: sort %q (relevance or date)", errInvalid, req.Sort)
 	}
 	return ix.Search(s.c.ctx, req)
@@ -201,7 +205,7 @@ func cliSearch(ctx context.Context, cfg Config, a searchArgs, version string, lo
 	if a.limit < 1 || a.limit > 200 {
 		return fmt.Errorf("%w: --limit %d (1–200)", errInvalid, a.limit)
 	}
-	core := newCore(cfg, "cli", version, slog.New(slog.DiscardHandler))
+	core := newCore(cfg, ModeCLI, version, slog.New(slog.DiscardHandler))
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err

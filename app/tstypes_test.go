@@ -17,9 +17,10 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/cloud"
+	"github.com/rapport-app/rapport/sync/outbox"
 )
 
-var updateTypes = flag.Bool("update-types", false, "rewrite frontend/src/api/types.gen.ts from the Go types")
+var updateTS = flag.Bool("update-ts", false, "rewrite frontend/src/api/types.gen.ts from the Go types")
 
 const typesFile = "../frontend/src/api/types.gen.ts"
 
@@ -27,10 +28,11 @@ const typesFile = "../frontend/src/api/types.gen.ts"
 // and receives (the bound services' arguments and answers, and the event
 // payloads) are generated from the Go types; the checked-in file must be
 // what the Go types generate. `go test ./app -run TestTypesGenerated
-// -update-types` rewrites it.
+// -args -update-ts` rewrites it (storage/crm's TestCatalogueGenerated
+// takes the same flag for crm.gen.ts).
 func TestTypesGenerated(t *testing.T) {
 	got := generateTypes(t)
-	if *updateTypes {
+	if *updateTS {
 		if err := os.WriteFile(typesFile, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -38,10 +40,10 @@ func TestTypesGenerated(t *testing.T) {
 	}
 	want, err := os.ReadFile(typesFile)
 	if err != nil {
-		t.Fatalf("%v (run go test ./app -run TestTypesGenerated -update-types)", err)
+		t.Fatalf("%v (run go test ./app -run TestTypesGenerated -args -update-ts)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date with the Go types: run go test ./app -run TestTypesGenerated -update-types\n%s", typesFile, firstDiff(string(want), string(got)))
+		t.Fatalf("%s is out of date with the Go types: run go test ./app -run TestTypesGenerated -args -update-ts\n%s", typesFile, firstDiff(string(want), string(got)))
 	}
 }
 
@@ -64,27 +66,76 @@ func firstDiff(a, b string) string {
 
 // tsNames renames Go types whose names clash or read badly in the UI.
 var tsNames = map[reflect.Type]string{
-	reflect.TypeFor[Error]():          "ErrorBody",
-	reflect.TypeFor[storage.Record](): "CrmRecord",
-	reflect.TypeFor[storage.Status](): "StoreStatus",
-	reflect.TypeFor[search.Status]():  "IndexStatus",
-	reflect.TypeFor[DeviceCodeDTO]():  "DeviceCode",
-	reflect.TypeFor[ChatDTO]():        "Chat",
-	reflect.TypeFor[MessageDTO]():     "Message",
-	reflect.TypeFor[search.Hit]():     "SearchHit",
-	reflect.TypeFor[search.HitConv](): "ConvRef",
-	reflect.TypeFor[search.Request](): "SearchRequest",
-	reflect.TypeFor[search.Result]():  "SearchResult",
-	reflect.TypeFor[links.Notice]():   "LinkNotice",
+	reflect.TypeFor[Error]():              "ErrorBody",
+	reflect.TypeFor[storage.Record]():     "CrmRecord",
+	reflect.TypeFor[storage.Status]():     "StoreStatus",
+	reflect.TypeFor[search.Status]():      "IndexStatus",
+	reflect.TypeFor[DeviceCodeDTO]():      "DeviceCode",
+	reflect.TypeFor[ChatDTO]():            "Chat",
+	reflect.TypeFor[MessageDTO]():         "Message",
+	reflect.TypeFor[search.Hit]():         "SearchHit",
+	reflect.TypeFor[search.HitConv]():     "ConvRef",
+	reflect.TypeFor[search.Request]():     "SearchRequest",
+	reflect.TypeFor[search.Result]():      "SearchResult",
+	reflect.TypeFor[links.Notice]():       "LinkNotice",
+	reflect.TypeFor[TeamDTO]():            "Team",
+	reflect.TypeFor[storage.Connection](): "ConnectionFields",
+	reflect.TypeFor[cloud.Info]():         "CloudInfo",
+	reflect.TypeFor[outbox.Result]():      "OutboxResult",
 }
 
-// tsUnions are the string types and fields whose values are a closed set,
-// written from the Go constants that define them.
-var tsUnions = map[string][]string{
-	typeKey(reflect.TypeFor[cloud.Name]()): {string(cloud.Global), string(cloud.China), string(cloud.USGov)},
-	"storage.Op.state": {storage.OpPending, storage.OpInFlight, storage.OpDone, storage.OpFailed, storage.OpConflict,
-		storage.OpDiscarded, storage.OpLocal},
-	"storage.Op.kind": {storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice},
+// tsUnion is a closed set of strings: a TypeScript type of that name
+// (declared once, however many fields use it), or inline when unnamed.
+type tsUnion struct {
+	name   string
+	values []string
+}
+
+var (
+	opStates = []string{storage.OpPending, storage.OpInFlight, storage.OpDone, storage.OpFailed, storage.OpConflict,
+		storage.OpDiscarded, storage.OpLocal}
+	opState = tsUnion{"OpState", opStates}
+)
+
+// tsUnions are the string types ("pkg.Type") and fields ("pkg.Type.json",
+// a list's elements for a list) whose values are a closed set, written
+// from the Go constants that define them.
+var tsUnions = map[string]tsUnion{
+	typeKey(reflect.TypeFor[cloud.Name]()): {"CloudName", []string{string(cloud.Global), string(cloud.China), string(cloud.USGov)}},
+	"storage.Op.state":                     opState,
+	"links.OpRef.state":                    opState,
+	"storage.Op.kind":                      {"OpKind", []string{storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice}},
+	"storage.Channel.membershipType":       {"MembershipType", storage.ChannelMembershipTypes},
+	"app.AppInfo.mode":                     {"AppMode", []string{ModeWindow, ModeBrowser}},
+	"app.UISettings.language":              {"LanguageSetting", languages},
+	"app.UISettings.theme":                 {"ThemeSetting", themes},
+	"links.LinkView.sync": {"LinkSync", []string{storage.LinkSynced, storage.OpPending, storage.OpInFlight, storage.OpFailed,
+		storage.OpConflict, storage.LinkLocal}},
+	"links.LinkView.unlinkCode":  {"UnlinkCode", []string{links.UnlinkOwner, links.UnlinkLinker, links.UnlinkOwnerOrLinker, links.UnlinkPrivileged}},
+	"links.Suggestion.why":       {"SuggestionWhy", []string{links.WhyContact, links.WhyDomain, links.WhyCaseNumber}},
+	"links.TimelineItem.kind":    {"TimelineKind", []string{storage.TargetChat, storage.TargetThread, storage.TargetMessage}},
+	"search.Request.sort":        {"SearchSort", []string{search.SortRelevance, search.SortDate}},
+	"search.Hit.kind":            {"HitKind", []string{search.KindMessage, search.KindRecord}},
+	"search.HitConv.kind":        {"ConvKind", []string{search.ConvChat, search.ConvChannel}},
+	"search.Facet.dim":           {"FacetDim", search.FacetDims},
+	"search.Status.state":        {"IndexState", []string{search.StateReady, search.StateBuilding, search.StateCatchingUp}},
+	"app.Error.field":            {"ConnectionField", jsonNames(reflect.TypeFor[storage.Connection]())},
+	"app.ConnectionView.missing": {"MissingSetting", []string{MissingClientID, MissingTenant, MissingDataverse}},
+	"app.ConnectionCheck.dataverse": {"DataverseCheck", []string{DataverseOK, DataverseNotSet, DataverseNotSignedIn,
+		DataverseFailed}},
+	typeKey(reflect.TypeFor[TenantChoice]()): {"TenantChoice", []string{string(ChoiceAsk), string(ChoiceStartOver),
+		string(ChoiceKeepReadOnly)}},
+}
+
+// jsonNames are a struct's JSON field names.
+func jsonNames(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func typeKey(t reflect.Type) string {
@@ -102,16 +153,21 @@ var uiEvents = []struct {
 	{"syncDone", EventSyncDone, SyncResult{}},
 	{"signedIn", EventSignedIn, ""},
 	{"signInFailed", EventSignInFailed, Error{}},
+	{"searchProgress", EventSearchProgress, search.Status{}},
+	{"outboxPushed", EventOutbox, outbox.Result{}},
+	{"connectionChanged", EventConnectionChanged, ConnectionView{}},
 }
 
 type tsGen struct {
-	t     *testing.T
-	named map[reflect.Type]string // type -> TS name
-	decls map[string]string       // TS name -> declaration
+	t      *testing.T
+	named  map[reflect.Type]string // type -> TS name
+	decls  map[string]string       // TS name -> declaration
+	used   map[string]bool         // tsUnions keys met
+	unions map[string][]string     // union name -> values
 }
 
 func generateTypes(t *testing.T) []byte {
-	g := &tsGen{t: t, named: map[reflect.Type]string{}, decls: map[string]string{}}
+	g := &tsGen{t: t, named: map[reflect.Type]string{}, decls: map[string]string{}, used: map[string]bool{}, unions: map[string][]string{}}
 	core := &Core{}
 	svcs := core.services()
 	names := make([]string, 0, len(svcs))
@@ -143,8 +199,13 @@ func generateTypes(t *testing.T) []byte {
 	for _, e := range uiEvents {
 		fmt.Fprintf(&events, "  %q: %s;\n", e.name, g.ts(reflect.TypeOf(e.data)))
 	}
+	for k := range tsUnions {
+		if !g.used[k] {
+			t.Errorf("tsUnions[%q] matches no type or field the UI sees", k)
+		}
+	}
 	var b bytes.Buffer
-	b.WriteString("// Code generated from the Go types by `go test ./app -run TestTypesGenerated -update-types`; DO NOT EDIT.\n")
+	b.WriteString("// Code generated from the Go types by `go test ./app -run TestTypesGenerated -args -update-ts`; DO NOT EDIT.\n")
 	b.WriteString("// JSON names are the Go struct tags; optional fields are omitempty ones.\n\n")
 	decls := make([]string, 0, len(g.decls))
 	for n := range g.decls {
@@ -185,7 +246,8 @@ func (g *tsGen) ts(t reflect.Type) string {
 		return "unknown"
 	}
 	if u, ok := tsUnions[typeKey(t)]; ok && t.Name() != "" {
-		return union(u)
+		g.used[typeKey(t)] = true
+		return g.union(typeKey(t), u)
 	}
 	if t.Kind() != reflect.Pointer && t.Implements(marshalType) {
 		g.t.Fatalf("%s marshals itself: give it a TS type in the generator", t)
@@ -216,12 +278,30 @@ func (g *tsGen) ts(t reflect.Type) string {
 	return ""
 }
 
-func union(vals []string) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
+// union is a closed set's TypeScript: its name, declared on first use,
+// or the values inline.
+func (g *tsGen) union(key string, u tsUnion) string {
+	q := make([]string, len(u.values))
+	for i, v := range u.values {
 		q[i] = fmt.Sprintf("%q", v)
 	}
-	return strings.Join(q, " | ")
+	if u.name == "" {
+		return strings.Join(q, " | ")
+	}
+	for t, n := range g.named {
+		if n == u.name {
+			g.t.Fatalf("TypeScript name %s is both %s and a union", n, typeKey(t))
+		}
+	}
+	if vals, ok := g.unions[u.name]; ok {
+		if !slices.Equal(vals, u.values) {
+			g.t.Fatalf("TypeScript union %s has two sets of values: %q and %q", u.name, vals, u.values)
+		}
+		return u.name
+	}
+	g.unions[u.name] = u.values
+	g.decls[u.name] = fmt.Sprintf("// %s: the values of Go's %s.\nexport type %s = %s;\n", u.name, key, u.name, strings.Join(q, " | "))
+	return u.name
 }
 
 func (g *tsGen) declare(t reflect.Type) string {
@@ -283,7 +363,11 @@ func (g *tsGen) fields(t reflect.Type, key string, lines *[]string) {
 		}
 		typ := g.ts(f.Type)
 		if u, ok := tsUnions[key+"."+name]; ok {
-			typ = union(u)
+			g.used[key+"."+name] = true
+			typ = g.union(key+"."+name, u)
+			if f.Type.Kind() == reflect.Slice {
+				typ += "[]"
+			}
 		}
 		optional := slices.Contains(strings.Split(opts, ","), "omitempty") || slices.Contains(strings.Split(opts, ","), "omitzero")
 		if strings.Contains(opts, "string") {

@@ -201,7 +201,7 @@ func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version s
 	if err != nil {
 		return err
 	}
-	core := newCore(cfg, "browser", version, log)
+	core := newCore(cfg, ModeBrowser, version, log)
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		// Keep serving: the UI explains the problem (for example another

@@ -22,7 +22,7 @@ import (
 // is opened in OnStartup, after Wails' single-instance check, so a second
 // launch hands over to the first instead of failing on the store lock.
 func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, log *slog.Logger, setup func(*Core)) error {
-	core := newCore(cfg, "window", version, log)
+	core := newCore(cfg, ModeWindow, version, log)
 	defer core.Close()
 	var wailsCtx atomic.Pointer[context.Context]
 	err := wails.Run(&options.App{

@@ -480,7 +480,7 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 			return nil, fmt.Errorf("read channels: %w", err)
 		}
 		for _, c := range chs {
-			dir.convs[c.ID] = convName{Kind: "channel", Name: c.Name, Team: t.Name, TeamID: t.ID}
+			dir.convs[c.ID] = convName{Kind: ConvChannel, Name: c.Name, Team: t.Name, TeamID: t.ID}
 		}
 	}
 	chats, err := d.Chats(ctx)
@@ -507,7 +507,7 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 		if name == "" {
 			name = strings.Join(others, ", ")
 		}
-		dir.convs[c.ID] = convName{Kind: "chat", Name: name}
+		dir.convs[c.ID] = convName{Kind: ConvChat, Name: name}
 	}
 	for _, set := range crm.LinkableNames() {
 		rs, err := d.Records(ctx, set)
@@ -625,7 +625,7 @@ func (d *directory) places(v string) (teams, convs []string) {
 	}
 	for id, c := range d.convs {
 		full := c.Name
-		if c.Kind == "channel" {
+		if c.Kind == ConvChannel {
 			full = c.Team + "/" + c.Name
 		}
 		if matches(c.Name, v) || matches(full, v) || matches(strings.ReplaceAll(full, " / ", "/"), v) {

@@ -703,7 +703,7 @@ func conversations(ctx context.Context, d Directory) (map[string]convRef, error)
 		return nil, fmt.Errorf("read chats: %w", err)
 	}
 	for _, c := range chats {
-		out[c.ID] = convRef{ID: c.ID, Kind: "chat"}
+		out[c.ID] = convRef{ID: c.ID, Kind: ConvChat}
 	}
 	teams, err := d.Teams(ctx)
 	if err != nil {
@@ -715,7 +715,7 @@ func conversations(ctx context.Context, d Directory) (map[string]convRef, error)
 			return nil, fmt.Errorf("read channels: %w", err)
 		}
 		for _, c := range chs {
-			out[c.ID] = convRef{ID: c.ID, Kind: "channel", TeamID: t.ID}
+			out[c.ID] = convRef{ID: c.ID, Kind: ConvChannel, TeamID: t.ID}
 		}
 	}
 	return out, nil

@@ -23,7 +23,7 @@ import (
 // Request is one search.
 type Request struct {
 	Q      string `json:"q"`
-	Sort   string `json:"sort"` // "relevance" (default) or "date" (newest first)
+	Sort   string `json:"sort"` // SortRelevance (default, also "") or SortDate (newest first)
 	Offset int    `json:"offset"`
 	Size   int    `json:"size"` // default 50, at most 200
 	Facets bool   `json:"facets"`
@@ -31,6 +31,28 @@ type Request struct {
 	Now time.Time      `json:"-"` // for relative dates (default time.Now)
 	Loc *time.Location `json:"-"` // for dates (default time.Local)
 }
+
+// Sort orders (Request.Sort).
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Hit kinds (Hit.Kind).
+const (
+	KindMessage = "message"
+	KindRecord  = "record"
+)
+
+// Conversation kinds (HitConv.Kind).
+const (
+	ConvChat    = "chat"
+	ConvChannel = "channel"
+)
+
+// FacetDims are the facet dimensions (Facet.Dim), in the order Result
+// lists them: what kind, who, where, which tag, when.
+var FacetDims = []string{"kind", "from", "in", "tag", "month"}
 
 // Result is a page of hits. A query that does not parse is not an error:
 // Result.QueryError says what is wrong and where.
@@ -56,7 +78,7 @@ type QueryError struct {
 // Hit is one result, with the rows it shows taken from the store.
 type Hit struct {
 	ID      string      `json:"id"`
-	Kind    string      `json:"kind"` // message or record
+	Kind    string      `json:"kind"` // KindMessage or KindRecord
 	Score   float64     `json:"score"`
 	Conv    *HitConv    `json:"conv,omitempty"`
 	Message *HitMessage `json:"message,omitempty"`
@@ -67,7 +89,7 @@ type Hit struct {
 // HitConv is where a message was posted.
 type HitConv struct {
 	ID   string `json:"id"`
-	Kind string `json:"kind"`
+	Kind string `json:"kind"` // ConvChat or ConvChannel
 	Name string `json:"name"`
 	Team string `json:"team,omitempty"`
 }
@@ -181,10 +203,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 		q = b
 	}
 	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
-	if req.Sort == "date" {
+	if req.Sort == SortDate {
 		sr.SortBy([]string{"-" + fieldTime})
 	}
-	if req.Sort == "date" || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
+	if req.Sort == SortDate || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
 		// Newest first, or filters only: no relevance to compute. (Filters
 		// alone stay in index order: sorting 400,000 hits by date would
 		// cost more than the search; sort: date is one click away.)
@@ -258,7 +280,7 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 		return h, false
 	case it.Message != nil:
 		m := it.Message
-		h.Kind = "message"
+		h.Kind = KindMessage
 		conv := d.convOf(it)
 		h.Conv = conv
 		files := content.Of(m).Files > 0 // the rule has:attachment indexes
@@ -273,7 +295,7 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 		}
 		text = content.Of(m).Text
 	case it.Record != nil:
-		h.Kind = "record"
+		h.Kind = KindRecord
 		title, all := crm.Title(it.Record.Set, it.Record.Fields), crm.Text(it.Record.Set, it.Record.Fields)
 		h.Record = &HitRecord{Set: it.Record.Set, ID: it.Record.ID, Title: title, Subtitle: recordSubtitle(it.Record)}
 		text = all
@@ -384,7 +406,6 @@ func runeStart(s string, i int) int {
 
 // facets groups facet terms by dimension with labels and filters.
 func (d *directory) facets(terms []*bsearch.TermFacet) []Facet {
-	dims := []string{"kind", "from", "in", "tag", "month"}
 	byDim := map[string][]FacetValue{}
 	for _, t := range terms {
 		kind, v, ok := strings.Cut(t.Term, ":")
@@ -417,7 +438,7 @@ func (d *directory) facets(terms []*bsearch.TermFacet) []Facet {
 				continue
 			}
 			label := c.Name
-			if c.Kind == "channel" {
+			if c.Kind == ConvChannel {
 				label = c.Team + "/" + c.Name
 			}
 			fv = FacetValue{Label: label, Filter: "in:" + quote(label)}
@@ -437,7 +458,7 @@ func (d *directory) facets(terms []*bsearch.TermFacet) []Facet {
 		byDim[kind] = append(byDim[kind], fv)
 	}
 	var out []Facet
-	for _, dim := range dims {
+	for _, dim := range FacetDims {
 		vs := byDim[dim]
 		if len(vs) == 0 {
 			continue

@@ -31,9 +31,21 @@ type Channel struct {
 	TeamID         string     `json:"teamId"`
 	Name           string     `json:"name"`
 	Description    string     `json:"description,omitempty"`
-	MembershipType string     `json:"membershipType"` // standard, private, shared
+	MembershipType string     `json:"membershipType"` // one of ChannelMembershipTypes
 	Created        *time.Time `json:"created,omitempty"`
 }
+
+// Channel membership types, as Graph names them (channelMembershipType):
+// unknownFutureValue stands for a type newer than the client asked for.
+const (
+	ChannelStandard = "standard"
+	ChannelPrivate  = "private"
+	ChannelShared   = "shared"
+	ChannelUnknown  = "unknownFutureValue"
+)
+
+// ChannelMembershipTypes are the values Channel.MembershipType takes.
+var ChannelMembershipTypes = []string{ChannelStandard, ChannelPrivate, ChannelShared, ChannelUnknown}
 
 // Chat is a 1:1 or group chat.
 type Chat struct {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './harness';
+import { crmSets } from '../src/api/crm.gen';
+import { catalogs, type Locale } from '../src/i18n/messages';
 
 // `rapport demo` end to end: the simulated tenant, sign-in, sync, and the
 // Conversations view in Chromium, including a hostile message posted by
@@ -265,7 +267,15 @@ describe('demo', () => {
     await page.getByTestId('sync-now').click();
     const notice = card.getByTestId('link-notice');
     await notice.waitFor({ timeout: 60_000 });
-    expect(await notice.textContent()).toContain('Priority');
+    // Dynamics' name of the field and its options' labels, in the UI's
+    // language (the demo follows the system's), not the column and numbers.
+    const cat = catalogs[(await page.evaluate(() => document.documentElement.lang)) as Locale];
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const priorities = crmSets.incidents.options.prioritycode!.map((o) => esc(cat[o.key])).join('|');
+    expect(await notice.textContent()).toMatch(new RegExp('^' + esc(cat['links.notice'])
+      .replace(esc('{label}'), esc(cat['crm.field.incidents.prioritycode']))
+      .replace(esc('{old}'), `(${priorities})`)
+      .replace(esc('{new}'), `(${priorities})`)));
     await card.getByTestId('notice-post').click();
     await expect.poll(() => card.getByTestId('link-notices').count()).toBe(0);
     await waitSynced(page);
@@ -335,6 +345,48 @@ describe('demo', () => {
     expect(await threadItem.getByTestId('timeline-kind').getAttribute('data-kind')).toBe('thread');
     expect(await threadItem.getByTestId('timeline-chat').getAttribute('href')).toMatch(/^#\/conversations\/.+\/\d+$/);
     await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-links.png` });
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+  test('records read like Dynamics in every language: its names, option labels, sortable columns', async () => {
+    const { ctx, page, problems } = await openSynced();
+    const cases = crmSets.incidents;
+    const cells = (field: string) => page.locator(`[data-testid="record-row"] td[data-field="${field}"]`).allTextContents();
+    const header = (field: string) => page.locator(`[data-testid="records-column"][data-field="${field}"]`);
+    await page.getByTestId('nav-settings').click();
+    const setting = await page.getByTestId('language').inputValue();
+    for (const l of ['en', 'zh-CN', 'fr'] as Locale[]) {
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('language').selectOption(l);
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(l);
+      const cat = catalogs[l];
+      const label = (key: keyof typeof cat) => cat[key];
+      await page.getByTestId('nav-records').click();
+      await page.getByTestId('records-incidents').click();
+      await page.getByTestId('record-row').first().waitFor();
+      expect(await page.getByTestId('records-column').allTextContents()).toEqual(
+        cases.table.map((c) => label(cases.fields.find((f) => f.name === c)!.key)),
+      );
+      // Option sets show their labels in the UI language, never numbers.
+      const priorities = cases.options.prioritycode!.map((o) => label(o.key));
+      const shown = await cells('prioritycode');
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.filter((p) => !priorities.includes(p))).toEqual([]);
+      const states = cases.options.statecode!.map((o) => label(o.key));
+      expect((await cells('statecode')).filter((p) => !states.includes(p))).toEqual([]);
+      // A header sorts by what it shows, one way then the other.
+      const collator = new Intl.Collator(l, { numeric: true, sensitivity: 'base' });
+      await header('prioritycode').getByTestId('records-sort').click();
+      expect(await header('prioritycode').getAttribute('aria-sort')).toBe('ascending');
+      const up = await cells('prioritycode');
+      expect(up).toEqual([...up].sort(collator.compare));
+      await header('prioritycode').getByTestId('records-sort').click();
+      expect(await header('prioritycode').getAttribute('aria-sort')).toBe('descending');
+      expect(await cells('prioritycode')).toEqual([...up].reverse().sort((a, b) => collator.compare(b, a)));
+      await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-records-${l}.png` });
+    }
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('language').selectOption(setting);
     expect(problems).toEqual([]);
     await ctx.close();
   });

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from './App';
 import { AppError, setTransport, type AppInfo, type Transport, type UISettings } from './api';
-import { firstRunView } from './sections/fakeConnection';
+import { firstRunView } from './testing/fakeConnection';
 import { catalogs } from './i18n';
 
 // fakeTransport stands in for the Go services, recording calls and letting
@@ -13,7 +13,7 @@ function fakeTransport(info: Partial<AppInfo> = {}, failSet = false) {
   let settings: UISettings = { language: 'auto', theme: 'system' };
   const base: AppInfo = {
     version: 't', mode: 'browser', dataDir: '/d', storePath: '/d/rapport.db', schemaVersion: 1, osLocale: 'en-US',
-    endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+    endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', graphResource: 'https://graph.microsoft.com', dataverseUrl: '', tenant: 'organizations', clientId: '' },
   };
   const t: Transport = {
     kind: 'http',

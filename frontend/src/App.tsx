@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Events, onEvent, toAppError, type AppInfo, type ThemeSetting, type UISettings } from './api';
 import { I18nContext, resolveLocale, translator } from './i18n';
-import { routeFromHash, sections, type Route } from './sections/sections';
+import { sections } from './sections/sections';
+import { routeFromHash, type Route } from './display/routes';
 import { EmptyState, SetupPanel } from './sections/EmptyState';
 import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';
@@ -85,7 +86,7 @@ export function App() {
     api.settings.get().then(setSettings, () => {
       // The store may be unavailable; Info reports why. Keep the defaults.
     });
-    return onEvent<UISettings>(Events.settingsChanged, setSettings);
+    return onEvent(Events.settingsChanged, setSettings);
   }, []);
 
   const locale = resolveLocale(settings.language, info?.osLocale ?? '', navigator.languages ?? [navigator.language]);

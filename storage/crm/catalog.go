@@ -1,6 +1,6 @@
 package crm
 
-//go:generate go run ./gen ../../frontend/src/api/crm.gen.ts
+//go:generate go test -run TestCatalogueGenerated -args -update-ts
 
 import (
 	"fmt"

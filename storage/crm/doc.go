@@ -8,9 +8,10 @@
 //
 //   - Each fact about Dynamics' schema is written here once; sync, the
 //     outbox, search, links and the UI (through frontend/src/api/crm.gen.ts,
-//     generated from this package by `go generate ./storage/crm`) read it.
+//     which TestCatalogueGenerated checks against this package; `go
+//     generate ./storage/crm` rewrites it) read it.
 //   - Labels are keys ("crm.field.incidents.ticketnumber",
-//     "crm.option.statecode.incidents.1"): the UI translates them; Label
+//     "crm.option.incidents.statecode.1"): the UI translates them; Label
 //     gives the English text for the command line.
 //   - The package holds no state and is safe for concurrent use.
 package crm

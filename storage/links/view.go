@@ -46,10 +46,28 @@ type RecordCard struct {
 	record  storage.Record
 }
 
-// CardField is one labelled value on a card.
+// CardField is one labelled value on a card. Label and Value are in
+// English (Dynamics' formatted value when the row has one); the UI shows
+// Key's and ValueKey's translations instead (fieldKeys).
 type CardField struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
+	Label    string `json:"label"`
+	Value    string `json:"value"`
+	Field    string `json:"field"`
+	Key      string `json:"key,omitempty"`
+	ValueKey string `json:"valueKey,omitempty"`
+}
+
+// fieldKeys are the UI's translation keys (storage/crm) of a record
+// field and of its raw value: key when the catalogue labels the field,
+// valueKey when the value is one of its option set's values.
+func fieldKeys(set, field string, raw any) (key, valueKey string) {
+	if s, ok := crm.Lookup(set); ok && s.Label(field) != field {
+		key = crm.FieldKey(set, field)
+	}
+	if n, ok := crm.OptionValue(set, field, raw); ok {
+		valueKey = crm.OptionKey(set, field, n)
+	}
+	return key, valueKey
 }
 
 func fieldText(r storage.Record, f string) string { return crm.Value(r.Set, f, r.Fields) }
@@ -66,7 +84,8 @@ func (s *Service) card(r storage.Record, choice []FieldChoice) RecordCard {
 			continue
 		}
 		if v := fieldText(r, f.Field); v != "" {
-			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v})
+			key, valueKey := fieldKeys(r.Set, f.Field, r.Fields[f.Field])
+			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v, Field: f.Field, Key: key, ValueKey: valueKey})
 		}
 		if len(out.Fields) == 5 {
 			break
@@ -172,12 +191,30 @@ type LinkView struct {
 	linkerAAD string
 }
 
-// Notice is a change of a linked record's key field.
+// SyncSynced is LinkView.Sync for a link as Dynamics 365 has it; otherwise
+// Sync is its operation's state (pending, in-flight, failed, conflict) or
+// storage.OpLocal (a thread or message: kept in Rapport).
+const SyncSynced = "synced"
+
+// Notice is a change of a linked record's key field: Label, Old and New
+// in English, and their translation keys for the UI (fieldKeys).
 type Notice struct {
-	Label string    `json:"label"`
-	Old   string    `json:"old"`
-	New   string    `json:"new"`
-	At    time.Time `json:"at"`
+	Label  string    `json:"label"`
+	Old    string    `json:"old"`
+	New    string    `json:"new"`
+	At     time.Time `json:"at"`
+	Field  string    `json:"field"`
+	Key    string    `json:"key,omitempty"`
+	OldKey string    `json:"oldKey,omitempty"`
+	NewKey string    `json:"newKey,omitempty"`
+}
+
+// notice is a key field's change from old to new at a time.
+func notice(set, field string, old, new any, at time.Time) Notice {
+	key, oldKey := fieldKeys(set, field, old)
+	_, newKey := fieldKeys(set, field, new)
+	return Notice{Label: labelOf(set, field), Old: valueText(set, field, old), New: valueText(set, field, new), At: at,
+		Field: field, Key: key, OldKey: oldKey, NewKey: newKey}
 }
 
 // valueText formats a raw field value as cards do.
@@ -205,7 +242,7 @@ func notices(ctx context.Context, db Store, set, id string, fields []string, sin
 	for _, ch := range chs {
 		for _, f := range fields {
 			if v, ok := ch.Fields[f]; ok {
-				out = append(out, Notice{Label: labelOf(set, f), Old: valueText(set, f, v[0]), New: valueText(set, f, v[1]), At: ch.At})
+				out = append(out, notice(set, f, v[0], v[1], ch.At))
 			}
 		}
 	}
@@ -320,17 +357,25 @@ func unlinkAllowed(rule TypeRule, isOwner, isLinker, privileged bool) (bool, str
 	return false, "Only " + strings.Join(who, ", ") + " can unlink this chat."
 }
 
+// Who may unlink, besides a privileged role (LinkView.UnlinkCode).
+const (
+	UnlinkOwnerOrLinker = "owner-or-linker"
+	UnlinkOwner         = "owner"
+	UnlinkLinker        = "linker"
+	UnlinkPrivileged    = "privileged" // only a privileged role
+)
+
 // unlinkCode names who a rule lets unlink, besides a privileged role.
 func unlinkCode(rule TypeRule) string {
 	switch {
 	case rule.OwnerMay && rule.LinkerMay:
-		return "owner-or-linker"
+		return UnlinkOwnerOrLinker
 	case rule.OwnerMay:
-		return "owner"
+		return UnlinkOwner
 	case rule.LinkerMay:
-		return "linker"
+		return UnlinkLinker
 	}
-	return "privileged"
+	return UnlinkPrivileged
 }
 
 // LinkSettings are, per record type, the card fields, the key fields
@@ -389,8 +434,17 @@ func (s *Service) settings(ctx context.Context, db Store) (LinkSettings, error) 
 // Suggestion is a record worth linking to a chat, and why.
 type Suggestion struct {
 	Card RecordCard `json:"card"`
-	Why  string     `json:"why"` // contact, domain, case-number
+	Why  string     `json:"why"` // WhyContact, WhyDomain or WhyCaseNumber
 }
+
+// Why a record is suggested (Suggestion.Why): a contact in the chat (or
+// its account), an outside member's e-mail domain, a case number in the
+// text.
+const (
+	WhyContact    = "contact"
+	WhyDomain     = "domain"
+	WhyCaseNumber = "case-number"
+)
 
 // sortCards orders cards by title (then type and id: titles repeat).
 func sortCards(cs []RecordCard) {
@@ -463,9 +517,9 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 		mail := strings.ToLower(m.Email)
 		for id, r := range w.records["contacts"] {
 			if e, _ := r.Fields["emailaddress1"].(string); mail != "" && strings.EqualFold(e, mail) {
-				suggest("contacts", id, "contact")
+				suggest("contacts", id, WhyContact)
 				if acc, _ := r.Fields["_parentcustomerid_value"].(string); acc != "" {
-					suggest("accounts", acc, "contact")
+					suggest("accounts", acc, WhyContact)
 				}
 			}
 		}
@@ -478,7 +532,7 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 		web, _ := r.Fields["websiteurl"].(string)
 		_, d, _ := strings.Cut(strings.ToLower(e), "@")
 		if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
-			suggest("accounts", id, "domain")
+			suggest("accounts", id, WhyDomain)
 		}
 	}
 	tickets := map[string]bool{}
@@ -489,7 +543,7 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 	}
 	for id, r := range w.records["incidents"] {
 		if t, _ := r.Fields["ticketnumber"].(string); tickets[strings.ToUpper(t)] {
-			suggest("incidents", id, "case-number")
+			suggest("incidents", id, WhyCaseNumber)
 		}
 	}
 	if out == nil {

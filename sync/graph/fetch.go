@@ -133,7 +133,7 @@ func (c *Client) Channels(ctx context.Context, teamID string) ([]storage.Channel
 	}
 	var out []storage.Channel
 	for _, ch := range res.GetValue() {
-		mt := "standard"
+		mt := storage.ChannelStandard
 		if m := ch.GetMembershipType(); m != nil {
 			mt = m.String()
 		}

@@ -1,11 +1,3 @@
-// Mirrors the event names in app/events.go.
-export const Events = {
-  settingsChanged: 'settings:changed',
-  syncProgress: 'sync:progress',
-  syncDone: 'sync:done',
-  signedIn: 'auth:signed-in',
-  signInFailed: 'auth:failed',
-  searchProgress: 'search:progress',
-  outboxPushed: 'outbox:pushed',
-  connectionChanged: 'connection:changed',
-} as const;
+// The event names the UI subscribes to, generated from app/*.go's
+// constants (EventNames in types.gen.ts); their payloads are EventPayloads.
+export { EventNames as Events } from './types.gen';

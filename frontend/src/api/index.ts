@@ -1,80 +1,87 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type {
-  AppInfo, ConnectionCheck, ConnectionFields, ConnectionView, TenantChoice, Chat, ContextPage, CrmRecord, DeviceCode, IndexStatus, LinkSettings, LinkView, Member, MessagesPage, Op, ReadyReport, RecordCard, SavedSearch, SearchRequest,
-  SearchResult, Suggestion, SyncStatus, Team, TimelineItem, UISettings,
-} from './types';
+import type { ConnectionFields, EventPayloads, LinkSettings, ReadyReport, SearchRequest, Services, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
 export { Events } from './events';
 
-const call = <T>(service: string, method: string, ...args: unknown[]): Promise<T> =>
-  transport().call(service, method, args) as Promise<T>;
+type Service = keyof Services;
+type Method<S extends Service> = keyof Services[S] & string;
+type Signature<S extends Service, M extends Method<S>> = Services[S][M] extends { args: infer A extends unknown[]; result: infer R }
+  ? { args: A; result: R }
+  : never;
+
+// call reaches Go's Service.Method: the names, the arguments and the answer
+// are checked against the generated Services interface. What comes back is
+// trusted to be the answer's type: Go's types generate it, and a test keeps
+// them equal.
+const call = <S extends Service, M extends Method<S>>(service: S, method: M, ...args: Signature<S, M>['args']) =>
+  transport().call(service, method, args) as Promise<Signature<S, M>['result']>;
 
 export const api = {
   system: {
-    info: () => call<AppInfo>('System', 'Info'),
-    uiReady: (r: ReadyReport) => call<void>('System', 'UIReady', r),
-    openURL: (url: string) => call<void>('System', 'OpenURL', url),
+    info: () => call('System', 'Info'),
+    uiReady: (r: ReadyReport) => call('System', 'UIReady', r),
+    openURL: (url: string) => call('System', 'OpenURL', url),
   },
   settings: {
-    get: () => call<UISettings>('Settings', 'Get'),
-    set: (s: UISettings) => call<UISettings>('Settings', 'Set', s),
+    get: () => call('Settings', 'Get'),
+    set: (s: UISettings) => call('Settings', 'Set', s),
   },
   sync: {
-    status: () => call<SyncStatus>('Sync', 'Status'),
-    start: (full: boolean) => call<void>('Sync', 'Start', full),
-    signOut: () => call<void>('Sync', 'SignOut'),
-    signIn: () => call<DeviceCode>('Sync', 'SignIn'),
-    signInBrowser: () => call<string>('Sync', 'SignInBrowser'),
+    status: () => call('Sync', 'Status'),
+    start: (full: boolean) => call('Sync', 'Start', full),
+    signOut: () => call('Sync', 'SignOut'),
+    signIn: () => call('Sync', 'SignIn'),
+    signInBrowser: () => call('Sync', 'SignInBrowser'),
   },
   connection: {
-    get: () => call<ConnectionView>('Connection', 'Get'),
-    save: (c: ConnectionFields, choice: TenantChoice = '') => call<ConnectionView>('Connection', 'Save', c, choice),
-    startOver: () => call<ConnectionView>('Connection', 'StartOver'),
-    check: () => call<ConnectionCheck>('Connection', 'Check'),
+    get: () => call('Connection', 'Get'),
+    save: (c: ConnectionFields, choice: TenantChoice = '') => call('Connection', 'Save', c, choice),
+    startOver: () => call('Connection', 'StartOver'),
+    check: () => call('Connection', 'Check'),
   },
   conversations: {
-    teams: () => call<Team[]>('Conversations', 'Teams'),
-    chats: () => call<Chat[]>('Conversations', 'Chats'),
-    messages: (convId: string, before: string, limit: number) => call<MessagesPage>('Conversations', 'Messages', convId, before, limit),
-    members: (containerId: string) => call<Member[]>('Conversations', 'Members', containerId),
+    teams: () => call('Conversations', 'Teams'),
+    chats: () => call('Conversations', 'Chats'),
+    messages: (convId: string, before: string, limit: number) => call('Conversations', 'Messages', convId, before, limit),
+    members: (containerId: string) => call('Conversations', 'Members', containerId),
   },
   records: {
-    list: (set: string) => call<CrmRecord[]>('Records', 'List', set),
+    list: (set: string) => call('Records', 'List', set),
   },
   search: {
-    query: (req: SearchRequest) => call<SearchResult>('Search', 'Query', req),
-    context: (convId: string, msgId: string, around: number) => call<ContextPage>('Search', 'Context', convId, msgId, around),
-    saved: () => call<SavedSearch[]>('Search', 'Saved'),
-    save: (name: string, q: string) => call<SavedSearch[]>('Search', 'Save', name, q),
-    deleteSaved: (id: string) => call<SavedSearch[]>('Search', 'DeleteSaved', id),
-    status: () => call<IndexStatus>('Search', 'Status'),
+    query: (req: SearchRequest) => call('Search', 'Query', req),
+    context: (convId: string, msgId: string, around: number) => call('Search', 'Context', convId, msgId, around),
+    saved: () => call('Search', 'Saved'),
+    save: (name: string, q: string) => call('Search', 'Save', name, q),
+    deleteSaved: (id: string) => call('Search', 'DeleteSaved', id),
+    status: () => call('Search', 'Status'),
   },
   links: {
-    forChat: (chatId: string) => call<LinkView[]>('Links', 'ForChat', chatId),
-    suggest: (chatId: string) => call<Suggestion[]>('Links', 'Suggest', chatId),
-    find: (q: string) => call<RecordCard[]>('Links', 'Find', q),
-    link: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Link', chatId, set, recordId),
-    unlink: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Unlink', chatId, set, recordId),
-    outbox: () => call<Op[]>('Links', 'Outbox'),
-    retry: (seq: number) => call<Op>('Links', 'Retry', seq),
-    discard: (seq: number) => call<Op>('Links', 'Discard', seq),
-    timeline: (set: string, recordId: string) => call<TimelineItem[]>('Links', 'Timeline', set, recordId),
-    forConversation: (convId: string) => call<LinkView[]>('Links', 'ForConversation', convId),
-    join: (chatId: string, set: string, recordId: string) => call<Op>('Links', 'Join', chatId, set, recordId),
+    forChat: (chatId: string) => call('Links', 'ForChat', chatId),
+    suggest: (chatId: string) => call('Links', 'Suggest', chatId),
+    find: (q: string) => call('Links', 'Find', q),
+    link: (chatId: string, set: string, recordId: string) => call('Links', 'Link', chatId, set, recordId),
+    unlink: (chatId: string, set: string, recordId: string) => call('Links', 'Unlink', chatId, set, recordId),
+    outbox: () => call('Links', 'Outbox'),
+    retry: (seq: number) => call('Links', 'Retry', seq),
+    discard: (seq: number) => call('Links', 'Discard', seq),
+    timeline: (set: string, recordId: string) => call('Links', 'Timeline', set, recordId),
+    forConversation: (convId: string) => call('Links', 'ForConversation', convId),
+    join: (chatId: string, set: string, recordId: string) => call('Links', 'Join', chatId, set, recordId),
     dismissNotices: (chatId: string, set: string, recordId: string, upTo: string) =>
-      call<null>('Links', 'DismissNotices', chatId, set, recordId, upTo),
+      call('Links', 'DismissNotices', chatId, set, recordId, upTo),
     postNotices: (chatId: string, set: string, recordId: string, upTo: string) =>
-      call<Op>('Links', 'PostNotices', chatId, set, recordId, upTo),
-    settings: () => call<LinkSettings>('Links', 'Settings'),
-    setSettings: (s: LinkSettings) => call<LinkSettings>('Links', 'SetSettings', s),
+      call('Links', 'PostNotices', chatId, set, recordId, upTo),
+    settings: () => call('Links', 'Settings'),
+    setSettings: (s: LinkSettings) => call('Links', 'SetSettings', s),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };
 
 // onEvent subscribes to a server event; it returns the unsubscribe function.
-export function onEvent<T>(name: string, handler: (data: T) => void): () => void {
-  return transport().on(name, (d) => handler(d as T));
+export function onEvent<E extends keyof EventPayloads>(name: E, handler: (data: EventPayloads[E]) => void): () => void {
+  return transport().on(name, (d) => handler(d as EventPayloads[E]));
 }

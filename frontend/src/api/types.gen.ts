@@ -1,10 +1,10 @@
-// Code generated from the Go types by `go test ./app -run TestTypesGenerated -update-types`; DO NOT EDIT.
+// Code generated from the Go types by `go test ./app -run TestTypesGenerated -args -update-ts`; DO NOT EDIT.
 // JSON names are the Go struct tags; optional fields are omitempty ones.
 
 // AppInfo is Go's app.AppInfo.
 export interface AppInfo {
   version: string;
-  mode: string;
+  mode: AppMode;
   dataDir: string;
   storePath: string;
   schemaVersion: number;
@@ -12,6 +12,9 @@ export interface AppInfo {
   osLocale: string;
   endpoints: Endpoints;
 }
+
+// AppMode: the values of Go's app.AppInfo.mode.
+export type AppMode = "window" | "browser";
 
 // Attachment is Go's storage.Attachment.
 export interface Attachment {
@@ -25,6 +28,9 @@ export interface Attachment {
 export interface CardField {
   label: string;
   value: string;
+  field: string;
+  key?: string;
+  valueKey?: string;
 }
 
 // Channel is Go's storage.Channel.
@@ -33,7 +39,7 @@ export interface Channel {
   teamId: string;
   name: string;
   description?: string;
-  membershipType: string;
+  membershipType: MembershipType;
   created?: string;
 }
 
@@ -50,8 +56,33 @@ export interface Chat {
   name: string;
 }
 
-// Connection is Go's storage.Connection.
-export interface Connection {
+// CloudInfo is Go's cloud.Info.
+export interface CloudInfo {
+  name: CloudName;
+  authorityUrl: string;
+  graphUrl: string;
+  dataverseExample: string;
+}
+
+// CloudName: the values of Go's cloud.Name.
+export type CloudName = "global" | "china" | "usgov";
+
+// ConnectionCheck is Go's app.ConnectionCheck.
+export interface ConnectionCheck {
+  discovery?: ErrorBody;
+  tenantId?: string;
+  account?: string;
+  accountTenant?: string;
+  dataverse: DataverseCheck;
+  dataverseUserId?: string;
+  dataverseError?: ErrorBody;
+}
+
+// ConnectionField: the values of Go's app.Error.field.
+export type ConnectionField = "cloud" | "authorityUrl" | "graphUrl" | "dataverseUrl" | "tenant" | "clientId";
+
+// ConnectionFields is Go's storage.Connection.
+export interface ConnectionFields {
   cloud?: string;
   authorityUrl?: string;
   graphUrl?: string;
@@ -60,31 +91,20 @@ export interface Connection {
   clientId?: string;
 }
 
-// ConnectionCheck is Go's app.ConnectionCheck.
-export interface ConnectionCheck {
-  discovery?: ErrorBody;
-  tenantId?: string;
-  account?: string;
-  accountTenant?: string;
-  dataverse: string;
-  dataverseUserId?: string;
-  dataverseError?: ErrorBody;
-}
-
 // ConnectionView is Go's app.ConnectionView.
 export interface ConnectionView {
-  saved: Connection;
+  saved: ConnectionFields;
   effective: Endpoints;
   locked: Record<string, string>;
   ready: boolean;
-  missing: string[];
+  missing: MissingSetting[];
   problem?: ErrorBody;
   origin: Origin;
   hasData: boolean;
   account: string;
   accountTenant?: string;
   permissions: Permissions;
-  clouds: Info[];
+  clouds: CloudInfo[];
 }
 
 // ContextPage is Go's app.ContextPage.
@@ -94,10 +114,13 @@ export interface ContextPage {
   target: string;
 }
 
+// ConvKind: the values of Go's search.HitConv.kind.
+export type ConvKind = "chat" | "channel";
+
 // ConvRef is Go's search.HitConv.
 export interface ConvRef {
   id: string;
-  kind: string;
+  kind: ConvKind;
   name: string;
   team?: string;
 }
@@ -124,6 +147,9 @@ export interface Cursor {
   error?: string;
 }
 
+// DataverseCheck: the values of Go's app.ConnectionCheck.dataverse.
+export type DataverseCheck = "ok" | "not_set" | "not_signed_in" | "failed";
+
 // DeviceCode is Go's app.DeviceCodeDTO.
 export interface DeviceCode {
   userCode: string;
@@ -134,7 +160,7 @@ export interface DeviceCode {
 
 // Endpoints is Go's cloud.Endpoints.
 export interface Endpoints {
-  cloud: "global" | "china" | "usgov";
+  cloud: CloudName;
   authorityUrl: string;
   graphUrl: string;
   graphResource: string;
@@ -147,15 +173,18 @@ export interface Endpoints {
 export interface ErrorBody {
   code: string;
   message: string;
-  field?: string;
+  field?: ConnectionField;
   reason?: string;
 }
 
 // Facet is Go's search.Facet.
 export interface Facet {
-  dim: string;
+  dim: FacetDim;
   values: FacetValue[];
 }
+
+// FacetDim: the values of Go's search.Facet.dim.
+export type FacetDim = "kind" | "from" | "in" | "tag" | "month";
 
 // FacetValue is Go's search.FacetValue.
 export interface FacetValue {
@@ -175,6 +204,9 @@ export interface Fragment {
   t: string;
   hit?: boolean;
 }
+
+// HitKind: the values of Go's search.Hit.kind.
+export type HitKind = "message" | "record";
 
 // HitMessage is Go's search.HitMessage.
 export interface HitMessage {
@@ -196,21 +228,19 @@ export interface HitRecord {
   subtitle?: string;
 }
 
+// IndexState: the values of Go's search.Status.state.
+export type IndexState = "ready" | "building" | "catching-up";
+
 // IndexStatus is Go's search.Status.
 export interface IndexStatus {
-  state: string;
+  state: IndexState;
   indexed: number;
   queued: number;
   error?: string;
 }
 
-// Info is Go's cloud.Info.
-export interface Info {
-  name: "global" | "china" | "usgov";
-  authorityUrl: string;
-  graphUrl: string;
-  dataverseExample: string;
-}
+// LanguageSetting: the values of Go's app.UISettings.language.
+export type LanguageSetting = "auto" | "zh-CN" | "en" | "fr";
 
 // LastMessage is Go's links.LastMessage.
 export interface LastMessage {
@@ -225,6 +255,10 @@ export interface LinkNotice {
   old: string;
   new: string;
   at: string;
+  field: string;
+  key?: string;
+  oldKey?: string;
+  newKey?: string;
 }
 
 // LinkSettings is Go's links.LinkSettings.
@@ -235,6 +269,9 @@ export interface LinkSettings {
   privileged: boolean;
 }
 
+// LinkSync: the values of Go's links.LinkView.sync.
+export type LinkSync = "synced" | "pending" | "in-flight" | "failed" | "conflict" | "local";
+
 // LinkView is Go's links.LinkView.
 export interface LinkView {
   chatId: string;
@@ -243,12 +280,12 @@ export interface LinkView {
   linked: boolean;
   by?: string;
   at?: string;
-  sync: string;
+  sync: LinkSync;
   error?: string;
   opSeq?: number;
   canUnlink: boolean;
   unlinkReason?: string;
-  unlinkCode?: string;
+  unlinkCode?: UnlinkCode;
   record: RecordCard;
   notices?: LinkNotice[];
 }
@@ -261,6 +298,9 @@ export interface Member {
   email?: string;
   roles: string[];
 }
+
+// MembershipType: the values of Go's storage.Channel.membershipType.
+export type MembershipType = "standard" | "private" | "shared" | "unknownFutureValue";
 
 // Message is Go's app.MessageDTO.
 export interface Message {
@@ -285,11 +325,14 @@ export interface MessagesPage {
   before: string;
 }
 
+// MissingSetting: the values of Go's app.ConnectionView.missing.
+export type MissingSetting = "no_client_id" | "no_tenant" | "no_dataverse";
+
 // Op is Go's storage.Op.
 export interface Op {
   seq: number;
   id: string;
-  kind: "link" | "unlink" | "join" | "notice";
+  kind: OpKind;
   chatId: string;
   set: string;
   recordId: string;
@@ -300,7 +343,7 @@ export interface Op {
   upTo?: string;
   seenBefore?: string;
   by?: string;
-  state: "pending" | "in-flight" | "done" | "failed" | "conflict" | "discarded" | "local";
+  state: OpState;
   attempts: number;
   error?: string;
   server?: Record<string, unknown>;
@@ -309,18 +352,24 @@ export interface Op {
   notBefore?: string;
 }
 
+// OpKind: the values of Go's storage.Op.kind.
+export type OpKind = "link" | "unlink" | "join" | "notice";
+
 // OpRef is Go's links.OpRef.
 export interface OpRef {
   seq: number;
-  state: string;
+  state: OpState;
   error?: string;
 }
+
+// OpState: the values of Go's storage.Op.state.
+export type OpState = "pending" | "in-flight" | "done" | "failed" | "conflict" | "discarded" | "local";
 
 // OpView is Go's links.OpView.
 export interface OpView {
   seq: number;
   id: string;
-  kind: "link" | "unlink" | "join" | "notice";
+  kind: OpKind;
   chatId: string;
   set: string;
   recordId: string;
@@ -331,7 +380,7 @@ export interface OpView {
   upTo?: string;
   seenBefore?: string;
   by?: string;
-  state: "pending" | "in-flight" | "done" | "failed" | "conflict" | "discarded" | "local";
+  state: OpState;
   attempts: number;
   error?: string;
   server?: Record<string, unknown>;
@@ -347,6 +396,14 @@ export interface Origin {
   tenantId?: string;
   readOnly?: boolean;
   readOnlyFor?: string;
+}
+
+// OutboxResult is Go's outbox.Result.
+export interface OutboxResult {
+  done: number;
+  failed: number;
+  conflicts: number;
+  waiting: number;
 }
 
 // Permissions is Go's app.Permissions.
@@ -406,7 +463,7 @@ export interface SavedSearch {
 // SearchHit is Go's search.Hit.
 export interface SearchHit {
   id: string;
-  kind: string;
+  kind: HitKind;
   score: number;
   conv?: ConvRef;
   message?: HitMessage;
@@ -417,7 +474,7 @@ export interface SearchHit {
 // SearchRequest is Go's search.Request.
 export interface SearchRequest {
   q: string;
-  sort: string;
+  sort: SearchSort;
   offset: number;
   size: number;
   facets: boolean;
@@ -434,6 +491,9 @@ export interface SearchResult {
   notes?: string[];
   index: IndexStatus;
 }
+
+// SearchSort: the values of Go's search.Request.sort.
+export type SearchSort = "relevance" | "date";
 
 // StoreStatus is Go's storage.Status.
 export interface StoreStatus {
@@ -452,8 +512,11 @@ export interface StoreStatus {
 // Suggestion is Go's links.Suggestion.
 export interface Suggestion {
   card: RecordCard;
-  why: string;
+  why: SuggestionWhy;
 }
+
+// SuggestionWhy: the values of Go's links.Suggestion.why.
+export type SuggestionWhy = "contact" | "domain" | "case-number";
 
 // SyncResult is Go's app.SyncResult.
 export interface SyncResult {
@@ -475,14 +538,20 @@ export interface SyncStatus {
   tokenCacheNote?: string;
 }
 
-// TeamDTO is Go's app.TeamDTO.
-export interface TeamDTO {
+// Team is Go's app.TeamDTO.
+export interface Team {
   id: string;
   name: string;
   description?: string;
   archived?: boolean;
   channels: Channel[];
 }
+
+// TenantChoice: the values of Go's app.TenantChoice.
+export type TenantChoice = "" | "start_over" | "keep_read_only";
+
+// ThemeSetting: the values of Go's app.UISettings.theme.
+export type ThemeSetting = "system" | "light" | "dark";
 
 // TimelineItem is Go's links.TimelineItem.
 export interface TimelineItem {
@@ -496,11 +565,14 @@ export interface TimelineItem {
   canJoin?: boolean;
   joinOff?: boolean;
   join?: OpRef;
-  kind: string;
+  kind: TimelineKind;
   convId?: string;
   messageId?: string;
   local?: boolean;
 }
+
+// TimelineKind: the values of Go's links.TimelineItem.kind.
+export type TimelineKind = "chat" | "thread" | "message";
 
 // TypeRule is Go's links.TypeRule.
 export interface TypeRule {
@@ -511,23 +583,26 @@ export interface TypeRule {
 
 // UISettings is Go's app.UISettings.
 export interface UISettings {
-  language: string;
-  theme: string;
+  language: LanguageSetting;
+  theme: ThemeSetting;
 }
+
+// UnlinkCode: the values of Go's links.LinkView.unlinkCode.
+export type UnlinkCode = "owner" | "linker" | "owner-or-linker" | "privileged";
 
 // The bound services: each method's arguments and answer.
 export interface Services {
   Connection: {
     Check: { args: []; result: ConnectionCheck };
     Get: { args: []; result: ConnectionView };
-    Save: { args: [Connection, string]; result: ConnectionView };
+    Save: { args: [ConnectionFields, TenantChoice]; result: ConnectionView };
     StartOver: { args: []; result: ConnectionView };
   };
   Conversations: {
     Chats: { args: []; result: Chat[] };
     Members: { args: [string]; result: Member[] };
     Messages: { args: [string, string, number]; result: MessagesPage };
-    Teams: { args: []; result: TeamDTO[] };
+    Teams: { args: []; result: Team[] };
   };
   Links: {
     Discard: { args: [number]; result: Op };
@@ -582,6 +657,9 @@ export interface EventPayloads {
   "sync:done": SyncResult;
   "auth:signed-in": string;
   "auth:failed": ErrorBody;
+  "search:progress": IndexStatus;
+  "outbox:pushed": OutboxResult;
+  "connection:changed": ConnectionView;
 }
 
 export const EventNames = {
@@ -590,4 +668,7 @@ export const EventNames = {
   syncDone: "sync:done",
   signedIn: "auth:signed-in",
   signInFailed: "auth:failed",
+  searchProgress: "search:progress",
+  outboxPushed: "outbox:pushed",
+  connectionChanged: "connection:changed",
 } as const;

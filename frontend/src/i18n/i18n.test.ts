@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { catalogs, locales, resolveLocale } from '.';
+import { crmLabelsEn } from '../api';
 
 describe('resolveLocale', () => {
   test.each([
@@ -30,6 +31,13 @@ describe('catalogues', () => {
     // Proper names and words that are the same in both languages.
     expect(same.sort()).toEqual(['nav.conversations', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
       'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
-      'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message'].sort());
+      'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message',
+      'crm.field.incidents.description', 'crm.field.knowledgearticles.description'].sort());
+  });
+  test('every label of Go\'s CRM catalogue is translated, Chinese in Chinese', () => {
+    for (const k of Object.keys(crmLabelsEn)) {
+      expect(catalogs.en[k as keyof typeof catalogs.en], k).toBe(crmLabelsEn[k as keyof typeof crmLabelsEn]);
+      expect(catalogs['zh-CN'][k as keyof typeof catalogs.en], k).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 });

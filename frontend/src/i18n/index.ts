@@ -19,6 +19,9 @@ export function resolveLocale(setting: LanguageSetting, osLocale: string, browse
 
 export type Translate = (key: MessageKey) => string;
 
+// isMessageKey says whether a key from elsewhere (Go) has a message.
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(catalogs.en, key);
+
 export function translator(locale: Locale): Translate {
   const cat = catalogs[locale];
   return (key) => cat[key];

@@ -1,5 +1,7 @@
 // UI text. English defines the keys; every other language must provide all
-// of them (the type checker enforces it).
+// of them (the type checker enforces it). Dynamics 365's field and option
+// labels are in crm.ts, keyed by Go's catalogue, and merged in below.
+import { crmFr, crmLabelsEn, crmZhCN } from './crm';
 
 const en = {
   'app.tagline': 'Your customers, their conversations, their records — on your laptop.',
@@ -157,7 +159,7 @@ const en = {
   'search.help.group': 'group clauses',
   'search.index.building': 'Indexing… {indexed} indexed, {queued} to go',
   'search.index.catchingUp': 'Updating the index… {indexed} indexed, {queued} to go',
-  'search.index.unavailable': 'Search is unavailable: {error}',
+  'search.index.failed': 'Indexing failed: {error} — results may miss the latest changes.',
   'search.qerr.unclosed_quote': 'A quote is not closed.',
   'search.qerr.unbalanced_paren': 'The parentheses do not match.',
   'search.qerr.empty_group': 'There is nothing between the parentheses.',
@@ -358,10 +360,9 @@ const en = {
   'connection.dvError.dataverse_failed': 'it answered with an error.',
 };
 
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+type UIKey = keyof typeof en;
 
-const zhCN: Messages = {
+const zhCN: Record<UIKey, string> = {
   'app.tagline': '你的客户、他们的会话和记录——都在你的电脑上。',
   'nav.label': '栏目',
   'nav.conversations': '会话',
@@ -517,7 +518,7 @@ const zhCN: Messages = {
   'search.help.group': '将条件分组',
   'search.index.building': '正在建立索引…已索引 {indexed} 条，还剩 {queued} 条',
   'search.index.catchingUp': '正在更新索引…已索引 {indexed} 条，还剩 {queued} 条',
-  'search.index.unavailable': '搜索不可用：{error}',
+  'search.index.failed': '索引出错：{error}——结果可能缺少最近的更改。',
   'search.qerr.unclosed_quote': '引号没有闭合。',
   'search.qerr.unbalanced_paren': '括号不配对。',
   'search.qerr.empty_group': '括号内没有内容。',
@@ -718,7 +719,7 @@ const zhCN: Messages = {
   'connection.dvError.dataverse_failed': '它返回了错误。',
 };
 
-const fr: Messages = {
+const fr: Record<UIKey, string> = {
   'app.tagline': 'Vos clients, leurs conversations, leurs enregistrements — sur votre ordinateur.',
   'nav.label': 'Rubriques',
   'nav.conversations': 'Conversations',
@@ -874,7 +875,7 @@ const fr: Messages = {
   'search.help.group': 'regrouper des conditions',
   'search.index.building': 'Indexation… {indexed} indexés, {queued} restants',
   'search.index.catchingUp': 'Mise à jour de l’index… {indexed} indexés, {queued} restants',
-  'search.index.unavailable': 'La recherche est indisponible : {error}',
+  'search.index.failed': 'L’indexation a échoué : {error} — les résultats peuvent manquer les dernières modifications.',
   'search.qerr.unclosed_quote': 'Un guillemet n’est pas refermé.',
   'search.qerr.unbalanced_paren': 'Les parenthèses ne correspondent pas.',
   'search.qerr.empty_group': 'Il n’y a rien entre les parenthèses.',
@@ -1077,7 +1078,13 @@ const fr: Messages = {
 
 export type Locale = 'zh-CN' | 'en' | 'fr';
 export const locales: readonly Locale[] = ['zh-CN', 'en', 'fr'];
-export const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN, fr };
+export type MessageKey = UIKey | keyof typeof crmLabelsEn;
+export type Messages = Record<MessageKey, string>;
+export const catalogs: Record<Locale, Messages> = {
+  en: { ...en, ...crmLabelsEn },
+  'zh-CN': { ...zhCN, ...crmZhCN },
+  fr: { ...fr, ...crmFr },
+};
 
 // Language names are shown in their own language.
 export const localeNames: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English', fr: 'Français' };

@@ -98,7 +98,7 @@ export function LinkDialog({ chatId, chatName, linked, onClose, onLinked }: Prop
 
   const choice = (card: RecordCard, testid: 'suggestion' | 'record-result', why?: Suggestion['why']) => {
     const already = linked.has(linkKey(card.set, card.id));
-    const line = cardLine(card);
+    const line = cardLine(card, t);
     return (
       <li key={`${card.set}/${card.id}`}>
         <button

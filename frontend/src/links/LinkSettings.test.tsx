@@ -1,9 +1,10 @@
 import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AppError, setTransport, type AppInfo, type LinkSettings } from '../api';
+import { I18nContext, translator } from '../i18n';
 import { SettingsView } from '../sections/SettingsView';
 import { LinkSettingsPanel } from './LinkSettings';
-import { defaultLinkSettings, fakeLinks, type FakeLinksOptions } from './fakeLinks';
+import { defaultLinkSettings, fakeLinks, type FakeLinksOptions } from '../testing/fakeLinks';
 
 configure({ asyncUtilTimeout: 5000 });
 vi.setConfig({ testTimeout: 30_000 });
@@ -35,7 +36,7 @@ describe('Settings → Linked records', () => {
     setTransport(f.t);
     const info: AppInfo = {
       version: 't', mode: 'browser', dataDir: '/d', storePath: '/d/rapport.db', schemaVersion: 1, osLocale: 'en-US',
-      endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+      endpoints: { cloud: 'global', authorityUrl: 'https://a', graphUrl: 'https://g', graphResource: 'https://graph.microsoft.com', dataverseUrl: '', tenant: 'organizations', clientId: '' },
     };
     render(<SettingsView info={info} settings={{ language: 'en', theme: 'system' }} onChange={async () => {}} />);
     const panel = await screen.findByTestId('link-settings');
@@ -54,8 +55,26 @@ describe('Settings → Linked records', () => {
     expect(box('link-privileged').checked).toBe(true);
     expect(panel.textContent).toContain('I have a privileged role (System Administrator or Customizer)');
     // The add list offers what the catalogue has and the card does not.
-    expect([...select('accounts').options].map((o) => o.value)).toEqual(['', 'websiteurl', 'description', 'statecode']);
+    expect([...select('accounts').options].map((o) => o.value)).toEqual(['', 'websiteurl', 'accountcategorycode', 'statecode', 'modifiedon']);
     expect(f.of('Links.SetSettings')).toEqual([]);
+  });
+
+  test('fields are named as Dynamics names them in the UI language; one the catalogue lacks keeps Go\'s label', async () => {
+    const s = defaultLinkSettings();
+    s.fields.incidents = [...s.fields.incidents!.slice(0, 4), { field: 'caseorigincode', label: 'Origin' }];
+    const f = fakeLinks({ linkSettings: s });
+    setTransport(f.t);
+    render(
+      <I18nContext.Provider value={{ locale: 'zh-CN', t: translator('zh-CN') }}>
+        <LinkSettingsPanel />
+      </I18nContext.Provider>,
+    );
+    await waitFor(() => expect(fieldsOf('incidents')).toHaveLength(5));
+    expect(within(screen.getByTestId('card-fields-incidents')).getAllByTestId('card-field').map((li) => li.querySelector('span')!.textContent))
+      .toEqual(['案例标题', '案例编号', '优先级', '状态', 'Origin']);
+    expect(screen.getByTestId('field-remove-incidents-prioritycode').getAttribute('aria-label')).toContain('优先级');
+    expect([...select('incidents').options].slice(1).map((o) => o.textContent)).toEqual(['状态原因', '描述', '创建时间', '修改时间']);
+    expect(screen.getByTestId('key-incidents-statuscode').parentElement!.textContent).toBe('状态原因');
   });
 
   test('toggling a rule saves the whole settings with that rule changed', async () => {
@@ -89,11 +108,11 @@ describe('Settings → Linked records', () => {
     // Opportunities have four: add a fifth, then the limit applies.
     expect(select('opportunities').disabled).toBe(false);
     expect(screen.queryByTestId('field-limit-opportunities')).toBeNull();
-    fireEvent.change(select('opportunities'), { target: { value: 'description' } });
+    fireEvent.change(select('opportunities'), { target: { value: 'statecode' } });
     await waitFor(() => expect(saves(f)).toHaveLength(1));
     expect(saves(f)[0]!.fields.opportunities).toEqual([
       { field: 'name', label: 'Topic' }, { field: 'stepname', label: 'Stage' }, { field: 'estimatedvalue', label: 'Est. revenue' },
-      { field: 'estimatedclosedate', label: 'Est. close date' }, { field: 'description', label: 'Description' },
+      { field: 'estimatedclosedate', label: 'Est. close date' }, { field: 'statecode', label: 'Status' },
     ]);
     expect(saves(f)[0]!.fields.incidents).toEqual(defaultLinkSettings().fields.incidents);
     await screen.findByTestId('link-settings-saved');
@@ -109,7 +128,7 @@ describe('Settings → Linked records', () => {
     expect(saves(f)[1]!.fields.incidents!.map((x) => x.field)).toEqual(['title', 'ticketnumber', 'prioritycode', 'statecode']);
     await waitFor(() => expect(select('incidents').disabled).toBe(false));
     expect(screen.queryByTestId('field-limit-incidents')).toBeNull();
-    expect([...select('incidents').options].map((o) => o.value)).toEqual(['', 'statuscode', 'caseorigincode', 'description', 'createdon']);
+    expect([...select('incidents').options].map((o) => o.value)).toEqual(['', 'statuscode', 'description', 'createdon', 'modifiedon']);
     fireEvent.change(select('incidents'), { target: { value: 'createdon' } });
     await waitFor(() => expect(fieldsOf('incidents')).toEqual(['title', 'ticketnumber', 'prioritycode', 'statecode', 'createdon']));
     expect(select('incidents').disabled).toBe(true);
@@ -158,9 +177,9 @@ describe('Settings → Linked records', () => {
     // Two more make five: the rest are disabled and the limit says why.
     fireEvent.click(box('key-incidents-title'));
     await waitFor(() => expect(saves(f)).toHaveLength(1));
-    fireEvent.click(box('key-incidents-caseorigincode'));
+    fireEvent.click(box('key-incidents-ticketnumber'));
     await waitFor(() => expect(saves(f)).toHaveLength(2));
-    expect(saves(f)[1]!.keyFields.incidents).toEqual(['prioritycode', 'statecode', 'statuscode', 'title', 'caseorigincode']);
+    expect(saves(f)[1]!.keyFields.incidents).toEqual(['prioritycode', 'statecode', 'statuscode', 'title', 'ticketnumber']);
     await waitFor(() => expect(box('key-incidents-description').disabled).toBe(true));
     expect(screen.getByTestId('key-limit-incidents').textContent).toBe('At most five key fields: clear one to choose another.');
     expect(box('key-incidents-title').disabled).toBe(false);

@@ -1,37 +1,23 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { api, toAppError, type FieldChoice, type LinkSettings, type TypeRule } from '../api';
-import { useI18n, type MessageKey } from '../i18n';
+import { api, crmSets, recordSets, toAppError, type FieldChoice, type LinkSettings, type RecordSet, type TypeRule } from '../api';
+import { useI18n, type Translate } from '../i18n';
 import { fill } from '../i18n/format';
-import { recordLabel } from '../search/HitList';
+import { fieldLabel, recordLabel, recordsLabel } from '../display/crm';
 
 // maxCardFields is how many fields a record card shows (Go refuses more).
 export const maxCardFields = 5;
 
-// linkSets are the record types a chat can be linked to, in display order.
-export const linkSets = ['incidents', 'accounts', 'contacts', 'opportunities', 'knowledgearticles'] as const;
+// fieldCatalogue is what a card may show per record type: the columns Go's
+// catalogue shows, with Dynamics' (English) labels as Go stores them.
+export function fieldCatalogue(set: RecordSet): FieldChoice[] {
+  return crmSets[set].fields.map((f) => ({ field: f.name, label: f.label }));
+}
 
-const f = (field: string, label: string): FieldChoice => ({ field, label });
-
-// fieldCatalogue is what a card may show per record type: Dataverse
-// columns with Dynamics' own (English) labels.
-export const fieldCatalogue: Record<(typeof linkSets)[number], FieldChoice[]> = {
-  incidents: [
-    f('title', 'Title'), f('ticketnumber', 'Case number'), f('prioritycode', 'Priority'), f('statecode', 'Status'),
-    f('statuscode', 'Status reason'), f('caseorigincode', 'Origin'), f('description', 'Description'), f('createdon', 'Created on'),
-  ],
-  accounts: [
-    f('name', 'Name'), f('accountnumber', 'Account number'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone'),
-    f('address1_city', 'City'), f('websiteurl', 'Website'), f('description', 'Description'), f('statecode', 'Status'),
-  ],
-  contacts: [f('fullname', 'Name'), f('jobtitle', 'Job title'), f('emailaddress1', 'E-mail'), f('telephone1', 'Phone'), f('statecode', 'Status')],
-  opportunities: [
-    f('name', 'Topic'), f('stepname', 'Stage'), f('estimatedvalue', 'Est. revenue'), f('estimatedclosedate', 'Est. close date'),
-    f('description', 'Description'), f('statecode', 'Status'),
-  ],
-  knowledgearticles: [
-    f('title', 'Title'), f('articlepublicnumber', 'Article number'), f('keywords', 'Keywords'), f('description', 'Description'),
-    f('statecode', 'Status'),
-  ],
+// choiceLabel names a card field in the UI's language; a field the
+// catalogue does not know (saved by another version) keeps its label.
+const choiceLabel = (set: RecordSet, x: FieldChoice, t: Translate) => {
+  const l = fieldLabel(set, x.field, t);
+  return l === x.field ? x.label : l;
 };
 
 const anyone: TypeRule = { ownerMay: true, linkerMay: true, join: false };
@@ -88,7 +74,7 @@ export function LinkSettingsPanel() {
       <p className="hint">{t('linkSettings.intro')}</p>
       {shown && (
         <>
-          {linkSets.map((set) => (
+          {recordSets.map((set) => (
             <SetSettings
               key={set}
               set={set}
@@ -128,7 +114,7 @@ export function LinkSettingsPanel() {
 }
 
 interface SetProps {
-  set: (typeof linkSets)[number];
+  set: RecordSet;
   fields: FieldChoice[];
   keyFields: string[];
   rule: TypeRule;
@@ -141,23 +127,23 @@ function SetSettings({ set, fields, keyFields, rule, onFields, onKeyFields, onRu
   const { t } = useI18n();
   const limitId = useId();
   const chosen = new Set(fields.map((x) => x.field));
-  const more = fieldCatalogue[set].filter((x) => !chosen.has(x.field));
+  const more = fieldCatalogue(set).filter((x) => !chosen.has(x.field));
   const full = fields.length >= maxCardFields;
   const kind = recordLabel(set, t);
 
   return (
     <fieldset className="field link-set" data-testid={`link-set-${set}`} data-set={set}>
-      <legend>{t(`records.${set}` as MessageKey)}</legend>
+      <legend>{recordsLabel(set, t)}</legend>
       <p className="hint">{t('linkSettings.fields')}</p>
       <ol className="card-field-list" data-testid={`card-fields-${set}`}>
         {fields.map((x) => (
           <li key={x.field} data-testid="card-field" data-field={x.field}>
-            <span>{x.label}</span> <code className="hint">{x.field}</code>{' '}
+            <span>{choiceLabel(set, x, t)}</span> <code className="hint">{x.field}</code>{' '}
             <button
               type="button"
               className="link-button"
               data-testid={`field-remove-${set}-${x.field}`}
-              aria-label={fill(t('linkSettings.removeField'), { label: x.label })}
+              aria-label={fill(t('linkSettings.removeField'), { label: choiceLabel(set, x, t) })}
               title={fields.length <= 1 ? t('linkSettings.keepOne') : undefined}
               // Go shows the default fields for an empty list: keep one.
               disabled={fields.length <= 1}
@@ -182,7 +168,7 @@ function SetSettings({ set, fields, keyFields, rule, onFields, onKeyFields, onRu
         <option value="">{t('linkSettings.add')}</option>
         {more.map((x) => (
           <option key={x.field} value={x.field}>
-            {x.label}
+            {choiceLabel(set, x, t)}
           </option>
         ))}
       </select>
@@ -224,14 +210,14 @@ function SetSettings({ set, fields, keyFields, rule, onFields, onKeyFields, onRu
 // party lists, images, whole numbers and files for key-field updates; the
 // catalogue offers none of those (its numbers are choices, money or
 // dates).
-function KeyFields({ set, chosen, onChange }: { set: (typeof linkSets)[number]; chosen: string[]; onChange(fields: string[]): void }) {
+function KeyFields({ set, chosen, onChange }: { set: RecordSet; chosen: string[]; onChange(fields: string[]): void }) {
   const { t } = useI18n();
   const limitId = useId();
   const full = chosen.length >= maxKeyFields;
   return (
     <div className="key-fields" data-testid={`key-fields-${set}`}>
       <p className="hint">{t('linkSettings.keyFields')}</p>
-      {fieldCatalogue[set].map((x) => {
+      {fieldCatalogue(set).map((x) => {
         const on = chosen.includes(x.field);
         return (
           <label key={x.field} className="checkbox">
@@ -243,7 +229,7 @@ function KeyFields({ set, chosen, onChange }: { set: (typeof linkSets)[number]; 
               aria-describedby={!on && full ? limitId : undefined}
               onChange={(e) => onChange(e.target.checked ? [...chosen, x.field] : chosen.filter((f) => f !== x.field))}
             />
-            {x.label}
+            {choiceLabel(set, x, t)}
           </label>
         );
       })}

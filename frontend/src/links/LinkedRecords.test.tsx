@@ -7,7 +7,7 @@ import { LinkedRecords } from './LinkedRecords';
 import { I18nContext, translator } from '../i18n';
 import { findDelayMs } from './LinkDialog';
 import { PendingHost } from './PendingChanges';
-import { card, fakeLinks, linkView, type FakeLinksOptions } from './fakeLinks';
+import { card, fakeLinks, linkView, notice, type FakeLinksOptions } from '../testing/fakeLinks';
 
 // Generous limits: these run next to Go builds on a small machine.
 configure({ asyncUtilTimeout: 5000 });
@@ -19,14 +19,14 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const printer = card('incidents', 'i1', 'Printer down', [['Case number', 'CAS-01001-A1B2C3'], ['Priority', 'High'], ['Status', 'Active']], {
+const printer = card('incidents', 'i1', 'Printer down', [['ticketnumber', 'CAS-01001-A1B2C3'], ['prioritycode', 1], ['statecode', 0]], {
   url: 'https://contoso.crm.dynamics.com/main.aspx?pagetype=entityrecord&etn=incident&id=i1',
 });
-const contoso = card('accounts', 'a1', 'Contoso Ltd', [['Account number', 'ACC-7'], ['City', 'Shanghai']]);
-const liWei = card('contacts', 'p1', 'Li Wei', [['E-mail', 'li.wei@contoso.com']]);
-const renewal = card('opportunities', 'o1', 'Renewal 2026', [['Stage', 'Propose']]);
-const faq = card('knowledgearticles', 'k1', 'Invoice FAQ', [['Article number', 'KA-42']]);
-const fabrikam = card('accounts', 'a2', 'Fabrikam', [['Account number', 'ACC-9'], ['E-mail', 'billing@fabrikam.cn']]);
+const contoso = card('accounts', 'a1', 'Contoso Ltd', [['accountnumber', 'ACC-7'], ['address1_city', 'Shanghai']]);
+const liWei = card('contacts', 'p1', 'Li Wei', [['emailaddress1', 'li.wei@contoso.com']]);
+const renewal = card('opportunities', 'o1', 'Renewal 2026', [['stepname', 'Propose']]);
+const faq = card('knowledgearticles', 'k1', 'Invoice FAQ', [['articlepublicnumber', 'KA-42']]);
+const fabrikam = card('accounts', 'a2', 'Fabrikam', [['accountnumber', 'ACC-9'], ['emailaddress1', 'billing@fabrikam.cn']]);
 
 function renderStrip(opts: FakeLinksOptions) {
   const f = fakeLinks(opts);
@@ -86,7 +86,7 @@ describe('linked records strip', () => {
     renderStrip({
       links: {
         c1: [
-          linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] }),
+          linkView('c1', printer, { notices: [notice('incidents', 'prioritycode', 1, 3, '2026-03-02T08:00:00Z')] }),
           linkView('c1', contoso),
         ],
       },
@@ -97,10 +97,40 @@ describe('linked records strip', () => {
     expect(within(cardOf('a1')).queryByTestId('link-notices')).toBeNull();
   });
 
+  test('cards and notices name fields and values as Dynamics does, in the UI language; what Go sends without a key stays as sent', async () => {
+    const odd = card('incidents', 'i9', 'Odd case', [['ticketnumber', 'CAS-9'], ['prioritycode', 9], ['caseorigincode', 'Phone']]);
+    const links = {
+      c1: [
+        linkView('c1', printer, { notices: [notice('incidents', 'prioritycode', 1, 3, '2026-03-02T08:00:00Z'), notice('incidents', 'statecode', 0, 1, '2026-03-03T08:00:00Z')] }),
+        linkView('c1', odd),
+      ],
+    };
+    for (const [locale, dts, dds, notes, oddDts, oddDds] of [
+      ['zh-CN', ['案例编号', '优先级', '状态'], ['CAS-01001-A1B2C3', '高', '活动'], ['优先级已变更：高 → 低', '状态已变更：活动 → 已解决'], ['案例编号', '优先级', 'caseorigincode'], ['CAS-9', '9', 'Phone']],
+      ['fr', ['Numéro de l’incident', 'Priorité', 'Statut'], ['CAS-01001-A1B2C3', 'Élevée', 'Actif'], ['Priorité a changé : Élevée → Faible', 'Statut a changé : Actif → Résolu'], ['Numéro de l’incident', 'Priorité', 'caseorigincode'], ['CAS-9', '9', 'Phone']],
+    ] as const) {
+      setTransport(fakeLinks({ links }).t);
+      render(
+        <I18nContext.Provider value={{ locale, t: translator(locale) }}>
+          <LinkedRecords chatId="c1" chatName="Invoices" />
+        </I18nContext.Provider>,
+      );
+      await waitFor(() => expect(cards()).toHaveLength(2));
+      const c = cardOf('i1');
+      expect([...c.querySelectorAll('dt')].map((d) => d.textContent)).toEqual(dts);
+      expect([...c.querySelectorAll('dd')].map((d) => d.textContent)).toEqual(dds);
+      expect(within(c).getAllByTestId('link-notice').map((n) => n.textContent))
+        .toEqual(notes.map((n) => expect.stringContaining(n)));
+      expect([...cardOf('i9').querySelectorAll('dt')].map((d) => d.textContent)).toEqual(oddDts);
+      expect([...cardOf('i9').querySelectorAll('dd')].map((d) => d.textContent)).toEqual(oddDds);
+      cleanup();
+    }
+  });
+
   test('notices: Post to chat queues them up to the newest shown and clears them; Dismiss clears without posting', async () => {
     const notices = [
-      { label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' },
-      { label: 'Status reason', old: 'In Progress', new: 'On Hold', at: '2026-03-03T08:00:00Z' },
+      notice('incidents', 'prioritycode', 1, 3, '2026-03-02T08:00:00Z'),
+      notice('incidents', 'statuscode', 1, 2, '2026-03-03T08:00:00Z'),
     ];
     const f = renderStrip({ links: { c1: [linkView('c1', printer, { notices }), linkView('c1', contoso, { notices: notices.slice(0, 1) })] } });
     await waitFor(() => expect(cards()).toHaveLength(2));
@@ -118,7 +148,7 @@ describe('linked records strip', () => {
 
   test('a refused post shows why and keeps the notices', async () => {
     renderStrip({
-      links: { c1: [linkView('c1', printer, { notices: [{ label: 'Priority', old: 'High', new: 'Low', at: '2026-03-02T08:00:00Z' }] })] },
+      links: { c1: [linkView('c1', printer, { notices: [notice('incidents', 'prioritycode', 1, 3, '2026-03-02T08:00:00Z')] })] },
       fail: { 'Links.PostNotices': new AppError('store_unavailable', 'store unavailable') },
     });
     await waitFor(() => expect(cards()).toHaveLength(1));

@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
 import { LinkDialog } from './LinkDialog';
+import { keyText } from '../display/crm';
 import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './parts';
 import { useAction } from './useAction';
 import { useLatest } from './useLatest';
@@ -114,7 +115,7 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
           <ul>
             {l.notices.map((n, i) => (
               <li key={i} data-testid="link-notice">
-                {fill(t('links.notice'), { label: n.label, old: n.old || '—', new: n.new || '—' })}{' '}
+                {fill(t('links.notice'), { label: keyText(n.key, n.label, t), old: keyText(n.oldKey, n.old, t) || '—', new: keyText(n.newKey, n.new, t) || '—' })}{' '}
                 <time className="hint" dateTime={n.at}>{when(n.at, locale)}</time>
               </li>
             ))}

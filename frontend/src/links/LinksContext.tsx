@@ -32,7 +32,7 @@ export function LinksProvider({ children }: { children: ReactNode }) {
   const changed = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(
     () =>
-      onEvent<OutboxResult>(Events.outboxPushed, (r) => {
+      onEvent(Events.outboxPushed, (r) => {
         setPushed(r);
         changed();
       }),

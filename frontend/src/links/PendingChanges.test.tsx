@@ -4,7 +4,7 @@ import { AppError, setTransport } from '../api';
 import { SyncBar } from '../sections/SyncBar';
 import { LinksProvider } from './LinksContext';
 import { PendingHost, serverEntries } from './PendingChanges';
-import { fakeLinks, op, type FakeLinksOptions } from './fakeLinks';
+import { fakeLinks, op, type FakeLinksOptions } from '../testing/fakeLinks';
 
 configure({ asyncUtilTimeout: 5000 });
 vi.setConfig({ testTimeout: 30_000 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { api, type Op, type OutboxResult } from '../api';
+import { api, type Op, type OpView, type OutboxResult } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { useLinks } from './LinksContext';
@@ -8,11 +8,11 @@ import { useLatest } from './useLatest';
 import { KindBadge, realTime } from './parts';
 
 // finished: the outbox is done with these (kept as history).
-const finished = (o: Op) => o.state === 'done' || o.state === 'discarded';
-const troubled = (o: Op) => o.state === 'failed' || o.state === 'conflict';
+const finished = (o: OpView) => o.state === 'done' || o.state === 'discarded';
+const troubled = (o: OpView) => o.state === 'failed' || o.state === 'conflict';
 
 // useOutbox loads the outbox, again whenever links change.
-function useOutbox(): { ops: Op[] | null; error: string | null; replace(op: Op): void } {
+function useOutbox(): { ops: OpView[] | null; error: string | null; replace(op: Op): void } {
   const { version } = useLinks();
   const { data: ops, error, setData: setOps } = useLatest(() => api.links.outbox(), [version]);
   // Retry and Discard answer the bare operation (no chat name or record
@@ -128,7 +128,7 @@ export function PendingChanges({ onClose }: { onClose(): void }) {
   );
 }
 
-function OpRow({ op, onChanged }: { op: Op; onChanged(op: Op): void }) {
+function OpRow({ op, onChanged }: { op: OpView; onChanged(op: Op): void }) {
   const { t, locale } = useI18n();
   const { changed } = useLinks();
   const { busy, error, run } = useAction();

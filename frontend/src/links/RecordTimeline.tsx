@@ -1,8 +1,8 @@
 import { api, type TimelineItem } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
-import { recordLabel } from '../search/HitList';
-import { conversationHash } from '../sections/sections';
+import { recordLabel } from '../display/crm';
+import { conversationHash } from '../display/routes';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';
 import { useAction } from './useAction';

@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import { api, type RecordCard } from '../api';
-import { useI18n } from '../i18n';
-import { recordLabel } from '../search/HitList';
+import { useI18n, type Translate } from '../i18n';
+import { keyText, recordLabel } from '../display/crm';
 
 // linkKey identifies a linked record (Dynamics ids are GUIDs in any case).
 export const linkKey = (set: string, id: string) => `${set}/${id.toLowerCase()}`;
@@ -34,15 +34,18 @@ export function OpenInDynamics({ url }: { url?: string | undefined }) {
   );
 }
 
-// CardFields lists a card's labelled values.
+// CardFields lists a card's labelled values: Dynamics' names and
+// option-set labels in the UI's language (Go sends their keys beside the
+// English), as the Records view shows them.
 export function CardFields({ card }: { card: RecordCard }) {
+  const { t } = useI18n();
   if (card.fields.length === 0) return null;
   return (
     <dl className="card-fields">
       {card.fields.map((f, i) => (
-        <div key={`${i}-${f.label}`}>
-          <dt>{f.label}</dt>
-          <dd>{f.value}</dd>
+        <div key={`${i}-${f.field}`} data-field={f.field}>
+          <dt>{keyText(f.key, f.label, t)}</dt>
+          <dd>{keyText(f.valueKey, f.value, t)}</dd>
         </div>
       ))}
     </dl>
@@ -50,9 +53,9 @@ export function CardFields({ card }: { card: RecordCard }) {
 }
 
 // cardLine is a one-line summary of a card's fields (for lists).
-export function cardLine(card: RecordCard, n = 3): string {
+export function cardLine(card: RecordCard, t: Translate, n = 3): string {
   return card.fields
-    .map((f) => f.value)
+    .map((f) => keyText(f.valueKey, f.value, t))
     .filter((v) => v !== '' && v !== card.title)
     .slice(0, n)
     .join(' · ');

@@ -1,9 +1,9 @@
-import { useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, toAppError, type ContextPage, type SearchHit } from '../api';
 import { useI18n } from '../i18n';
-import { MessageItem, threads } from '../sections/ConversationsView';
-import { conversationHash } from '../sections/sections';
-import { convTitle, recordLabel } from './HitList';
+import { recordLabel } from '../display/crm';
+import { convTitle, MessageItem, threads } from '../display/messages';
+import { conversationHash } from '../display/routes';
 
 // Messages either side of the hit that Search.Context returns.
 export const contextAround = 10;
@@ -83,22 +83,11 @@ function MessageContext({ convId, msgId, title }: { convId: string; msgId: strin
 function RecordCard({ hit }: { hit: SearchHit }) {
   const { t } = useI18n();
   const r = hit.record!;
-  const open = (e: MouseEvent<HTMLAnchorElement>) => {
-    // The window has no tabs: hand the link to the system browser.
-    if (api.mode() !== 'wails') return;
-    e.preventDefault();
-    api.system.openURL(e.currentTarget.href).catch(() => {});
-  };
   return (
     <article className="record-card" data-testid="record-card">
       <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
       <h2>{r.title}</h2>
       {r.subtitle && <p className="hint">{r.subtitle}</p>}
-      {r.url && /^https:\/\//i.test(r.url) && (
-        <a href={r.url} target="_blank" rel="noreferrer noopener" onClick={open}>
-          {t('search.openRecord')}
-        </a>
-      )}
     </article>
   );
 }

@@ -1,18 +1,18 @@
 import type { Facet, FacetDim, FacetValue } from '../api';
 import { useI18n, type Locale, type MessageKey, type Translate } from '../i18n';
+import { isRecordSet, recordsLabel } from '../display/crm';
 import { hasClause } from './query';
 
 // Who, where, when, tags, type: the order facets are shown in.
 const order: FacetDim[] = ['from', 'in', 'month', 'tag', 'kind'];
 
 const kinds = ['message', 'record'];
-const recordSets = ['incidents', 'accounts', 'contacts', 'opportunities', 'knowledgearticles'];
 
 // facetLabel localises what can be: kinds (message, record or a record
 // set) and months (2026-03); names and tags are shown as they are.
 export function facetLabel(dim: FacetDim, v: FacetValue, t: Translate, locale: Locale): string {
   if (dim === 'kind' && kinds.includes(v.label)) return t(`search.kind.${v.label}` as MessageKey);
-  if (dim === 'kind' && recordSets.includes(v.label)) return t(`records.${v.label}` as MessageKey);
+  if (dim === 'kind' && isRecordSet(v.label)) return recordsLabel(v.label, t);
   const m = dim === 'month' ? /^(\d{4})-(\d{2})$/.exec(v.label) : null;
   if (m) return new Date(Number(m[1]), Number(m[2]) - 1, 1).toLocaleDateString(locale, { year: 'numeric', month: 'long' });
   return v.label;

@@ -2,6 +2,8 @@ import { Fragment, useEffect, type KeyboardEvent } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
 import { when } from '../i18n/format';
 import type { Fragment as Piece, SearchHit } from '../api';
+import { recordLabel } from '../display/crm';
+import { convTitle } from '../display/messages';
 import { hitAt, useSearch, type ResultSet } from './SearchContext';
 import { rowsPerPage, useWindow } from './windowing';
 
@@ -103,16 +105,6 @@ export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
       </div>
     </div>
   );
-}
-
-export function convTitle(c: { name: string; team?: string }): string {
-  return c.team ? `${c.team} › ${c.name}` : c.name;
-}
-
-const recordSets = ['incidents', 'accounts', 'contacts', 'opportunities', 'knowledgearticles'];
-
-export function recordLabel(set: string, t: (k: MessageKey) => string): string {
-  return recordSets.includes(set) ? t(`search.record.${set}` as MessageKey) : set;
 }
 
 function HitRow({ hit }: { hit: SearchHit }) {

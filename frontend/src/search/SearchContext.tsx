@@ -187,8 +187,16 @@ export function SearchProvider({ children }: { children: ReactNode }) {
     [commit],
   );
 
-  useEffect(() => onEvent<IndexStatus>(Events.searchProgress, setIndex), []);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => onEvent(Events.searchProgress, setIndex), []);
+  // Unmounted: no timer fires and no late answer starts another call.
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      clearTimeout(facetTimer.current);
+      seq.current++;
+    },
+    [],
+  );
 
   const value = useMemo<SearchState>(
     () => ({ q, sort, result, queryError, error, busy, index, setQuery, setSort, toggleFilter, rerun, loadRange, box, list }),

@@ -4,7 +4,7 @@ import { AppError, setTransport, type ConnectionFields, type SyncStatus } from '
 import { I18nContext, catalogs, translator, type Locale } from '../i18n';
 import { ConnectionSettings } from './ConnectionSettings';
 import { SyncBar } from './SyncBar';
-import { fakeConnection, firstRunView, savedView, type FakeConnectionOptions } from './fakeConnection';
+import { fakeConnection, firstRunView, savedView, type FakeConnectionOptions } from '../testing/fakeConnection';
 
 configure({ asyncUtilTimeout: 5000 });
 vi.setConfig({ testTimeout: 30_000 });
@@ -90,7 +90,8 @@ describe('Settings → Microsoft 365 connection', () => {
   test('fields set by flags are read-only with their source', async () => {
     const view = savedView({ tenant: 'contoso.onmicrosoft.com' }, {
       locked: { clientId: '--client-id', cloud: 'RAPPORT_CLOUD' },
-      effective: { cloud: 'china', authorityUrl: 'https://login.chinacloudapi.cn', graphUrl: 'https://microsoftgraph.chinacloudapi.cn', dataverseUrl: '',
+      effective: { cloud: 'china', authorityUrl: 'https://login.chinacloudapi.cn', graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
+        graphResource: 'https://microsoftgraph.chinacloudapi.cn', dataverseUrl: '',
         tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' },
     });
     renderIn('en', <ConnectionSettings />, { view });
@@ -148,7 +149,7 @@ describe('Settings → Microsoft 365 connection', () => {
 });
 
 describe('sync bar', () => {
-  const store = { teams: 2, channels: 4, chats: 9, messages: 300, tombstones: 0, users: 5, guests: 1, records: {} };
+  const store = { teams: 2, channels: 4, chats: 9, messages: 300, tombstones: 0, users: 5, guests: 1, membersByRole: {}, records: {}, cursors: [] };
   const renderBar = (locale: Locale, status: Partial<SyncStatus>) => renderIn(locale, <SyncBar onSynced={() => {}} />, { status: { store, ...status } });
 
   test('not set up: said in the UI language, with a way to Settings', async () => {

@@ -1,8 +1,9 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppError, setTransport, type Message, type Transport } from '../api';
-import { ConversationsView, MessageItem } from './ConversationsView';
-import { conversationHash, routeFromHash } from './sections';
+import { MessageItem } from '../display/messages';
+import { ConversationsView } from './ConversationsView';
+import { conversationHash, routeFromHash } from '../display/routes';
 
 afterEach(() => {
   cleanup();

@@ -1,8 +1,10 @@
 import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { setTransport } from '../api';
+import { I18nContext, translator, type Locale } from '../i18n';
 import { LinksProvider } from '../links/LinksContext';
-import { card, fakeLinks, type FakeLinksOptions } from '../links/fakeLinks';
+import { card, fakeLinks, type FakeLinksOptions } from '../testing/fakeLinks';
+import { cell, compareCells } from '../display/crm';
 import { RecordsView } from './RecordsView';
 
 configure({ asyncUtilTimeout: 5000 });
@@ -22,13 +24,15 @@ const rows: NonNullable<FakeLinksOptions['rows']> = {
   contacts: [{ id: 'p1', fields: { fullname: 'Li Wei' } }],
 };
 
-function renderRecords(opts: FakeLinksOptions) {
+function renderRecords(opts: FakeLinksOptions, locale: Locale = 'en') {
   const f = fakeLinks({ rows, ...opts });
   setTransport(f.t);
   render(
-    <LinksProvider>
-      <RecordsView version={0} />
-    </LinksProvider>,
+    <I18nContext.Provider value={{ locale, t: translator(locale) }}>
+      <LinksProvider>
+        <RecordsView version={0} />
+      </LinksProvider>
+    </I18nContext.Provider>,
   );
   return f;
 }
@@ -158,5 +162,107 @@ describe('record timeline', () => {
     f.emit('sync:done', { ok: true });
     await waitFor(() => expect(screen.queryByTestId('timeline-last')?.textContent).toContain('hello'));
     expect(f.of('Links.Timeline')).toHaveLength(3);
+  });
+});
+
+// Cases as Dataverse sends them: option sets as numbers, one with Dynamics'
+// formatted value (in the language of the user's Dynamics), one with a
+// value the catalogue does not know.
+const cases: NonNullable<FakeLinksOptions['rows']>['incidents'] = [
+  { id: 'i1', fields: { ticketnumber: 'CAS-01002-B2', title: 'Printer down', prioritycode: 1, statecode: 0 } },
+  { id: 'i2', fields: { ticketnumber: 'CAS-01010-C3', title: 'Invoice missing', prioritycode: 3, statecode: 1 } },
+  { id: 'i3', fields: { ticketnumber: 'CAS-01001-A1', title: 'Alarm', prioritycode: 2, statecode: 2 } },
+  { id: 'i4', fields: { ticketnumber: 'CAS-01003-D4', title: 'Custom', prioritycode: 9, 'prioritycode@OData.Community.Display.V1.FormattedValue': 'Urgent (custom)', statecode: 7 } },
+];
+const opportunities: NonNullable<FakeLinksOptions['rows']>['opportunities'] = [
+  { id: 'o1', fields: { name: 'Renewal', stepname: 'Propose', estimatedvalue: 125000.5, statecode: 0 } },
+  { id: 'o2', fields: { name: 'Expansion', stepname: 'Qualify', estimatedvalue: 9000, statecode: 1 } },
+  { id: 'o3', fields: { name: 'Pilot', stepname: 'Develop', statecode: 2 } },
+];
+
+const headers = () => screen.getAllByTestId('records-column').map((th) => th.textContent);
+const column = (field: string) =>
+  screen.getAllByTestId('record-row').map((r) => r.querySelector(`td[data-field="${field}"]`)!.textContent);
+const sortBy = (field: string) =>
+  fireEvent.click(within(screen.getAllByTestId('records-column').find((th) => th.dataset.field === field)!).getByTestId('records-sort'));
+const ariaSort = (field: string) => screen.getAllByTestId('records-column').find((th) => th.dataset.field === field)!.getAttribute('aria-sort');
+
+describe('records read like Dynamics', () => {
+  test('the tabs are the catalogue\'s record types; headers are Dynamics\' names, not column names', async () => {
+    renderRecords({});
+    expect(screen.getAllByRole('tab').map((b) => b.textContent)).toEqual(['Cases', 'Accounts', 'Contacts', 'Opportunities', 'Knowledge articles']);
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
+    expect(headers()).toEqual(['Name', 'Account number', 'City', 'E-mail']);
+  });
+
+  test.each([
+    ['en', ['Case number', 'Title', 'Priority', 'Status'], ['High', 'Low', 'Normal', 'Urgent (custom)'], ['Active', 'Resolved', 'Cancelled', '7']],
+    ['zh-CN', ['案例编号', '案例标题', '优先级', '状态'], ['高', '低', '普通', 'Urgent (custom)'], ['活动', '已解决', '已取消', '7']],
+    ['fr', ['Numéro de l’incident', 'Titre de l’incident', 'Priorité', 'Statut'], ['Élevée', 'Faible', 'Normale', 'Urgent (custom)'], ['Actif', 'Résolu', 'Annulé', '7']],
+  ] as const)('%s: headers, and option sets as their labels (else Dynamics\' formatted value, else the number)', async (locale, names, priorities, states) => {
+    renderRecords({ rows: { incidents: cases } }, locale);
+    fireEvent.click(screen.getByTestId('records-incidents'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(4));
+    expect(headers()).toEqual(names);
+    expect(column('prioritycode')).toEqual(priorities);
+    expect(column('statecode')).toEqual(states);
+    expect(screen.getByTestId('records-table').textContent).not.toMatch(/ticketnumber|prioritycode|statecode/);
+  });
+
+  test('a header sorts by what it shows, ascending then descending, with aria-sort; other tables start unsorted', async () => {
+    renderRecords({ rows: { ...rows, incidents: cases } });
+    fireEvent.click(screen.getByTestId('records-incidents'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(4));
+    expect(ariaSort('prioritycode')).toBeNull();
+    sortBy('prioritycode');
+    expect(column('prioritycode')).toEqual(['High', 'Low', 'Normal', 'Urgent (custom)']); // by label, not by number
+    expect(ariaSort('prioritycode')).toBe('ascending');
+    expect(ariaSort('ticketnumber')).toBeNull();
+    sortBy('prioritycode');
+    expect(column('prioritycode')).toEqual(['Urgent (custom)', 'Normal', 'Low', 'High']);
+    expect(ariaSort('prioritycode')).toBe('descending');
+    sortBy('ticketnumber');
+    expect(column('ticketnumber')).toEqual(['CAS-01001-A1', 'CAS-01002-B2', 'CAS-01003-D4', 'CAS-01010-C3']);
+    expect(ariaSort('ticketnumber')).toBe('ascending');
+    expect(ariaSort('prioritycode')).toBeNull();
+    fireEvent.click(screen.getByTestId('records-accounts'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
+    expect(screen.getAllByTestId('records-column').map((th) => th.getAttribute('aria-sort'))).toEqual([null, null, null, null]);
+  });
+
+  test('numbers sort by value and read in the locale; empty cells stay last either way', async () => {
+    renderRecords({ rows: { opportunities } }, 'fr');
+    fireEvent.click(screen.getByTestId('records-opportunities'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(3));
+    expect(headers()).toEqual(['Sujet', 'Étape', 'Revenu estimé', 'Statut']);
+    expect(column('statecode')).toEqual(['Ouverte', 'Gagnée', 'Perdue']);
+    sortBy('estimatedvalue');
+    expect(column('estimatedvalue').map((v) => v?.replace(/\s/g, ' '))).toEqual(['9 000', '125 000,5', '']);
+    sortBy('estimatedvalue');
+    expect(column('estimatedvalue').map((v) => v?.replace(/\s/g, ' '))).toEqual(['125 000,5', '9 000', '']);
+  });
+
+  test('dates read in the locale and sort by time, not by text', () => {
+    const rows = {
+      incidents: [
+        { id: 'i1', fields: { ticketnumber: 'CAS-1', title: 'Later', createdon: '2026-03-10T08:00:00Z' } },
+        { id: 'i2', fields: { ticketnumber: 'CAS-2', title: 'Earlier', createdon: '2026-02-28T08:00:00Z' } },
+      ],
+    };
+    const t = translator('zh-CN');
+    const [later, earlier] = rows.incidents.map((r) => cell('incidents', 'createdon', r.fields, t, 'zh-CN'));
+    expect(later!.text).toContain('2026');
+    expect(later!.text).toMatch(/3月/);
+    expect(compareCells(earlier!, later!, 1, new Intl.Collator('zh-CN'))).toBeLessThan(0);
+    const closes = cell('opportunities', 'estimatedclosedate', { estimatedclosedate: '2026-05-01' }, translator('en'), 'en');
+    expect(closes.text).toBe('May 1, 2026'); // a date without a time is that day everywhere
+  });
+
+  test('the timeline of a case is titled by the case\'s title', async () => {
+    renderRecords({ rows: { incidents: cases }, timeline: [] });
+    fireEvent.click(screen.getByTestId('records-incidents'));
+    fireEvent.click(await screen.findByText('CAS-01010-C3'));
+    const tl = await screen.findByTestId('record-timeline');
+    expect(tl.querySelector('h2')!.textContent).toBe('Chats about “Invoice missing”');
   });
 });

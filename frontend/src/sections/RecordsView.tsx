@@ -1,45 +1,52 @@
-import { useEffect, useState } from 'react';
-import { api, toAppError, type CrmRecord } from '../api';
-import { useI18n, type MessageKey } from '../i18n';
+import { useEffect, useMemo, useState } from 'react';
+import { api, crmSets, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
+import { useI18n } from '../i18n';
+import { cell, compareCells, fieldLabel, recordsLabel, titleOf, type Cell } from '../display/crm';
 import { RecordTimeline } from '../links/RecordTimeline';
 
-const sets = ['accounts', 'contacts', 'incidents', 'opportunities', 'knowledgearticles'] as const;
+// The table a visit starts on.
+const firstSet: RecordSet = 'accounts';
 
-// The columns shown per table, in order.
-const columns: Record<(typeof sets)[number], string[]> = {
-  accounts: ['name', 'accountnumber', 'address1_city', 'emailaddress1', 'telephone1'],
-  contacts: ['fullname', 'jobtitle', 'emailaddress1'],
-  incidents: ['ticketnumber', 'title', 'prioritycode', 'statecode'],
-  opportunities: ['name', 'stepname', 'estimatedvalue', 'estimatedclosedate'],
-  knowledgearticles: ['articlepublicnumber', 'title', 'keywords'],
-};
+interface Sort {
+  col: string;
+  dir: 1 | -1; // ascending, descending
+}
 
-// The field that names a record (the timeline's title).
-const titleField: Record<(typeof sets)[number], string> = {
-  accounts: 'name',
-  contacts: 'fullname',
-  incidents: 'title',
-  opportunities: 'name',
-  knowledgearticles: 'title',
-};
-
-// RecordsView lists the Dynamics 365 records kept offline; clicking one
-// shows the chats linked to it.
+// RecordsView lists the Dynamics 365 records kept offline, one table per
+// record type with the catalogue's columns under Dynamics' names in the
+// UI's language; a header sorts by its column (again: the other way).
+// Clicking a record shows the chats linked to it.
 export function RecordsView({ version }: { version: number }) {
-  const { t } = useI18n();
-  const [set, setSet] = useState<(typeof sets)[number]>('accounts');
+  const { t, locale } = useI18n();
+  const [set, setSet] = useState<RecordSet>(firstSet);
   const [rows, setRows] = useState<CrmRecord[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<{ set: string; id: string; title: string } | null>(null);
+  const [sort, setSort] = useState<Sort | null>(null);
   useEffect(() => {
     api.records.list(set).then(setRows, (e: unknown) => setError(toAppError(e).message));
   }, [set, version]);
-  const cols = columns[set];
-  const show = (r: CrmRecord) => setOpen({ set, id: r.id, title: format(r.fields[titleField[set]]) || format(r.fields[cols[0]!]) || r.id });
+  const cols = crmSets[set].table;
+
+  // Each row's cells as shown, then the rows in the chosen order (Go's
+  // order until a header is clicked).
+  const shown = useMemo(() => {
+    const out = rows.map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale)) }));
+    if (!sort) return out;
+    const i = cols.indexOf(sort.col);
+    if (i < 0) return out;
+    const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+    return out.sort((a, b) => compareCells(a.cells[i]!, b.cells[i]!, sort.dir, collator));
+  }, [rows, cols, set, sort, t, locale]);
+
+  const show = (r: CrmRecord, cells: Cell[]) =>
+    setOpen({ set, id: r.id, title: titleOf(set, r.fields) || cells[0]?.text || r.id });
+  const sortBy = (col: string) => setSort((s) => ({ col, dir: s?.col === col && s.dir === 1 ? -1 : 1 }));
+
   return (
     <div className="records">
       <div className="tabs" role="tablist">
-        {sets.map((s) => (
+        {recordSets.map((s) => (
           <button
             key={s}
             type="button"
@@ -49,9 +56,10 @@ export function RecordsView({ version }: { version: number }) {
             onClick={() => {
               setSet(s);
               setOpen(null);
+              setSort(null);
             }}
           >
-            {t(`records.${s}` as MessageKey)}
+            {recordsLabel(s, t)}
           </button>
         ))}
       </div>
@@ -60,16 +68,32 @@ export function RecordsView({ version }: { version: number }) {
         {rows.length === 0 ? (
           <p className="hint">{t('records.empty')}</p>
         ) : (
-          <table data-testid="records-table">
+          <table data-testid="records-table" data-set={set}>
             <thead>
               <tr>
-                {cols.map((c) => (
-                  <th key={c}>{c}</th>
-                ))}
+                {cols.map((c) => {
+                  const dir = sort?.col === c ? sort.dir : 0;
+                  return (
+                    <th
+                      key={c}
+                      scope="col"
+                      data-testid="records-column"
+                      data-field={c}
+                      aria-sort={dir === 1 ? 'ascending' : dir === -1 ? 'descending' : undefined}
+                    >
+                      <button type="button" className="sort" data-testid="records-sort" onClick={() => sortBy(c)}>
+                        {fieldLabel(set, c, t)}
+                        <span className="sort-mark" aria-hidden="true">
+                          {dir === 1 ? ' ▲' : dir === -1 ? ' ▼' : ''}
+                        </span>
+                      </button>
+                    </th>
+                  );
+                })}
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => {
+              {shown.map(({ r, cells }) => {
                 const selected = open?.set === set && open.id === r.id;
                 return (
                   <tr
@@ -79,20 +103,20 @@ export function RecordsView({ version }: { version: number }) {
                     data-id={r.id}
                     aria-current={selected ? 'true' : undefined}
                     title={t('timeline.rowHint')}
-                    onClick={() => show(r)}
+                    onClick={() => show(r, cells)}
                   >
-                    {cols.map((c, i) => (
-                      <td key={c}>
+                    {cells.map((v, i) => (
+                      <td key={cols[i]} data-field={cols[i]}>
                         {i === 0 ? (
                           // The row is clickable; this button is its keyboard way in.
                           <button type="button" className="row-open" data-testid="record-open" onClick={(e) => {
                             e.stopPropagation();
-                            show(r);
+                            show(r, cells);
                           }}>
-                            {format(r.fields[c]) || r.id}
+                            {v.text || titleOf(set, r.fields) || r.id}
                           </button>
                         ) : (
-                          format(r.fields[c])
+                          v.text
                         )}
                       </td>
                     ))}
@@ -107,10 +131,4 @@ export function RecordsView({ version }: { version: number }) {
       </div>
     </div>
   );
-}
-
-function format(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return v.toLocaleString();
-  return String(v);
 }

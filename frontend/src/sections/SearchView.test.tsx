@@ -4,7 +4,7 @@ import { AppError, setTransport, type Facet, type SearchRequest } from '../api';
 import { SearchProvider, facetDelayMs } from '../search/SearchContext';
 import { SearchBox } from '../search/SearchBox';
 import { rowHeight } from '../search/HitList';
-import { fakeSearch, messageHit, page } from '../search/fakeSearch';
+import { fakeSearch, messageHit, page } from '../testing/fakeSearch';
 import { SearchView } from './SearchView';
 
 // Generous limits: these run next to Go builds on a small machine.
@@ -358,8 +358,10 @@ describe('saved searches and index status', () => {
     expect(screen.queryByTestId('index-status')).toBeNull();
     f.emit('search:progress', { state: 'building', indexed: 12345, queued: 6789 });
     expect(screen.getByTestId('index-status').textContent).toBe('Indexing… 12,345 indexed, 6,789 to go');
-    f.emit('search:progress', { state: 'unavailable', indexed: 0, queued: 0, error: 'disk full' });
-    expect(screen.getByTestId('index-status').textContent).toBe('Search is unavailable: disk full');
+    // Go keeps the queue when indexing fails, and says why.
+    f.emit('search:progress', { state: 'catching-up', indexed: 12345, queued: 6789, error: 'disk full' });
+    expect(screen.getByTestId('index-status').textContent).toBe('Indexing failed: disk full — results may miss the latest changes.');
+    expect(screen.getByTestId('index-status').className).toContain('error');
     f.emit('search:progress', { state: 'ready', indexed: 19134, queued: 0 });
     expect(screen.queryByTestId('index-status')).toBeNull();
   });

@@ -65,7 +65,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
         )}
       </aside>
       <div className="search-main">
-        {s.index && s.index.state !== 'ready' && <IndexLine index={s.index} />}
+        {s.index && (s.index.state !== 'ready' || s.index.error) && <IndexLine index={s.index} />}
         {s.error && (
           <p className="status error" role="alert" data-testid="search-error">
             {t('search.failed')} {s.error}
@@ -132,14 +132,14 @@ function SortToggle({ sort, onChange }: { sort: SearchSort; onChange(s: SearchSo
 export function IndexLine({ index }: { index: IndexStatus }) {
   const { t, locale } = useI18n();
   const text =
-    index.state === 'unavailable'
-      ? fill(t('search.index.unavailable'), { error: index.error ?? '' })
+    index.error
+      ? fill(t('search.index.failed'), { error: index.error })
       : fill(t(index.state === 'building' ? 'search.index.building' : 'search.index.catchingUp'), {
           indexed: index.indexed.toLocaleString(locale),
           queued: index.queued.toLocaleString(locale),
         });
   return (
-    <p className={`index-line${index.state === 'unavailable' ? ' error' : ''}`} role="status" data-testid="index-status" data-state={index.state}>
+    <p className={`index-line${index.error ? ' error' : ''}`} role="status" data-testid="index-status" data-state={index.state}>
       {text}
     </p>
   );

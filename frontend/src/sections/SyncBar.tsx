@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type Progress, type SyncResult, type SyncStatus } from '../api';
+import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type Progress, type SyncStatus } from '../api';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { PendingButton } from '../links/PendingChanges';
@@ -16,18 +16,18 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
   const refresh = () => api.sync.status().then(setStatus, (e: unknown) => setError(toAppError(e).message));
   useEffect(() => {
     refresh();
-    const offP = onEvent<Progress>(Events.syncProgress, (p) => setProgress(p));
-    const offD = onEvent<SyncResult>(Events.syncDone, () => {
+    const offP = onEvent(Events.syncProgress, (p) => setProgress(p));
+    const offD = onEvent(Events.syncDone, () => {
       setProgress(null);
       refresh();
       onSynced();
     });
-    const offS = onEvent<string>(Events.signedIn, () => {
+    const offS = onEvent(Events.signedIn, () => {
       setCode(null);
       setBrowserWait(false);
       refresh();
     });
-    const offF = onEvent<ErrorBody>(Events.signInFailed, (e) => {
+    const offF = onEvent(Events.signInFailed, (e) => {
       setCode(null);
       setBrowserWait(false);
       setError(e.message);

@@ -1,4 +1,4 @@
-import type { SectionId } from './sections';
+import type { SectionId } from '../display/routes';
 
 // Line icons drawn in SVG so they render without any emoji font.
 const paths: Record<SectionId, string> = {

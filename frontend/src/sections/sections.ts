@@ -1,6 +1,5 @@
 import type { MessageKey } from '../i18n';
-
-export type SectionId = 'conversations' | 'search' | 'records' | 'knowledge' | 'guests' | 'metrics' | 'settings';
+import type { SectionId } from '../display/routes';
 
 export interface Section {
   id: SectionId;
@@ -9,6 +8,7 @@ export interface Section {
   what?: MessageKey;
 }
 
+// The sidebar, in order (every SectionId once).
 export const sections: readonly Section[] = [
   { id: 'conversations', label: 'nav.conversations', what: 'conversations.what' },
   { id: 'search', label: 'nav.search', what: 'search.what' },
@@ -18,32 +18,3 @@ export const sections: readonly Section[] = [
   { id: 'metrics', label: 'nav.metrics', what: 'metrics.what' },
   { id: 'settings', label: 'nav.settings' },
 ];
-
-export interface Route {
-  section: SectionId;
-  // path segments after the section, decoded: #/conversations/<conv>/<msg>
-  params: string[];
-}
-
-const decode = (p: string) => {
-  try {
-    return decodeURIComponent(p);
-  } catch {
-    return p;
-  }
-};
-
-export function routeFromHash(hash: string): Route {
-  const [id = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
-  const section = sections.find((s) => s.id === id)?.id;
-  return section ? { section, params: rest.filter((p) => p !== '').map(decode) } : { section: 'conversations', params: [] };
-}
-
-export function sectionFromHash(hash: string): SectionId {
-  return routeFromHash(hash).section;
-}
-
-// conversationHash links to a conversation, optionally to one message in it.
-export function conversationHash(convId: string, msgId?: string): string {
-  return `#/conversations/${encodeURIComponent(convId)}${msgId ? `/${encodeURIComponent(msgId)}` : ''}`;
-}

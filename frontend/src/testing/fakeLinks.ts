@@ -2,24 +2,50 @@
 // around it make) in tests: it keeps links and the outbox as state, so an
 // edit shows up in the next ForChat or Outbox the way Go would show it.
 import { act } from '@testing-library/react';
-import { AppError, type LinkSettings, type LinkView, type Message, type Op, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
+import { isRecordSet } from '../display/crm';
+import { AppError, crmSets, recordSets, type CardField, type LinkNotice, type LinkSettings, type RecordSet, type LinkView, type Message, type Op, type OpView, type RecordCard, type Suggestion, type TimelineItem, type Transport } from '../api';
 
 export interface LoggedCall {
   method: string;
   args: unknown[];
 }
 
-export function card(set: string, id: string, title: string, fields: [string, string][] = [], extra: Partial<RecordCard> = {}): RecordCard {
-  return { set, id, title, fields: fields.map(([label, value]) => ({ label, value })), ...extra };
+// card is a record's card as Go builds it (app/linkview.go) from raw
+// column values: the catalogue's English label and key per field, an
+// option set's number as its English label with the option's key.
+export function card(set: string, id: string, title: string, fields: [string, string | number][] = [], extra: Partial<RecordCard> = {}): RecordCard {
+  return { set, id, title, fields: fields.map(([field, raw]) => cardField(set, field, raw)), ...extra };
+}
+
+export function cardField(set: string, field: string, raw: string | number): CardField {
+  const s = isRecordSet(set) ? crmSets[set] : undefined;
+  const f = s?.fields.find((x) => x.name === field);
+  const o = typeof raw === 'number' ? s?.options[field]?.find((x) => x.value === raw) : undefined;
+  return {
+    label: f?.label ?? field, value: o?.label ?? String(raw), field,
+    ...(f ? { key: f.key } : {}), ...(o ? { valueKey: o.key } : {}),
+  };
+}
+
+// notice is a key field's change as Go reports it (app/linkview.go): the
+// English label and values, and their keys.
+export function notice(set: string, field: string, old: string | number, now: string | number, at: string): LinkNotice {
+  const o = cardField(set, field, old);
+  const n = cardField(set, field, now);
+  return {
+    label: o.label, field, old: o.value, new: n.value, at,
+    ...(o.key ? { key: o.key } : {}), ...(o.valueKey ? { oldKey: o.valueKey } : {}), ...(n.valueKey ? { newKey: n.valueKey } : {}),
+  };
 }
 
 export function linkView(chatId: string, c: RecordCard, over: Partial<LinkView> = {}): LinkView {
   return { chatId, set: c.set, recordId: c.id, linked: true, sync: 'synced', canUnlink: true, record: c, ...over };
 }
 
-export function op(seq: number, over: Partial<Op> = {}): Op {
+// op is an outbox row as Links.Outbox answers it (with names).
+export function op(seq: number, over: Partial<OpView> = {}): OpView {
   return {
-    seq, id: `op-${seq}`, kind: 'link', chatId: 'c1', set: 'incidents', recordId: 'i1', state: 'pending', attempts: 0,
+    seq, id: `op-${seq}`, kind: 'link', chatId: 'c1', set: 'incidents', recordId: 'i1', activityId: `act-${seq}`, state: 'pending', attempts: 0,
     created: '2026-03-04T09:00:00Z', updated: '2026-03-04T09:00:00Z', notBefore: '0001-01-01T00:00:00Z',
     chatName: 'Invoices with Li Wei', recordTitle: 'Printer down', ...over,
   };
@@ -30,7 +56,7 @@ export interface FakeLinksOptions {
   links?: Record<string, LinkView[]>; // by chat
   records?: RecordCard[]; // what Find searches and Link links to
   suggestions?: Suggestion[];
-  outbox?: Op[]; // newest first
+  outbox?: OpView[]; // newest first
   timeline?: TimelineItem[];
   rows?: Record<string, { id: string; fields: Record<string, unknown>; deleted?: string }[]>; // Records.List by set
   fail?: Record<string, AppError>; // "Links.Unlink" → the error it answers with
@@ -38,36 +64,14 @@ export interface FakeLinksOptions {
   messages?: Record<string, Message[]>; // Conversations.Messages by conversation, newest first
 }
 
-// defaultLinkSettings are Go's defaults (app/linkview.go).
+// defaultLinkSettings are Go's defaults (app/linkview.go): the catalogue's
+// card and key fields (storage/crm); joining on for cases only.
 export function defaultLinkSettings(): LinkSettings {
-  const rule = { ownerMay: true, linkerMay: true, join: false };
+  const label = (set: RecordSet, field: string) => crmSets[set].fields.find((f) => f.name === field)?.label ?? field;
   return {
-    fields: {
-      incidents: [
-        { field: 'title', label: 'Title' }, { field: 'ticketnumber', label: 'Case number' }, { field: 'prioritycode', label: 'Priority' },
-        { field: 'statecode', label: 'Status' }, { field: 'statuscode', label: 'Status reason' },
-      ],
-      accounts: [
-        { field: 'name', label: 'Name' }, { field: 'accountnumber', label: 'Account number' }, { field: 'emailaddress1', label: 'E-mail' },
-        { field: 'telephone1', label: 'Phone' }, { field: 'address1_city', label: 'City' },
-      ],
-      contacts: [
-        { field: 'fullname', label: 'Name' }, { field: 'jobtitle', label: 'Job title' }, { field: 'emailaddress1', label: 'E-mail' },
-        { field: 'telephone1', label: 'Phone' },
-      ],
-      opportunities: [
-        { field: 'name', label: 'Topic' }, { field: 'stepname', label: 'Stage' }, { field: 'estimatedvalue', label: 'Est. revenue' },
-        { field: 'estimatedclosedate', label: 'Est. close date' },
-      ],
-      knowledgearticles: [
-        { field: 'title', label: 'Title' }, { field: 'articlepublicnumber', label: 'Article number' }, { field: 'keywords', label: 'Keywords' },
-      ],
-    },
-    keyFields: {
-      incidents: ['prioritycode', 'statecode', 'statuscode'], accounts: ['statecode'], contacts: ['statecode'],
-      opportunities: ['stepname', 'statecode'], knowledgearticles: ['statecode'],
-    },
-    rules: { incidents: { ...rule, join: true }, accounts: { ...rule }, contacts: { ...rule }, opportunities: { ...rule }, knowledgearticles: { ...rule } },
+    fields: Object.fromEntries(recordSets.map((set) => [set, crmSets[set].card.map((field) => ({ field, label: label(set, field) }))])),
+    keyFields: Object.fromEntries(recordSets.map((set) => [set, [...crmSets[set].keyFields]])),
+    rules: Object.fromEntries(recordSets.map((set) => [set, { ownerMay: true, linkerMay: true, join: set === 'incidents' }])),
     privileged: false,
   };
 }

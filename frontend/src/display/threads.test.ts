@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { threads } from './ConversationsView';
+import { threads } from './messages';
 import type { Message } from '../api';
 
 const msg = (id: string, created: string, replyTo?: string): Message => ({

@@ -6,7 +6,8 @@ import { AppError, type ConnectionCheck, type ConnectionFields, type ConnectionV
 export function firstRunView(over: Partial<ConnectionView> = {}): ConnectionView {
   return {
     saved: {},
-    effective: { cloud: 'global', authorityUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com', dataverseUrl: '', tenant: 'organizations', clientId: '' },
+    effective: { cloud: 'global', authorityUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com', graphResource: 'https://graph.microsoft.com',
+      dataverseUrl: '', tenant: 'organizations', clientId: '' },
     locked: {},
     ready: false,
     missing: ['no_client_id', 'no_tenant', 'no_dataverse'],
@@ -36,6 +37,7 @@ export function savedView(f: ConnectionFields, over: Partial<ConnectionView> = {
     saved: f,
     effective: {
       cloud: (f.cloud || 'global') as 'global', authorityUrl: f.authorityUrl || base.effective.authorityUrl, graphUrl: f.graphUrl || base.effective.graphUrl,
+      graphResource: base.effective.graphResource,
       dataverseUrl: f.dataverseUrl ?? '', tenant: f.tenant || 'organizations', clientId: f.clientId ?? '',
     },
     ready: !!f.clientId,
@@ -52,7 +54,7 @@ export interface FakeConnectionOptions {
   status?: Partial<SyncStatus>;
 }
 
-const emptyStore = { teams: 0, channels: 0, chats: 0, messages: 0, tombstones: 0, users: 0, guests: 0, records: {} };
+const emptyStore = { teams: 0, channels: 0, chats: 0, messages: 0, tombstones: 0, users: 0, guests: 0, membersByRole: {}, records: {}, cursors: [] };
 
 export function fakeConnection(opts: FakeConnectionOptions = {}) {
   const calls: { method: string; args: unknown[] }[] = [];
