@@ -139,7 +139,9 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   await page.getByTestId('chat').first().click();
   await expect.poll(() => cardState(page)).toBe([...synced, `${a}:true`, `${b}:true`].sort().join(' '));
   item = await openTimeline(page);
-  expect(await item.getByTestId('timeline-join').getAttribute('data-state')).toBe('pending');
+  // Still queued: pending, or in flight if a scheduled round already tried
+  // it while the tenant resets every connection (its outcome unknown).
+  expect(['pending', 'in-flight']).toContain(await item.getByTestId('timeline-join').getAttribute('data-state'));
 
   // Dynamics is back: one sync pushes the edits.
   expect((await tenant('POST', '/_control/faults', { spec: '' })).status).toBe(200);
