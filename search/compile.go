@@ -435,7 +435,6 @@ func minTime(a, b time.Time) time.Time {
 
 // directory is a snapshot of the names queries use.
 type directory struct {
-	at       time.Time
 	me       string
 	users    []storage.User
 	names    map[string]string // user id → display name (users and members)
@@ -457,7 +456,7 @@ type convName struct {
 }
 
 func loadDirectory(ctx context.Context, d Store) (*directory, error) {
-	dir := &directory{at: time.Now(), names: map[string]string{}, mails: map[string]string{},
+	dir := &directory{names: map[string]string{}, mails: map[string]string{},
 		convs: map[string]convName{}, members: map[string][]string{}, chatLink: map[string][]string{},
 		postLink: map[string][]string{}}
 	var err error

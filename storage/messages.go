@@ -44,12 +44,15 @@ func convNo(tx *bolt.Tx, convID string, create bool) (int64, bool, error) {
 // pages never roll a message back. A deletion keeps the message as a
 // tombstone and retains its last content. It reports whether it wrote.
 func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
-	if w.tx.Bucket(bucketConvs).Get(key(nil).str(m.ConvID)) == nil || w.linkedPost(m) {
-		w.names = true // a new conversation, or a post a record: search finds
+	no, known, err := convNo(w.tx, m.ConvID, false)
+	if err == nil && !known {
+		no, _, err = convNo(w.tx, m.ConvID, true)
 	}
-	no, _, err := convNo(w.tx, m.ConvID, true)
 	if err != nil {
 		return false, err
+	}
+	if !known || w.linkedPost(m) {
+		w.names = true // a new conversation, or a post a record: search finds
 	}
 	msgs, ids := w.tx.Bucket(bucketMessages), w.tx.Bucket(bucketMsgIDs)
 	// Sync writes newest first, which is ascending key order here: fill

@@ -20,7 +20,7 @@ import (
 // it, joining is allowed for the record type, and the user is a Dynamics
 // user.
 func (s *Service) Join(ctx context.Context, chatID, set, recordID string) (storage.Op, error) {
-	if !linkable(set) {
+	if !crm.IsLinkable(set) {
 		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
 	db, w, err := s.load(ctx)

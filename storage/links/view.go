@@ -32,9 +32,6 @@ func cardFields(set string) []FieldChoice {
 	return out
 }
 
-// linkable reports whether chats can be linked to records of set.
-func linkable(set string) bool { return crm.IsLinkable(set) }
-
 // RecordCard is a record as a context card shows it.
 type RecordCard struct {
 	Set     string      `json:"set"`
@@ -646,7 +643,7 @@ func RefSet(word string) string {
 	case "article", "articles":
 		return "knowledgearticles"
 	}
-	if linkable(word) {
+	if crm.IsLinkable(word) {
 		return word
 	}
 	return setOf(word)
@@ -689,7 +686,7 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 	if text == "" {
 		return RecordRef{}, fmt.Errorf("%w: give a record: a case number, a name, an e-mail or SET:ID", ErrInvalid)
 	}
-	if set != "" && !linkable(set) {
+	if set != "" && !crm.IsLinkable(set) {
 		return RecordRef{}, fmt.Errorf("%w: record type %q (one of %v)", ErrInvalid, set, crm.LinkableNames())
 	}
 	db, w, err := s.load(ctx)
@@ -844,7 +841,7 @@ func (s *Service) Unlink(ctx context.Context, chatID, set, recordID string) (sto
 }
 
 func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked bool) (storage.Op, error) {
-	if !linkable(set) {
+	if !crm.IsLinkable(set) {
 		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
 	db, w, err := s.load(ctx)
@@ -1005,7 +1002,7 @@ type LastMessage struct {
 // contact those of the cases it is the primary contact of. Newest
 // activity first, from the store (offline).
 func (s *Service) Timeline(ctx context.Context, set, recordID string) ([]TimelineItem, error) {
-	if !linkable(set) {
+	if !crm.IsLinkable(set) {
 		return nil, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
 	db, w, err := s.load(ctx)
@@ -1111,12 +1108,12 @@ var columnRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,99}$`)
 // and the rules.
 func (s *Service) SetSettings(ctx context.Context, ls LinkSettings) (LinkSettings, error) {
 	for set, f := range ls.Fields {
-		if !linkable(set) || len(f) > 5 {
+		if !crm.IsLinkable(set) || len(f) > 5 {
 			return LinkSettings{}, fmt.Errorf("%w: card fields for %q (a record type, at most five)", ErrInvalid, set)
 		}
 	}
 	for set, f := range ls.KeyFields {
-		if !linkable(set) || len(f) > 5 {
+		if !crm.IsLinkable(set) || len(f) > 5 {
 			return LinkSettings{}, fmt.Errorf("%w: key fields for %q (a record type, at most five)", ErrInvalid, set)
 		}
 		for _, col := range f {

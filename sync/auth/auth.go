@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,16 +230,19 @@ func (s *Session) renew(ctx context.Context, scopes []string, claims string) (st
 func signInFailed(what string, err error) error {
 	var ce msalerrors.CallErr
 	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w", what, err)
 	case errors.As(err, &ce) && ce.Resp != nil && ce.Resp.StatusCode < 500:
 		return fmt.Errorf("%s: %w (%s)", what, ErrSignInFailed, oauthReason(ce))
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
+	case unanswered(err):
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return fmt.Errorf("%s: %w: %w", what, ErrSignInFailed, err)
+}
+
+// unanswered reports an error that is not the tenant's answer: the call
+// was cancelled, timed out or never reached it (url.Error is a net.Error).
+func unanswered(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
 }
 
 // classify tells a refusal by the tenant (sign in again) from a failure
@@ -253,9 +255,7 @@ func classify(err error) error {
 		}
 		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, oauthReason(ce))
 	}
-	var ne net.Error
-	var ue *url.Error
-	if errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if unanswered(err) {
 		return fmt.Errorf("refresh sign-in: %w", err)
 	}
 	return fmt.Errorf("%w: %v", ErrSignInRequired, err)
