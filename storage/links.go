@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -194,26 +193,6 @@ func (db *DB) LinksIn(ctx context.Context, convID string) ([]Link, error) {
 		out = append(out, ls...)
 	}
 	return out, nil
-}
-
-// LinkTargets lists the targets (chats, threads, messages) Rapport has a
-// link entry for with a record, linked or not.
-func (db *DB) LinkTargets(ctx context.Context, set, recordID string) ([]string, error) {
-	var out []string
-	prefix := key(nil).str(set).str(recordID)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketLinksByRecord).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			r := keyReader{b: k[len(prefix):]}
-			t := r.str()
-			if r.err != nil {
-				return fmt.Errorf("links by record: %w", r.err)
-			}
-			out = append(out, t)
-		}
-		return ctx.Err()
-	})
-	return out, err
 }
 
 // AdoptLink records a link that exists in Dynamics (synced) but that

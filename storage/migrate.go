@@ -89,6 +89,7 @@ var migrations = []migration{
 		return nil
 	}},
 	{5, "card content", relistCardConversations},
+	{6, "link rows by chat and by record", indexLinkRows},
 }
 
 // relistCardConversations makes the next sync list again every

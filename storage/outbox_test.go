@@ -242,8 +242,18 @@ func TestLocalLinks(t *testing.T) {
 	if all, _ := db.LinksIn(ctx, ""); len(all) != 3 {
 		t.Fatalf("every conversation's local links: %+v (want the thread's, the message's and c1's)", all)
 	}
-	targets, err := db.LinkTargets(ctx, "incidents", "r1")
+	to, err := db.LinksTo(ctx, "incidents", "r1")
+	var targets []string
+	for _, l := range to {
+		if l.Set != "incidents" || l.RecordID != "r1" {
+			t.Errorf("LinksTo(incidents, r1) lists %+v", l)
+		}
+		targets = append(targets, l.ChatID)
+	}
 	if err != nil || strings.Join(targets, " ") != "c1 "+msg+" "+thread {
 		t.Fatalf("targets: %q %v", targets, err)
+	}
+	if other, err := db.LinksTo(ctx, "accounts", "r1"); err != nil || len(other) != 0 {
+		t.Fatalf("a record of another type with the same id: %+v %v", other, err)
 	}
 }

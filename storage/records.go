@@ -28,6 +28,13 @@ func (w *Writer) PutRecord(r Record) error {
 	if err := put(w.tx, bucketRecords, k, r); err != nil {
 		return err
 	}
+	var prev *Record
+	if found {
+		prev = &old
+	}
+	if err := indexLinkRow(w.tx, prev, r); err != nil {
+		return err
+	}
 	return w.enqueue(RecordDocID(r.Set, r.ID))
 }
 
@@ -95,8 +102,12 @@ func (w *Writer) DeleteRecord(set, id string, at time.Time) error {
 	if err != nil || !found {
 		return err
 	}
+	live := r
 	r.Deleted = &at
 	if err := put(w.tx, bucketRecords, k, r); err != nil {
+		return err
+	}
+	if err := indexLinkRow(w.tx, &live, r); err != nil {
 		return err
 	}
 	return w.enqueue(RecordDocID(set, id))

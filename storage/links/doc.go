@@ -20,6 +20,10 @@
 //     ErrNotAllowed and queues nothing.
 //   - Record types, titles, labels and option values come from the
 //     catalogue (storage/crm), never from a copy.
-//   - The package reads the store through Store, declared here; it holds
-//     no state between calls and is safe for concurrent use.
+//   - The package reads the store through Store, declared here, by key:
+//     a call reads the links of its chats or records, the records and
+//     users they name, and the operations still on their way; only a
+//     search (a record by name, suggestions, a timeline's roll-ups)
+//     reads a table whole. It holds no state between calls and is safe
+//     for concurrent use.
 package links

@@ -23,11 +23,15 @@ func (s *Service) Join(ctx context.Context, chatID, set, recordID string) (stora
 	if !crm.IsLinkable(set) {
 		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
-	row, ok := w.serverRow(chatID, set, recordID)
+	db := s.db
+	row, ok, err := w.serverRow(ctx, chatID, set, recordID)
+	if err != nil {
+		return storage.Op{}, err
+	}
 	if !ok {
 		return storage.Op{}, fmt.Errorf("chat %s is not linked to %s(%s) in Dynamics 365: %w", chatID, set, recordID, storage.ErrNotFound)
 	}
@@ -39,9 +43,15 @@ func (s *Service) Join(ctx context.Context, chatID, set, recordID string) (stora
 		return storage.Op{}, fmt.Errorf("%w: joining chats linked to this record type is turned off (Settings → Linked records)", ErrNotAllowed)
 	}
 	me := ""
-	for id, aad := range w.sysToAAD {
-		if aad == w.me && w.me != "" {
-			me = id
+	if w.me != "" {
+		users, err := db.Records(ctx, crm.UserSet)
+		if err != nil {
+			return storage.Op{}, err
+		}
+		for _, u := range users {
+			if aad, _ := u.Fields[crm.UserEntraID].(string); aad == w.me && u.Deleted == nil {
+				me = u.ID
+			}
 		}
 	}
 	if me == "" {
@@ -54,11 +64,11 @@ func (s *Service) Join(ctx context.Context, chatID, set, recordID string) (stora
 // linkFor finds a chat's live link to a record and makes sure Rapport
 // holds an entry for it (adopting one made in Dynamics). Notices are about
 // chats: threads and messages have none.
-func (s *Service) linkFor(ctx context.Context, db Store, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
+func (s *Service) linkFor(ctx context.Context, w *linkWorld, chatID, set, recordID string) (LinkView, error) {
 	if kind, _, _ := storage.ParseTarget(chatID); kind != storage.TargetChat {
 		return LinkView{}, fmt.Errorf("%w: key-field notices are for chats, not a %s", ErrInvalid, kind)
 	}
-	views, err := s.views(ctx, db, w, []string{chatID})
+	views, err := s.views(ctx, w, []string{chatID})
 	if err != nil {
 		return LinkView{}, err
 	}
@@ -66,31 +76,31 @@ func (s *Service) linkFor(ctx context.Context, db Store, w *linkWorld, chatID, s
 	if i < 0 {
 		return LinkView{}, fmt.Errorf("link of %s to %s(%s): %w", chatID, set, recordID, storage.ErrNotFound)
 	}
-	return views[i], s.adopt(ctx, db, w, chatID, set, recordID)
+	return views[i], s.adopt(ctx, w, chatID, set, recordID)
 }
 
 // DismissNotices hides a link's key-field notices up to upTo (the time of
 // the newest notice the user saw).
 func (s *Service) DismissNotices(ctx context.Context, chatID, set, recordID string, upTo time.Time) error {
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := s.linkFor(ctx, db, w, chatID, set, recordID); err != nil {
+	if _, err := s.linkFor(ctx, w, chatID, set, recordID); err != nil {
 		return err
 	}
-	return db.DismissNotices(ctx, chatID, set, recordID, upTo)
+	return s.db.DismissNotices(ctx, chatID, set, recordID, upTo)
 }
 
 // PostNotices queues a message to the chat telling its members about the
 // record's key-field changes up to upTo, and hides those notices, in one
 // transaction. It is sent on the next sync.
 func (s *Service) PostNotices(ctx context.Context, chatID, set, recordID string, upTo time.Time) (storage.Op, error) {
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
-	v, err := s.linkFor(ctx, db, w, chatID, set, recordID)
+	v, err := s.linkFor(ctx, w, chatID, set, recordID)
 	if err != nil {
 		return storage.Op{}, err
 	}
@@ -103,7 +113,7 @@ func (s *Service) PostNotices(ctx context.Context, chatID, set, recordID string,
 	if len(ns) == 0 {
 		return storage.Op{}, fmt.Errorf("%w: no key-field changes to post", storage.ErrState)
 	}
-	return db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chatID, Set: set, RecordID: recordID, By: w.me,
+	return s.db.QueueOp(ctx, storage.Op{Kind: storage.OpNotice, ChatID: chatID, Set: set, RecordID: recordID, By: w.me,
 		Subject: v.Record.Title, Body: noticeHTML(v.Record, ns), UpTo: upTo}, time.Now().UTC())
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
@@ -44,7 +43,8 @@ func targetExists(ctx context.Context, db Store, target string) error {
 // targetScope is who takes part in a target and what it says: a chat's
 // members and recent messages; a thread's posts and their authors; a
 // message and its author.
-func targetScope(ctx context.Context, db Store, target string, users []storage.User) ([]storage.Member, []storage.MessageWithBody, error) {
+func targetScope(ctx context.Context, w *linkWorld, target string) ([]storage.Member, []storage.MessageWithBody, error) {
+	db := w.db
 	kind, conv, msg := storage.ParseTarget(target)
 	if kind == storage.TargetChat {
 		members, err := db.Members(ctx, conv)
@@ -69,9 +69,11 @@ func targetScope(ctx context.Context, db Store, target string, users []storage.U
 			continue
 		}
 		mb := storage.Member{UserID: m.FromID, DisplayName: m.FromName}
-		if i := slices.IndexFunc(users, func(u storage.User) bool { return u.ID == m.FromID }); i >= 0 {
-			mb.Email = users[i].Mail
+		u, _, err := w.user(ctx, m.FromID)
+		if err != nil {
+			return nil, nil, err
 		}
+		mb.Email = u.Mail
 		members = append(members, mb)
 	}
 	return members, ms, nil
@@ -80,11 +82,11 @@ func targetScope(ctx context.Context, db Store, target string, users []storage.U
 // ForConversation lists the links of a conversation's threads and
 // messages (chatId holds the thread or message target).
 func (s *Service) ForConversation(ctx context.Context, convID string) ([]LinkView, error) {
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ls, err := db.LinksIn(ctx, convID)
+	ls, err := s.db.LinksIn(ctx, convID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,52 +96,32 @@ func (s *Service) ForConversation(ctx context.Context, convID string) ([]LinkVie
 			targets = append(targets, l.ChatID)
 		}
 	}
-	out, err := s.views(ctx, db, w, targets)
+	out, err := s.views(ctx, w, targets)
 	if out == nil {
 		out = []LinkView{}
 	}
 	return out, err
 }
 
-// localItems are the timeline's threads and messages linked to related
-// records: named by their conversation, with the thread's newest post or
-// the message itself.
-func (s *Service) localItems(ctx context.Context, db Store, w *linkWorld, related map[string]bool, names map[string]string) ([]TimelineItem, error) {
-	var targets []string
-	for rel := range related {
-		set, id, _ := strings.Cut(rel, "/")
-		ts, err := db.LinkTargets(ctx, set, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range ts {
-			if kind, _, _ := storage.ParseTarget(t); kind != storage.TargetChat && !slices.Contains(targets, t) {
-				targets = append(targets, t)
-			}
-		}
+// localItem is a timeline's thread or message linked in Rapport: named
+// by its conversation, with the thread's newest post or the message
+// itself.
+func localItem(ctx context.Context, db Store, v LinkView, names map[string]string) (TimelineItem, error) {
+	kind, conv, msg := storage.ParseTarget(v.ChatID)
+	it := TimelineItem{ChatID: v.ChatID, ChatName: names[conv], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: true,
+		Kind: kind, ConvID: conv, MessageID: msg, Local: true}
+	thread, around := "", 0
+	if kind == storage.TargetThread {
+		thread, around = msg, 500
 	}
-	views, err := s.views(ctx, db, w, targets)
-	if err != nil {
-		return nil, err
+	ms, err := db.MessagesAround(ctx, conv, msg, around, thread)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return it, err
 	}
-	var out []TimelineItem
-	for _, v := range views {
-		if !v.Linked || !related[v.Set+"/"+v.RecordID] {
-			continue
-		}
-		kind, conv, msg := storage.ParseTarget(v.ChatID)
-		it := TimelineItem{ChatID: v.ChatID, ChatName: names[conv], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: true,
-			Kind: kind, ConvID: conv, MessageID: msg, Local: true}
-		thread, around := "", 0
-		if kind == storage.TargetThread {
-			thread, around = msg, 500
-		}
-		if ms, err := db.MessagesAround(ctx, conv, msg, around, thread); err == nil && len(ms) > 0 {
-			it.LastMessage = lastMessage(ms[0])
-		}
-		out = append(out, it)
+	if len(ms) > 0 {
+		it.LastMessage = lastMessage(ms[0])
 	}
-	return out, nil
+	return it, nil
 }
 
 func lastMessage(m storage.MessageWithBody) *LastMessage {

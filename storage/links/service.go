@@ -24,8 +24,11 @@ var (
 // Store is what links read and write in the store (*storage.DB).
 type Store interface {
 	Me(ctx context.Context) (string, error)
-	Users(ctx context.Context) ([]storage.User, error)
+	User(ctx context.Context, id string) (storage.User, error)
+	Record(ctx context.Context, set, id string) (storage.Record, error)
 	Records(ctx context.Context, set string) ([]storage.Record, error)
+	LinkRows(ctx context.Context, chatID string) ([]storage.Record, error)
+	LinkRowsOf(ctx context.Context, set, recordID string) ([]storage.Record, error)
 	RecordChanges(ctx context.Context, set, id string, since time.Time) ([]storage.RecordChange, error)
 	Chat(ctx context.Context, id string) (storage.Chat, error)
 	Members(ctx context.Context, containerID string) ([]storage.Member, error)
@@ -35,7 +38,7 @@ type Store interface {
 	PutSetting(ctx context.Context, name string, v any) error
 	Links(ctx context.Context, chatID string) ([]storage.Link, error)
 	LinksIn(ctx context.Context, convID string) ([]storage.Link, error)
-	LinkTargets(ctx context.Context, set, recordID string) ([]string, error)
+	LinksTo(ctx context.Context, set, recordID string) ([]storage.Link, error)
 	SetLink(ctx context.Context, chatID, set, recordID string, linked bool, by, subject string, now time.Time) (storage.Op, error)
 	AdoptLink(ctx context.Context, l storage.Link) error
 	QueueOp(ctx context.Context, op storage.Op, now time.Time) (storage.Op, error)

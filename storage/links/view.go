@@ -96,68 +96,6 @@ func (s *Service) card(r storage.Record, choice []FieldChoice) RecordCard {
 	return out
 }
 
-// linkWorld is what link views are computed from, read once per call.
-type linkWorld struct {
-	me         string
-	privileged bool
-	rules      map[string]TypeRule
-	records    map[string]map[string]storage.Record // set → id → record
-	sysToAAD   map[string]string                    // systemuser id → Entra object id
-	sysName    map[string]string                    // systemuser id → name
-	userName   map[string]string                    // Entra object id → display name
-	server     []storage.Record                     // Dataverse chats rows (links as synced)
-	ops        map[string]storage.Op                // operation id → op
-	fields     map[string][]FieldChoice
-	keyFields  map[string][]string
-}
-
-func (s *Service) world(ctx context.Context, db Store) (*linkWorld, error) {
-	w := &linkWorld{records: map[string]map[string]storage.Record{}, sysToAAD: map[string]string{}, sysName: map[string]string{},
-		userName: map[string]string{}, ops: map[string]storage.Op{}}
-	users, err := db.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		w.userName[u.ID] = u.DisplayName
-	}
-	w.me, _ = db.Me(ctx)
-	ls, err := s.settings(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	w.rules, w.privileged, w.fields, w.keyFields = ls.Rules, ls.Privileged, ls.Fields, ls.KeyFields
-	for _, set := range crm.LinkableNames() {
-		rs, err := db.Records(ctx, set)
-		if err != nil {
-			return nil, err
-		}
-		w.records[set] = map[string]storage.Record{}
-		for _, r := range rs {
-			w.records[set][r.ID] = r
-		}
-	}
-	sys, err := db.Records(ctx, crm.UserSet)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range sys {
-		w.sysToAAD[u.ID], _ = u.Fields[crm.UserEntraID].(string)
-		w.sysName[u.ID], _ = u.Fields[crm.UserName].(string)
-	}
-	if w.server, err = db.Records(ctx, "chats"); err != nil {
-		return nil, err
-	}
-	ops, err := db.Outbox(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, op := range ops {
-		w.ops[op.ID] = op
-	}
-	return w, nil
-}
-
 // setOf maps a link row's regarding type to an entity set.
 func setOf(logical string) string {
 	if cs, ok := crm.ByLogical(logical); ok && cs.Linkable {
@@ -249,77 +187,94 @@ func notices(ctx context.Context, db Store, set, id string, fields []string, sin
 	return out, nil
 }
 
-// views lists the links of the given chats: synced rows, overridden by
+// views lists the links of the given targets: synced rows, overridden by
 // what the user did in Rapport.
-func (s *Service) views(ctx context.Context, db Store, w *linkWorld, chats []string) ([]LinkView, error) {
-	var entries []storage.Link
-	for _, chat := range chats {
-		ls, err := db.Links(ctx, chat)
+func (s *Service) views(ctx context.Context, w *linkWorld, targets []string) ([]LinkView, error) {
+	states, err := w.byTarget(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewsOf(ctx, w, states)
+}
+
+// viewsOf shows link states as the UI does.
+func (s *Service) viewsOf(ctx context.Context, w *linkWorld, states []storage.LinkState) ([]LinkView, error) {
+	out := make([]LinkView, 0, len(states))
+	for _, st := range states {
+		v, err := s.view(ctx, w, st)
 		if err != nil {
 			return nil, err
-		}
-		entries = append(entries, ls...)
-	}
-	out := []LinkView{}
-	in := func(t string) bool { return slices.Contains(chats, t) }
-	for _, st := range storage.Overlay(in, w.server, entries, w.ops) {
-		v := LinkView{ChatID: st.Target, Set: st.Set, RecordID: st.RecordID, Linked: st.Linked, Sync: st.Sync}
-		rowSpeaks := st.Row != nil && (st.Link == nil || st.Link.Op == "")
-		if rowSpeaks {
-			by, _ := st.Row.Fields[crm.LinkedBy].(string)
-			v.By, v.linkerAAD = w.sysName[by], w.sysToAAD[by]
-			if t, err := time.Parse(time.RFC3339, fmt.Sprint(st.Row.Fields[crm.LinkedOn])); err == nil {
-				v.At = &t
-			}
-		}
-		var seen time.Time // notices dismissed or posted up to
-		if l := st.Link; l != nil {
-			seen = l.SeenUpTo
-			if !rowSpeaks || l.Linked {
-				at := l.At
-				v.At = &at
-			}
-			if !rowSpeaks {
-				v.linkerAAD = l.By
-			}
-			if v.By == "" {
-				v.By = w.userName[l.By]
-			}
-		}
-		if st.Op != nil {
-			v.Error, v.OpSeq = st.Op.Error, st.Op.Seq
-		}
-		r, ok := w.records[v.Set][v.RecordID]
-		if !ok {
-			r = storage.Record{Set: v.Set, ID: v.RecordID, Fields: map[string]any{}}
-		}
-		v.Record = s.card(r, w.fields[v.Set])
-		v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], ownerAAD(w, r) == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
-		if v.Sync == storage.LinkLocal {
-			v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
-		}
-		if !v.CanUnlink {
-			v.UnlinkCode = unlinkCode(w.rules[v.Set])
-		}
-		if v.Linked && v.At != nil && v.Sync != storage.LinkLocal { // notices go to chats
-			since := *v.At
-			if seen.After(since) {
-				since = seen
-			}
-			ns, err := notices(ctx, db, v.Set, v.RecordID, w.keyFields[v.Set], since)
-			if err != nil {
-				return nil, err
-			}
-			v.Notices = ns
 		}
 		out = append(out, v)
 	}
 	return out, nil
 }
 
-func ownerAAD(w *linkWorld, r storage.Record) string {
-	owner, _ := r.Fields[crm.OwnerColumn].(string)
-	return w.sysToAAD[owner]
+// view is one link as the UI shows it: its record's card, who linked it
+// and when, whether the user may unlink it, and its key-field notices.
+func (s *Service) view(ctx context.Context, w *linkWorld, st storage.LinkState) (LinkView, error) {
+	v := LinkView{ChatID: st.Target, Set: st.Set, RecordID: st.RecordID, Linked: st.Linked, Sync: st.Sync}
+	rowSpeaks := st.Row != nil && (st.Link == nil || st.Link.Op == "")
+	if rowSpeaks {
+		by, _ := st.Row.Fields[crm.LinkedBy].(string)
+		aad, name, err := w.systemUser(ctx, by)
+		if err != nil {
+			return v, err
+		}
+		v.By, v.linkerAAD = name, aad
+		if t, err := time.Parse(time.RFC3339, fmt.Sprint(st.Row.Fields[crm.LinkedOn])); err == nil {
+			v.At = &t
+		}
+	}
+	var seen time.Time // notices dismissed or posted up to
+	if l := st.Link; l != nil {
+		seen = l.SeenUpTo
+		if !rowSpeaks || l.Linked {
+			at := l.At
+			v.At = &at
+		}
+		if !rowSpeaks {
+			v.linkerAAD = l.By
+		}
+		if v.By == "" {
+			u, _, err := w.user(ctx, l.By)
+			if err != nil {
+				return v, err
+			}
+			v.By = u.DisplayName
+		}
+	}
+	if st.Op != nil {
+		v.Error, v.OpSeq = st.Op.Error, st.Op.Seq
+	}
+	r, err := w.recordOrStub(ctx, v.Set, v.RecordID)
+	if err != nil {
+		return v, err
+	}
+	v.Record = s.card(r, w.fields[v.Set])
+	owner, err := w.ownerAAD(ctx, r)
+	if err != nil {
+		return v, err
+	}
+	v.CanUnlink, v.UnlinkReason = unlinkAllowed(w.rules[v.Set], owner == w.me && w.me != "", v.linkerAAD == w.me && w.me != "", w.privileged)
+	if v.Sync == storage.LinkLocal {
+		v.CanUnlink, v.UnlinkReason = true, "" // the user's own note, not Dynamics'
+	}
+	if !v.CanUnlink {
+		v.UnlinkCode = unlinkCode(w.rules[v.Set])
+	}
+	if v.Linked && v.At != nil && v.Sync != storage.LinkLocal { // notices go to chats
+		since := *v.At
+		if seen.After(since) {
+			since = seen
+		}
+		ns, err := notices(ctx, w.db, v.Set, v.RecordID, w.keyFields[v.Set], since)
+		if err != nil {
+			return v, err
+		}
+		v.Notices = ns
+	}
+	return v, nil
 }
 
 // TypeRule is what Dynamics' per-record-type settings allow: who may
@@ -453,19 +408,13 @@ func sortCards(cs []RecordCard) {
 	})
 }
 
-// load opens what every Links call reads.
-func (s *Service) load(ctx context.Context) (Store, *linkWorld, error) {
-	w, err := s.world(ctx, s.db)
-	return s.db, w, err
-}
-
 // ForChat lists a chat's links, synced and queued.
 func (s *Service) ForChat(ctx context.Context, chatID string) ([]LinkView, error) {
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.views(ctx, db, w, []string{chatID})
+	return s.views(ctx, w, []string{chatID})
 }
 
 // Suggest lists records worth linking to a chat (or a thread or message),
@@ -474,25 +423,17 @@ func (s *Service) ForChat(ctx context.Context, chatID string) ([]LinkView, error
 // outside member shares, and cases whose number appears in the chat
 // (thread, message). Records already linked are left out.
 func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, error) {
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return nil, err
 	}
-	linked, err := s.views(ctx, db, w, []string{chatID})
+	linked, err := s.views(ctx, w, []string{chatID})
 	if err != nil {
 		return nil, err
 	}
-	users, err := db.Users(ctx)
+	members, ms, err := targetScope(ctx, w, chatID)
 	if err != nil {
 		return nil, err
-	}
-	members, ms, err := targetScope(ctx, db, chatID, users)
-	if err != nil {
-		return nil, err
-	}
-	guest := map[string]bool{}
-	for _, u := range users {
-		guest[u.ID] = u.UserType == "Guest"
 	}
 	var out []Suggestion
 	seen := map[string]bool{}
@@ -501,35 +442,66 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 			seen[l.Set+"/"+l.RecordID] = true
 		}
 	}
-	suggest := func(set, id, why string) {
-		r, ok := w.records[set][id]
-		if !ok || r.Deleted != nil || seen[set+"/"+id] {
-			return
+	// Contacts and accounts are matched by e-mail and domain, cases by
+	// number: each of those sets is read once.
+	of := func(set string) ([]storage.Record, error) { return s.db.Records(ctx, set) }
+	suggest := func(set, id, why string) error {
+		if seen[set+"/"+id] {
+			return nil
+		}
+		r, ok, err := w.record(ctx, set, id)
+		if err != nil || !ok || r.Deleted != nil {
+			return err
 		}
 		seen[set+"/"+id] = true
 		out = append(out, Suggestion{Card: s.card(r, w.fields[set]), Why: why})
+		return nil
 	}
 	domains := map[string]bool{}
-	for _, m := range members {
-		mail := strings.ToLower(m.Email)
-		for id, r := range w.records["contacts"] {
-			if e, _ := r.Fields["emailaddress1"].(string); mail != "" && strings.EqualFold(e, mail) {
-				suggest("contacts", id, WhyContact)
-				if acc, _ := r.Fields["_parentcustomerid_value"].(string); acc != "" {
-					suggest("accounts", acc, WhyContact)
+	if len(members) > 0 {
+		contacts, err := of("contacts")
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			mail := strings.ToLower(m.Email)
+			for _, r := range contacts {
+				id := r.ID
+				if e, _ := r.Fields["emailaddress1"].(string); mail != "" && strings.EqualFold(e, mail) {
+					if err := suggest("contacts", id, WhyContact); err != nil {
+						return nil, err
+					}
+					if acc, _ := r.Fields["_parentcustomerid_value"].(string); acc != "" {
+						if err := suggest("accounts", acc, WhyContact); err != nil {
+							return nil, err
+						}
+					}
 				}
 			}
-		}
-		if _, d, ok := strings.Cut(mail, "@"); ok && (guest[m.UserID] || m.UserID == "" || slices.Contains(m.Roles, "guest")) {
-			domains[d] = true
+			u, _, err := w.user(ctx, m.UserID)
+			if err != nil {
+				return nil, err
+			}
+			if _, d, ok := strings.Cut(mail, "@"); ok && (u.UserType == "Guest" || m.UserID == "" || slices.Contains(m.Roles, "guest")) {
+				domains[d] = true
+			}
 		}
 	}
-	for id, r := range w.records["accounts"] {
-		e, _ := r.Fields["emailaddress1"].(string)
-		web, _ := r.Fields["websiteurl"].(string)
-		_, d, _ := strings.Cut(strings.ToLower(e), "@")
-		if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
-			suggest("accounts", id, WhyDomain)
+	if len(domains) > 0 {
+		accounts, err := of("accounts")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range accounts {
+			id := r.ID
+			e, _ := r.Fields["emailaddress1"].(string)
+			web, _ := r.Fields["websiteurl"].(string)
+			_, d, _ := strings.Cut(strings.ToLower(e), "@")
+			if domains[d] || web != "" && domains[strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(web), "https://"), "http://"), "www.")] {
+				if err := suggest("accounts", id, WhyDomain); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	tickets := map[string]bool{}
@@ -538,9 +510,18 @@ func (s *Service) Suggest(ctx context.Context, chatID string) ([]Suggestion, err
 			tickets[t] = true
 		}
 	}
-	for id, r := range w.records["incidents"] {
-		if t, _ := r.Fields["ticketnumber"].(string); tickets[strings.ToUpper(t)] {
-			suggest("incidents", id, WhyCaseNumber)
+	if len(tickets) > 0 {
+		cases, err := of("incidents")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range cases {
+			id := r.ID
+			if t, _ := r.Fields["ticketnumber"].(string); tickets[strings.ToUpper(t)] {
+				if err := suggest("incidents", id, WhyCaseNumber); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	if out == nil {
@@ -555,12 +536,16 @@ func (s *Service) Find(ctx context.Context, q string) ([]RecordCard, error) {
 	if q == "" {
 		return []RecordCard{}, nil
 	}
-	_, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []RecordCard{}
-	for set, rs := range w.records {
+	for _, set := range crm.LinkableNames() {
+		rs, err := s.db.Records(ctx, set)
+		if err != nil {
+			return nil, err
+		}
 		for _, r := range rs {
 			if r.Deleted != nil {
 				continue
@@ -689,7 +674,7 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 	if set != "" && !crm.IsLinkable(set) {
 		return RecordRef{}, fmt.Errorf("%w: record type %q (one of %v)", ErrInvalid, set, crm.LinkableNames())
 	}
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return RecordRef{}, err
 	}
@@ -698,49 +683,61 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 		r       storage.Record
 	}
 	var cands []cand
-	add := func(set, id string) {
-		r, ok := w.records[set][id]
-		if !ok {
-			r = storage.Record{Set: set, ID: id, Fields: map[string]any{}}
-		}
+	add := func(set, id string) error {
+		r, err := w.recordOrStub(ctx, set, id)
 		cands = append(cands, cand{set, id, r})
+		return err
 	}
 	where := ""
 	switch among {
 	case AmongLive:
-		if err := targetExists(ctx, db, target); err != nil {
+		if err := targetExists(ctx, s.db, target); err != nil {
 			return RecordRef{}, err
 		}
-		for set, rs := range w.records {
-			for id, r := range rs {
+		for _, rs := range crm.LinkableNames() {
+			if set != "" && rs != set {
+				continue
+			}
+			records, err := s.db.Records(ctx, rs)
+			if err != nil {
+				return RecordRef{}, err
+			}
+			for _, r := range records {
 				if r.Deleted == nil {
-					add(set, id)
+					cands = append(cands, cand{rs, r.ID, r})
 				}
 			}
 		}
 	case AmongLinked:
-		if err := targetExists(ctx, db, target); err != nil {
+		if err := targetExists(ctx, s.db, target); err != nil {
 			return RecordRef{}, err
 		}
-		views, err := s.views(ctx, db, w, []string{target})
+		states, err := w.byTarget(ctx, []string{target})
 		if err != nil {
 			return RecordRef{}, err
 		}
-		for _, v := range views {
-			if v.Linked {
-				add(v.Set, v.RecordID)
+		for _, st := range states {
+			if st.Linked {
+				if err := add(st.Set, st.RecordID); err != nil {
+					return RecordRef{}, err
+				}
 			}
 		}
 		where = " among the records " + target + " is linked to"
 	case AmongDynamic:
+		rows, err := s.db.LinkRows(ctx, target)
+		if err != nil {
+			return RecordRef{}, err
+		}
 		seen := map[string]bool{}
-		for _, row := range w.server {
-			chat, _ := row.Fields[crm.LinkChat].(string)
+		for _, row := range rows {
 			rec, _ := row.Fields[crm.LinkRecord].(string)
 			logical, _ := row.Fields[crm.LinkRecordType].(string)
-			if k := logical + "/" + rec; row.Deleted == nil && chat == target && setOf(logical) != "" && !seen[k] {
+			if k := logical + "/" + rec; setOf(logical) != "" && !seen[k] {
 				seen[k] = true
-				add(setOf(logical), rec)
+				if err := add(setOf(logical), rec); err != nil {
+					return RecordRef{}, err
+				}
 			}
 		}
 		where = " among the records Dynamics 365 links " + target + " to"
@@ -754,7 +751,11 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 		if set != "" && c.set != set {
 			continue
 		}
-		ref := RecordRef{Set: c.set, ID: c.id, Detail: refDetail(w, c.r)}
+		detail, err := refDetail(ctx, w, c.r)
+		if err != nil {
+			return RecordRef{}, err
+		}
+		ref := RecordRef{Set: c.set, ID: c.id, Detail: detail}
 		ref.Title = crm.Title(c.r.Set, c.r.Fields)
 		if strings.EqualFold(c.id, text) {
 			ref.Match = "id"
@@ -804,7 +805,7 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 }
 
 // refDetail is what tells a record apart from others of the same name.
-func refDetail(w *linkWorld, r storage.Record) string {
+func refDetail(ctx context.Context, w *linkWorld, r storage.Record) (string, error) {
 	var parts []string
 	addField := func(rec storage.Record, f string) {
 		if v, _ := rec.Fields[f].(string); v != "" && !slices.Contains(parts, v) {
@@ -821,12 +822,16 @@ func refDetail(w *linkWorld, r storage.Record) string {
 		addField(r, "emailaddress1")
 	case "opportunities":
 		if acc, _ := r.Fields["_parentaccountid_value"].(string); acc != "" {
-			addField(w.records["accounts"][acc], "name")
+			a, _, err := w.record(ctx, "accounts", acc)
+			if err != nil {
+				return "", err
+			}
+			addField(a, "name")
 		}
 	case "knowledgearticles":
 		addField(r, "articlepublicnumber")
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, " · "), nil
 }
 
 // Link queues a link of a chat to a record.
@@ -844,19 +849,23 @@ func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked
 	if !crm.IsLinkable(set) {
 		return storage.Op{}, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return storage.Op{}, err
 	}
+	db := s.db
 	if err := targetExists(ctx, db, chatID); err != nil {
 		return storage.Op{}, err
 	}
-	r, ok := w.records[set][recordID]
+	r, ok, err := w.record(ctx, set, recordID)
+	if err != nil {
+		return storage.Op{}, err
+	}
 	if linked && (!ok || r.Deleted != nil) {
 		return storage.Op{}, fmt.Errorf("%s(%s): %w", set, recordID, storage.ErrNotFound)
 	}
 	if !linked {
-		views, err := s.views(ctx, db, w, []string{chatID})
+		views, err := s.views(ctx, w, []string{chatID})
 		if err != nil {
 			return storage.Op{}, err
 		}
@@ -867,7 +876,7 @@ func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked
 		if !views[i].CanUnlink {
 			return storage.Op{}, fmt.Errorf("%w: %s", ErrNotAllowed, views[i].UnlinkReason)
 		}
-		if err := s.adopt(ctx, db, w, chatID, set, recordID); err != nil {
+		if err := s.adopt(ctx, w, chatID, set, recordID); err != nil {
 			return storage.Op{}, err
 		}
 	}
@@ -882,27 +891,18 @@ func (s *Service) edit(ctx context.Context, chatID, set, recordID string, linked
 // adopt records a link that exists in Dynamics but not yet in Rapport's
 // links, with its row id, so unlinking it deletes that row (AdoptLink
 // leaves a link Rapport knows as it is).
-func (s *Service) adopt(ctx context.Context, db Store, w *linkWorld, chatID, set, recordID string) error {
-	row, ok := w.serverRow(chatID, set, recordID)
-	if !ok {
-		return nil
+func (s *Service) adopt(ctx context.Context, w *linkWorld, chatID, set, recordID string) error {
+	row, ok, err := w.serverRow(ctx, chatID, set, recordID)
+	if err != nil || !ok {
+		return err
 	}
 	by, _ := row.Fields[crm.LinkedBy].(string)
-	at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields[crm.LinkedOn]))
-	return db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: w.sysToAAD[by], At: at})
-}
-
-// serverRow finds Dynamics' live chats row linking a chat to a record.
-func (w *linkWorld) serverRow(chatID, set, recordID string) (storage.Record, bool) {
-	for _, row := range w.server {
-		chat, _ := row.Fields[crm.LinkChat].(string)
-		rec, _ := row.Fields[crm.LinkRecord].(string)
-		logical, _ := row.Fields[crm.LinkRecordType].(string)
-		if row.Deleted == nil && chat == chatID && strings.EqualFold(rec, recordID) && setOf(logical) == set {
-			return row, true
-		}
+	aad, _, err := w.systemUser(ctx, by)
+	if err != nil {
+		return err
 	}
-	return storage.Record{}, false
+	at, _ := time.Parse(time.RFC3339, fmt.Sprint(row.Fields[crm.LinkedOn]))
+	return s.db.AdoptLink(ctx, storage.Link{ChatID: chatID, Set: set, RecordID: recordID, ActivityID: row.ID, Linked: true, By: aad, At: at})
 }
 
 // OpView is an outbox operation with names for the UI.
@@ -1005,17 +1005,25 @@ func (s *Service) Timeline(ctx context.Context, set, recordID string) ([]Timelin
 	if !crm.IsLinkable(set) {
 		return nil, fmt.Errorf("%w: record type %q", ErrInvalid, set)
 	}
-	db, w, err := s.load(ctx)
+	w, err := s.world(ctx)
 	if err != nil {
 		return nil, err
 	}
 	related := map[string]bool{set + "/" + recordID: true}
 	for _, child := range crm.Rollups[set] {
-		for id, r := range w.records[child.Set] {
+		rs, err := s.db.Records(ctx, child.Set)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
 			if v, _ := r.Fields[child.Lookup].(string); strings.EqualFold(v, recordID) {
-				related[child.Set+"/"+id] = true
+				related[child.Set+"/"+r.ID] = true
 			}
 		}
+	}
+	states, err := w.byRecord(ctx, related)
+	if err != nil {
+		return nil, err
 	}
 	chats, err := s.names.Chats(ctx)
 	if err != nil {
@@ -1023,38 +1031,51 @@ func (s *Service) Timeline(ctx context.Context, set, recordID string) ([]Timelin
 	}
 	names := map[string]string{}
 	member := map[string]bool{}
-	ids := make([]string, 0, len(chats))
 	for _, c := range chats {
 		names[c.ID] = c.Name
 		member[c.ID] = true
-		ids = append(ids, c.ID)
 	}
 	// Chats linked in Dynamics that the user is not in: named by the
 	// link row's subject.
-	for _, row := range w.server {
-		chat, _ := row.Fields[crm.LinkChat].(string)
-		if row.Deleted == nil && chat != "" && !member[chat] {
-			if _, ok := names[chat]; !ok {
-				ids = append(ids, chat)
-			}
-			if subj, _ := row.Fields[crm.LinkSubject].(string); subj != "" || names[chat] == "" {
-				names[chat] = subj
+	for _, st := range states {
+		if st.Row != nil && !member[st.Target] {
+			if subj, _ := st.Row.Fields[crm.LinkSubject].(string); subj != "" || names[st.Target] == "" {
+				names[st.Target] = subj
 			}
 		}
 	}
 	joins := map[string]storage.Op{} // chat → the newest join not discarded
-	for _, op := range w.ops {
-		if op.Kind == storage.OpJoin && op.State != storage.OpDiscarded && op.Seq > joins[op.ChatID].Seq {
-			joins[op.ChatID] = op
-		}
-	}
-	views, err := s.views(ctx, db, w, ids)
+	ops, err := s.db.Outbox(ctx, storage.OpPending, storage.OpInFlight, storage.OpFailed, storage.OpConflict, storage.OpDone)
 	if err != nil {
 		return nil, err
 	}
+	for _, op := range ops {
+		if op.Kind == storage.OpJoin && op.Seq > joins[op.ChatID].Seq {
+			joins[op.ChatID] = op
+		}
+	}
+	teams, err := s.names.Channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range teams {
+		names[ch.ID] = ch.Name
+	}
 	out := []TimelineItem{}
-	for _, v := range views {
-		if !v.Linked || !related[v.Set+"/"+v.RecordID] {
+	for _, st := range states {
+		if !st.Linked {
+			continue
+		}
+		v, err := s.view(ctx, w, st)
+		if err != nil {
+			return nil, err
+		}
+		if kind, _, _ := storage.ParseTarget(v.ChatID); kind != storage.TargetChat {
+			it, err := localItem(ctx, s.db, v, names)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, it)
 			continue
 		}
 		it := TimelineItem{ChatID: v.ChatID, ChatName: names[v.ChatID], Via: v.Record, LinkedBy: v.By, LinkedAt: v.At, Member: member[v.ChatID],
@@ -1065,23 +1086,11 @@ func (s *Service) Timeline(ctx context.Context, set, recordID string) ([]Timelin
 				it.Join = &OpRef{Seq: op.Seq, State: op.State, Error: op.Error}
 			}
 		}
-		if ms, err := db.Messages(ctx, v.ChatID, time.Time{}, 1); err == nil && len(ms) == 1 {
+		if ms, err := s.db.Messages(ctx, v.ChatID, time.Time{}, 1); err == nil && len(ms) == 1 {
 			it.LastMessage = lastMessage(ms[0])
 		}
 		out = append(out, it)
 	}
-	teams, err := s.names.Channels(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, ch := range teams {
-		names[ch.ID] = ch.Name
-	}
-	local, err := s.localItems(ctx, db, w, related, names)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, local...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].LastMessage, out[j].LastMessage
 		return a != nil && (b == nil || a.At.After(b.At))
