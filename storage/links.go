@@ -73,42 +73,50 @@ func (db *DB) SetLink(ctx context.Context, chatID, set, recordID string, linked 
 	}
 	var out Op
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		l, err := getLink(tx, chatID, set, recordID)
-		if err != nil && !(linked && errors.Is(err, ErrNotFound)) {
-			return err
-		}
-		if l.ChatID != "" && l.Linked == linked {
-			return nil // already so
-		}
-		kind := OpUnlink
-		if linked {
-			kind = OpLink
-			l = Link{ChatID: chatID, Set: set, RecordID: recordID, Linked: true, By: by, At: now}
-		} else {
-			l.Linked, l.At, l.By = false, now, by
-		}
-		out = Op{Kind: kind, ChatID: chatID, Set: set, RecordID: recordID, Subject: subject, By: by, State: OpLocal, Created: now, Updated: now}
-		if target, _, _ := ParseTarget(chatID); target == TargetChat {
-			// Dynamics must learn it: a row id made here, and the operation.
-			if linked {
-				l.ActivityID = NewID()
-			}
-			seq, err := tx.Bucket(bucketOutbox).NextSequence()
-			if err != nil {
-				return fmt.Errorf("number operation: %w", err)
-			}
-			out.Seq, out.ID, out.ActivityID, out.State = seq, NewID(), l.ActivityID, OpPending
-			l.Op = out.ID
-			if err := putOp(tx, out, ""); err != nil {
-				return err
-			}
-		} // else kept in Rapport: no operation, nothing to push
-		return putLink(tx, l)
+		var err error
+		out, err = setLink(tx, chatID, set, recordID, linked, by, subject, "", now)
+		return err
 	})
 	if err == nil {
 		db.namesChanged()
 	}
 	return out, err
+}
+
+// setLink is SetLink in tx; the operation waits for the operation after
+// (when not "").
+func setLink(tx *bolt.Tx, chatID, set, recordID string, linked bool, by, subject, after string, now time.Time) (Op, error) {
+	l, err := getLink(tx, chatID, set, recordID)
+	if err != nil && !(linked && errors.Is(err, ErrNotFound)) {
+		return Op{}, err
+	}
+	if l.ChatID != "" && l.Linked == linked {
+		return Op{}, nil // already so
+	}
+	kind := OpUnlink
+	if linked {
+		kind = OpLink
+		l = Link{ChatID: chatID, Set: set, RecordID: recordID, Linked: true, By: by, At: now}
+	} else {
+		l.Linked, l.At, l.By = false, now, by
+	}
+	out := Op{Kind: kind, ChatID: chatID, Set: set, RecordID: recordID, Subject: subject, By: by, State: OpLocal, Created: now, Updated: now}
+	if target, _, _ := ParseTarget(chatID); target == TargetChat {
+		// Dynamics must learn it: a row id made here, and the operation.
+		if linked {
+			l.ActivityID = NewID()
+		}
+		seq, err := tx.Bucket(bucketOutbox).NextSequence()
+		if err != nil {
+			return Op{}, fmt.Errorf("number operation: %w", err)
+		}
+		out.Seq, out.ID, out.ActivityID, out.State, out.After = seq, NewID(), l.ActivityID, OpPending, after
+		l.Op = out.ID
+		if err := putOp(tx, out, ""); err != nil {
+			return Op{}, err
+		}
+	} // else kept in Rapport: no operation, nothing to push
+	return out, putLink(tx, l)
 }
 
 // DismissNotices hides a link's key-field notices up to upTo.

@@ -33,30 +33,37 @@ const (
 	OpUnlink = "unlink" // delete that row
 	OpJoin   = "join"   // ask Dynamics to add the user to a chat linked to a record (JoinLinkedChat)
 	OpNotice = "notice" // post a linked record's key-field changes to its chat (Graph)
+	OpCreate = "create" // create a Dataverse row made in Rapport: a case, a follow-up task, a note
 )
 
 // Op is one queued edit.
 type Op struct {
-	Seq        uint64         `json:"seq"`
-	ID         string         `json:"id"` // client-generated, stable across retries
-	Kind       string         `json:"kind"`
-	ChatID     string         `json:"chatId"`
-	Set        string         `json:"set"`
-	RecordID   string         `json:"recordId"`
-	ActivityID string         `json:"activityId"` // the Dataverse chats row (client-generated on link)
-	Subject    string         `json:"subject,omitempty"`
-	UserID     string         `json:"userId,omitempty"`    // join: the user's Dataverse systemuser id
-	Body       string         `json:"body,omitempty"`      // notice: the message's HTML
-	UpTo       time.Time      `json:"upTo,omitzero"`       // notice: covers the record's changes up to this time
-	SeenBefore time.Time      `json:"seenBefore,omitzero"` // notice: the link's SeenUpTo before it (restored on discard)
-	By         string         `json:"by,omitempty"`
-	State      string         `json:"state"`
-	Attempts   int            `json:"attempts"`
-	Error      string         `json:"error,omitempty"`
-	Server     map[string]any `json:"server,omitempty"` // the server's side of a conflict
-	Created    time.Time      `json:"created"`
-	Updated    time.Time      `json:"updated"`
-	NotBefore  time.Time      `json:"notBefore,omitempty"` // retry no earlier than this
+	Seq        uint64    `json:"seq"`
+	ID         string    `json:"id"` // client-generated, stable across retries
+	Kind       string    `json:"kind"`
+	ChatID     string    `json:"chatId"`
+	Set        string    `json:"set"`
+	RecordID   string    `json:"recordId"`
+	ActivityID string    `json:"activityId"` // the Dataverse chats row (client-generated on link)
+	Subject    string    `json:"subject,omitempty"`
+	UserID     string    `json:"userId,omitempty"`    // join: the user's Dataverse systemuser id
+	Body       string    `json:"body,omitempty"`      // notice: the message's HTML
+	UpTo       time.Time `json:"upTo,omitzero"`       // notice: covers the record's changes up to this time
+	SeenBefore time.Time `json:"seenBefore,omitzero"` // notice: the link's SeenUpTo before it (restored on discard)
+	// Row is a create's columns as sent (lookups as @odata.bind); Set
+	// and RecordID are the new row's table and client-made id.
+	Row map[string]any `json:"row,omitempty"`
+	// After is the operation this one waits for (a link to a case made
+	// in Rapport waits for the case's create).
+	After     string         `json:"after,omitempty"`
+	By        string         `json:"by,omitempty"`
+	State     string         `json:"state"`
+	Attempts  int            `json:"attempts"`
+	Error     string         `json:"error,omitempty"`
+	Server    map[string]any `json:"server,omitempty"` // the server's side of a conflict
+	Created   time.Time      `json:"created"`
+	Updated   time.Time      `json:"updated"`
+	NotBefore time.Time      `json:"notBefore,omitempty"` // retry no earlier than this
 }
 
 // NewID returns a random RFC 4122 version 4 UUID (Dataverse row ids and
@@ -263,6 +270,10 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 			return err
 		}
 		out = op
+		if op.Kind == OpCreate {
+			// What waits for the row cannot happen without it.
+			return discardAfter(tx, op.ID, now)
+		}
 		if op.Kind == OpNotice {
 			// The notices come back, unless a later post or dismissal
 			// moved the mark on.
@@ -279,4 +290,66 @@ func (db *DB) DiscardOp(ctx context.Context, seq uint64, now time.Time) (Op, err
 		db.namesChanged()
 	}
 	return out, err
+}
+
+// discardAfter discards the operations waiting for the operation id (and
+// theirs), returning their links to what they were.
+func discardAfter(tx *bolt.Tx, id string, now time.Time) error {
+	for _, seq := range seqsIn(tx, OpPending, OpFailed, OpConflict) {
+		op, err := getOp(tx, seq)
+		if err != nil {
+			return err
+		}
+		if op.After != id {
+			continue
+		}
+		old := op.State
+		op.State, op.Updated, op.Error = OpDiscarded, now, "its record was not created (discarded)"
+		if err := putOp(tx, op, old); err != nil {
+			return err
+		}
+		if err := settleLink(tx, op, true); err != nil {
+			return err
+		}
+		if err := discardAfter(tx, op.ID, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// QueueCreate queues the creation of a Dataverse row made in Rapport
+// (op.Set, op.RecordID its client-made id, op.Row its columns) and, when
+// linkTo names a target, the link of that target to the new row, in one
+// transaction. A chat's link is pushed after the row is created (it waits
+// for it); a thread's or a message's is kept in Rapport. It returns the
+// create.
+func (db *DB) QueueCreate(ctx context.Context, op Op, linkTo string, now time.Time) (Op, error) {
+	if err := ctx.Err(); err != nil {
+		return Op{}, err
+	}
+	if op.Set == "" || op.RecordID == "" || len(op.Row) == 0 {
+		return Op{}, fmt.Errorf("queue create: a table, an id and columns are needed")
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		seq, err := tx.Bucket(bucketOutbox).NextSequence()
+		if err != nil {
+			return fmt.Errorf("number operation: %w", err)
+		}
+		op.Kind, op.Seq, op.ID, op.State, op.Created, op.Updated = OpCreate, seq, NewID(), OpPending, now, now
+		op.Attempts, op.Error, op.Server, op.NotBefore, op.After = 0, "", nil, time.Time{}, ""
+		if err := putOp(tx, op, ""); err != nil {
+			return err
+		}
+		if linkTo == "" {
+			return nil
+		}
+		_, err = setLink(tx, linkTo, op.Set, op.RecordID, true, op.By, op.Subject, op.ID, now)
+		return err
+	})
+	if err != nil {
+		return Op{}, err
+	}
+	db.namesChanged()
+	return op, nil
 }

@@ -61,6 +61,8 @@ const (
 	StateColumn       = "statecode"
 	CaseSet           = "incidents"
 	CaseNumberColumn  = "ticketnumber"
+	TaskSet           = "tasks"       // follow-up tasks (an activity regarding a record)
+	NoteSet           = "annotations" // notes (regarding a record through objectid)
 	linkBindTemplate  = "regardingobjectid_%s_chat@odata.bind"
 	recordURLTemplate = "%s/main.aspx?pagetype=entityrecord&etn=%s&id=%s"
 )
@@ -119,6 +121,23 @@ var Sets = []Set{
 		Table:     []string{"articlepublicnumber", "title", "statecode"},
 	},
 	{
+		Name: TaskSet, Logical: "task", Key: "activityid",
+		Columns: []string{"subject", "description", "scheduledend", "prioritycode", "statecode", "statuscode", "_regardingobjectid_value", "regardingobjecttypecode", "_ownerid_value", "createdon", "modifiedon"},
+		Text:    []string{"subject", "description"},
+		Fields: []Field{{"subject", "Subject"}, {"scheduledend", "Due"}, {"prioritycode", "Priority"}, {"statecode", "Status"},
+			{"statuscode", "Status reason"}, {"description", "Description"}, {"createdon", "Created on"}, {"modifiedon", "Modified on"}},
+		Card:  []string{"subject", "scheduledend", "prioritycode", "statecode"},
+		Table: []string{"subject", "scheduledend", "prioritycode", "statecode"},
+	},
+	{
+		Name: NoteSet, Logical: "annotation", Key: "annotationid",
+		Columns: []string{"subject", "notetext", "filename", "mimetype", "isdocument", "_objectid_value", "objecttypecode", "_ownerid_value", "createdon", "modifiedon"},
+		Text:    []string{"subject", "notetext", "filename"},
+		Fields: []Field{{"subject", "Title"}, {"notetext", "Note"}, {"filename", "File"}, {"createdon", "Created on"}, {"modifiedon", "Modified on"}},
+		Card:  []string{"subject", "filename", "createdon"},
+		Table: []string{"subject", "filename", "createdon"},
+	},
+	{
 		Name: UserSet, Logical: "systemuser", Key: "systemuserid",
 		Columns: []string{"fullname", "internalemailaddress", "azureactivedirectoryobjectid", "modifiedon"},
 	},
@@ -147,6 +166,11 @@ var Options = map[string]map[string][]Option{
 	"contacts":          {"statecode": {{0, "Active"}, {1, "Inactive"}}},
 	"opportunities":     {"statecode": {{0, "Open"}, {1, "Won"}, {2, "Lost"}}},
 	"knowledgearticles": {"statecode": {{0, "Draft"}, {1, "Approved"}, {2, "Scheduled"}, {3, "Published"}, {4, "Expired"}, {5, "Archived"}, {6, "Discarded"}}},
+	"tasks": {
+		"prioritycode": {{0, "Low"}, {1, "Normal"}, {2, "High"}},
+		"statecode":    {{0, "Open"}, {1, "Completed"}, {2, "Canceled"}},
+		"statuscode":   {{2, "Not Started"}, {3, "In Progress"}, {4, "Waiting on someone else"}, {5, "Completed"}, {6, "Canceled"}, {7, "Deferred"}},
+	},
 }
 
 // Rollups are, per set, the child sets whose records roll up under one of
@@ -238,6 +262,21 @@ func OptionLabel(set, field, value string) string {
 // LinkBind is the navigation property that sets a chats row's regarding
 // record of logical name, for @odata.bind.
 func LinkBind(logical string) string { return fmt.Sprintf(linkBindTemplate, logical) }
+
+// TaskBind is the navigation property that sets a task's regarding
+// record of logical name ("regardingobjectid_incident_task").
+func TaskBind(logical string) string { return "regardingobjectid_" + logical + "_task@odata.bind" }
+
+// NoteBind is the navigation property that attaches a note to a record of
+// logical name ("objectid_incident").
+func NoteBind(logical string) string { return "objectid_" + logical + "@odata.bind" }
+
+// CustomerBind is the navigation property that sets a case's customer,
+// an account or a contact ("customerid_account").
+func CustomerBind(logical string) string { return "customerid_" + logical + "@odata.bind" }
+
+// Bind is an @odata.bind value naming a record: "/set(id)".
+func Bind(set, id string) string { return "/" + set + "(" + id + ")" }
 
 // RecordURL is a record's page in Dynamics 365 at org.
 func RecordURL(org, set, id string) string {

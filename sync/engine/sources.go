@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/content"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/dataverse"
 	"github.com/rapport-app/rapport/sync/graph"
 )
@@ -350,28 +351,13 @@ func (e *Engine) chatMessages(ctx context.Context, chat storage.Chat) error {
 	}
 }
 
-// recordSets are the Dataverse tables Rapport keeps, with their key
-// column and the columns it reads.
-var recordSets = []struct {
-	set, key string
-	cols     []string
-}{
-	{"accounts", "accountid", []string{"name", "accountnumber", "telephone1", "emailaddress1", "websiteurl", "address1_city", "accountcategorycode", "_primarycontactid_value", "_ownerid_value", "statecode", "modifiedon"}},
-	{"contacts", "contactid", []string{"fullname", "firstname", "lastname", "emailaddress1", "jobtitle", "telephone1", "_parentcustomerid_value", "statecode", "modifiedon"}},
-	{"incidents", "incidentid", []string{"title", "ticketnumber", "description", "prioritycode", "statecode", "statuscode", "_customerid_value", "_primarycontactid_value", "_ownerid_value", "createdon", "modifiedon"}},
-	{"opportunities", "opportunityid", []string{"name", "estimatedvalue", "estimatedclosedate", "stepname", "statecode", "_parentaccountid_value", "_customerid_value", "modifiedon"}},
-	{"knowledgearticles", "knowledgearticleid", []string{"title", "articlepublicnumber", "description", "keywords", "statecode", "modifiedon"}},
-	{"systemusers", "systemuserid", []string{"fullname", "internalemailaddress", "azureactivedirectoryobjectid", "modifiedon"}},
-	{"chats", "activityid", []string{"subject", "teamschatid", "_regardingobjectid_value", "regardingobjecttypecode", "linkedon", "_linkedby_value", "statecode", "modifiedon"}},
-}
-
 // records syncs every Dataverse table with change tracking.
 func (e *Engine) records(ctx context.Context) error {
 	var errs []error
-	for _, rs := range recordSets {
-		e.update(func(p *Progress) { p.Current = "Dynamics 365: " + rs.set })
-		if err := e.recordSet(ctx, rs.set, rs.key, rs.cols); err != nil {
-			errs = append(errs, fmt.Errorf("records %s: %w", rs.set, err))
+	for _, rs := range crm.Sets {
+		e.update(func(p *Progress) { p.Current = "Dynamics 365: " + rs.Name })
+		if err := e.recordSet(ctx, rs.Name, rs.Key, rs.Columns); err != nil {
+			errs = append(errs, fmt.Errorf("records %s: %w", rs.Name, err))
 			e.update(func(p *Progress) { p.Errors++ })
 		}
 	}

@@ -37,6 +37,8 @@ type tombstone struct {
 type dataverse struct {
 	version int64 // the organisation's row version counter
 	sets    map[string]*entitySet
+	denied  map[string]bool // entity sets the user may not create rows in
+	tickets int             // case numbers handed out to cases created through the API
 	orgID   string
 	buID    string
 }
@@ -49,6 +51,8 @@ var entitySets = []struct{ name, logical, key string }{
 	{"knowledgearticles", "knowledgearticle", "knowledgearticleid"},
 	{"systemusers", "systemuser", "systemuserid"},
 	{"chats", "chat", "activityid"},
+	{"tasks", "task", "activityid"},
+	{"annotations", "annotation", "annotationid"},
 }
 
 func newDataverse(w *World) *dataverse {
@@ -560,9 +564,64 @@ func (s *Server) dvRow(w http.ResponseWriter, r *http.Request, g *grant, name, i
 
 var bindValueRE = regexp.MustCompile(`^/?([a-z_]+)\(([0-9a-fA-F-]{36})\)$`)
 
+// navProp is a single-valued navigation property a create may bind: the
+// lookup column it sets, the column naming the target's type (for
+// polymorphic lookups), and the logical name of the table it points at.
+type navProp struct {
+	col, typeCol, target string
+}
+
+// navProps are the navigation properties of each table's creates, as
+// Dataverse declares them (regarding lookups, a note's object, a case's
+// customer and primary contact).
+func navProps(set, nav string) (navProp, bool) {
+	regarding := map[string]bool{"account": true, "contact": true, "incident": true, "opportunity": true, "knowledgearticle": true}
+	switch set {
+	case "chats", "tasks":
+		suffix := "_chat"
+		if set == "tasks" {
+			suffix = "_task"
+		}
+		if l, ok := strings.CutPrefix(nav, "regardingobjectid_"); ok {
+			if l, ok = strings.CutSuffix(l, suffix); ok && regarding[l] {
+				return navProp{"regardingobjectid", "regardingobjecttypecode", l}, true
+			}
+		}
+	case "annotations":
+		if l, ok := strings.CutPrefix(nav, "objectid_"); ok && regarding[l] {
+			return navProp{"objectid", "objecttypecode", l}, true
+		}
+	case "incidents":
+		switch nav {
+		case "customerid_account":
+			return navProp{"customerid", "", "account"}, true
+		case "customerid_contact":
+			return navProp{"customerid", "", "contact"}, true
+		case "primarycontactid":
+			return navProp{"primarycontactid", "", "contact"}, true
+		}
+	}
+	return navProp{}, false
+}
+
+// createPrivilege names the privilege a create in a table needs
+// (activities share prvCreateActivity; notes are prvCreateNote).
+func createPrivilege(set string) string {
+	switch set {
+	case "tasks", "chats":
+		return "prvCreateActivity"
+	case "annotations":
+		return "prvCreateNote"
+	}
+	e := strings.TrimSuffix(set, "s")
+	return "prvCreate" + strings.ToUpper(e[:1]) + e[1:]
+}
+
 // dvCreate creates a row. The client may give the primary key, so that a
 // retried create is idempotent: a duplicate key answers 412 under
-// If-None-Match: * and 409 otherwise, as Dataverse does.
+// If-None-Match: * and 409 otherwise, as Dataverse does. Lookups are set
+// through their navigation properties (@odata.bind); a case needs its
+// customer (an account or a contact, not both) and gets its case number.
 func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name string) {
 	var body Row
 	if err := decodeBody(r, &body); err != nil {
@@ -575,28 +634,54 @@ func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name
 	if e == nil {
 		return
 	}
+	me := s.t.w.SystemUserID(g.userID)
+	if s.t.dv.denied[name] {
+		priv := createPrivilege(name)
+		dvError(w, r, 403, "0x80040220", fmt.Sprintf("Principal user (Id=%s, type=8, roleCount=1, privilegeName=%s, privilegeId=%s, accessRightMask=32) is missing %s privilege (Id=%s) on OTC=%s for entity '%s'.",
+			me, priv, guid(0, "priv", priv), priv, guid(0, "priv", priv), e.logical, e.logical))
+		return
+	}
 	row := Row{}
+	customers := 0
 	for k, v := range body {
-		if bind, ok := strings.CutSuffix(k, "@odata.bind"); ok {
+		if nav, ok := strings.CutSuffix(k, "@odata.bind"); ok {
+			np, ok := navProps(name, nav)
+			if !ok {
+				dvError(w, r, 400, "0x80060888", fmt.Sprintf("An undeclared property '%s' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.", nav))
+				return
+			}
 			m := bindValueRE.FindStringSubmatch(fmt.Sprint(v))
 			if m == nil {
 				dvError(w, r, 400, "0x80048d19", fmt.Sprintf("Invalid @odata.bind value %q.", v))
 				return
 			}
 			target, ok := s.t.dv.sets[m[1]]
-			if !ok || target.rows[strings.ToLower(m[2])] == nil {
-				dvError(w, r, 404, "0x80040217", fmt.Sprintf("%s With Id = %s Does Not Exist", m[1], m[2]))
+			if ok && target.logical != np.target {
+				dvError(w, r, 400, "0x80048d19", fmt.Sprintf("Error identified in Payload provided by the user for Entity :'%s': %s binds a %s, not %s.", e.logical, nav, np.target, m[1]))
 				return
 			}
-			col := bind
-			if i := strings.Index(bind, "_"); name == "chats" && strings.HasPrefix(bind, "regardingobjectid") && i > 0 {
-				col = "regardingobjectid"
-				row["regardingobjecttypecode"] = target.logical
+			if !ok || target.rows[strings.ToLower(m[2])] == nil {
+				dvError(w, r, 404, "0x80040217", fmt.Sprintf("%s With Id = %s Does Not Exist", np.target, m[2]))
+				return
 			}
-			row["_"+col+"_value"] = strings.ToLower(m[2])
+			if np.col == "customerid" {
+				customers++
+			}
+			if np.typeCol != "" {
+				row[np.typeCol] = target.logical
+			}
+			row["_"+np.col+"_value"] = strings.ToLower(m[2])
 			continue
 		}
 		row[k] = v
+	}
+	if name == "incidents" && customers == 0 {
+		dvError(w, r, 400, "0x80044410", "You should specify a parent contact or account.")
+		return
+	}
+	if name == "incidents" && customers > 1 {
+		dvError(w, r, 400, "0x8004440f", "You can either specify a parent contact or account, but not both.")
+		return
 	}
 	id, _ := row[e.key].(string)
 	if id == "" {
@@ -614,10 +699,34 @@ func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name
 	}
 	now := dvTime(s.t.now())
 	row["createdon"], row["modifiedon"] = now, now
-	if name == "chats" {
+	if _, ok := row["_ownerid_value"]; !ok && name != "chats" {
+		row["_ownerid_value"] = me
+	}
+	defaults := func(cols Row) {
+		for k, v := range cols {
+			if _, ok := row[k]; !ok {
+				row[k] = v
+			}
+		}
+	}
+	switch name {
+	case "chats":
 		row["linkedon"] = now
-		row["_linkedby_value"] = s.t.w.SystemUserID(g.userID)
+		row["_linkedby_value"] = me
 		row["statecode"], row["statuscode"] = 0, 1
+	case "incidents":
+		s.t.dv.tickets++
+		row["ticketnumber"] = fmt.Sprintf("CAS-%05d-%s", 90000+s.t.dv.tickets, strings.ToUpper(hex32(s.t.w.Seed, "created-case", id)[:6]))
+		defaults(Row{"statecode": 0, "statuscode": 1, "prioritycode": 2, "caseorigincode": 3})
+	case "tasks":
+		row["activitytypecode"] = "task"
+		defaults(Row{"statecode": 0, "statuscode": 2, "prioritycode": 1})
+	case "annotations":
+		body, _ := row["documentbody"].(string)
+		row["isdocument"] = body != ""
+		if body != "" {
+			row["filesize"] = len(body) * 3 / 4
+		}
 	}
 	row = s.t.dv.put(name, row)
 	loc := s.dataverseResource() + "/api/data/v9.2/" + name + "(" + id + ")"
@@ -627,6 +736,18 @@ func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// DenyCreate takes away (or gives back) the user's privilege to create
+// rows in an entity set: creates there answer 403, as Dataverse does
+// for a missing privilege.
+func (t *Tenant) DenyCreate(set string, deny bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.dv.denied == nil {
+		t.dv.denied = map[string]bool{}
+	}
+	t.dv.denied[set] = deny
 }
 
 // Rows returns a copy of the rows of an entity set (ground truth).

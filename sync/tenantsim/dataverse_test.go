@@ -3,6 +3,7 @@ package tenantsim_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -186,5 +187,82 @@ func TestDataverseThrottling(t *testing.T) {
 	resp, body := dv.do("GET", "/accounts", nil, nil)
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" || body["error"] == nil {
 		t.Fatalf("throttled: %d %q %v", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+}
+
+// TestDataverseCreates: cases, tasks and notes are created as Dataverse
+// documents them: lookups through their navigation properties, a case's
+// customer required (an account or a contact, not both) and its case
+// number assigned, a duplicate client-made id refused under
+// If-None-Match: *, a bind to a deleted record or an undeclared property
+// refused, and a missing privilege a 403.
+func TestDataverseCreates(t *testing.T) {
+	srv := startTenant(t, tenantsim.Options{Seed: 3})
+	dv := newDV(t, srv)
+	tn := srv.Tenant()
+	acct := tn.World().Customers[0].AccountID
+	contact := tn.Rows("contacts")[0]["contactid"].(string)
+	gone := tn.Rows("incidents")[1]["incidentid"].(string)
+	if err := tn.DeleteRow("incidents", gone); err != nil {
+		t.Fatal(err)
+	}
+	const caseID = "5b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f"
+	createOnly := map[string]string{"If-None-Match": "*"}
+	for _, tt := range []struct {
+		name, set string
+		row       map[string]any
+		status    int
+		code      string
+	}{
+		{"case without a customer", "incidents", map[string]any{"incidentid": caseID, "title": "Printer offline"}, 400, "0x80044410"},
+		{"case with two customers", "incidents", map[string]any{"incidentid": caseID, "title": "Printer offline",
+			"customerid_account@odata.bind": "/accounts(" + acct + ")", "customerid_contact@odata.bind": "/contacts(" + contact + ")"}, 400, "0x8004440f"},
+		{"case bound to the wrong table", "incidents", map[string]any{"incidentid": caseID, "title": "x",
+			"customerid_account@odata.bind": "/contacts(" + contact + ")"}, 400, "0x80048d19"},
+		{"case", "incidents", map[string]any{"incidentid": caseID, "title": "Printer offline", "prioritycode": 1,
+			"customerid_account@odata.bind": "/accounts(" + acct + ")"}, 204, ""},
+		{"the same case again", "incidents", map[string]any{"incidentid": caseID, "title": "Printer offline",
+			"customerid_account@odata.bind": "/accounts(" + acct + ")"}, 412, "0x80060882"},
+		{"task on the case", "tasks", map[string]any{"activityid": "6b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f", "subject": "Call back",
+			"scheduledend": "2026-12-10T09:00:00Z", "regardingobjectid_incident_task@odata.bind": "/incidents(" + caseID + ")"}, 204, ""},
+		{"task on a deleted case", "tasks", map[string]any{"activityid": "7b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f", "subject": "x",
+			"regardingobjectid_incident_task@odata.bind": "/incidents(" + gone + ")"}, 404, "0x80040217"},
+		{"task through a chat's property", "tasks", map[string]any{"activityid": "8b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f", "subject": "x",
+			"regardingobjectid_incident_chat@odata.bind": "/incidents(" + caseID + ")"}, 400, "0x80060888"},
+		{"note with a file", "annotations", map[string]any{"annotationid": "9b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f", "subject": "Thread",
+			"filename": "thread.md", "mimetype": "text/markdown", "documentbody": "IyBUaHJlYWQK", "objectid_incident@odata.bind": "/incidents(" + caseID + ")"}, 204, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dv.t = t
+			resp, body := dv.do("POST", "/"+tt.set, tt.row, createOnly)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("%d %v, want %d", resp.StatusCode, body, tt.status)
+			}
+			if tt.code != "" {
+				if e, _ := body["error"].(map[string]any); e == nil || e["code"] != tt.code {
+					t.Fatalf("error %v, want code %s", body, tt.code)
+				}
+			}
+		})
+	}
+	dv.t = t
+	resp, c := dv.do("GET", "/incidents("+caseID+")?$select=title,ticketnumber,statecode,prioritycode,_customerid_value,_ownerid_value", nil, nil)
+	if resp.StatusCode != 200 || !strings.HasPrefix(fmt.Sprint(c["ticketnumber"]), "CAS-") || c["_customerid_value"] != acct ||
+		fmt.Sprint(c["statecode"]) != "0" || fmt.Sprint(c["prioritycode"]) != "1" || c["_ownerid_value"] == nil {
+		t.Fatalf("the created case: %d %v", resp.StatusCode, c)
+	}
+	resp, task := dv.do("GET", "/tasks(6b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f)?$select=subject,statecode,statuscode,_regardingobjectid_value,regardingobjecttypecode", nil, nil)
+	if resp.StatusCode != 200 || task["_regardingobjectid_value"] != caseID || task["regardingobjecttypecode"] != "incident" || fmt.Sprint(task["statuscode"]) != "2" {
+		t.Fatalf("the created task: %d %v", resp.StatusCode, task)
+	}
+	resp, note := dv.do("GET", "/annotations(9b1f3f4e-1b2c-4d5e-8f90-0a1b2c3d4e5f)?$select=subject,isdocument,_objectid_value,objecttypecode", nil, nil)
+	if resp.StatusCode != 200 || note["isdocument"] != true || note["_objectid_value"] != caseID || note["objecttypecode"] != "incident" {
+		t.Fatalf("the created note: %d %v", resp.StatusCode, note)
+	}
+	// Without the privilege, a create is a 403 naming it.
+	tn.DenyCreate("tasks", true)
+	resp, body := dv.do("POST", "/tasks", map[string]any{"subject": "x", "regardingobjectid_incident_task@odata.bind": "/incidents(" + caseID + ")"}, createOnly)
+	if e, _ := body["error"].(map[string]any); resp.StatusCode != 403 || e == nil || !strings.Contains(fmt.Sprint(e["message"]), "prvCreateActivity") {
+		t.Fatalf("denied create: %d %v", resp.StatusCode, body)
 	}
 }
