@@ -322,8 +322,9 @@ func discardAfter(tx *bolt.Tx, id string, now time.Time) error {
 // (op.Set, op.RecordID its client-made id, op.Row its columns) and, when
 // linkTo names a target, the link of that target to the new row, in one
 // transaction. A chat's link is pushed after the row is created (it waits
-// for it); a thread's or a message's is kept in Rapport. It returns the
-// create.
+// for it); a thread's or a message's is kept in Rapport. op.After names
+// the create this row waits for, if any (a note on a case not created
+// yet). It returns the create.
 func (db *DB) QueueCreate(ctx context.Context, op Op, linkTo string, now time.Time) (Op, error) {
 	if err := ctx.Err(); err != nil {
 		return Op{}, err
@@ -337,7 +338,7 @@ func (db *DB) QueueCreate(ctx context.Context, op Op, linkTo string, now time.Ti
 			return fmt.Errorf("number operation: %w", err)
 		}
 		op.Kind, op.Seq, op.ID, op.State, op.Created, op.Updated = OpCreate, seq, NewID(), OpPending, now, now
-		op.Attempts, op.Error, op.Server, op.NotBefore, op.After = 0, "", nil, time.Time{}, ""
+		op.Attempts, op.Error, op.Server, op.NotBefore = 0, "", nil, time.Time{}
 		if err := putOp(tx, op, ""); err != nil {
 			return err
 		}

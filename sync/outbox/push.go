@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -64,8 +65,8 @@ func serial(op storage.Op) string {
 	switch op.Kind {
 	case storage.OpJoin:
 		return "join\x00" + op.ChatID
-	case storage.OpNotice:
-		return "notice\x00" + op.ID
+	case storage.OpNotice, storage.OpCreate:
+		return op.Kind + "\x00" + op.ID
 	}
 	return op.ChatID + "\x00" + op.Set + "\x00" + op.RecordID
 }
@@ -101,11 +102,24 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			}
 		}
 	}
+	undone := map[string]storage.Op{} // operations not done yet, by id
+	for _, o := range append(slices.Clone(ops), stuck...) {
+		undone[o.ID] = o
+	}
 	for _, op := range ops {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
 		link := serial(op)
+		if dep, ok := undone[op.After]; ok && op.After != "" {
+			// Waits for another operation (its record's create).
+			if msg := fmt.Sprintf("waiting for #%d (%s %s)", dep.Seq, dep.Kind, dep.State); op.Error != msg {
+				if _, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error { o.Error = msg; return nil }); err != nil {
+					return res, err
+				}
+			}
+			blocked[link] = true
+		}
 		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) {
 			blocked[link] = true
 			res.Waiting++
@@ -117,6 +131,8 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			state, err = pushJoin(ctx, db, dv, op, now)
 		case storage.OpNotice:
 			state, err = pushNotice(ctx, db, chats, op, now)
+		case storage.OpCreate:
+			state, err = pushCreate(ctx, db, dv, op, now)
 		default:
 			state, err = push(ctx, db, dv, op, now)
 		}
@@ -129,6 +145,7 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 		switch state {
 		case storage.OpDone:
 			res.Done++
+			delete(undone, op.ID) // what waits for it may go
 		case storage.OpFailed:
 			res.Failed++
 			blocked[link] = true
@@ -231,6 +248,44 @@ func settle(ctx context.Context, db Store, op storage.Op, err error, conflicts m
 		return later(ctx, db, op, err, state, now)
 	}
 	return finish(ctx, db, op, storage.OpFailed, err.Error(), nil, now)
+}
+
+// pushCreate creates a row made in Rapport (a case, a task, a note) under
+// its client-made id. Its outcome, when unknown, is read back before the
+// create is sent again; a create refused because the id exists is the
+// earlier attempt (the id is random and Rapport's own).
+func pushCreate(ctx context.Context, db Store, dv Dataverse, op storage.Op, now func() time.Time) (string, error) {
+	set, ok := crm.Lookup(op.Set)
+	if !ok || op.RecordID == "" || len(op.Row) == 0 {
+		return finish(ctx, db, op, storage.OpFailed, fmt.Sprintf("Rapport cannot create rows of %q", op.Set), nil, now)
+	}
+	if op.State == storage.OpInFlight {
+		_, err := dv.Row(ctx, op.Set, op.RecordID, []string{set.Key})
+		switch {
+		case err == nil:
+			return finish(ctx, db, op, storage.OpDone, "", nil, now)
+		case !isStatus(err, 404):
+			return later(ctx, db, op, err, storage.OpInFlight, now)
+		}
+		// Not created: send again.
+	}
+	op, err := begin(ctx, db, op, now)
+	if err != nil {
+		return "", err
+	}
+	row := dataverse.Row{}
+	for k, v := range op.Row {
+		row[k] = v
+	}
+	row[set.Key] = op.RecordID
+	err = dv.Create(ctx, op.Set, row)
+	if isStatus(err, 412) || isStatus(err, 409) {
+		return finish(ctx, db, op, storage.OpDone, "", nil, now) // created by an earlier attempt
+	}
+	if isStatus(err, 404) {
+		return finish(ctx, db, op, storage.OpConflict, "the record it belongs to no longer exists in Dynamics 365 (deleted upstream): "+err.Error(), nil, now)
+	}
+	return settle(ctx, db, op, err, nil, now)
 }
 
 // pushJoin asks Dynamics to add the user to a linked chat. Joining is

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
@@ -62,6 +63,7 @@ func soak(t *testing.T, seed uint64) {
 	c := &clock{t: time.Now()}
 	must(t, r.Srv.SetFaults(fmt.Sprintf("503after=0.2,429=0.1,500=0.05,503=0.05,reset=0.05,seed=%d", seed)))
 	deleted := ""
+	var created [][2]string // rows made in Rapport: set, id
 	signedOut, sawSignIn := false, false
 	for round := 0; round < 12; round++ {
 		for i := 0; i < 3; i++ {
@@ -81,6 +83,20 @@ func soak(t *testing.T, seed uint64) {
 				t.Fatal(err)
 			}
 			notices[body] = chat
+		}
+		if rng.IntN(2) == 0 {
+			// A follow-up task on a case nobody deletes.
+			op, err := r.DB.QueueCreate(ctx, storage.Op{Set: crm.TaskSet, RecordID: storage.NewID(), Subject: "soak task", By: w.Me.ID,
+				Row: map[string]any{"subject": fmt.Sprintf("soak task %d/%d", seed, round), crm.TaskBind("incident"): crm.Bind("incidents", cases[1]["incidentid"].(string))}}, "", c.now())
+			must(t, err)
+			created = append(created, [2]string{crm.TaskSet, op.RecordID})
+		}
+		if round == 2 {
+			// A case made from a chat, linked to it.
+			op, err := r.DB.QueueCreate(ctx, storage.Op{Set: crm.CaseSet, RecordID: storage.NewID(), Subject: "soak case", By: w.Me.ID,
+				Row: map[string]any{"title": "soak case", crm.CustomerBind("account"): crm.Bind("accounts", acc)}}, chats[3].ID, c.now())
+			must(t, err)
+			created = append(created, [2]string{crm.CaseSet, op.RecordID})
 		}
 		if round == 3 {
 			if _, err := r.DB.QueueOp(ctx, storage.Op{Kind: storage.OpJoin, ChatID: h.ID, Set: "incidents", RecordID: w.CaseID(h.Case),
@@ -192,6 +208,18 @@ func soak(t *testing.T, seed uint64) {
 	}
 	if err := r.G.ChatMessages(ctx, h.ID, "", time.Time{}, func([]graph.Msg, string) error { return nil }); err != nil {
 		t.Errorf("seed %d: the handover chat was not joined: %v", seed, err)
+	}
+	for _, sc := range created {
+		set, _ := crm.Lookup(sc[0])
+		n := 0
+		for _, row := range r.Srv.Tenant().Rows(sc[0]) {
+			if row[set.Key] == sc[1] {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("seed %d: %s(%s) made in Rapport is in Dynamics %d times, want once", seed, sc[0], sc[1], n)
+		}
 	}
 	byState := map[string]int{}
 	for _, op := range ops {
