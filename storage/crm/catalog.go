@@ -133,9 +133,9 @@ var Sets = []Set{
 		Name: NoteSet, Logical: "annotation", Key: "annotationid",
 		Columns: []string{"subject", "notetext", "filename", "mimetype", "isdocument", "_objectid_value", "objecttypecode", "_ownerid_value", "createdon", "modifiedon"},
 		Text:    []string{"subject", "notetext", "filename"},
-		Fields: []Field{{"subject", "Title"}, {"notetext", "Note"}, {"filename", "File"}, {"createdon", "Created on"}, {"modifiedon", "Modified on"}},
-		Card:  []string{"subject", "filename", "createdon"},
-		Table: []string{"subject", "filename", "createdon"},
+		Fields:  []Field{{"subject", "Title"}, {"notetext", "Note"}, {"filename", "File"}, {"createdon", "Created on"}, {"modifiedon", "Modified on"}},
+		Card:    []string{"subject", "filename", "createdon"},
+		Table:   []string{"subject", "filename", "createdon"},
 	},
 	{
 		Name: UserSet, Logical: "systemuser", Key: "systemuserid",
