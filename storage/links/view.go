@@ -40,6 +40,9 @@ type RecordCard struct {
 	Fields  []CardField `json:"fields"`
 	URL     string      `json:"url,omitempty"`
 	Deleted bool        `json:"deleted,omitempty"`
+	// Waiting: made in Rapport, not in Dynamics 365 yet (its create is on
+	// its way); it has no case number until then.
+	Waiting bool `json:"waiting,omitempty"`
 	record  storage.Record
 }
 
@@ -247,11 +250,12 @@ func (s *Service) view(ctx context.Context, w *linkWorld, st storage.LinkState) 
 	if st.Op != nil {
 		v.Error, v.OpSeq = st.Op.Error, st.Op.Seq
 	}
-	r, err := w.recordOrStub(ctx, v.Set, v.RecordID)
+	r, waiting, err := w.recordOrStub(ctx, v.Set, v.RecordID)
 	if err != nil {
 		return v, err
 	}
 	v.Record = s.card(r, w.fields[v.Set])
+	v.Record.Waiting = waiting
 	owner, err := w.ownerAAD(ctx, r)
 	if err != nil {
 		return v, err
@@ -684,15 +688,17 @@ func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Am
 	}
 	var cands []cand
 	add := func(set, id string) error {
-		r, err := w.recordOrStub(ctx, set, id)
+		r, _, err := w.recordOrStub(ctx, set, id)
 		cands = append(cands, cand{set, id, r})
 		return err
 	}
 	where := ""
 	switch among {
 	case AmongLive:
-		if err := targetExists(ctx, s.db, target); err != nil {
-			return RecordRef{}, err
+		if target != "" { // "" looks for a record for no target
+			if err := targetExists(ctx, s.db, target); err != nil {
+				return RecordRef{}, err
+			}
 		}
 		for _, rs := range crm.LinkableNames() {
 			if set != "" && rs != set {

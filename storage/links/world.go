@@ -76,14 +76,26 @@ func (w *linkWorld) record(ctx context.Context, set, id string) (storage.Record,
 	return r, true, nil
 }
 
-// recordOrStub is a record, or an empty one of that key when the store
-// has none (a link to a record not synced yet).
-func (w *linkWorld) recordOrStub(ctx context.Context, set, id string) (storage.Record, error) {
+// recordOrStub is a record, or one of that key when the store has none
+// (a link to a record not synced yet): the columns of its create when it
+// was made in Rapport and is on its way (waiting), else empty.
+func (w *linkWorld) recordOrStub(ctx context.Context, set, id string) (r storage.Record, waiting bool, err error) {
 	r, ok, err := w.record(ctx, set, id)
-	if !ok && err == nil {
-		r = storage.Record{Set: set, ID: id, Fields: map[string]any{}}
+	if ok || err != nil {
+		return r, false, err
 	}
-	return r, err
+	r = storage.Record{Set: set, ID: id, Fields: map[string]any{}}
+	for _, op := range w.ops {
+		if op.Kind == storage.OpCreate && op.Set == set && strings.EqualFold(op.RecordID, id) {
+			for k, v := range op.Row {
+				if !strings.Contains(k, "@") {
+					r.Fields[k] = v
+				}
+			}
+			return r, true, nil
+		}
+	}
+	return r, false, nil
 }
 
 // systemUser reads a Dynamics user (a systemuser id): its Entra object id
