@@ -39,6 +39,16 @@ Usage:
                                   RECORD among the chat's links
   rapport join [--json] CHAT-ID RECORD
                                   ask to be added to a chat linked to a record you are not in
+  rapport case [--json] create --from MESSAGES --title T --customer ACCOUNT-OR-CONTACT [--priority P]
+                                  make a case from messages, linked to their chat (offline; pushed
+                                  on the next sync). MESSAGES: message/CONV/MSG, thread/CHANNEL/ROOT
+                                  or range/CONV/FIRST/LAST; P: high, normal or low
+  rapport task [--json] add --record RECORD --subject S [--due DATE] [--priority P] [--from MESSAGES]
+                                  a follow-up task regarding a record (RECORD as for link;
+                                  a case made in Rapport by incidents:ID); DATE: YYYY-MM-DD
+  rapport task [--json] list      your follow-ups, open ones first
+  rapport note [--json] add --record RECORD --from MESSAGES [--title T] [--file]
+                                  a note holding messages (--file: as an attached Markdown file)
   rapport outbox [--json] [list | retry N | discard N]
                                   edits waiting for Dynamics 365, failed ones and conflicts
   rapport signout                 forget the account and delete its tokens (the store stays)
@@ -83,8 +93,19 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
+	var capt captureArgs
+	if cmd == "case" || cmd == "task" || cmd == "note" {
+		fset.StringVar(&capt.from, "from", "", "case, task, note: the messages (message/CONV/MSG, thread/CHANNEL/ROOT, range/CONV/FIRST/LAST)")
+		fset.StringVar(&capt.title, "title", "", "case, note: its title")
+		fset.StringVar(&capt.customer, "customer", "", "case: its customer, an account or a contact")
+		fset.StringVar(&capt.priority, "priority", "", "case, task: high, normal or low")
+		fset.StringVar(&capt.record, "record", "", "task, note: the record it is for")
+		fset.StringVar(&capt.subject, "subject", "", "task: its subject")
+		fset.StringVar(&capt.due, "due", "", "task: its due date, YYYY-MM-DD")
+		fset.BoolVar(&capt.file, "file", false, "note: attach the messages as a Markdown file")
+	}
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note":
 	case "help":
 		fset.Usage()
 		return 0
@@ -97,7 +118,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	// before and after them;
 	// everything after "--" is query (for words starting with "-").
 	var words, tail []string
-	positional := cmd == "search" || cmd == "link" || cmd == "unlink" || cmd == "join" || cmd == "outbox"
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -154,6 +175,9 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliJoin(cfg, words, *asJSON, version, log, stdout)
 	case "outbox":
 		err = cliOutbox(ctx, cfg, words, *asJSON, version, log, stdout)
+	case "case", "task", "note":
+		capt.cmd, capt.words, capt.json = cmd, words, *asJSON
+		err = cliCapture(cfg, capt, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

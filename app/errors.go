@@ -7,6 +7,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
@@ -49,6 +50,7 @@ var codes = []struct {
 }{
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{capture.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/sync/cloud"
 	"github.com/rapport-app/rapport/sync/outbox"
@@ -104,7 +105,8 @@ var tsUnions = map[string]tsUnion{
 	typeKey(reflect.TypeFor[cloud.Name]()): {"CloudName", []string{string(cloud.Global), string(cloud.China), string(cloud.USGov)}},
 	"storage.Op.state":                     opState,
 	"links.OpRef.state":                    opState,
-	"storage.Op.kind":                      {"OpKind", []string{storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice}},
+	"storage.Op.kind":                      {"OpKind", []string{storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice, storage.OpCreate}},
+	"capture.Activity.kind":                {"ActivityKind", []string{capture.KindTask, capture.KindNote}},
 	"storage.Channel.membershipType":       {"MembershipType", storage.ChannelMembershipTypes},
 	"app.AppInfo.mode":                     {"AppMode", []string{ModeWindow, ModeBrowser}},
 	"app.UISettings.language":              {"LanguageSetting", languages},

@@ -1,6 +1,27 @@
 // Code generated from the Go types by `go test ./app -run TestTypesGenerated -args -update-ts`; DO NOT EDIT.
 // JSON names are the Go struct tags; optional fields are omitempty ones.
 
+// Activity is Go's capture.Activity.
+export interface Activity {
+  kind: ActivityKind;
+  id: string;
+  title: string;
+  text?: string;
+  due?: string;
+  state: string;
+  priority: number;
+  file?: string;
+  created: string;
+  regardingSet: string;
+  regardingId: string;
+  regardingTitle?: string;
+  opSeq?: number;
+  error?: string;
+}
+
+// ActivityKind: the values of Go's capture.Activity.kind.
+export type ActivityKind = "task" | "note";
+
 // AppInfo is Go's app.AppInfo.
 export interface AppInfo {
   version: string;
@@ -31,6 +52,15 @@ export interface CardField {
   field: string;
   key?: string;
   valueKey?: string;
+}
+
+// CaseRequest is Go's capture.CaseRequest.
+export interface CaseRequest {
+  from: string;
+  title: string;
+  customer: string;
+  priority: string;
+  description?: string;
 }
 
 // Channel is Go's storage.Channel.
@@ -123,6 +153,17 @@ export interface ConvRef {
   kind: ConvKind;
   name: string;
   team?: string;
+}
+
+// Created is Go's capture.Created.
+export interface Created {
+  op: Op;
+  set: string;
+  id: string;
+  title: string;
+  regarding?: RecordRef;
+  customer?: RecordRef;
+  linkedTo?: string;
 }
 
 // CrmRecord is Go's storage.Record.
@@ -328,6 +369,14 @@ export interface MessagesPage {
 // MissingSetting: the values of Go's app.ConnectionView.missing.
 export type MissingSetting = "no_client_id" | "no_tenant" | "no_dataverse";
 
+// NoteRequest is Go's capture.NoteRequest.
+export interface NoteRequest {
+  record: string;
+  from: string;
+  title?: string;
+  file?: boolean;
+}
+
 // Op is Go's storage.Op.
 export interface Op {
   seq: number;
@@ -342,6 +391,8 @@ export interface Op {
   body?: string;
   upTo?: string;
   seenBefore?: string;
+  row?: Record<string, unknown>;
+  after?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -353,7 +404,7 @@ export interface Op {
 }
 
 // OpKind: the values of Go's storage.Op.kind.
-export type OpKind = "link" | "unlink" | "join" | "notice";
+export type OpKind = "link" | "unlink" | "join" | "notice" | "create";
 
 // OpRef is Go's links.OpRef.
 export interface OpRef {
@@ -379,6 +430,8 @@ export interface OpView {
   body?: string;
   upTo?: string;
   seenBefore?: string;
+  row?: Record<string, unknown>;
+  after?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -450,6 +503,16 @@ export interface RecordCard {
   fields: CardField[];
   url?: string;
   deleted?: boolean;
+  waiting?: boolean;
+}
+
+// RecordRef is Go's links.RecordRef.
+export interface RecordRef {
+  set: string;
+  id: string;
+  title: string;
+  detail?: string;
+  match: string;
 }
 
 // SavedSearch is Go's app.SavedSearch.
@@ -538,6 +601,15 @@ export interface SyncStatus {
   tokenCacheNote?: string;
 }
 
+// TaskRequest is Go's capture.TaskRequest.
+export interface TaskRequest {
+  record: string;
+  subject: string;
+  due?: string;
+  priority?: string;
+  from?: string;
+}
+
 // Team is Go's app.TeamDTO.
 export interface Team {
   id: string;
@@ -592,6 +664,13 @@ export type UnlinkCode = "owner" | "linker" | "owner-or-linker" | "privileged";
 
 // The bound services: each method's arguments and answer.
 export interface Services {
+  Capture: {
+    Activities: { args: [string, string]; result: Activity[] };
+    AddNote: { args: [NoteRequest]; result: Created };
+    AddTask: { args: [TaskRequest]; result: Created };
+    CreateCase: { args: [CaseRequest]; result: Created };
+    FollowUps: { args: []; result: Activity[] };
+  };
   Connection: {
     Check: { args: []; result: ConnectionCheck };
     Get: { args: []; result: ConnectionView };
