@@ -19,7 +19,9 @@ var ctx = context.Background()
 
 type names struct{}
 
-func (names) Chats(context.Context) ([]links.Named, error)    { return []links.Named{{ID: "c1", Name: "Contoso"}}, nil }
+func (names) Chats(context.Context) ([]links.Named, error) {
+	return []links.Named{{ID: "c1", Name: "Contoso"}}, nil
+}
 func (names) Channels(context.Context) ([]links.Named, error) { return nil, nil }
 
 var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
