@@ -36,9 +36,6 @@ var (
 	taskPriority = map[string]int{"high": 2, "normal": 1, "low": 0}
 )
 
-// regarding are the record types tasks and notes are made for.
-var regarding = []string{"incidents", "accounts", "contacts", "opportunities"}
-
 // CaseRequest asks for a case made from messages.
 type CaseRequest struct {
 	From     string `json:"from"`     // message/CONV/MSG, thread/CHANNEL/ROOT or range/CONV/FIRST/LAST
@@ -231,7 +228,7 @@ func (s *Service) record(ctx context.Context, ref string) (rec links.RecordRef, 
 	if err != nil {
 		return links.RecordRef{}, "", err
 	}
-	if !slices.Contains(regarding, rec.Set) {
+	if !crm.HasActivities(rec.Set) {
 		return links.RecordRef{}, "", fmt.Errorf("%w: tasks and notes are for cases, accounts, contacts and opportunities, not %s %q", ErrInvalid, rec.Set, rec.Title)
 	}
 	return rec, "", nil

@@ -49,8 +49,8 @@ const (
 // Activities lists a record's tasks and notes, synced and on their way,
 // newest first.
 func (s *Service) Activities(ctx context.Context, set, id string) ([]Activity, error) {
-	if !slices.Contains(regarding, set) {
-		return nil, fmt.Errorf("%w: tasks and notes belong to %v, not %q", ErrInvalid, regarding, set)
+	if !crm.HasActivities(set) {
+		return nil, fmt.Errorf("%w: tasks and notes are not made for records of %q", ErrInvalid, set)
 	}
 	all, err := s.activities(ctx)
 	if err != nil {

@@ -32,6 +32,9 @@ type Set struct {
 	Email string `json:"email,omitempty"`
 	// Linkable: chats can be linked to records of the set in Dynamics.
 	Linkable bool `json:"linkable"`
+	// Activities: follow-up tasks and notes are made for records of the
+	// set (Rapport's choice among the tables they may regard).
+	Activities bool `json:"activities,omitempty"`
 	// Fields are the columns shown in Records, cards and timelines, with
 	// their labels; Card are the default card fields (at most five) and
 	// KeyFields the default key fields.
@@ -71,7 +74,7 @@ const (
 // link rows.
 var Sets = []Set{
 	{
-		Name: "incidents", Logical: "incident", Key: "incidentid", Linkable: true, Number: CaseNumberColumn,
+		Name: "incidents", Logical: "incident", Key: "incidentid", Linkable: true, Activities: true, Number: CaseNumberColumn,
 		Columns: []string{"title", "ticketnumber", "description", "prioritycode", "statecode", "statuscode", "_customerid_value", "_primarycontactid_value", "_ownerid_value", "createdon", "modifiedon"},
 		Text:    []string{"title", "ticketnumber", "description"},
 		Fields: []Field{{"title", "Title"}, {"ticketnumber", "Case number"}, {"prioritycode", "Priority"}, {"statecode", "Status"},
@@ -81,7 +84,7 @@ var Sets = []Set{
 		Table:     []string{"ticketnumber", "title", "prioritycode", "statecode"},
 	},
 	{
-		Name: "accounts", Logical: "account", Key: "accountid", Linkable: true, Number: "accountnumber", Email: "emailaddress1",
+		Name: "accounts", Logical: "account", Key: "accountid", Linkable: true, Activities: true, Number: "accountnumber", Email: "emailaddress1",
 		Columns: []string{"name", "accountnumber", "telephone1", "emailaddress1", "websiteurl", "address1_city", "accountcategorycode", "_primarycontactid_value", "_ownerid_value", "statecode", "modifiedon"},
 		Text:    []string{"name", "accountnumber", "emailaddress1", "websiteurl", "address1_city", "description"},
 		Fields: []Field{{"name", "Name"}, {"accountnumber", "Account number"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"},
@@ -91,7 +94,7 @@ var Sets = []Set{
 		Table:     []string{"name", "accountnumber", "address1_city", "emailaddress1"},
 	},
 	{
-		Name: "contacts", Logical: "contact", Key: "contactid", Linkable: true, Email: "emailaddress1",
+		Name: "contacts", Logical: "contact", Key: "contactid", Linkable: true, Activities: true, Email: "emailaddress1",
 		Columns: []string{"fullname", "firstname", "lastname", "emailaddress1", "jobtitle", "telephone1", "_parentcustomerid_value", "statecode", "modifiedon"},
 		Text:    []string{"fullname", "emailaddress1", "jobtitle"},
 		Fields: []Field{{"fullname", "Name"}, {"jobtitle", "Job title"}, {"emailaddress1", "E-mail"}, {"telephone1", "Phone"},
@@ -101,7 +104,7 @@ var Sets = []Set{
 		Table:     []string{"fullname", "jobtitle", "emailaddress1"},
 	},
 	{
-		Name: "opportunities", Logical: "opportunity", Key: "opportunityid", Linkable: true,
+		Name: "opportunities", Logical: "opportunity", Key: "opportunityid", Linkable: true, Activities: true,
 		Columns: []string{"name", "estimatedvalue", "estimatedclosedate", "stepname", "statecode", "_parentaccountid_value", "_customerid_value", "modifiedon"},
 		Text:    []string{"name", "stepname", "description"},
 		Fields: []Field{{"name", "Topic"}, {"stepname", "Stage"}, {"estimatedvalue", "Est. revenue"}, {"estimatedclosedate", "Est. close date"},
@@ -222,6 +225,13 @@ func LinkableNames() []string {
 		out = append(out, s.Name)
 	}
 	return out
+}
+
+// HasActivities reports whether tasks and notes are made for records of
+// set.
+func HasActivities(set string) bool {
+	s, ok := Lookup(set)
+	return ok && s.Activities
 }
 
 // IsLinkable reports whether chats can be linked to records of set.

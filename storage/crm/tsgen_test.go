@@ -89,7 +89,8 @@ export interface CrmOption {
 // number and email: the columns people know a record by; fields: the
 // columns Records, cards and timelines show; card and keyFields: the
 // default card and key fields; table: the Records view's columns;
-// options: the option sets, by column.
+// options: the option sets, by column; activities: tasks and notes are
+// made for its records.
 export interface CrmSet {
   name: RecordSet;
   logical: string;
@@ -97,6 +98,7 @@ export interface CrmSet {
   text: string[];
   number?: string;
   email?: string;
+  activities?: boolean;
   fields: CrmField[];
   card: string[];
   keyFields: string[];
@@ -114,6 +116,9 @@ export const crmSets: Record<RecordSet, CrmSet> = {
 		}
 		if s.Email != "" {
 			fmt.Fprintf(&b, "    email: %s,\n", js(t, s.Email))
+		}
+		if s.Activities {
+			b.WriteString("    activities: true,\n")
 		}
 		b.WriteString("    fields: [\n")
 		for _, f := range s.Fields {

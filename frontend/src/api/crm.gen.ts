@@ -28,7 +28,8 @@ export interface CrmOption {
 // number and email: the columns people know a record by; fields: the
 // columns Records, cards and timelines show; card and keyFields: the
 // default card and key fields; table: the Records view's columns;
-// options: the option sets, by column.
+// options: the option sets, by column; activities: tasks and notes are
+// made for its records.
 export interface CrmSet {
   name: RecordSet;
   logical: string;
@@ -36,6 +37,7 @@ export interface CrmSet {
   text: string[];
   number?: string;
   email?: string;
+  activities?: boolean;
   fields: CrmField[];
   card: string[];
   keyFields: string[];
@@ -50,6 +52,7 @@ export const crmSets: Record<RecordSet, CrmSet> = {
     key: "incidentid",
     text: ["title", "ticketnumber", "description"],
     number: "ticketnumber",
+    activities: true,
     fields: [
       { name: "title", label: "Title", key: "crm.field.incidents.title" },
       { name: "ticketnumber", label: "Case number", key: "crm.field.incidents.ticketnumber" },
@@ -93,6 +96,7 @@ export const crmSets: Record<RecordSet, CrmSet> = {
     text: ["name", "accountnumber", "emailaddress1", "websiteurl", "address1_city", "description"],
     number: "accountnumber",
     email: "emailaddress1",
+    activities: true,
     fields: [
       { name: "name", label: "Name", key: "crm.field.accounts.name" },
       { name: "accountnumber", label: "Account number", key: "crm.field.accounts.accountnumber" },
@@ -120,6 +124,7 @@ export const crmSets: Record<RecordSet, CrmSet> = {
     key: "contactid",
     text: ["fullname", "emailaddress1", "jobtitle"],
     email: "emailaddress1",
+    activities: true,
     fields: [
       { name: "fullname", label: "Name", key: "crm.field.contacts.fullname" },
       { name: "jobtitle", label: "Job title", key: "crm.field.contacts.jobtitle" },
@@ -143,6 +148,7 @@ export const crmSets: Record<RecordSet, CrmSet> = {
     logical: "opportunity",
     key: "opportunityid",
     text: ["name", "stepname", "description"],
+    activities: true,
     fields: [
       { name: "name", label: "Topic", key: "crm.field.opportunities.name" },
       { name: "stepname", label: "Stage", key: "crm.field.opportunities.stepname" },

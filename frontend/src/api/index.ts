@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { ConnectionFields, EventPayloads, LinkSettings, ReadyReport, SearchRequest, Services, TenantChoice, UISettings } from './types';
+import type { CaseRequest, ConnectionFields, EventPayloads, LinkSettings, NoteRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -77,6 +77,13 @@ export const api = {
       call('Links', 'PostNotices', chatId, set, recordId, upTo),
     settings: () => call('Links', 'Settings'),
     setSettings: (s: LinkSettings) => call('Links', 'SetSettings', s),
+  },
+  capture: {
+    createCase: (r: CaseRequest) => call('Capture', 'CreateCase', r),
+    addTask: (r: TaskRequest) => call('Capture', 'AddTask', r),
+    addNote: (r: NoteRequest) => call('Capture', 'AddNote', r),
+    activities: (set: string, id: string) => call('Capture', 'Activities', set, id),
+    followUps: () => call('Capture', 'FollowUps'),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -106,3 +106,10 @@ const glyphs: Record<string, string> = { like: '👍', heart: '❤️', laugh: '
 function reactionGlyph(k: string): string {
   return glyphs[k] ?? k;
 }
+
+// plainText is a message's visible text, its first line trimmed: Go sends
+// sanitized HTML; DOMParser reads it without running or loading anything.
+export function plainText(html: string): string {
+  const text = new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -109,6 +109,7 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
       </header>
       <h4 className="link-title">{card.title || l.recordId}</h4>
       {card.deleted && <p className="hint deleted-mark">{t('records.deleted')}</p>}
+      {card.waiting && <p className="hint" data-testid="record-waiting">{t('links.waiting')}</p>}
       <CardFields card={card} />
       {l.notices && l.notices.length > 0 && (
         <div className="link-notices" data-testid="link-notices">

@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import { api, type LinkView } from '../api';
 import { useI18n } from '../i18n';
 import { fill } from '../i18n/format';
+import { CaptureActions } from '../capture/CaptureActions';
 import { LinkDialog } from './LinkDialog';
 import { useLinks } from './LinksContext';
 import { KindBadge, linkKey } from './parts';
@@ -33,10 +34,11 @@ export function useConversationLinks(convId: string) {
 // PostLinks shows the records a thread or a message is linked to, each
 // with Unlink, and a button to link one (suggestions from its authors and
 // text first).
-export function PostLinks({ target, kind, title, links, onEdited }: {
+export function PostLinks({ target, kind, title, text, links, onEdited }: {
   target: string;
   kind: 'thread' | 'message';
   title: string;
+  text: string; // the message's text: a case's title to start from
   links: LinkView[];
   onEdited(): void;
 }) {
@@ -69,6 +71,7 @@ export function PostLinks({ target, kind, title, links, onEdited }: {
       <button type="button" className="link-button" data-testid="link-post" ref={opener} onClick={() => setDialog(true)}>
         {t(kind === 'thread' ? 'links.post.thread' : 'links.post.message')}
       </button>
+      <CaptureActions from={target} what={title} prefill={text} record={shown[0] ? `${shown[0].set}:${shown[0].recordId}` : undefined} />
       {error && (
         <p className="status error" role="alert" data-testid="post-link-error">
           {error}

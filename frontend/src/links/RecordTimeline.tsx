@@ -1,8 +1,9 @@
-import { api, type TimelineItem } from '../api';
+import { api, crmSets, type RecordSet, type TimelineItem } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { recordLabel } from '../display/crm';
 import { conversationHash } from '../display/routes';
+import { RecordActivities } from '../capture/Activities';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';
 import { useAction } from './useAction';
@@ -86,6 +87,7 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
           ))}
         </ol>
       )}
+      {crmSets[set as RecordSet]?.activities && <RecordActivities set={set} id={id} />}
     </section>
   );
 }

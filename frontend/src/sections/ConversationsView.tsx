@@ -5,6 +5,7 @@ import { fill, when } from '../i18n/format';
 import { MessageItem, threads } from '../display/messages';
 import { LinkedRecords } from '../links/LinkedRecords';
 import { messageTarget, PostLinks, threadTarget, useConversationLinks } from '../links/PostLinks';
+import { plainText } from '../display/messages';
 
 interface Selected {
   id: string;
@@ -148,7 +149,16 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
     if (m.type !== 'message' || m.deleted) return undefined;
     const target = isThread ? threadTarget(sel.id, m.id) : messageTarget(sel.id, m.id);
     const title = fill(t(isThread ? 'links.post.threadTitle' : 'links.post.messageTitle'), { from: m.from, at: when(m.created, locale) });
-    return <PostLinks target={target} kind={isThread ? 'thread' : 'message'} title={title} links={local.byTarget.get(target) ?? []} onEdited={local.edited} />;
+    return (
+      <PostLinks
+        target={target}
+        kind={isThread ? 'thread' : 'message'}
+        title={title}
+        text={plainText(m.html)}
+        links={local.byTarget.get(target) ?? []}
+        onEdited={local.edited}
+      />
+    );
   };
 
   const { focus } = sel;

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, crmSets, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
 import { useI18n } from '../i18n';
 import { cell, compareCells, fieldLabel, recordsLabel, titleOf, type Cell } from '../display/crm';
+import { FollowUps } from '../capture/Activities';
 import { RecordTimeline } from '../links/RecordTimeline';
 
 // The table a visit starts on.
@@ -45,6 +46,10 @@ export function RecordsView({ version }: { version: number }) {
 
   return (
     <div className="records">
+      <details className="follow-ups-box">
+        <summary>{t('capture.followUps')}</summary>
+        <FollowUps />
+      </details>
       <div className="tabs" role="tablist">
         {recordSets.map((s) => (
           <button
