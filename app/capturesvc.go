@@ -27,6 +27,13 @@ func (s *Capture) CreateCase(r capture.CaseRequest) (capture.Created, error) {
 	return captureCall(s, func(ctx context.Context, c *capture.Service) (capture.Created, error) { return c.CreateCase(ctx, r) })
 }
 
+// Customers suggests a case's customer for messages.
+func (s *Capture) Customers(from string) ([]links.Suggestion, error) {
+	return captureCall(s, func(ctx context.Context, c *capture.Service) ([]links.Suggestion, error) {
+		return c.Customers(ctx, from)
+	})
+}
+
 // AddTask queues a follow-up task regarding a record.
 func (s *Capture) AddTask(r capture.TaskRequest) (capture.Created, error) {
 	return captureCall(s, func(ctx context.Context, c *capture.Service) (capture.Created, error) { return c.AddTask(ctx, r) })

@@ -234,3 +234,42 @@ func TestCaseTaskNote(t *testing.T) {
 		t.Errorf("the thread's replies are not in the description: %q", thread.Op.Row["description"])
 	}
 }
+
+// TestCustomers: a case's customer is suggested from the messages: the
+// chat's contact (a guest) and her account, and the account of a case
+// whose number the messages mention; never a case or an article.
+func TestCustomers(t *testing.T) {
+	db, svc, _ := fixture(t)
+	err := db.Apply(ctx, func(w *storage.Writer) error {
+		if err := w.PutRecord(storage.Record{Set: "accounts", ID: "fab", Modified: t0, Fields: map[string]any{"name": "Fabrikam"}}); err != nil {
+			return err
+		}
+		if err := w.PutRecord(storage.Record{Set: "incidents", ID: "case2", Modified: t0, Fields: map[string]any{"title": "Invoice", "ticketnumber": "CAS-02000-FFFFFF", "_customerid_value": "fab"}}); err != nil {
+			return err
+		}
+		_, err := w.PutMessage(storage.Message{ConvID: "ch1", TeamID: "t1", ID: "r3", Type: "message", FromID: "aad-me", FromName: "Me", Created: t0.Add(time.Hour)},
+			storage.Body{Raw: "<p>See CAS-02000-FFFFFF</p>"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func(from string) string {
+		t.Helper()
+		sug, err := svc.Customers(ctx, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range sug {
+			out = append(out, s.Card.Set+":"+s.Card.ID+"/"+s.Why)
+		}
+		return strings.Join(out, " ")
+	}
+	if g := got("range/c1/m1/m3"); g != "contacts:con/contact accounts:acc/contact" {
+		t.Errorf("from the chat: %s", g)
+	}
+	if g := got("message/ch1/r3"); g != "accounts:fab/case-number" {
+		t.Errorf("from a message naming a case: %s", g)
+	}
+}

@@ -119,6 +119,53 @@ func (s *Service) CreateCase(ctx context.Context, r CaseRequest) (Created, error
 	return Created{Op: op, Set: op.Set, ID: op.RecordID, Title: op.Subject, Customer: &cust, LinkedTo: src.linkTo}, nil
 }
 
+// Customers suggests a case's customer for messages: the accounts and
+// contacts suggested for linking them (the chat's contacts, an outside
+// member's e-mail domain), and the customer of a case whose number they
+// mention.
+func (s *Service) Customers(ctx context.Context, from string) ([]links.Suggestion, error) {
+	kind, _, _ := strings.Cut(from, "/")
+	target := from
+	if kind == TargetRange { // suggestions are for a message: the range's first
+		parts := strings.Split(strings.TrimPrefix(from, TargetRange+"/"), "/")
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("%w: a range is range/CONV/FIRST/LAST", ErrInvalid)
+		}
+		target = storage.MessageTarget(parts[0], parts[1])
+	}
+	sug, err := s.ref.Suggest(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	out := []links.Suggestion{}
+	seen := map[string]bool{}
+	add := func(sg links.Suggestion) {
+		if k := sg.Card.Set + "/" + strings.ToLower(sg.Card.ID); !seen[k] {
+			seen[k] = true
+			out = append(out, sg)
+		}
+	}
+	for _, sg := range sug {
+		switch sg.Card.Set {
+		case "accounts", "contacts":
+			add(sg)
+		case crm.CaseSet:
+			r, err := s.db.Record(ctx, crm.CaseSet, sg.Card.ID)
+			if err != nil {
+				continue
+			}
+			id, _ := r.Fields["_customerid_value"].(string)
+			for _, set := range []string{"accounts", "contacts"} {
+				if c, err := s.db.Record(ctx, set, id); err == nil && id != "" && c.Deleted == nil {
+					add(links.Suggestion{Card: links.RecordCard{Set: set, ID: c.ID, Title: crm.Title(set, c.Fields), Fields: []links.CardField{}},
+						Why: links.WhyCaseNumber})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
 // AddTask queues a follow-up task regarding a record (one made in Rapport
 // too: the task waits for it).
 func (s *Service) AddTask(ctx context.Context, r TaskRequest) (Created, error) {

@@ -25,9 +25,11 @@ type Store interface {
 	QueueCreate(ctx context.Context, op storage.Op, linkTo string, now time.Time) (storage.Op, error)
 }
 
-// Resolver finds the record a reference names (*links.Service).
+// Resolver finds the record a reference names, and the records worth
+// linking to a target (*links.Service).
 type Resolver interface {
 	Resolve(ctx context.Context, target, set, ref string, among links.Among) (links.RecordRef, error)
+	Suggest(ctx context.Context, target string) ([]links.Suggestion, error)
 }
 
 // Service answers the capture calls over one store.

@@ -80,6 +80,7 @@ export const api = {
   },
   capture: {
     createCase: (r: CaseRequest) => call('Capture', 'CreateCase', r),
+    customers: (from: string) => call('Capture', 'Customers', from),
     addTask: (r: TaskRequest) => call('Capture', 'AddTask', r),
     addNote: (r: NoteRequest) => call('Capture', 'AddNote', r),
     activities: (set: string, id: string) => call('Capture', 'Activities', set, id),

@@ -669,6 +669,7 @@ export interface Services {
     AddNote: { args: [NoteRequest]; result: Created };
     AddTask: { args: [TaskRequest]; result: Created };
     CreateCase: { args: [CaseRequest]; result: Created };
+    Customers: { args: [string]; result: Suggestion[] };
     FollowUps: { args: []; result: Activity[] };
   };
   Connection: {

@@ -20,15 +20,12 @@ interface Call {
 // fail as Go refuses one.
 function fake(refuse?: AppError) {
   const calls: Call[] = [];
-  const suggestions: Suggestion[] = [
-    { card: card('contacts', 'con', 'Alice Wang'), why: 'contact' },
-    { card: card('incidents', 'i1', 'Printer down'), why: 'case-number' },
-  ];
+  const suggestions: Suggestion[] = [{ card: card('contacts', 'con', 'Alice Wang'), why: 'contact' }];
   const t: Transport = {
     kind: 'http',
     call(service, method, args) {
       calls.push({ method: `${service}.${method}`, args });
-      if (method === 'Suggest') return Promise.resolve(suggestions);
+      if (method === 'Customers') return Promise.resolve(suggestions);
       if (refuse) return Promise.reject(refuse);
       const created: Partial<Created> = { set: method === 'CreateCase' ? 'incidents' : 'tasks', id: 'new', title: 'x' };
       return Promise.resolve(created);
@@ -40,7 +37,7 @@ function fake(refuse?: AppError) {
 }
 
 describe('CaptureDialog', () => {
-  test('a case asks for what Dynamics requires before queuing, offers the chat’s customers, and sends the choices', async () => {
+  test('a case asks for what Dynamics requires before queuing, offers the customers Go suggests, and sends the choices', async () => {
     const calls = fake();
     let queued: Created | null = null;
     render(<CaptureDialog kind="case" from="message/c1/m1" what="the message" prefill="The printer is offline" onClose={() => {}} onQueued={(c) => (queued = c)} />);
@@ -48,7 +45,6 @@ describe('CaptureDialog', () => {
     expect((screen.getByTestId('capture-title') as HTMLInputElement).value).toBe('The printer is offline');
     expect(submit).toHaveProperty('disabled', true); // no customer yet
     expect(screen.getByTestId('capture-required').textContent).toMatch(/title and a customer/);
-    // Only accounts and contacts are offered as the customer.
     await waitFor(() => expect(screen.getAllByTestId('capture-suggestion')).toHaveLength(1));
     fireEvent.click(screen.getByTestId('capture-suggestion'));
     expect((screen.getByTestId('capture-customer') as HTMLInputElement).value).toBe('contacts:con');

@@ -37,8 +37,8 @@ export function CaptureDialog({ kind, from, what, prefill, record, onClose, onQu
   useEffect(() => {
     if (kind !== 'case') return;
     let live = true;
-    api.links.suggest(from).then(
-      (s) => live && setSuggestions(s.filter((x) => x.card.set === 'accounts' || x.card.set === 'contacts')),
+    api.capture.customers(from).then(
+      (s) => live && setSuggestions(s),
       () => live && setSuggestions([]),
     );
     return () => {
