@@ -66,6 +66,12 @@ func (s *Links) ForChat(chatID string) ([]links.LinkView, error) {
 	return linksCall(s, func(ctx context.Context, l *links.Service) ([]links.LinkView, error) { return l.ForChat(ctx, chatID) })
 }
 
+// Record reads a record's page: every field, the records above and under
+// it, and the number its mentions are searched by.
+func (s *Links) Record(set, id string) (links.RecordPage, error) {
+	return linksCall(s, func(ctx context.Context, l *links.Service) (links.RecordPage, error) { return l.Record(ctx, set, id) })
+}
+
 // ForConversation lists the links of a conversation's threads and messages.
 func (s *Links) ForConversation(convID string) ([]links.LinkView, error) {
 	return linksCall(s, func(ctx context.Context, l *links.Service) ([]links.LinkView, error) {

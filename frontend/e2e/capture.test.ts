@@ -71,6 +71,7 @@ test('create a case from a thread while the tenant fails, add a task and a note;
   await team.getByTestId('channel').first().click();
   const thread = page.locator('[data-testid="post-links"][data-target^="thread/"]').first();
   await thread.waitFor();
+  await thread.getByTestId('capture-menu').click();
   await thread.getByTestId('capture-case').click();
   const dialog = page.getByTestId('capture-dialog');
   await dialog.waitFor();

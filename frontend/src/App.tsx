@@ -169,7 +169,7 @@ export function App() {
               ) : current.id === 'search' ? (
                 <SearchView hasData={hasData(store)} />
               ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
-                <RecordsView version={version} />
+                <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
               ) : current.what ? (
                 <EmptyState what={current.what} />
               ) : info ? (

@@ -69,6 +69,7 @@ export const api = {
     retry: (seq: number) => call('Links', 'Retry', seq),
     discard: (seq: number) => call('Links', 'Discard', seq),
     timeline: (set: string, recordId: string) => call('Links', 'Timeline', set, recordId),
+    record: (set: string, recordId: string) => call('Links', 'Record', set, recordId),
     forConversation: (convId: string) => call('Links', 'ForConversation', convId),
     join: (chatId: string, set: string, recordId: string) => call('Links', 'Join', chatId, set, recordId),
     dismissNotices: (chatId: string, set: string, recordId: string, upTo: string) =>

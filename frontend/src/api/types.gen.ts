@@ -506,6 +506,14 @@ export interface RecordCard {
   waiting?: boolean;
 }
 
+// RecordPage is Go's links.RecordPage.
+export interface RecordPage {
+  card: RecordCard;
+  parents: RecordCard[];
+  children: RecordCard[];
+  number?: string;
+}
+
 // RecordRef is Go's links.RecordRef.
 export interface RecordRef {
   set: string;
@@ -694,6 +702,7 @@ export interface Services {
     Link: { args: [string, string, string]; result: Op };
     Outbox: { args: []; result: OpView[] };
     PostNotices: { args: [string, string, string, string]; result: Op };
+    Record: { args: [string, string]; result: RecordPage };
     Retry: { args: [number]; result: Op };
     SetSettings: { args: [LinkSettings]; result: LinkSettings };
     Settings: { args: []; result: LinkSettings };

@@ -11,12 +11,16 @@ export function CaptureActions({ from, what, prefill, record }: { from: string; 
   const { t } = useI18n();
   const { changed } = useLinks();
   const [open, setOpen] = useState<CaptureKind | null>(null);
+  const [menu, setMenu] = useState(false); // the three actions, behind one button per message
   const [queued, setQueued] = useState<Created | null>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
   const kinds: CaptureKind[] = ['case', 'task', 'note'];
   return (
     <span className="capture-actions" data-testid="capture-actions">
-      {kinds.map((k) => (
+      <button type="button" className="link-button" data-testid="capture-menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)}>
+        {t('capture.menu')}
+      </button>
+      {menu && kinds.map((k) => (
         <button
           key={k}
           type="button"

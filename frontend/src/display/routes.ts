@@ -34,3 +34,8 @@ export function sectionFromHash(hash: string): SectionId {
 export function conversationHash(convId: string, msgId?: string): string {
   return `#/conversations/${encodeURIComponent(convId)}${msgId ? `/${encodeURIComponent(msgId)}` : ''}`;
 }
+
+// recordHash links to a record's page in Records.
+export function recordHash(set: string, id: string): string {
+  return `#/records/${encodeURIComponent(set)}/${encodeURIComponent(id)}`;
+}

@@ -4,6 +4,7 @@ import { fill, when } from '../i18n/format';
 import { recordLabel } from '../display/crm';
 import { conversationHash } from '../display/routes';
 import { RecordActivities } from '../capture/Activities';
+import { RecordDetails } from './RecordDetails';
 import { useLinks } from './LinksContext';
 import { realTime } from './parts';
 import { useAction } from './useAction';
@@ -28,6 +29,8 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
           ×
         </button>
       </header>
+      <RecordDetails set={set} id={id} />
+      <h3>{t('timeline.chats')}</h3>
       {error && (
         <p className="status error" role="alert">
           {t('links.failed')} {error}

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, crmSets, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
 import { useI18n } from '../i18n';
-import { cell, compareCells, fieldLabel, recordsLabel, titleOf, type Cell } from '../display/crm';
+import { cell, compareCells, fieldLabel, isRecordSet, recordsLabel, titleOf, type Cell } from '../display/crm';
 import { FollowUps } from '../capture/Activities';
 import { RecordTimeline } from '../links/RecordTimeline';
+import { recordHash } from '../display/routes';
 
 // The table a visit starts on.
 const firstSet: RecordSet = 'accounts';
@@ -17,13 +18,21 @@ interface Sort {
 // record type with the catalogue's columns under Dynamics' names in the
 // UI's language; a header sorts by its column (again: the other way).
 // Clicking a record shows the chats linked to it.
-export function RecordsView({ version }: { version: number }) {
+export function RecordsView({ version, target = [] }: { version: number; target?: string[] }) {
   const { t, locale } = useI18n();
   const [set, setSet] = useState<RecordSet>(firstSet);
   const [rows, setRows] = useState<CrmRecord[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<{ set: string; id: string; title: string } | null>(null);
   const [sort, setSort] = useState<Sort | null>(null);
+  // #/records/<set>/<id> opens that record's page (a related record, a
+  // search hit, a case number in a message).
+  const [tSet, tID] = target;
+  useEffect(() => {
+    if (!tSet || !tID || !isRecordSet(tSet)) return;
+    setSet(tSet);
+    setOpen((o) => (o?.set === tSet && o.id === tID ? o : { set: tSet, id: tID, title: '' }));
+  }, [tSet, tID]);
   useEffect(() => {
     api.records.list(set).then(setRows, (e: unknown) => setError(toAppError(e).message));
   }, [set, version]);
@@ -40,8 +49,17 @@ export function RecordsView({ version }: { version: number }) {
     return out.sort((a, b) => compareCells(a.cells[i]!, b.cells[i]!, sort.dir, collator));
   }, [rows, cols, set, sort, t, locale]);
 
-  const show = (r: CrmRecord, cells: Cell[]) =>
+  const show = (r: CrmRecord, cells: Cell[]) => {
     setOpen({ set, id: r.id, title: titleOf(set, r.fields) || cells[0]?.text || r.id });
+    window.history.replaceState(null, '', recordHash(set, r.id)); // the page's address, without leaving it
+  };
+  const close = () => {
+    setOpen(null);
+    if (tSet) window.location.hash = '#/records';
+  };
+  // A page opened by its address is named from the table once it is in.
+  const openRow = open ? rows.find((r) => r.id.toLowerCase() === open.id.toLowerCase()) : undefined;
+  const openTitle = open ? open.title || (openRow ? titleOf(open.set, openRow.fields) : '') || open.id : '';
   const sortBy = (col: string) => setSort((s) => ({ col, dir: s?.col === col && s.dir === 1 ? -1 : 1 }));
 
   return (
@@ -132,7 +150,7 @@ export function RecordsView({ version }: { version: number }) {
             </tbody>
           </table>
         )}
-        {open && <RecordTimeline key={`${open.set}/${open.id}`} set={open.set} id={open.id} title={open.title} onClose={() => setOpen(null)} />}
+        {open && <RecordTimeline key={`${open.set}/${open.id}`} set={open.set} id={open.id} title={openTitle} onClose={close} />}
       </div>
     </div>
   );
