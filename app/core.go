@@ -45,6 +45,7 @@ type Core struct {
 	Records       *Records
 	Search        *Search
 	Links         *Links
+	Tags          *Tags
 	Connection    *Connection
 }
 
@@ -65,6 +66,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Records = &Records{c}
 	c.Search = &Search{c}
 	c.Links = &Links{c}
+	c.Tags = &Tags{c}
 	c.Connection = &Connection{c}
 	return c
 }
@@ -72,7 +74,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
-		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links,
+		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
 		"Connection": c.Connection}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/tags"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
@@ -50,6 +51,9 @@ var codes = []struct {
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
+	{tags.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{search.ErrQuery, "invalid_argument", http.StatusBadRequest},
+	{tags.ErrExists, "already_exists", http.StatusConflict},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},
