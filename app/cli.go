@@ -51,6 +51,13 @@ Usage:
                                   a note holding messages (--file: as an attached Markdown file)
   rapport outbox [--json] [list | retry N | discard N]
                                   edits waiting for Dynamics 365, failed ones and conflicts
+  rapport tag [--json] [--dry-run] +TAG… -TAG… QUERY
+                                  tag and untag every message a search finds (search syntax),
+                                  in one transaction: all of it or nothing; kept for undo
+  rapport tags [--json] [--dry-run] [list | rename OLD NEW | merge FROM INTO | delete TAG |
+               alias TAG ALIAS | unalias ALIAS | color TAG COLOR | undo | dump | restore FILE]
+                                  your tags (hashtags apart); --dry-run counts what a change touches;
+                                  dump prints a plain, diffable text file that restore reads
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -88,7 +95,8 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox: print JSON")
+	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox, tag, tags: print JSON")
+	dryRun := fset.Bool("dry-run", false, "tag, tags: say how many items a change touches, change nothing")
 	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
@@ -105,7 +113,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.BoolVar(&capt.file, "file", false, "note: attach the messages as a Markdown file")
 	}
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags":
 	case "help":
 		fset.Usage()
 		return 0
@@ -118,7 +126,11 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	// before and after them;
 	// everything after "--" is query (for words starting with "-").
 	var words, tail []string
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note"}, cmd)
+	var tagOps tagArgs
+	if cmd == "tag" { // +TAG and -TAG are not flags
+		args, tagOps = splitTagArgs(fset, args)
+	}
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -178,6 +190,10 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "case", "task", "note":
 		capt.cmd, capt.words, capt.json = cmd, words, *asJSON
 		err = cliCapture(cfg, capt, version, log, stdout)
+	case "tag":
+		err = cliTag(ctx, cfg, tagOps, *dryRun, *asJSON, version, stdout, stderr)
+	case "tags":
+		err = cliTags(ctx, cfg, words, *dryRun, *asJSON, version, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

@@ -46,6 +46,7 @@ type Core struct {
 	Search        *Search
 	Links         *Links
 	Capture       *Capture
+	Tags          *Tags
 	Connection    *Connection
 }
 
@@ -67,6 +68,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Search = &Search{c}
 	c.Links = &Links{c}
 	c.Capture = &Capture{c}
+	c.Tags = &Tags{c}
 	c.Connection = &Connection{c}
 	return c
 }
@@ -74,7 +76,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 // services lists the bound services by the name the frontend uses.
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
-		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links,
+		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
 		"Capture": c.Capture, "Connection": c.Connection}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/tags"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
@@ -52,6 +53,9 @@ var codes = []struct {
 	{links.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{capture.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
+	{tags.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{search.ErrQuery, "invalid_argument", http.StatusBadRequest},
+	{tags.ErrExists, "already_exists", http.StatusConflict},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

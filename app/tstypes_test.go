@@ -17,6 +17,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/tags"
 	"github.com/rapport-app/rapport/sync/cloud"
 	"github.com/rapport-app/rapport/sync/outbox"
 )
@@ -79,6 +80,8 @@ var tsNames = map[reflect.Type]string{
 	reflect.TypeFor[search.Request]():     "SearchRequest",
 	reflect.TypeFor[search.Result]():      "SearchResult",
 	reflect.TypeFor[links.Notice]():       "LinkNotice",
+	reflect.TypeFor[tags.Change]():        "TagEditResult",
+	reflect.TypeFor[tags.List]():          "TagList",
 	reflect.TypeFor[TeamDTO]():            "Team",
 	reflect.TypeFor[storage.Connection](): "ConnectionFields",
 	reflect.TypeFor[cloud.Info]():         "CloudInfo",
@@ -115,6 +118,7 @@ var tsUnions = map[string]tsUnion{
 		storage.OpConflict, storage.LinkLocal}},
 	"links.LinkView.unlinkCode":  {"UnlinkCode", []string{links.UnlinkOwner, links.UnlinkLinker, links.UnlinkOwnerOrLinker, links.UnlinkPrivileged}},
 	"links.Suggestion.why":       {"SuggestionWhy", []string{links.WhyContact, links.WhyDomain, links.WhyCaseNumber}},
+	"tags.Tag.color":             {"TagColor", tags.Colors},
 	"links.TimelineItem.kind":    {"TimelineKind", []string{storage.TargetChat, storage.TargetThread, storage.TargetMessage}},
 	"search.Request.sort":        {"SearchSort", []string{search.SortRelevance, search.SortDate}},
 	"search.Hit.kind":            {"HitKind", []string{search.KindMessage, search.KindRecord}},

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -37,7 +39,7 @@ func runWindow(ctx context.Context, cfg Config, assets fs.FS, version string, lo
 			Handler:    http.HandlerFunc(core.serveHosted), // inline images; everything else is an asset
 			Middleware: func(next http.Handler) http.Handler { return withCSP(next) },
 		},
-		Bind:           []any{core.System, core.Settings, core.Sync, core.Conversations, core.Records, core.Search, core.Links, core.Capture, core.Connection},
+		Bind:           slices.Collect(maps.Values(core.services())), // the services browser mode serves too
 		ErrorFormatter: func(err error) any { return toError(err) },
 		Logger:         wailsLogger{log},
 		OnStartup: func(wctx context.Context) {

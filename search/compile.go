@@ -261,7 +261,13 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 		}
 		return termQ(fieldKeys, f.Name+":"+v), nil
 	case "tag":
-		return termQ(fieldFacet, "tag:"+Tag(v)), nil
+		// Every label of the tag's topic, as a hashtag in the text or a
+		// user tag (own or inherited from the thread or conversation).
+		var terms []string
+		for _, l := range c.dir.tagLabels(Tag(v)) {
+			terms = append(terms, "tag:"+l, "ut:"+l)
+		}
+		return anyOf(fieldFacet, terms), nil
 	case "from":
 		ids := c.dir.people(v)
 		c.note(f, len(ids))
@@ -449,6 +455,15 @@ type directory struct {
 	byNo     map[int64]string    // conversation number → id
 	noOf     map[string]int64    // conversation id → number
 	byKey    map[string]string   // user facet key → user id
+	topics   map[string][]string // folded tag label → every label of its topic (folded), when it has aliases
+}
+
+// tagLabels lists the labels tag:v finds: v and its aliases.
+func (d *directory) tagLabels(v string) []string {
+	if ls, ok := d.topics[v]; ok {
+		return ls
+	}
+	return []string{v}
 }
 
 type convName struct {
@@ -558,6 +573,12 @@ func loadDirectory(ctx context.Context, d Store) (*directory, error) {
 			dir.chatLink[k] = append(dir.chatLink[k], l.Target)
 		}
 	}
+	// Tag topics: a label and its aliases find the same items.
+	metas, err := d.TagMetas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read tags: %w", err)
+	}
+	dir.topics = tagTopics(metas)
 	// Threads and messages linked in Rapport: their posts' documents.
 	local, err := d.LinksIn(ctx, "")
 	if err != nil {
@@ -677,5 +698,30 @@ func (d *directory) chatsWith(user string) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// tagTopics maps every label that belongs to a topic with several labels
+// to all of them, folded as the index folds them.
+func tagTopics(metas map[string]storage.TagMeta) map[string][]string {
+	groups := map[string][]string{}
+	for n, m := range metas {
+		if m.Topic != "" {
+			groups[m.Topic] = append(groups[m.Topic], n)
+		}
+	}
+	out := map[string][]string{}
+	for t, g := range groups {
+		var labels []string
+		for _, l := range append(g, t) {
+			if f := Tag(l); !slices.Contains(labels, f) {
+				labels = append(labels, f)
+			}
+		}
+		slices.Sort(labels)
+		for _, l := range labels {
+			out[l] = labels
+		}
+	}
 	return out
 }

@@ -21,7 +21,9 @@ import (
 
 // MappingVersion names the document layout below. Bump it whenever a
 // field, a term or the analyzer changes: an index built with another
-// version is rebuilt from the store.
+// version is rebuilt from the store. (ut: terms came without a bump: no
+// store held user tags before schema 7 made their buckets, so a layout-5
+// index has every ut: term it should.)
 const MappingVersion = 5
 
 // The index holds four fields, no stored values and no _all field (rows
@@ -30,8 +32,9 @@ const MappingVersion = 5
 //	t   text, analyzed (AnalyzerName), with positions for phrases
 //	k   filter terms: has:attachment/image/link/reaction, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
 //	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>
-//	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<tag>,
-//	    mo:YYYYMM (UTC), set:<entity set>
+//	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<hashtag>,
+//	    ut:<user tag, the message's own or its thread's or conversation's>, mo:YYYYMM (UTC),
+//	    set:<entity set>
 //	ts  sort key, with doc values: the time as 9 hex digits of Unix seconds
 const (
 	fieldText  = "t"
@@ -136,7 +139,8 @@ type convRef struct {
 type msgFacts struct {
 	Conv       convRef
 	ConvNo     int64
-	Unanswered string // thread key when the message waits for an answer, else ""
+	Unanswered string   // thread key when the message waits for an answer, else ""
+	Tags       []string // user tags: the message's own, its thread's and its conversation's
 }
 
 // threadKey names a message's thread: the conversation for chats, the root
@@ -209,6 +213,13 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 		if t := Tag(g[1]); t != "" && !slices.Contains(seen, t) {
 			seen = append(seen, t)
 			d.facet("tag:" + t)
+		}
+	}
+	seen = seen[:0]
+	for _, t := range facts.Tags {
+		if t := Tag(t); t != "" && !slices.Contains(seen, t) {
+			seen = append(seen, t)
+			d.facet("ut:" + t)
 		}
 	}
 	for _, c := range content.CaseNumbers(text) {

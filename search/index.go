@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	gosync "sync"
 	"sync/atomic"
@@ -49,6 +50,8 @@ type Directory interface {
 	LinksIn(ctx context.Context, convID string) ([]storage.Link, error)
 	Outbox(ctx context.Context, states ...string) ([]storage.Op, error)
 	MessagesAround(ctx context.Context, convID, msgID string, n int, thread string) ([]storage.MessageWithBody, error)
+	// TagMetas gives the tags' topics: tag: finds every label of one.
+	TagMetas(ctx context.Context) (map[string]storage.TagMeta, error)
 }
 
 // Index states.
@@ -572,7 +575,7 @@ func (ix *Index) messageDoc(ctx context.Context, it *storage.IndexItem, recheck 
 	}
 	post := storage.ThreadPost{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, FromID: m.FromID}
 	thread := threadKey(it.ConvNo, conv.Kind, post)
-	facts := msgFacts{Conv: conv, ConvNo: it.ConvNo}
+	facts := msgFacts{Conv: conv, ConvNo: it.ConvNo, Tags: append(slices.Clone(it.Tags), it.Inherited...)}
 	at := m.Created.UnixNano()
 	if ix.users[m.FromID] {
 		if at > threads[thread] {

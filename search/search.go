@@ -104,6 +104,10 @@ type HitMessage struct {
 	Deleted       *time.Time `json:"deleted,omitempty"`
 	Subject       string     `json:"subject,omitempty"`
 	HasAttachment bool       `json:"hasAttachment,omitempty"`
+	// Tags are the message's own user tags; InheritedTags its thread's
+	// and conversation's.
+	Tags          []string `json:"tags,omitempty"`
+	InheritedTags []string `json:"inheritedTags,omitempty"`
 }
 
 // HitRecord is a matching CRM record.
@@ -171,36 +175,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 		res.TookMs = float64(time.Since(start).Microseconds()) / 1000
 		res.Index = ix.Status(ctx)
 	}()
-	ast, err := query.Parse(req.Q, req.Now, req.Loc)
-	if err != nil {
-		var qe *query.Error
-		if errors.As(err, &qe) {
-			res.QueryError = &QueryError{Code: qe.Code, Message: qe.Msg, Start: qe.Span.Start, End: qe.Span.End}
-			return res, nil
-		}
+	q, c, dir, qerr, err := ix.compileQuery(ctx, req)
+	if err != nil || qerr != nil {
+		res.QueryError = qerr
 		return res, err
 	}
-	if ast == nil {
-		return res, nil
+	if c != nil {
+		res.Notes = c.out.notes
 	}
-	dir, err := ix.directory(ctx)
-	if err != nil {
-		return res, err
-	}
-	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}}
-	q, err := c.compile(ast)
-	if err != nil {
-		return res, err
-	}
-	res.Notes = c.out.notes
 	if q == nil {
-		return res, nil // only stop words
-	}
-	if !mentionsDeleted(ast) {
-		b := bleve.NewBooleanQuery()
-		b.AddMust(q)
-		b.AddMustNot(termQ(fieldKeys, "is:deleted"))
-		q = b
+		return res, nil // empty, or only stop words
 	}
 	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
 	if req.Sort == SortDate {
@@ -240,6 +224,126 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 		}
 	}
 	return res, nil
+}
+
+// compileQuery parses and compiles req.Q. A query that does not parse
+// gives a QueryError; an empty one (or only stop words) a nil query.
+func (ix *Index) compileQuery(ctx context.Context, req Request) (bq.Query, *compiler, *directory, *QueryError, error) {
+	ast, err := query.Parse(req.Q, req.Now, req.Loc)
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			return nil, nil, nil, &QueryError{Code: qe.Code, Message: qe.Msg, Start: qe.Span.Start, End: qe.Span.End}, nil
+		}
+		return nil, nil, nil, nil, err
+	}
+	if ast == nil {
+		return nil, nil, nil, nil, nil
+	}
+	dir, err := ix.directory(ctx)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}}
+	q, err := c.compile(ast)
+	if err != nil || q == nil {
+		return nil, c, dir, nil, err
+	}
+	if !mentionsDeleted(ast) {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(q)
+		b.AddMustNot(termQ(fieldKeys, "is:deleted"))
+		q = b
+	}
+	return q, c, dir, nil, nil
+}
+
+// ErrQuery is a query that does not parse (DocIDs; Search reports it in
+// Result.QueryError instead).
+var ErrQuery = errors.New("query does not parse")
+
+// DocIDs lists every document a query matches, as Search finds them (in
+// index order, unscored): what a bulk change applies to.
+func (ix *Index) DocIDs(ctx context.Context, q string) ([]string, error) {
+	if ix.closed() {
+		return nil, ErrClosed
+	}
+	bqq, _, _, qerr, err := ix.compileQuery(ctx, Request{Q: q, Now: time.Now(), Loc: time.Local})
+	if err != nil {
+		return nil, err
+	}
+	if qerr != nil {
+		return nil, fmt.Errorf("%w: %s (at %d–%d)", ErrQuery, qerr.Message, qerr.Start, qerr.End)
+	}
+	if bqq == nil {
+		return []string{}, nil
+	}
+	// Count first, then ask for exactly that many: the collector sizes
+	// itself by the request.
+	count := bleve.NewSearchRequestOptions(bqq, 0, 0, false)
+	count.Score = bleve.ScoreNone
+	res, err := ix.idx.SearchInContext(ctx, count)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if res.Total == 0 {
+		return []string{}, nil
+	}
+	all := bleve.NewSearchRequestOptions(bqq, int(res.Total), 0, false)
+	all.Score = bleve.ScoreNone
+	if res, err = ix.idx.SearchInContext(ctx, all); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
+}
+
+// Hashtags counts the messages (deleted ones aside) carrying each
+// hashtag in their text, by its folded name without '#'.
+func (ix *Index) Hashtags(ctx context.Context) (map[string]int, error) {
+	if ix.closed() {
+		return nil, ErrClosed
+	}
+	dict, err := ix.idx.FieldDictPrefix(fieldFacet, []byte("tag:"))
+	if err != nil {
+		return nil, fmt.Errorf("hashtags: %w", err)
+	}
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, fmt.Errorf("hashtags: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		terms = append(terms, e.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, fmt.Errorf("hashtags: %w", err)
+	}
+	// The dictionary's counts may include documents deleted since the
+	// last merge: count each term's live hits instead.
+	out := make(map[string]int, len(terms))
+	for _, t := range terms {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(termQ(fieldFacet, t))
+		b.AddMustNot(termQ(fieldKeys, "is:deleted"))
+		sr := bleve.NewSearchRequestOptions(b, 0, 0, false)
+		sr.Score = bleve.ScoreNone
+		res, err := ix.idx.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, fmt.Errorf("hashtags: %w", err)
+		}
+		if res.Total > 0 {
+			out[strings.TrimPrefix(t, "tag:")] = int(res.Total)
+		}
+	}
+	return out, nil
 }
 
 // mentionsDeleted reports whether the query asks for deleted messages;
@@ -289,7 +393,7 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 			from = d.names[m.FromID]
 		}
 		h.Message = &HitMessage{ID: m.ID, ReplyTo: m.ReplyTo, Created: m.Created, From: from, Importance: m.Importance,
-			Deleted: m.Deleted, Subject: m.Subject, HasAttachment: files}
+			Deleted: m.Deleted, Subject: m.Subject, HasAttachment: files, Tags: it.Tags, InheritedTags: it.Inherited}
 		if m.Type != "" && m.Type != "message" {
 			return h, false
 		}
@@ -444,6 +548,9 @@ func (d *directory) facets(terms []*bsearch.TermFacet) []Facet {
 			fv = FacetValue{Label: label, Filter: "in:" + quote(label)}
 		case "tag":
 			fv = FacetValue{Label: "#" + v, Filter: "#" + v}
+		case "ut":
+			fv = FacetValue{Label: v, Filter: "tag:" + quote(v)}
+			kind = "tag"
 		case "mo":
 			if len(v) != 6 {
 				continue

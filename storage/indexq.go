@@ -227,12 +227,16 @@ type IndexItem struct {
 	ConvNo  int64
 	Message *MessageWithBody
 	Record  *Record
+	// Tags are the message's own user tags; Inherited those of its
+	// thread and conversation (storage/tags.go).
+	Tags, Inherited []string
 }
 
 // IndexItems loads the documents named by ids in one read transaction.
 func (db *DB) IndexItems(ctx context.Context, ids []string) ([]IndexItem, error) {
 	out := make([]IndexItem, 0, len(ids))
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var byNo map[int64]string // conversation ids, read when something is tagged
 		msgs, msgIDs, recs := tx.Bucket(bucketMessages), tx.Bucket(bucketMsgIDs), tx.Bucket(bucketRecords)
 		for _, doc := range ids {
 			if err := ctx.Err(); err != nil {
@@ -261,6 +265,9 @@ func (db *DB) IndexItems(ctx context.Context, ids []string) ([]IndexItem, error)
 				}
 				it.Missing = false
 				it.Message = &MessageWithBody{Message: sm.Message, Body: sm.Body}
+				if it.Tags, it.Inherited, err = effectiveTags(tx, &byNo, no, &sm.Message); err != nil {
+					return fmt.Errorf("tags of %s: %w", doc, err)
+				}
 			case 'r':
 				raw := recs.Get(key(nil).str(set).str(id))
 				if raw == nil {

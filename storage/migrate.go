@@ -34,6 +34,11 @@ var (
 	bucketOutbox        = []byte("outbox")          // (seq u64 BE) -> Op
 	bucketOutboxByState = []byte("outbox_by_state") // (state, seq u64 BE) -> nothing
 	bucketRecordChanges = []byte("record_changes")  // (set, id, at) -> RecordChange
+
+	bucketItemTags = []byte("item_tags") // (target) -> the target's tags, JSON
+	bucketTags     = []byte("tags")      // (tag, target) -> nothing
+	bucketTagMeta  = []byte("tag_meta")  // (tag) -> TagMeta
+	bucketTagUndo  = []byte("tag_undo")  // the last journaled tag change (storage/tags.go)
 )
 
 // Keys in the meta bucket.
@@ -90,6 +95,14 @@ var migrations = []migration{
 	}},
 	{5, "card content", relistCardConversations},
 	{6, "link rows by chat and by record", indexLinkRows},
+	{7, "user tags", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketItemTags, bucketTags, bucketTagMeta, bucketTagUndo} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // relistCardConversations makes the next sync list again every

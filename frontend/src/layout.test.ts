@@ -37,6 +37,7 @@ describe('folders', () => {
     ['display', ['sections', 'search', 'links', 'testing']],
     ['search', ['sections', 'links', 'testing']],
     ['links', ['sections', 'search', 'testing']],
+    ['tags', ['sections', 'search', 'links', 'testing']],
     ['api', ['sections', 'search', 'links', 'display', 'testing']],
     ['sections', ['testing']],
   ])('%s/ imports none of %j', (dir, banned) => {

@@ -87,6 +87,19 @@ export const api = {
     activities: (set: string, id: string) => call('Capture', 'Activities', set, id),
     followUps: () => call('Capture', 'FollowUps'),
   },
+  tags: {
+    list: () => call('Tags', 'List'),
+    forConversation: (convId: string) => call('Tags', 'ForConversation', convId),
+    set: (target: string, add: string[], remove: string[]) => call('Tags', 'Set', target, add, remove),
+    bulk: (q: string, add: string[], remove: string[], dryRun: boolean) => call('Tags', 'Bulk', q, add, remove, dryRun),
+    rename: (from: string, to: string, dryRun: boolean) => call('Tags', 'Rename', from, to, dryRun),
+    merge: (from: string, into: string, dryRun: boolean) => call('Tags', 'Merge', from, into, dryRun),
+    delete: (tag: string, dryRun: boolean) => call('Tags', 'Delete', tag, dryRun),
+    alias: (tag: string, alias: string) => call('Tags', 'Alias', tag, alias),
+    unalias: (alias: string) => call('Tags', 'Unalias', alias),
+    color: (tag: string, color: string) => call('Tags', 'Color', tag, color),
+    undo: (dryRun: boolean) => call('Tags', 'Undo', dryRun),
+  },
   mode: (): 'wails' | 'http' => transport().kind,
 };
 

@@ -246,6 +246,12 @@ export interface Fragment {
   hit?: boolean;
 }
 
+// Hashtag is Go's tags.Hashtag.
+export interface Hashtag {
+  name: string;
+  count: number;
+}
+
 // HitKind: the values of Go's search.Hit.kind.
 export type HitKind = "message" | "record";
 
@@ -259,6 +265,8 @@ export interface HitMessage {
   deleted?: string;
   subject?: string;
   hasAttachment?: boolean;
+  tags?: string[];
+  inheritedTags?: string[];
 }
 
 // HitRecord is Go's search.HitRecord.
@@ -609,6 +617,47 @@ export interface SyncStatus {
   tokenCacheNote?: string;
 }
 
+// Tag is Go's tags.Tag.
+export interface Tag {
+  name: string;
+  count: number;
+  color?: TagColor;
+  topic?: string;
+  aliases?: string[];
+}
+
+// TagChange is Go's storage.TagChange.
+export interface TagChange {
+  what: string;
+  at: string;
+  items: number;
+  meta: number;
+}
+
+// TagColor: the values of Go's tags.Tag.color.
+export type TagColor = "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple" | "pink" | "gray";
+
+// TagEditResult is Go's tags.Change.
+export interface TagEditResult {
+  what: string;
+  dryRun?: boolean;
+  items: number;
+  added: number;
+  removed: number;
+  meta: number;
+  docs: number;
+  matched?: number;
+  skipped?: number;
+}
+
+// TagList is Go's tags.List.
+export interface TagList {
+  tags: Tag[];
+  hashtags: Hashtag[];
+  undo?: TagChange;
+  hashtagsError?: string;
+}
+
 // TaskRequest is Go's capture.TaskRequest.
 export interface TaskRequest {
   record: string;
@@ -736,6 +785,19 @@ export interface Services {
     Info: { args: []; result: AppInfo };
     OpenURL: { args: [string]; result: void };
     UIReady: { args: [ReadyReport]; result: void };
+  };
+  Tags: {
+    Alias: { args: [string, string]; result: TagEditResult };
+    Bulk: { args: [string, string[], string[], boolean]; result: TagEditResult };
+    Color: { args: [string, string]; result: TagEditResult };
+    Delete: { args: [string, boolean]; result: TagEditResult };
+    ForConversation: { args: [string]; result: Record<string, string[]> };
+    List: { args: []; result: TagList };
+    Merge: { args: [string, string, boolean]; result: TagEditResult };
+    Rename: { args: [string, string, boolean]; result: TagEditResult };
+    Set: { args: [string, string[], string[]]; result: string[] };
+    Unalias: { args: [string]; result: TagEditResult };
+    Undo: { args: [boolean]; result: TagEditResult };
   };
 }
 

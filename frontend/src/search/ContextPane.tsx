@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { recordLabel } from '../display/crm';
 import { convTitle, MessageItem, threads } from '../display/messages';
 import { conversationHash } from '../display/routes';
+import { TagEditor } from '../tags/TagEditor';
 
 // Messages either side of the hit that Search.Context returns.
 export const contextAround = 10;
@@ -19,9 +20,28 @@ export function ContextPane({ hit }: { hit: SearchHit | null }) {
       ) : hit.kind === 'record' && hit.record ? (
         <RecordCard hit={hit} />
       ) : hit.conv && hit.message ? (
-        <MessageContext key={hit.id} convId={hit.conv.id} msgId={hit.message.id} title={convTitle(hit.conv)} />
+        <>
+          <HitTags key={`tags-${hit.id}`} hit={hit} />
+          <MessageContext key={hit.id} convId={hit.conv.id} msgId={hit.message.id} title={convTitle(hit.conv)} />
+        </>
       ) : null}
     </section>
+  );
+}
+
+// HitTags tags the opened hit's message (its thread's and conversation's
+// tags shown beside, inherited).
+function HitTags({ hit }: { hit: SearchHit }) {
+  const { t } = useI18n();
+  const [tags, setTags] = useState(hit.message?.tags ?? []);
+  return (
+    <TagEditor
+      target={`message/${hit.conv!.id}/${hit.message!.id}`}
+      tags={tags}
+      inherited={hit.message?.inheritedTags ?? []}
+      label={t('tags.forMessage')}
+      onChange={setTags}
+    />
   );
 }
 

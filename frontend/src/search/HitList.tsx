@@ -6,6 +6,7 @@ import { recordLabel } from '../display/crm';
 import { convTitle } from '../display/messages';
 import { hitAt, useSearch, type ResultSet } from './SearchContext';
 import { rowsPerPage, useWindow } from './windowing';
+import { TagChip } from '../tags/TagEditor';
 
 // Every row has this height (styles.css .hit); the list is windowed on it.
 export const rowHeight = 88;
@@ -142,6 +143,8 @@ function HitRow({ hit }: { hit: SearchHit }) {
             </span>
           )}
           {m.subject && <span className="hit-subject">{m.subject}</span>}
+          {m.tags?.map((tg) => <TagChip key={tg} name={tg} />)}
+          {m.inheritedTags?.map((tg) => <TagChip key={`i-${tg}`} name={tg} kind="inherited" />)}
         </div>
       )}
       <Snippet parts={hit.snippet} />

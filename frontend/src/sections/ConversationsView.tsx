@@ -6,6 +6,7 @@ import { MessageItem, threads } from '../display/messages';
 import { LinkedRecords } from '../links/LinkedRecords';
 import { messageTarget, PostLinks, threadTarget, useConversationLinks } from '../links/PostLinks';
 import { plainText } from '../display/messages';
+import { TagEditor } from '../tags/TagEditor';
 
 interface Selected {
   id: string;
@@ -143,21 +144,45 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
     [sel.id],
   );
 
+  // The user's tags on the conversation, its threads and messages.
+  const [tags, setTags] = useState<Record<string, string[]>>({});
+  useEffect(() => {
+    let live = true;
+    api.tags.forConversation(sel.id).then(
+      (m) => live && setTags(m),
+      () => live && setTags({}),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sel.id, version]);
+
   // Threads (channel roots) and messages link to records in Rapport.
   const local = useConversationLinks(sel.id);
   const postLinks = (m: Message, isThread: boolean) => {
     if (m.type !== 'message' || m.deleted) return undefined;
     const target = isThread ? threadTarget(sel.id, m.id) : messageTarget(sel.id, m.id);
     const title = fill(t(isThread ? 'links.post.threadTitle' : 'links.post.messageTitle'), { from: m.from, at: when(m.created, locale) });
+    // A channel's root stands for its thread; a chat's messages for themselves.
+    const inherited = [...(tags[sel.id] ?? []), ...(m.replyTo ? (tags[threadTarget(sel.id, m.replyTo)] ?? []) : [])];
     return (
-      <PostLinks
-        target={target}
-        kind={isThread ? 'thread' : 'message'}
-        title={title}
-        text={plainText(m.html)}
-        links={local.byTarget.get(target) ?? []}
-        onEdited={local.edited}
-      />
+      <>
+        <PostLinks
+          target={target}
+          kind={isThread ? 'thread' : 'message'}
+          title={title}
+          text={plainText(m.html)}
+          links={local.byTarget.get(target) ?? []}
+          onEdited={local.edited}
+        />
+        <TagEditor
+          target={target}
+          tags={tags[target] ?? []}
+          inherited={inherited}
+          label={t(isThread ? 'tags.forThread' : 'tags.forMessage')}
+          onChange={(ts) => setTags((prev) => ({ ...prev, [target]: ts }))}
+        />
+      </>
     );
   };
 
@@ -189,6 +214,12 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
     <section className="thread" aria-label={sel.title}>
       <header className="thread-head">
         <h2 data-testid="thread-title">{sel.title}</h2>
+        <TagEditor
+          target={sel.id}
+          tags={tags[sel.id] ?? []}
+          label={t('tags.forChat')}
+          onChange={(ts) => setTags((prev) => ({ ...prev, [sel.id]: ts }))}
+        />
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">

@@ -208,6 +208,8 @@ export function fakeLinks(opts: FakeLinksOptions = {}) {
         };
       case 'System.OpenURL':
         return null;
+      case 'Tags.ForConversation':
+        return {};
     }
     throw new AppError('not_found_method', name);
   };

@@ -1,0 +1,225 @@
+package tags_test
+
+// BenchmarkBulkTag tags 100,000 search results on the large preset, as
+// `rapport tag +TAG QUERY` does, and prints the corpus size and each
+// phase: the search's documents (Index.DocIDs), the one transaction that
+// tags them (storage.DB.EditTags, with the index queue entries and the
+// undo record), the index catching up, and the undo.
+//
+//	go test -run '^$' -bench BulkTag -benchtime 1x -timeout 60m -v ./storage/tags/
+//
+// Environment:
+//
+//	RAPPORT_BENCH_STORE=dir   keep the synced store (and its index) there
+//	                          and reuse it; the links and search benchmarks'
+//	                          stores can be shared
+//	RAPPORT_BENCH_SIZE=medium another tenantsim size (small, medium, large, N)
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/sync/engine"
+	"github.com/rapport-app/rapport/sync/engine/enginetest"
+	"github.com/rapport-app/rapport/sync/tenantsim"
+	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
+)
+
+const benchBulk = 100_000
+
+func BenchmarkBulkTag(b *testing.B) {
+	ctx := context.Background()
+	size := tenantsim.Large
+	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
+		var err error
+		if size, err = tenantsim.ParseSize(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := os.Getenv("RAPPORT_BENCH_STORE")
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "store")
+	}
+	benchEnsureStore(b, ctx, size, dir)
+	db, err := storage.Open(ctx, dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	ix, err := search.Open(ctx, dir, db, search.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.WaitIndexed(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("index: ready in %.1fs", time.Since(start).Seconds())
+	st, err := db.Status(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	convs, err := db.ConvIDs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		t0 := time.Now()
+		ids, err := ix.DocIDs(ctx, "is:message")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tSearch := time.Since(t0)
+		items := make([]storage.ItemTagEdit, 0, min(len(ids), benchBulk))
+		for _, id := range ids {
+			if len(items) == benchBulk {
+				break
+			}
+			if _, no, _, msg, err := storage.ParseDocID(id); err == nil && convs[no] != "" {
+				items = append(items, storage.ItemTagEdit{Target: storage.MessageTarget(convs[no], msg), Add: []string{"bench-bulk"}})
+			}
+		}
+		sort.Slice(items, func(i, j int) bool { return items[i].Target < items[j].Target })
+		t1 := time.Now()
+		res, err := db.EditTags(ctx, storage.TagEdit{What: "bulk", At: t1, Items: items, Journal: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tTag := time.Since(t1)
+		t2 := time.Now()
+		if err := ix.WaitIndexed(ctx); err != nil {
+			b.Fatal(err)
+		}
+		tIndex := time.Since(t2)
+		found, err := ix.Search(ctx, search.Request{Q: "tag:bench-bulk", Size: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if int(found.Total) != res.Items {
+			b.Fatalf("tag:bench-bulk finds %d, tagged %d", found.Total, res.Items)
+		}
+		t3 := time.Now()
+		if _, _, err := db.UndoTags(ctx, false); err != nil {
+			b.Fatal(err)
+		}
+		tUndo := time.Since(t3)
+		if err := ix.WaitIndexed(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(tTag.Seconds(), "tag-s")
+		b.ReportMetric(tIndex.Seconds(), "index-s")
+		b.Logf("corpus: %s preset, %d messages, %d chats, %d channels; %d results, %d tagged in one transaction",
+			size.Name, st.Messages, st.Chats, st.Channels, len(ids), res.Items)
+		b.Logf("bulk tag: search %.2fs, tag (store commit, %d index entries, undo record) %.2fs, index caught up %.1fs, undo %.2fs",
+			tSearch.Seconds(), res.Docs, tTag.Seconds(), tIndex.Seconds(), tUndo.Seconds())
+	}
+}
+
+// BenchmarkBulkTagStore is the store's part of BenchmarkBulkTag without
+// the index: 100,000 messages (taken from the store, conversation by
+// conversation) tagged in one transaction, then the undo.
+func BenchmarkBulkTagStore(b *testing.B) {
+	ctx := context.Background()
+	size := tenantsim.Large
+	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
+		var err error
+		if size, err = tenantsim.ParseSize(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := os.Getenv("RAPPORT_BENCH_STORE")
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "store")
+	}
+	benchEnsureStore(b, ctx, size, dir)
+	db, err := storage.Open(ctx, dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.Status(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	convs, err := db.ConvIDs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	nos := make([]int64, 0, len(convs))
+	for no := range convs {
+		nos = append(nos, no)
+	}
+	sort.Slice(nos, func(i, j int) bool { return nos[i] < nos[j] })
+	items := make([]storage.ItemTagEdit, 0, benchBulk)
+	for _, no := range nos {
+		err := db.EachThreadPost(ctx, no, func(p storage.ThreadPost) error {
+			if len(items) < benchBulk {
+				items = append(items, storage.ItemTagEdit{Target: storage.MessageTarget(convs[no], p.ID), Add: []string{"bench-bulk"}})
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(items) == benchBulk {
+			break
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Target < items[j].Target })
+	for b.Loop() {
+		t1 := time.Now()
+		res, err := db.EditTags(ctx, storage.TagEdit{What: "bulk", At: t1, Items: items, Journal: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tTag := time.Since(t1)
+		t2 := time.Now()
+		if _, _, err := db.UndoTags(ctx, false); err != nil {
+			b.Fatal(err)
+		}
+		tUndo := time.Since(t2)
+		// The queue entries are the index's to drain; this store has no
+		// index running, so trim them (as the indexer would once done).
+		q, err := db.IndexQueueState(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.TrimIndexQueue(ctx, q.Last); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(tTag.Seconds(), "tag-s")
+		b.Logf("corpus: %s preset, %d messages, %d chats, %d channels; %d messages tagged in one transaction (%d index entries, undo record) in %.2fs; undo %.2fs",
+			size.Name, st.Messages, st.Chats, st.Channels, res.Items, res.Docs, tTag.Seconds(), tUndo.Seconds())
+	}
+}
+
+// benchEnsureStore syncs the preset into dir unless a marker says it was.
+func benchEnsureStore(b *testing.B, ctx context.Context, size tenantsim.Size, dir string) {
+	marker := filepath.Join(dir, "bench-synced-"+size.Name)
+	if _, err := os.Stat(marker); err == nil {
+		b.Logf("store: reusing %s", dir)
+		return
+	}
+	srv := simtest.Start(b, tenantsim.Options{Seed: 1, Size: size})
+	db, err := storage.Open(ctx, dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	p, err := enginetest.Connect(b, srv, db, engine.Options{MessageRate: -1}).Eng.Run(ctx, engine.RoundOptions{})
+	if err != nil {
+		b.Fatalf("full sync: %v", err)
+	}
+	b.Logf("store: synced %d messages and %d records into %s in %.1fs", p.Messages, p.Records, dir, time.Since(start).Seconds())
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
