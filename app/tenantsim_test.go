@@ -9,20 +9,25 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
 // TestTenantsimCommand runs `rapport tenantsim`, reads the endpoints it
-// prints, trusts the CA file it wrote and asks the control API about the
-// world, as the demo and out-of-process tests do.
+// prints, trusts the CA file it wrote (by default in an owner-only
+// directory of the user's cache, not the shared temporary directory) and
+// asks the control API about the world, as the demo and out-of-process
+// tests do.
 func TestTenantsimCommand(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- runTenantsim(ctx, []string{"--seed", "3", "--size", "small", "--ca-dir", t.TempDir(), "--json"}, pw, io.Discard)
+		done <- runTenantsim(ctx, []string{"--seed", "3", "--size", "small", "--json"}, pw, io.Discard)
 		pw.Close()
 	}()
 	var out struct {
@@ -41,6 +46,12 @@ func TestTenantsimCommand(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(line), &out); err != nil {
 		t.Fatalf("%v: %s", err, line)
+	}
+	if want := filepath.Join(cache, "rapport", "tenantsim", "tenantsim-ca.pem"); out.CAFile != want {
+		t.Errorf("CA file %s, want %s", out.CAFile, want)
+	}
+	if fi, err := os.Stat(filepath.Dir(out.CAFile)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("CA directory: %v, %v; want mode 0700", fi, err)
 	}
 	pem, err := os.ReadFile(out.CAFile)
 	if err != nil {

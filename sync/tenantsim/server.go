@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -209,13 +210,63 @@ func (s *Server) CAPEM() []byte { return s.certs.caPEM }
 func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
 
 // WriteCA writes the CA certificate to dir/tenantsim-ca.pem and returns
-// its path.
+// its path. dir is made 0700 when missing, and must be a directory (not a
+// symbolic link) that only its owner may write to, so no other user can
+// swap the certificate clients trust. The file is written to a new
+// exclusive temporary file and renamed over the old one: a symbolic link
+// or a file someone left at that name is replaced, never followed or
+// reused.
 func (s *Server) WriteCA(dir string) (string, error) {
+	if err := privateDir(dir); err != nil {
+		return "", fmt.Errorf("write CA certificate: %w", err)
+	}
 	p := filepath.Join(dir, "tenantsim-ca.pem")
-	if err := os.WriteFile(p, s.certs.caPEM, 0o644); err != nil {
+	f, err := os.CreateTemp(dir, ".tenantsim-ca-*.pem")
+	if err != nil {
+		return "", fmt.Errorf("write CA certificate: %w", err)
+	}
+	_, err = f.Write(s.certs.caPEM)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return "", fmt.Errorf("write CA certificate: %w", err)
 	}
 	return p, nil
+}
+
+// DefaultCADir is where `rapport tenantsim` writes its CA certificate: a
+// directory of the user's own (under os.UserCacheDir), not the shared
+// temporary directory.
+func DefaultCADir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("CA directory: %w", err)
+	}
+	return filepath.Join(base, "rapport", "tenantsim"), nil
+}
+
+// privateDir makes dir (0700) if it is missing and checks that it is a
+// real directory that group and others cannot write to.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory (a symbolic link?)", dir)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s is writable by other users (mode %v): choose a directory of your own", dir, fi.Mode().Perm())
+	}
+	return nil
 }
 
 // HTTPClient returns a client that trusts the tenant.
