@@ -43,7 +43,7 @@ func HostedIDs(raw string) []string {
 }
 
 // localImageRE is the only image source the policy lets through.
-var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_=-]+$`)
+var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$`) // image, then its MAC
 
 // basePolicy allows the markup a message may keep, without links and
 // images: each policy below adds its own.

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-var opts = Options{Hosted: func(id string) string { return "/hosted/" + id }}
+var opts = Options{Hosted: func(id string) string { return "/hosted/" + id + "/mac" }}
 
 func TestMessage(t *testing.T) {
 	tests := []struct {
@@ -51,7 +51,7 @@ func TestMessage(t *testing.T) {
 		{
 			name:     "hosted image becomes local, remote image dropped",
 			raw:      `<p><img src="https://graph.microsoft.com/v1.0/chats/19:x/messages/1/hostedContents/aWQ9abc/$value" alt="image" width="250" height="180" style="vertical-align:bottom"><img src="https://tracker.example/pixel.png"></p>`,
-			wantSafe: []string{`<img src="/hosted/aWQ9abc" alt="image" width="250" height="180"`, "[image]"},
+			wantSafe: []string{`<img src="/hosted/aWQ9abc/mac" alt="image" width="250" height="180"`, "[image]"},
 			banned:   []string{"tracker", "graph.microsoft.com", "vertical-align"},
 		},
 		{
