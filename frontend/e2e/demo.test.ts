@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness';
+import { Keys, launchChromium } from './harness';
 import { crmSets } from '../src/api/crm.gen';
 import { catalogs, type Locale } from '../src/i18n/messages';
 
@@ -15,7 +15,7 @@ import { catalogs, type Locale } from '../src/i18n/messages';
 
 let child: ChildProcess;
 let dataDir: string;
-let appURL = '';
+let keys: Keys;
 let tenantURL = '';
 let browser: Browser;
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
       const app = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/.exec(out);
       const tenant = /simulated tenant (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (app && tenant) {
-        appURL = app[1]!;
+        keys = new Keys(app[1]!);
         tenantURL = tenant[1]!;
         clearTimeout(timer);
         resolve();
@@ -75,7 +75,7 @@ async function waitSynced(page: Page) {
     .poll(
       () =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           const s = (await r.json()) as { running: boolean; last?: { error?: unknown }; store: { messages: number } };
           return !s.running && s.last !== undefined && s.store.messages > 0 ? 'synced' : 'waiting';
         }),
@@ -92,7 +92,7 @@ async function openSynced() {
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(appURL);
+  await page.goto(await keys.url());
   await waitSynced(page);
   return { ctx, page, problems };
 }
@@ -112,7 +112,7 @@ describe('demo', () => {
       (window as unknown as { __csp: string[] }).__csp = [];
       document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(e.violatedDirective));
     });
-    await page.goto(appURL);
+    await page.goto(await keys.url());
     await waitSynced(page);
     await page.reload();
     await page.getByTestId('chat').first().waitFor();
@@ -121,7 +121,7 @@ describe('demo', () => {
 
     // A customer posts hostile HTML into the first chat; Rapport syncs it.
     const chatId = await page.evaluate(async () => {
-      const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+      const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
       return ((await r.json()) as { id: string }[])[0]!.id;
     });
     const hostile =
@@ -159,7 +159,7 @@ describe('demo', () => {
       .poll(
         () =>
           page.evaluate(async () => {
-            const r = await fetch('/api/call/Search.Status', { method: 'POST', body: '[]' });
+            const r = await fetch('/api/call/Search.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
             const s = (await r.json()) as { state: string; indexed: number };
             return s.state === 'ready' && s.indexed > 0 ? 'ready' : s.state;
           }),
@@ -202,7 +202,7 @@ describe('demo', () => {
     await expect
       .poll(() =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Search.Saved', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Search.Saved', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return ((await r.json()) as { name: string }[]).map((s) => s.name);
         }),
       )
@@ -224,7 +224,7 @@ describe('demo', () => {
     const call = <T>(method: string, ...args: unknown[]) =>
       page.evaluate(
         async ([m, a]) => {
-          const r = await fetch(`/api/call/${m as string}`, { method: 'POST', body: JSON.stringify(a) });
+          const r = await fetch(`/api/call/${m as string}`, { method: 'POST', body: JSON.stringify(a), headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return (await r.json()) as unknown;
         },
         [method, args] as const,

@@ -102,7 +102,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   await page.locator(`[data-testid="record-result"][data-id="${b}"]`).click();
   await expect.poll(() => cardB.getAttribute('data-linked')).toBe('true');
   const chatId = await page.evaluate(async () => {
-    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
     return ((await r.json()) as { id: string }[])[0]!.id;
   });
 
@@ -111,7 +111,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   type Row = { teamschatid: string; _regardingobjectid_value: string; regardingobjecttypecode: string; subject: string };
   const before = JSON.parse((await tenant('GET', '/_control/rows?set=chats')).body) as Row[];
   const chats = await page.evaluate(async () => {
-    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
     return ((await r.json()) as { id: string }[]).map((c) => c.id);
   });
   const handover = before.find((r) => r.regardingobjecttypecode === 'incident' && !chats.includes(r.teamschatid))!;
@@ -150,7 +150,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
     .poll(
       () =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Links.Outbox', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Links.Outbox', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return ((await r.json()) as { state: string }[]).every((o) => o.state === 'done');
         }),
       { timeout: 60_000, interval: 500 },
@@ -167,7 +167,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   await expect
     .poll(() =>
       page.evaluate(async (id) => {
-        const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+        const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
         return ((await r.json()) as { id: string }[]).filter((c) => c.id === id).length;
       }, handover.teamschatid),
     )
