@@ -68,14 +68,15 @@ func runTenantsim(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ca, _ = filepath.Abs(ca)
 	sum := srv.Summary()
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"summary": sum, "caFile": ca})
+		json.NewEncoder(stdout).Encode(map[string]any{"summary": sum, "caFile": ca, "controlToken": srv.ControlToken()})
 	} else {
 		u := sum.URLs
 		fmt.Fprintf(stdout, "Simulated tenant ready in %s (seed %d, %s: %d customers, %d teams, %d channels, %d chats, %d messages, %d CRM records).\n",
 			time.Since(start).Round(time.Millisecond), sum.Seed, sz.Name, sum.Customers, sum.Teams, sum.Channels, sum.Chats, sum.Messages, sum.Records)
 		fmt.Fprintf(stdout, "  --cloud         %s\n  --authority-url %s\n  --graph-url     %s\n  --dataverse-url %s\n  --tenant        %s\n  --client-id     %s\n  --ca-file       %s\n",
 			*cloudName, u.Authority, u.Graph, u.Dataverse, u.Tenant, u.ClientID, ca)
-		fmt.Fprintf(stdout, "Signs in as %s. Control API: %s/_control/world\n", sum.Me, u.Authority)
+		fmt.Fprintf(stdout, "Signs in as %s (password: the token below). Control API: %s/_control/world\n", sum.Me, u.Authority)
+		fmt.Fprintf(stdout, "  token           %s   (Authorization: Bearer …; new each run)\n", srv.ControlToken())
 	}
 	<-ctx.Done()
 	return 0

@@ -38,7 +38,8 @@ func TestTenantsimCommand(t *testing.T) {
 			} `json:"urls"`
 			Messages int `json:"generatedMessages"`
 		} `json:"summary"`
-		CAFile string `json:"caFile"`
+		CAFile       string `json:"caFile"`
+		ControlToken string `json:"controlToken"`
 	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -62,7 +63,19 @@ func TestTenantsimCommand(t *testing.T) {
 		t.Fatal("CA file holds no certificate")
 	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
+	// The control API wants the run's token; anyone else on the machine
+	// gets nothing.
 	resp, err := c.Get(out.Summary.URLs.Authority + "/_control/world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || len(out.ControlToken) < 32 {
+		t.Fatalf("control API without the token: %d (token %q)", resp.StatusCode, out.ControlToken)
+	}
+	req, _ := http.NewRequest("GET", out.Summary.URLs.Authority+"/_control/world", nil)
+	req.Header.Set("Authorization", "Bearer "+out.ControlToken)
+	resp, err = c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package tenantsim
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -40,6 +42,17 @@ type Options struct {
 	// ImmediateRetry makes injected 429s say "Retry-After: 0", so fault
 	// soaks spend their time on faults rather than on waiting.
 	ImmediateRetry bool
+	// ControlToken is the secret of this run: /_control/ wants it as
+	// "Authorization: Bearer TOKEN", and the sign-in pages as the user's
+	// password. "" makes a random one (Server.ControlToken).
+	ControlToken string
+	// AutoApprove signs the user in without asking: device codes are
+	// approved on the first poll and the authorize page answers at once.
+	// Only for a tenant whose only client runs in the same process (the
+	// demo, in-process tests): over loopback, anyone on the machine could
+	// sign in. Without it, a device code waits for /devicelogin and the
+	// authorize page asks for the password.
+	AutoApprove bool
 }
 
 // Server serves the simulated tenant over HTTPS on loopback. Its state
@@ -91,6 +104,9 @@ func New(opts Options) (*Server, error) {
 	if opts.TokenLifetime == 0 {
 		opts.TokenLifetime = time.Hour
 	}
+	if opts.ControlToken == "" {
+		opts.ControlToken = randToken("", 32)
+	}
 	f, err := parseFaults(opts.Faults)
 	if err != nil {
 		return nil, err
@@ -102,6 +118,9 @@ func New(opts Options) (*Server, error) {
 	w := Generate(opts.Seed, opts.Size, opts.End)
 	t := newTenant(w, opts.Clock)
 	t.auth = newEntra(opts.ClientID, opts.TokenLifetime, w.Me.ID)
+	if !opts.AutoApprove {
+		t.auth.flow = DevicePending
+	}
 	s := &Server{t: t, certs: c, opts: opts, faults: f}
 	if opts.Limits {
 		s.limits = newLimiter()
@@ -111,8 +130,35 @@ func New(opts Options) (*Server, error) {
 	s.graphRoutes(mux)
 	s.dataverseRoutes(mux)
 	s.controlRoutes(mux)
-	s.handler = mux
+	s.handler = s.guardControl(mux)
 	return s, nil
+}
+
+// ControlToken is the run's secret: the bearer token of /_control/ and
+// the password of the sign-in pages.
+func (s *Server) ControlToken() string { return s.opts.ControlToken }
+
+// guardControl refuses /_control/ without the run's token: another user
+// on the machine must not post into someone's tenant or change it.
+func (s *Server) guardControl(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_control/") && !s.controlAuthorized(r, false) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tenantsim control"`)
+			http.Error(w, "the control API needs the token `rapport tenantsim` printed (Authorization: Bearer TOKEN)", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// controlAuthorized checks the bearer token, or with password the
+// password field of a posted sign-in form.
+func (s *Server) controlAuthorized(r *http.Request, password bool) bool {
+	want := []byte(s.opts.ControlToken)
+	if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && subtle.ConstantTimeCompare([]byte(got), want) == 1 {
+		return true
+	}
+	return password && r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("password")), want) == 1
 }
 
 // Tenant is the live state, for control and ground truth.
