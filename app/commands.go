@@ -192,7 +192,9 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 	if err != nil {
 		return fmt.Errorf("%w: %w", errInvalid, err)
 	}
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 1, Size: size})
+	// The demo's tenant serves only this process: it signs the user in
+	// without asking. Its control API still wants the token printed below.
+	srv, err := tenantsim.New(tenantsim.Options{Seed: 1, Size: size, AutoApprove: true})
 	if err != nil {
 		return err
 	}
@@ -216,6 +218,7 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 	sum := srv.Summary()
 	fmt.Fprintf(stdout, "Demo: simulated tenant %s with %d teams, %d chats, %d messages; store %s\n",
 		u.Authority, sum.Teams, sum.Chats, sum.Messages, cfg.DataDir)
+	fmt.Fprintf(stdout, "Its control API (%s/_control/…) wants: Authorization: Bearer %s\n", u.Authority, srv.ControlToken())
 	setup := func(c *Core) {
 		c.sync.tls = &tls.Config{RootCAs: srv.CertPool()}
 		c.startRound(engine.RoundOptions{}, func(dc auth.DeviceCode) {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -167,7 +169,7 @@ func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBo
 			if !db.HasHosted(c.ctx, convID, m.ID, id) {
 				return "" // not fetched (yet): shown as "[image]"
 			}
-			return "/hosted/" + hostedToken(convID, m.ID, id)
+			return c.hostedURL(convID, m.ID, id)
 		}})
 		for _, cd := range m.Body.Cards {
 			if safe, _, _ := content.Card(cd.ContentType, cd.Content); safe != "" {
@@ -215,15 +217,32 @@ func (c *Core) meID() string {
 	return id
 }
 
-// hostedToken names an inline image in the /hosted/ route.
-func hostedToken(convID, msgID, hostedID string) string {
-	return base64.URLEncoding.EncodeToString([]byte(convID + "\x00" + msgID + "\x00" + hostedID))
+// hostedURL is an inline image's address in the /hosted/ route:
+// /hosted/TOKEN/MAC, where TOKEN names the image and MAC is TOKEN's HMAC
+// under this launch's key. Image elements cannot send the session
+// header, so the URL itself is the credential, valid for one image and
+// one launch.
+func (c *Core) hostedURL(convID, msgID, hostedID string) string {
+	tok := base64.RawURLEncoding.EncodeToString([]byte(convID + "\x00" + msgID + "\x00" + hostedID))
+	return "/hosted/" + tok + "/" + c.hostedMAC(tok)
+}
+
+func (c *Core) hostedMAC(tok string) string {
+	m := hmac.New(sha256.New, c.hostedKey[:])
+	m.Write([]byte(tok))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // serveHosted serves a stored inline image: images only, never scripts or
-// documents, whatever bytes the message carried.
+// documents, whatever bytes the message carried, and only at an address
+// hostedURL made in this launch.
 func (c *Core) serveHosted(w http.ResponseWriter, r *http.Request) {
-	b, err := base64.URLEncoding.DecodeString(strings.TrimPrefix(r.URL.Path, "/hosted/"))
+	tok, mac, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/hosted/"), "/")
+	if !hmac.Equal([]byte(mac), []byte(c.hostedMAC(tok))) {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
 	parts := strings.Split(string(b), "\x00")
 	if err != nil || len(parts) != 3 {
 		http.NotFound(w, r)
@@ -248,6 +267,6 @@ func (c *Core) serveHosted(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write(data)
 }

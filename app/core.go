@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -19,6 +20,9 @@ type Core struct {
 	version string
 	log     *slog.Logger
 	events  *hub
+	// hostedKey signs /hosted/ image URLs for this launch (hostedURL):
+	// an image loads only through a URL Rapport handed out.
+	hostedKey [32]byte
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -60,6 +64,7 @@ const (
 func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Core{cfg: cfg, mode: mode, version: version, log: log, events: newHub(), ctx: ctx, cancel: cancel}
+	rand.Read(c.hostedKey[:]) // never fails (crypto/rand)
 	c.System = &System{c}
 	c.Settings = &Settings{c}
 	c.Sync = &Sync{c}

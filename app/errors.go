@@ -71,6 +71,7 @@ var codes = []struct {
 	{storage.ErrCorrupt, "store_corrupt", http.StatusConflict},
 	{errUnavailable, "store_unavailable", http.StatusServiceUnavailable},
 	{errSearchUnavailable, "search_unavailable", http.StatusServiceUnavailable},
+	{search.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{search.ErrClosed, "search_unavailable", http.StatusServiceUnavailable},
 	{auth.ErrSignInRequired, "sign_in_required", http.StatusUnauthorized},
 	{auth.ErrSignInFailed, "sign_in_failed", http.StatusUnauthorized},

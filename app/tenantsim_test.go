@@ -9,20 +9,25 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
 // TestTenantsimCommand runs `rapport tenantsim`, reads the endpoints it
-// prints, trusts the CA file it wrote and asks the control API about the
-// world, as the demo and out-of-process tests do.
+// prints, trusts the CA file it wrote (by default in an owner-only
+// directory of the user's cache, not the shared temporary directory) and
+// asks the control API about the world, as the demo and out-of-process
+// tests do.
 func TestTenantsimCommand(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- runTenantsim(ctx, []string{"--seed", "3", "--size", "small", "--ca-dir", t.TempDir(), "--json"}, pw, io.Discard)
+		done <- runTenantsim(ctx, []string{"--seed", "3", "--size", "small", "--json"}, pw, io.Discard)
 		pw.Close()
 	}()
 	var out struct {
@@ -33,7 +38,8 @@ func TestTenantsimCommand(t *testing.T) {
 			} `json:"urls"`
 			Messages int `json:"generatedMessages"`
 		} `json:"summary"`
-		CAFile string `json:"caFile"`
+		CAFile       string `json:"caFile"`
+		ControlToken string `json:"controlToken"`
 	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -41,6 +47,12 @@ func TestTenantsimCommand(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(line), &out); err != nil {
 		t.Fatalf("%v: %s", err, line)
+	}
+	if want := filepath.Join(cache, "rapport", "tenantsim", "tenantsim-ca.pem"); out.CAFile != want {
+		t.Errorf("CA file %s, want %s", out.CAFile, want)
+	}
+	if fi, err := os.Stat(filepath.Dir(out.CAFile)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("CA directory: %v, %v; want mode 0700", fi, err)
 	}
 	pem, err := os.ReadFile(out.CAFile)
 	if err != nil {
@@ -51,7 +63,19 @@ func TestTenantsimCommand(t *testing.T) {
 		t.Fatal("CA file holds no certificate")
 	}
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
+	// The control API wants the run's token; anyone else on the machine
+	// gets nothing.
 	resp, err := c.Get(out.Summary.URLs.Authority + "/_control/world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || len(out.ControlToken) < 32 {
+		t.Fatalf("control API without the token: %d (token %q)", resp.StatusCode, out.ControlToken)
+	}
+	req, _ := http.NewRequest("GET", out.Summary.URLs.Authority+"/_control/world", nil)
+	req.Header.Set("Authorization", "Bearer "+out.ControlToken)
+	resp, err = c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,51 +25,104 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 	"font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; frame-src 'none'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// secretParam is the URL parameter that carries the launch secret once.
-const secretParam = "k"
+// keyParam is the URL parameter that carries a one-time bootstrap key.
+const keyParam = "k"
+
+// sessionHeader carries the session token on every API call.
+const sessionHeader = "X-Rapport-Session"
 
 // webServer is browser mode: the UI and the services over HTTP on loopback.
+//
+// Nothing a browser sends on its own (a cookie, HTTP authentication)
+// opens the API: browsers send cookies for 127.0.0.1 to every port, so
+// any local server a link or a page reached would have received them.
+// Instead, the printed URL carries a one-time bootstrap key (?k=), which
+// the page exchanges (POST /api/session) for the launch's session token;
+// the server forgets the key at once. The frontend keeps the token in
+// sessionStorage (per origin, so per port, and per tab) and sends it in
+// the X-Rapport-Session header; /hosted/ images carry an HMAC instead
+// (Core.hostedURL).
 type webServer struct {
-	core   *Core
-	secret string
-	port   string
-	cookie string
-	assets http.Handler
-	rpc    *rpc
+	core    *Core
+	port    string
+	url     string // the first bootstrap URL, to print
+	session string // the launch's session token
+	assets  http.Handler
+	rpc     *rpc
+
+	mu   sync.Mutex
+	keys map[string]bool // bootstrap keys not used yet
 }
 
 func newWebServer(core *Core, assets fs.FS, port string) (*webServer, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("make launch secret: %w", err)
+	session, err := randomToken()
+	if err != nil {
+		return nil, fmt.Errorf("make session token: %w", err)
 	}
-	return &webServer{
-		core:   core,
-		secret: hex.EncodeToString(b),
-		port:   port,
-		cookie: "rapport_" + port,
-		assets: http.FileServerFS(assets),
-		rpc:    newRPC(core.services()),
-	}, nil
+	s := &webServer{
+		core:    core,
+		port:    port,
+		session: session,
+		assets:  noListing(http.FileServerFS(assets)),
+		rpc:     newRPC(core.services()),
+		keys:    map[string]bool{},
+	}
+	if s.url, err = s.newKeyURL(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// URL is the address to open, secret included.
-func (s *webServer) URL() string {
-	return "http://127.0.0.1:" + s.port + "/?" + secretParam + "=" + s.secret
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("read random: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
+
+// newKeyURL makes a bootstrap key and returns the URL that carries it.
+func (s *webServer) newKeyURL() (string, error) {
+	k, err := randomToken()
+	if err != nil {
+		return "", fmt.Errorf("make bootstrap key: %w", err)
+	}
+	s.mu.Lock()
+	s.keys[k] = true
+	s.mu.Unlock()
+	return "http://127.0.0.1:" + s.port + "/?" + keyParam + "=" + k, nil
+}
+
+// useKey reports whether k is a bootstrap key not used yet, and forgets it.
+func (s *webServer) useKey(k string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for key := range s.keys {
+		if subtle.ConstantTimeCompare([]byte(k), []byte(key)) == 1 {
+			delete(s.keys, key)
+			return true
+		}
+	}
+	return false
+}
+
+// URL is the address to open, with a bootstrap key that works once.
+func (s *webServer) URL() string { return s.url }
 
 func (s *webServer) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/call/", s.rpc)
-	mux.HandleFunc("GET /api/events", s.serveEvents)
-	mux.HandleFunc("GET /hosted/", s.core.serveHosted)
-	mux.Handle("/", s.assets)
+	mux.HandleFunc("POST /api/session", s.serveSession)
+	mux.Handle("POST /api/session/key", s.authorized(http.HandlerFunc(s.serveNewKey)))
+	mux.Handle("/api/call/", s.authorized(s.rpc))
+	mux.Handle("GET /api/events", s.authorized(http.HandlerFunc(s.serveEvents)))
+	mux.HandleFunc("GET /hosted/", s.core.serveHosted) // the URL's HMAC is the credential
+	mux.Handle("/", s.assets)                          // the app itself: no secret in it
 	return s.guard(mux)
 }
 
 // guard refuses anything that is not this launch's UI talking to us:
 // a non-loopback Host (DNS rebinding), a foreign Origin or a cross-site
-// fetch (CSRF), or a request without the secret.
+// fetch (CSRF). The API checks the session token besides (authorized).
 func (s *webServer) guard(next http.Handler) http.Handler {
 	hosts := map[string]bool{"127.0.0.1:" + s.port: true, "localhost:" + s.port: true, "[::1]:" + s.port: true}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -79,9 +133,7 @@ func (s *webServer) guard(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if !strings.HasPrefix(r.URL.Path, "/hosted/") {
-			h.Set("Cache-Control", "no-store")
-		}
+		h.Set("Cache-Control", "no-store")
 		if !hosts[r.Host] {
 			forbid(w, "this server answers only on 127.0.0.1:"+s.port)
 			return
@@ -94,27 +146,54 @@ func (s *webServer) guard(next http.Handler) http.Handler {
 			forbid(w, "requests from other sites are refused")
 			return
 		}
-		if k := r.URL.Query().Get(secretParam); k != "" {
-			if !s.validSecret(k) {
-				forbid(w, "wrong key: open the URL that `rapport serve` printed")
-				return
-			}
-			http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: s.secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-			if r.Method == http.MethodGet && r.URL.Path == "/" {
-				// Drop the secret from the address bar and history.
-				http.Redirect(w, r, "/", http.StatusSeeOther)
-				return
-			}
-		} else if c, err := r.Cookie(s.cookie); err != nil || !s.validSecret(c.Value) {
-			forbid(w, "missing key: open the URL that `rapport serve` printed")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authorized lets through requests that carry the session token.
+func (s *webServer) authorized(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(sessionHeader)), []byte(s.session)) != 1 {
+			writeError(w, Error{Code: "unauthenticated", Message: "this tab has no key: open the URL that `rapport serve` printed (each URL works once)"}, http.StatusUnauthorized)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func (s *webServer) validSecret(k string) bool {
-	return subtle.ConstantTimeCompare([]byte(k), []byte(s.secret)) == 1
+// serveSession exchanges a bootstrap key, once, for the session token.
+func (s *webServer) serveSession(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1024)).Decode(&req); err != nil || !s.useKey(req.Key) {
+		writeError(w, Error{Code: "unauthenticated", Message: "this key is not valid (any more): each URL that `rapport serve` prints works once"}, http.StatusForbidden)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"token": s.session})
+}
+
+// serveNewKey gives a signed-in tab a fresh one-time URL, to open
+// Rapport in another tab or browser.
+func (s *webServer) serveNewKey(w http.ResponseWriter, _ *http.Request) {
+	u, err := s.newKeyURL()
+	if err != nil {
+		writeError(w, toError(err), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"url": u})
+}
+
+// noListing refuses directory paths other than "/": the file server would
+// list them.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" && strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func trimScheme(origin string) string {
@@ -131,8 +210,9 @@ func forbid(w http.ResponseWriter, why string) {
 	io.WriteString(w, "403 Forbidden: "+why+"\n")
 }
 
-// serveEvents streams hub events as Server-Sent Events until the client
-// goes away or Rapport shuts down.
+// serveEvents streams hub events in the Server-Sent Events format until
+// the client goes away or Rapport shuts down. The frontend reads it with
+// fetch (which can send the session header; EventSource cannot).
 func (s *webServer) serveEvents(w http.ResponseWriter, r *http.Request) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -195,6 +275,12 @@ func listenLoopback(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
+// httpServer is browser mode's server: slow or idle clients do not keep
+// connections (and goroutines) open. No WriteTimeout: event streams last.
+func httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
 // serve runs browser mode until ctx ends.
 func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version string, log *slog.Logger, stdout io.Writer, setup func(*Core)) error {
 	ln, err := listenLoopback(addr)
@@ -220,7 +306,7 @@ func serve(ctx context.Context, cfg Config, addr string, assets fs.FS, version s
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{Handler: ws.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := httpServer(ws.Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Rapport is running in browser mode. Open:\n%s\n", ws.URL())

@@ -19,7 +19,11 @@ import (
 	"github.com/rapport-app/rapport/storage"
 )
 
-var assets = fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Rapport</title>")}}
+var assets = fstest.MapFS{
+	"index.html":       {Data: []byte("<!doctype html><title>Rapport</title>")},
+	"assets/index.js":  {Data: []byte("console.log(1)")},
+	"assets/index.css": {Data: []byte("body{}")},
+}
 
 // newTestServer runs browser mode's handler on a real loopback listener
 // with a real store.
@@ -71,9 +75,41 @@ func do(t *testing.T, srv *httptest.Server, method, path string, hdr map[string]
 	return resp
 }
 
+// bootstrap exchanges the key in url for the session token, as the
+// frontend does.
+func bootstrap(t *testing.T, srv *httptest.Server, url string) (int, string) {
+	t.Helper()
+	key := url[strings.Index(url, "?k=")+3:]
+	resp := do(t, srv, "POST", "/api/session", nil, `{"key":"`+key+`"}`)
+	var b struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&b)
+	return resp.StatusCode, b.Token
+}
+
+// session is the header of a tab that has bootstrapped.
+func session(t *testing.T, ws *webServer, srv *httptest.Server) map[string]string {
+	t.Helper()
+	status, token := bootstrap(t, srv, ws.URL())
+	if status != 200 || token == "" {
+		t.Fatalf("bootstrap: %d %q", status, token)
+	}
+	return map[string]string{sessionHeader: token}
+}
+
+func with(h map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range h {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
 func TestGuard(t *testing.T) {
 	ws, srv, _ := newTestServer(t)
-	cookie := ws.cookie + "=" + ws.secret
+	auth := session(t, ws, srv)
 	host := "127.0.0.1:" + ws.port
 	tests := []struct {
 		name   string
@@ -82,21 +118,24 @@ func TestGuard(t *testing.T) {
 		hdr    map[string]string
 		want   int
 	}{
-		{"no secret", "GET", "/", nil, 403},
-		{"no secret, asset", "GET", "/index.html", nil, 403},
-		{"no secret, call", "POST", "/api/call/System.Info", nil, 403},
-		{"wrong secret", "GET", "/?k=nope", nil, 403},
-		{"wrong cookie", "GET", "/", map[string]string{"Cookie": ws.cookie + "=nope"}, 403},
-		{"secret redirects to clean URL", "GET", "/?k=" + ws.secret, nil, 303},
-		{"cookie", "GET", "/", map[string]string{"Cookie": cookie}, 200},
-		{"localhost host", "GET", "/", map[string]string{"Cookie": cookie, "Host": "localhost:" + ws.port}, 200},
-		{"foreign host", "GET", "/", map[string]string{"Cookie": cookie, "Host": "evil.example:" + ws.port}, 403},
-		{"other port", "GET", "/", map[string]string{"Cookie": cookie, "Host": "127.0.0.1:1"}, 403},
-		{"same origin", "POST", "/api/call/System.Info", map[string]string{"Cookie": cookie, "Origin": "http://" + host}, 200},
-		{"foreign origin", "POST", "/api/call/System.Info", map[string]string{"Cookie": cookie, "Origin": "http://evil.example"}, 403},
-		{"https origin", "POST", "/api/call/System.Info", map[string]string{"Cookie": cookie, "Origin": "https://" + host}, 403},
-		{"null origin", "POST", "/api/call/System.Info", map[string]string{"Cookie": cookie, "Origin": "null"}, 403},
-		{"cross-site fetch", "POST", "/api/call/System.Info", map[string]string{"Cookie": cookie, "Sec-Fetch-Site": "cross-site"}, 403},
+		{"the app needs no key", "GET", "/", nil, 200},
+		{"nor its assets", "GET", "/assets/index.js", nil, 200},
+		{"no session, call", "POST", "/api/call/System.Info", nil, 401},
+		{"no session, events", "GET", "/api/events", nil, 401},
+		{"no session, new key", "POST", "/api/session/key", nil, 401},
+		{"wrong session", "POST", "/api/call/System.Info", map[string]string{sessionHeader: "nope"}, 401},
+		{"session", "POST", "/api/call/System.Info", auth, 200},
+		{"localhost host", "GET", "/", map[string]string{"Host": "localhost:" + ws.port}, 200},
+		{"foreign host", "GET", "/", map[string]string{"Host": "evil.example:" + ws.port}, 403},
+		{"foreign host, call", "POST", "/api/call/System.Info", with(auth, "Host", "evil.example:"+ws.port), 403},
+		{"other port", "GET", "/", map[string]string{"Host": "127.0.0.1:1"}, 403},
+		{"same origin", "POST", "/api/call/System.Info", with(auth, "Origin", "http://"+host), 200},
+		{"foreign origin", "POST", "/api/call/System.Info", with(auth, "Origin", "http://evil.example"), 403},
+		{"https origin", "POST", "/api/call/System.Info", with(auth, "Origin", "https://"+host), 403},
+		{"null origin", "POST", "/api/call/System.Info", with(auth, "Origin", "null"), 403},
+		{"cross-site fetch", "POST", "/api/call/System.Info", with(auth, "Sec-Fetch-Site", "cross-site"), 403},
+		{"directory listing", "GET", "/assets/", nil, 404},
+		{"directory without slash", "GET", "/assets", nil, 301},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,30 +147,76 @@ func TestGuard(t *testing.T) {
 			if csp := resp.Header.Get("Content-Security-Policy"); csp != CSP {
 				t.Errorf("CSP header %q", csp)
 			}
+			if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q", cc)
+			}
 		})
 	}
 }
 
-func TestSecretSetsStrictCookie(t *testing.T) {
+// TestBootstrapKeyWorksOnce: the printed URL's key opens one session and
+// is then forgotten; a signed-in tab can ask for another one-time URL.
+// No response sets a cookie, and no cookie opens the API: browsers send
+// cookies for 127.0.0.1 to every port.
+func TestBootstrapKeyWorksOnce(t *testing.T) {
 	ws, srv, _ := newTestServer(t)
-	resp := do(t, srv, "GET", "/?k="+ws.secret, nil, "")
-	if loc := resp.Header.Get("Location"); loc != "/" {
-		t.Errorf("redirect to %q, want /", loc)
+	key := ws.URL()[strings.Index(ws.URL(), "?k=")+3:]
+	page := do(t, srv, "GET", "/?k="+key, nil, "")
+	if page.StatusCode != 200 || len(page.Cookies()) > 0 {
+		t.Fatalf("GET /?k=: %d, cookies %v", page.StatusCode, page.Cookies())
 	}
-	var c *http.Cookie
-	for _, x := range resp.Cookies() {
-		if x.Name == ws.cookie {
-			c = x
-		}
+	status, token := bootstrap(t, srv, ws.URL())
+	if status != 200 || len(token) != 64 || strings.Contains(ws.URL(), token) {
+		t.Fatalf("first use: %d %q", status, token)
 	}
-	if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Value != ws.secret {
-		t.Fatalf("cookie %+v", c)
+	auth := map[string]string{sessionHeader: token}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		hdr    map[string]string
+		body   string
+		want   int
+	}{
+		{"the key again", "POST", "/api/session", nil, `{"key":"` + key + `"}`, 403},
+		{"another key", "POST", "/api/session", nil, `{"key":"` + strings.Repeat("0", 64) + `"}`, 403},
+		{"no key", "POST", "/api/session", nil, `{}`, 403},
+		{"not JSON", "POST", "/api/session", nil, key, 403},
+		{"the key as a cookie", "POST", "/api/call/System.Info", map[string]string{"Cookie": "rapport_" + ws.port + "=" + key}, "[]", 401},
+		{"the token as a cookie", "POST", "/api/call/System.Info", map[string]string{"Cookie": "rapport_" + ws.port + "=" + token}, "[]", 401},
+		{"the key as a parameter", "POST", "/api/call/System.Info?k=" + key, nil, "[]", 401},
+		{"the key as the header", "POST", "/api/call/System.Info", map[string]string{sessionHeader: key}, "[]", 401},
+		{"the token", "POST", "/api/call/System.Info", auth, "[]", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := do(t, srv, tt.method, tt.path, tt.hdr, tt.body)
+			if resp.StatusCode != tt.want {
+				b, _ := io.ReadAll(resp.Body)
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.want, b)
+			}
+			if len(resp.Cookies()) > 0 {
+				t.Fatalf("sets cookies %v", resp.Cookies())
+			}
+		})
+	}
+	// Another tab: a fresh URL from a signed-in one, good once.
+	resp := do(t, srv, "POST", "/api/session/key", auth, "")
+	var b struct{ URL string }
+	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil || !strings.HasPrefix(b.URL, "http://127.0.0.1:"+ws.port+"/?k=") {
+		t.Fatalf("new key: %d %+v %v", resp.StatusCode, b, err)
+	}
+	if status, got := bootstrap(t, srv, b.URL); status != 200 || got != token {
+		t.Fatalf("new key: %d %q", status, got)
+	}
+	if status, _ := bootstrap(t, srv, b.URL); status != 403 {
+		t.Fatalf("new key twice: %d", status)
 	}
 }
 
 func TestRPC(t *testing.T) {
 	ws, srv, _ := newTestServer(t)
-	auth := map[string]string{"Cookie": ws.cookie + "=" + ws.secret}
+	auth := session(t, ws, srv)
 	tests := []struct {
 		name     string
 		method   string
@@ -177,7 +262,8 @@ func TestEventsReachSSE(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/events", nil)
-	req.Header.Set("Cookie", ws.cookie+"="+ws.secret)
+	auth := session(t, ws, srv)
+	req.Header.Set(sessionHeader, auth[sessionHeader])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +277,7 @@ func TestEventsReachSSE(t *testing.T) {
 		t.Fatalf("first line %q", line)
 	}
 	r.ReadString('\n')
-	set := do(t, srv, "POST", "/api/call/Settings.Set", map[string]string{"Cookie": ws.cookie + "=" + ws.secret}, `[{"language":"fr","theme":"light"}]`)
+	set := do(t, srv, "POST", "/api/call/Settings.Set", auth, `[{"language":"fr","theme":"light"}]`)
 	if set.StatusCode != 200 {
 		t.Fatalf("set: %d", set.StatusCode)
 	}
@@ -227,7 +313,7 @@ func TestStoreUnavailableIsReportedNotFatal(t *testing.T) {
 }
 
 func TestHostedImages(t *testing.T) {
-	ws, srv, core := newTestServer(t)
+	_, srv, core := newTestServer(t)
 	db, _ := core.store()
 	png := placeholderPNGBytes()
 	if err := db.Apply(context.Background(), func(w *storage.Writer) error {
@@ -238,25 +324,32 @@ func TestHostedImages(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	auth := map[string]string{"Cookie": ws.cookie + "=" + ws.secret}
+	img := core.hostedURL("19:c@thread.v2", "1", "img")
+	tok, mac, _ := strings.Cut(strings.TrimPrefix(img, "/hosted/"), "/")
+	other := newCore(Config{DataDir: t.TempDir()}, "browser", "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	tests := []struct {
 		name   string
 		path   string
-		hdr    map[string]string
 		status int
 		ctype  string
 	}{
-		{"image", "/hosted/" + hostedToken("19:c@thread.v2", "1", "img"), auth, 200, "image/png"},
-		{"not an image", "/hosted/" + hostedToken("19:c@thread.v2", "1", "html"), auth, 415, ""},
-		{"missing", "/hosted/" + hostedToken("19:c@thread.v2", "1", "nope"), auth, 404, ""},
-		{"garbage token", "/hosted/not-base64!", auth, 404, ""},
-		{"no secret", "/hosted/" + hostedToken("19:c@thread.v2", "1", "img"), nil, 403, ""},
+		{"image, no session needed", img, 200, "image/png"},
+		{"not an image", core.hostedURL("19:c@thread.v2", "1", "html"), 415, ""},
+		{"missing", core.hostedURL("19:c@thread.v2", "1", "nope"), 404, ""},
+		{"no MAC", "/hosted/" + tok, 404, ""},
+		{"empty MAC", "/hosted/" + tok + "/", 404, ""},
+		{"another image's MAC", "/hosted/" + strings.Split(core.hostedURL("19:c@thread.v2", "1", "html"), "/")[2] + "/" + mac, 404, ""},
+		{"another launch's MAC", other.hostedURL("19:c@thread.v2", "1", "img"), 404, ""},
+		{"garbage token", "/hosted/not-base64!/" + mac, 404, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := do(t, srv, "GET", tt.path, tt.hdr, "")
+			resp := do(t, srv, "GET", tt.path, nil, "")
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", cc)
 			}
 			if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
 				t.Fatalf("content type %q", resp.Header.Get("Content-Type"))
@@ -270,4 +363,13 @@ func placeholderPNGBytes() []byte {
 	var buf bytes.Buffer
 	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 1, 1)))
 	return buf.Bytes()
+}
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	srv := httpServer(http.NotFoundHandler())
+	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": srv.ReadHeaderTimeout, "IdleTimeout": srv.IdleTimeout} {
+		if d <= 0 || d > 5*time.Minute {
+			t.Errorf("%s = %v, want between 0 and 5 minutes", name, d)
+		}
+	}
 }

@@ -124,7 +124,7 @@ func TestLiveUpdates(t *testing.T) {
 	// thread's posts and the message, and nothing else besides.
 	hits := func(q string) map[string]bool {
 		t.Helper()
-		res, err := ix.Search(ctx, search.Request{Q: q, Size: 1000})
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: search.MaxSize})
 		must(t, err)
 		out := map[string]bool{}
 		for _, h := range res.Hits {

@@ -23,9 +23,9 @@ import (
 // Request is one search.
 type Request struct {
 	Q      string `json:"q"`
-	Sort   string `json:"sort"` // SortRelevance (default, also "") or SortDate (newest first)
-	Offset int    `json:"offset"`
-	Size   int    `json:"size"` // default 50, at most 200
+	Sort   string `json:"sort"`   // SortRelevance (default, also "") or SortDate (newest first)
+	Offset int    `json:"offset"` // 0 to MaxOffset
+	Size   int    `json:"size"`   // 1 to MaxSize; 0 means 50
 	Facets bool   `json:"facets"`
 
 	Now time.Time      `json:"-"` // for relative dates (default time.Now)
@@ -142,6 +142,17 @@ type FacetValue struct {
 // index is closed.
 var ErrClosed = errors.New("search index closed")
 
+// ErrInvalid marks a request out of bounds: an offset or a size below 0
+// or above MaxOffset or MaxSize.
+var ErrInvalid = errors.New("invalid search request")
+
+// Paging bounds. MaxOffset is far beyond any store's hit count and far
+// below what would overflow inside Bleve (offset + size).
+const (
+	MaxOffset = 10_000_000
+	MaxSize   = 200
+)
+
 // closed reports whether Close has begun.
 func (ix *Index) closed() bool {
 	select {
@@ -163,11 +174,15 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if req.Loc == nil {
 		req.Loc = time.Local
 	}
-	if req.Size <= 0 {
+	if req.Offset < 0 || req.Offset > MaxOffset {
+		return res, fmt.Errorf("%w: offset %d (0 to %d)", ErrInvalid, req.Offset, MaxOffset)
+	}
+	if req.Size < 0 || req.Size > MaxSize {
+		return res, fmt.Errorf("%w: size %d (0 to %d)", ErrInvalid, req.Size, MaxSize)
+	}
+	if req.Size == 0 {
 		req.Size = 50
 	}
-	req.Size = min(req.Size, 200)
-	req.Offset = max(req.Offset, 0)
 	if ix.closed() {
 		return res, ErrClosed
 	}

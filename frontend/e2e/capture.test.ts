@@ -16,12 +16,13 @@ let dir: string;
 let browser: Browser;
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
 let caFile = '';
+let control = ''; // the tenant's control token
 
 const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
 function tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${control}` } }, (res) => {
       let b = '';
       res.on('data', (d: Buffer) => (b += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
@@ -34,8 +35,9 @@ function tenant(method: string, path: string, body?: unknown): Promise<{ status:
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-capture-'));
   const { m } = await start(['tenantsim', '--size', 'small', '--seed', '7', '--json', '--ca-dir', dir], /(\{.*\})\n/);
-  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
   urls = parsed.summary.urls;
+  control = parsed.controlToken;
   caFile = parsed.caFile;
   browser = await launchChromium();
 });

@@ -24,6 +24,7 @@ let dataDir: string;
 let browser: Browser;
 let page: Page;
 let appURL = '';
+let control = ''; // the tenant's control token
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
 
 // cleanEnv is the environment without any RAPPORT_* variable.
@@ -31,14 +32,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RAPPORT_')));
 }
 
-function tenantPost(path: string): Promise<number> {
+function tenantPost(path: string, body?: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method: 'POST', rejectUnauthorized: false }, (res) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method: 'POST', rejectUnauthorized: false, headers: { Authorization: `Bearer ${control}`, 'Content-Type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -46,8 +47,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-connect-'));
   dataDir = join(dir, 'data');
   const sim = await spawnRapport(['tenantsim', '--size', 'small', '--seed', '9', '--json', '--ca-dir', dir], /(\{.*\})\n/, procs);
-  const parsed = JSON.parse(sim.m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  const parsed = JSON.parse(sim.m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
   urls = parsed.summary.urls;
+  control = parsed.controlToken;
+  // The user approves every sign-in at once (the test owns the tenant).
+  expect(await tenantPost('/_control/device', { flow: 'approve' })).toBe(204);
   // Tokens in memory: the test must not touch the developer's keyring.
   const app = await spawnRapport(['serve', '--data-dir', dataDir, '--ca-file', parsed.caFile, '--token-cache', 'memory'],
     /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/, procs, cleanEnv());

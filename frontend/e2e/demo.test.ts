@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness';
+import { Keys, launchChromium } from './harness';
 import { crmSets } from '../src/api/crm.gen';
 import { catalogs, type Locale } from '../src/i18n/messages';
 
@@ -15,8 +17,9 @@ import { catalogs, type Locale } from '../src/i18n/messages';
 
 let child: ChildProcess;
 let dataDir: string;
-let appURL = '';
+let keys: Keys;
 let tenantURL = '';
+let controlToken = '';
 let browser: Browser;
 
 beforeAll(async () => {
@@ -36,8 +39,10 @@ beforeAll(async () => {
       out += d.toString();
       const app = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/.exec(out);
       const tenant = /simulated tenant (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (app && tenant) {
-        appURL = app[1]!;
+      const token = /Authorization: Bearer ([0-9a-f]+)/.exec(out);
+      if (app && tenant && token) {
+        controlToken = token[1]!;
+        keys = new Keys(app[1]!);
         tenantURL = tenant[1]!;
         clearTimeout(timer);
         resolve();
@@ -61,7 +66,7 @@ afterAll(async () => {
 // tenant's own test CA, so this loopback call skips verification).
 function control(path: string, body: unknown, method = 'POST'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${tenantURL}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`${tenantURL}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${controlToken}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -71,11 +76,13 @@ function control(path: string, body: unknown, method = 'POST'): Promise<number> 
 }
 
 async function waitSynced(page: Page) {
+  // The page trades its one-time key for the session first.
+  await expect.poll(() => page.evaluate(() => sessionStorage.getItem('rapport.session'))).toMatch(/^[0-9a-f]{64}$/);
   await expect
     .poll(
       () =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           const s = (await r.json()) as { running: boolean; last?: { error?: unknown }; store: { messages: number } };
           return !s.running && s.last !== undefined && s.store.messages > 0 ? 'synced' : 'waiting';
         }),
@@ -92,7 +99,7 @@ async function openSynced() {
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(appURL);
+  await page.goto(await keys.url());
   await waitSynced(page);
   return { ctx, page, problems };
 }
@@ -112,7 +119,7 @@ describe('demo', () => {
       (window as unknown as { __csp: string[] }).__csp = [];
       document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(e.violatedDirective));
     });
-    await page.goto(appURL);
+    await page.goto(await keys.url());
     await waitSynced(page);
     await page.reload();
     await page.getByTestId('chat').first().waitFor();
@@ -121,7 +128,7 @@ describe('demo', () => {
 
     // A customer posts hostile HTML into the first chat; Rapport syncs it.
     const chatId = await page.evaluate(async () => {
-      const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+      const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
       return ((await r.json()) as { id: string }[])[0]!.id;
     });
     const hostile =
@@ -152,6 +159,42 @@ describe('demo', () => {
     expect(problems).toEqual([]);
     await ctx.close();
   });
+  test('links in a message to another local port are dropped: clicking them reaches nothing', async () => {
+    // A local server on another port: what a message's link could reach.
+    const seen: IncomingHttpHeaders[] = [];
+    const evil = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('hello');
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const port = (evil.address() as AddressInfo).port;
+    const { ctx, page, problems } = await openSynced();
+    expect(page.url()).not.toContain('k='); // the one-time key is gone from the address bar
+    expect(await ctx.cookies()).toEqual([]);
+    const chatId = await page.evaluate(async () => {
+      const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
+      return ((await r.json()) as { id: string }[])[0]!.id;
+    });
+    const html =
+      `<p>本地报表 <a href="http://127.0.0.1:${port}/steal">loopback-a</a> <a href="http://localhost:${port}/x">loopback-b</a> ` +
+      `<a href="http://0x7f.1:${port}/y">loopback-c</a> <a href="http://192.168.1.1/">router</a> ` +
+      `<a href="mailto:ops@lumen.example?subject=hi&attach=/etc/passwd">mail-link</a> <a href="https://docs.example.com/ok">docs-link</a></p>`;
+    expect(await control('/_control/messages', { conv: chatId, html })).toBe(200);
+    await page.getByTestId('sync-now').click();
+    await waitSynced(page);
+    await page.getByTestId('chat').first().click();
+    const msg = page.locator('[data-testid="message"]').filter({ hasText: '本地报表' });
+    await msg.first().waitFor({ timeout: 30_000 });
+    const hrefs = await msg.first().locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual(['mailto:ops@lumen.example?subject=hi', 'https://docs.example.com/ok']);
+    for (const text of ['loopback-a', 'loopback-b', 'loopback-c']) await msg.first().getByText(text).click();
+    await page.waitForTimeout(300); // any navigation or fetch would have reached the server by now
+    expect(seen).toEqual([]);
+    expect(ctx.pages().length).toBe(1);
+    expect(problems).toEqual([]);
+    await ctx.close();
+    await new Promise((r) => evil.close(r));
+  });
   test('search: highlighted hits, a facet, a hit in context, a saved search and a bad query', async () => {
     const { ctx, page, problems } = await openSynced();
     // The index catches up with the store in the background.
@@ -159,7 +202,7 @@ describe('demo', () => {
       .poll(
         () =>
           page.evaluate(async () => {
-            const r = await fetch('/api/call/Search.Status', { method: 'POST', body: '[]' });
+            const r = await fetch('/api/call/Search.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
             const s = (await r.json()) as { state: string; indexed: number };
             return s.state === 'ready' && s.indexed > 0 ? 'ready' : s.state;
           }),
@@ -202,7 +245,7 @@ describe('demo', () => {
     await expect
       .poll(() =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Search.Saved', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Search.Saved', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return ((await r.json()) as { name: string }[]).map((s) => s.name);
         }),
       )
@@ -224,7 +267,7 @@ describe('demo', () => {
     const call = <T>(method: string, ...args: unknown[]) =>
       page.evaluate(
         async ([m, a]) => {
-          const r = await fetch(`/api/call/${m as string}`, { method: 'POST', body: JSON.stringify(a) });
+          const r = await fetch(`/api/call/${m as string}`, { method: 'POST', body: JSON.stringify(a), headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return (await r.json()) as unknown;
         },
         [method, args] as const,
@@ -295,7 +338,7 @@ describe('demo', () => {
     const chatId = (await call<{ id: string }[]>('Conversations.Chats'))[0]!.id;
     await call('Links.Link', chatId, 'incidents', other.id);
     expect(await new Promise<number>((resolve, reject) => {
-      const req = request(`${tenantURL}/_control/rows?set=incidents&id=${other.id}`, { method: 'DELETE', rejectUnauthorized: false }, (res) => {
+      const req = request(`${tenantURL}/_control/rows?set=incidents&id=${other.id}`, { method: 'DELETE', rejectUnauthorized: false, headers: { Authorization: `Bearer ${controlToken}` } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });

@@ -88,3 +88,31 @@ export function spawnRapport(args: string[], match: RegExp, procs: ChildProcess[
     });
   });
 }
+
+// Keys hands out one-time URLs for a browser-mode launch. The printed
+// URL's key works once, so it is traded here (as a page would) for the
+// session token, which then asks Rapport for a fresh URL per page to open.
+export class Keys {
+  private token: Promise<string> | null = null;
+  constructor(private readonly printed: string) {}
+
+  get origin(): string {
+    return new URL(this.printed).origin;
+  }
+
+  session(): Promise<string> {
+    this.token ??= (async () => {
+      const key = new URL(this.printed).searchParams.get('k');
+      const r = await fetch(`${this.origin}/api/session`, { method: 'POST', body: JSON.stringify({ key }) });
+      if (!r.ok) throw new Error(`bootstrap: HTTP ${r.status}`);
+      return ((await r.json()) as { token: string }).token;
+    })();
+    return this.token;
+  }
+
+  async url(): Promise<string> {
+    const r = await fetch(`${this.origin}/api/session/key`, { method: 'POST', headers: { 'X-Rapport-Session': await this.session() } });
+    if (!r.ok) throw new Error(`new key: HTTP ${r.status}`);
+    return ((await r.json()) as { url: string }).url;
+  }
+}

@@ -16,6 +16,7 @@ let dir: string;
 let browser: Browser;
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
 let caFile = '';
+let control = ''; // the tenant's control token
 
 const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
@@ -27,7 +28,7 @@ function serve() {
 
 function tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${control}` } }, (res) => {
       let b = '';
       res.on('data', (d: Buffer) => (b += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
@@ -47,8 +48,9 @@ async function stop(p: ChildProcess) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-links-'));
   const { m } = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
-  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
   urls = parsed.summary.urls;
+  control = parsed.controlToken;
   caFile = parsed.caFile;
   browser = await launchChromium();
 });
@@ -102,7 +104,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   await page.locator(`[data-testid="record-result"][data-id="${b}"]`).click();
   await expect.poll(() => cardB.getAttribute('data-linked')).toBe('true');
   const chatId = await page.evaluate(async () => {
-    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
     return ((await r.json()) as { id: string }[])[0]!.id;
   });
 
@@ -111,7 +113,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   type Row = { teamschatid: string; _regardingobjectid_value: string; regardingobjecttypecode: string; subject: string };
   const before = JSON.parse((await tenant('GET', '/_control/rows?set=chats')).body) as Row[];
   const chats = await page.evaluate(async () => {
-    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+    const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
     return ((await r.json()) as { id: string }[]).map((c) => c.id);
   });
   const handover = before.find((r) => r.regardingobjecttypecode === 'incident' && !chats.includes(r.teamschatid))!;
@@ -150,7 +152,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
     .poll(
       () =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Links.Outbox', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Links.Outbox', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           return ((await r.json()) as { state: string }[]).every((o) => o.state === 'done');
         }),
       { timeout: 60_000, interval: 500 },
@@ -167,7 +169,7 @@ test('link, unlink, relink and join offline; quit; restart; the tenant holds exa
   await expect
     .poll(() =>
       page.evaluate(async (id) => {
-        const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]' });
+        const r = await fetch('/api/call/Conversations.Chats', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
         return ((await r.json()) as { id: string }[]).filter((c) => c.id === id).length;
       }, handover.teamschatid),
     )

@@ -1,15 +1,18 @@
-import { request } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { catalogs, locales, type Locale } from '../src/i18n/messages';
 import { sections } from '../src/sections/sections';
-import { launchChromium, startServer, type Server } from './harness';
+import { Keys, launchChromium, startServer, type Server } from './harness';
 
 let server: Server;
+let keys: Keys;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer();
+  keys = new Keys(server.url);
   browser = await launchChromium();
 });
 
@@ -28,10 +31,10 @@ function watchInto(page: Page, problems: string[]): void {
 async function openApp(ctx: BrowserContext, problems?: string[]): Promise<Page> {
   const page = await ctx.newPage();
   if (problems) watchInto(page, problems);
-  const resp = await page.goto(server.url);
+  const resp = await page.goto(await keys.url());
   expect(resp?.status()).toBe(200);
-  expect(page.url()).toBe(server.origin + '/'); // secret dropped from the address bar
   await page.getByTestId('shell').waitFor();
+  expect(page.url()).toBe(server.origin + '/'); // the key dropped from the address bar
   return page;
 }
 
@@ -72,7 +75,12 @@ describe('browser mode', () => {
     const ctx = await browser.newContext();
     const problems: string[] = [];
     const a = await openApp(ctx, problems);
-    const b = await openApp(ctx, problems);
+    // A second tab opened from the first carries its session along.
+    const opened = ctx.waitForEvent('page');
+    await a.evaluate(() => window.open('/'));
+    const b = await opened;
+    watchInto(b, problems);
+    await b.getByTestId('shell').waitFor();
     await a.getByTestId('nav-settings').click();
     await a.getByTestId('theme-dark').click();
     await expect.poll(() => b.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
@@ -108,7 +116,7 @@ describe('browser mode', () => {
   test('pages carry a strict CSP', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    const resp = await page.goto(server.url);
+    const resp = await page.goto(await keys.url());
     const csp = resp!.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
@@ -144,31 +152,30 @@ function raw(opts: { path: string; method?: string; headers?: Record<string, str
 }
 
 describe('browser mode refuses strangers', () => {
-  let cookie = '';
+  let token = '';
   beforeAll(async () => {
-    const ctx = await browser.newContext();
-    await openApp(ctx);
-    const c = (await ctx.cookies()).find((c) => c.name === `rapport_${server.port}`);
-    expect(c?.httpOnly).toBe(true);
-    expect(c?.sameSite).toBe('Strict');
-    cookie = `${c!.name}=${c!.value}`;
-    await ctx.close();
+    token = await keys.session();
   });
 
   const call = { path: '/api/call/System.Info', method: 'POST', body: '[]' };
   test.each([
-    ['no secret: page', { path: '/' }],
-    ['no secret: asset', { path: '/index.html' }],
-    ['no secret: call', call],
-    ['no secret: events', { path: '/api/events' }],
-    ['wrong secret', { path: '/?k=0000' }],
-  ])('%s → 403', async (_name, opts) => {
+    ['no session: call', call],
+    ['no session: events', { path: '/api/events' }],
+    ['no session: a new key', { path: '/api/session/key', method: 'POST' }],
+  ])('%s → 401', async (_name, opts) => {
     const r = await raw(opts);
-    expect(r.status).toBe(403);
+    expect(r.status).toBe(401);
   });
 
-  test('with the cookie the call works', async () => {
-    const r = await raw({ ...call, headers: { Cookie: cookie, Origin: server.origin } });
+  test('the printed key does not work twice, nor as a parameter', async () => {
+    const key = new URL(server.url).searchParams.get('k');
+    const r = await raw({ path: '/api/session', method: 'POST', body: JSON.stringify({ key }) });
+    expect(r.status).toBe(403);
+    expect((await raw({ ...call, path: `/api/call/System.Info?k=${key}` })).status).toBe(401);
+  });
+
+  test('with the session header the call works', async () => {
+    const r = await raw({ ...call, headers: { 'X-Rapport-Session': token, Origin: server.origin } });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).mode).toBe('browser');
   });
@@ -178,27 +185,75 @@ describe('browser mode refuses strangers', () => {
     ['https look-alike Origin', { Origin: `https://127.0.0.1:${0}` }],
     ['foreign Host (DNS rebinding)', { Host: `evil.example:${0}` }],
     ['cross-site fetch', { 'Sec-Fetch-Site': 'cross-site' }],
-  ])('%s → 403 even with the cookie', async (_name, headers) => {
-    const h: Record<string, string> = { Cookie: cookie };
+  ])('%s → 403 even with the session header', async (_name, headers) => {
+    const h: Record<string, string> = { 'X-Rapport-Session': token };
     for (const [k, v] of Object.entries(headers)) h[k] = v.replace(':0', `:${server.port}`);
     const r = await raw({ ...call, headers: h });
     expect(r.status).toBe(403);
   });
 
-  test('a browser page on another origin cannot read the API', async () => {
+  test('/assets/ lists nothing', async () => {
+    expect((await raw({ path: '/assets/' })).status).toBe(404);
+  });
+
+  test('a page on another local port sees nothing that opens the API, and cannot call it', async () => {
+    // Another local server, as any local user or program could run.
+    const seen: IncomingHttpHeaders[] = [];
+    const evil = createServer((req, res) => {
+      seen.push(req.headers);
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<!doctype html><title>elsewhere</title><p>hello</p>');
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const evilOrigin = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
     const ctx = await browser.newContext();
-    await openApp(ctx); // the victim's browser holds the cookie
-    const evil = await ctx.newPage();
-    await evil.goto('about:blank');
-    const outcome = await evil.evaluate(async (origin) => {
-      try {
-        const r = await fetch(`${origin}/api/call/System.Info`, { method: 'POST', body: '[]', credentials: 'include' });
-        return `status ${r.status}`;
-      } catch (e) {
-        return `blocked: ${String(e)}`;
+    const app = await openApp(ctx); // the user's tab, signed in
+    expect(await ctx.cookies()).toEqual([]);
+    const page = await ctx.newPage();
+    await page.goto(`${evilOrigin}/`);
+    const outcome = await page.evaluate(async (origin) => {
+      const tries: string[] = [`cookie=${document.cookie}`, `session=${sessionStorage.getItem('rapport.session')}`];
+      for (const init of [{ credentials: 'include' }, { credentials: 'include', mode: 'no-cors' }] as RequestInit[]) {
+        try {
+          const r = await fetch(`${origin}/api/call/System.Info`, { ...init, method: 'POST', body: '[]' });
+          tries.push(`status ${r.status} ${r.type}`);
+        } catch (e) {
+          tries.push(`blocked ${String(e)}`);
+        }
       }
+      return tries;
     }, server.origin);
-    expect(outcome).toMatch(/blocked|status 403/);
+    expect(outcome[0]).toBe('cookie=');
+    expect(outcome[1]).toBe('session=null');
+    expect(outcome[2]).toMatch(/blocked|status 40[13]/);
+    // The user's tab goes on working; the other port saw no secret.
+    expect(await app.evaluate(() => document.title)).toBeTruthy();
+    const token = await keys.session();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const h of seen) {
+      expect(h.cookie).toBeUndefined();
+      expect(JSON.stringify(h)).not.toContain(token);
+    }
     await ctx.close();
+    await new Promise((r) => evil.close(r));
+  });
+
+  test('a used URL opens nothing, even in a new browser', async () => {
+    const url = await keys.url();
+    const first = await browser.newContext();
+    const used = await first.newPage();
+    await used.goto(url);
+    await used.getByTestId('shell').waitFor();
+    expect(used.url()).toBe(server.origin + '/');
+    await expect.poll(() => used.evaluate(() => sessionStorage.getItem('rapport.session'))).toMatch(/^[0-9a-f]{64}$/);
+    const again = await browser.newContext();
+    const page = await again.newPage();
+    await page.goto(url);
+    await expect.poll(() => page.url()).toBe(server.origin + '/'); // dropped even when it fails
+    const r = await page.evaluate(async () => (await fetch('/api/call/System.Info', { method: 'POST', body: '[]' })).status);
+    expect(r).toBe(401);
+    expect(await page.evaluate(() => sessionStorage.getItem('rapport.session'))).toBeNull();
+    await first.close();
+    await again.close();
   });
 });

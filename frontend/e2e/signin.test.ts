@@ -17,6 +17,7 @@ let browser: Browser;
 let appURL = '';
 let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
 let caFile = '';
+let control = ''; // the tenant's control token: its user's password
 
 function serveArgs(data: string): string[] {
   return ['serve', '--data-dir', join(dir, data), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
@@ -30,7 +31,7 @@ async function start(args: string[], match: RegExp): Promise<RegExpExecArray> {
 
 function tenantPost(path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request(`${urls.authorityUrl}${path}`, { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${control}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -41,7 +42,7 @@ function tenantPost(path: string, body: unknown): Promise<number> {
 
 function tenantGet(path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { rejectUnauthorized: false }, (res) => {
+    const req = request(`${urls.authorityUrl}${path}`, { rejectUnauthorized: false, headers: { Authorization: `Bearer ${control}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -53,8 +54,9 @@ function tenantGet(path: string): Promise<number> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-signin-'));
   const m = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
-  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string };
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
   urls = parsed.summary.urls;
+  control = parsed.controlToken;
   caFile = parsed.caFile;
   const app = await start(serveArgs('data'), /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
   appURL = app[1]!;
@@ -81,7 +83,11 @@ test('sign in by device code from the UI, then the first sync', async () => {
   const code = await page.getByTestId('device-code').locator('code').textContent();
   expect(code).toMatch(/^[0-9A-F]{8}$/);
   expect(await page.getByTestId('device-code').locator('a').getAttribute('href')).toBe(`${urls.authorityUrl}/devicelogin`);
-  // The user approves the code on the sign-in page.
+  // Someone else on the machine cannot approve it; the user can.
+  const anonymous = control;
+  control = 'guess';
+  expect(await tenantGet(`/devicelogin?code=${code}`)).toBe(401);
+  control = anonymous;
   expect(await tenantGet(`/devicelogin?code=${code}`)).toBe(200);
   await expect.poll(() => page.getByTestId('syncbar').textContent(), { timeout: 30_000 }).toContain('@lumen.onmicrosoft.com');
   await expect.poll(async () => (await page.getByTestId('chat').count()) > 0, { timeout: 60_000, interval: 500 }).toBe(true);
@@ -98,6 +104,9 @@ test('sign in through the browser (authorization code + PKCE), then the first sy
   const popup = ctx.waitForEvent('page');
   await page.getByTestId('sign-in-browser').click();
   const signInTab = await popup;
+  // The tenant's sign-in page asks for the user's password.
+  await signInTab.locator('input[name="password"]').fill(control);
+  await signInTab.locator('button[type="submit"]').click();
   // The tenant's sign-in page posts the code back to Rapport on localhost.
   await expect.poll(() => page.getByTestId('syncbar').textContent(), { timeout: 30_000 }).toContain('@lumen.onmicrosoft.com');
   await expect.poll(() => signInTab.url()).toMatch(/^http:\/\/localhost:\d+/); // the tab lands there once the post returns

@@ -99,7 +99,7 @@ var cardPolicy = func() *bluemonday.Policy {
 	p := basePolicy()
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention|teams-card|teams-card-facts|teams-card-actions)$`)).OnElements("span", "div", "table", "p")
 	p.AllowAttrs("href").Matching(regexp.MustCompile(`^(?i)https://`)).OnElements("a")
-	p.AllowURLSchemes("https")
+	p.AllowURLSchemeWithCustomPolicy("https", webLinkAllowed)
 	return p
 }()
 

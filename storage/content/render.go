@@ -43,7 +43,7 @@ func HostedIDs(raw string) []string {
 }
 
 // localImageRE is the only image source the policy lets through.
-var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_=-]+$`)
+var localImageRE = regexp.MustCompile(`^/hosted/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$`) // image, then its MAC
 
 // basePolicy allows the markup a message may keep, without links and
 // images: each policy below adds its own.
@@ -65,8 +65,12 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^mention$`)).OnElements("span")
 	// Links: absolute http, https and mailto only. Relative URLs are
 	// allowed by the policy solely for the local image route below.
+	// Links to this machine or the local network are dropped, and mailto:
+	// keeps only the address, subject and body (links.go).
 	p.AllowAttrs("href").Matching(regexp.MustCompile(`^(?i)(https?://|mailto:)`)).OnElements("a")
-	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowURLSchemeWithCustomPolicy("http", webLinkAllowed)
+	p.AllowURLSchemeWithCustomPolicy("https", webLinkAllowed)
+	p.AllowURLSchemeWithCustomPolicy("mailto", mailtoAllowed)
 	p.AllowRelativeURLs(true)
 	p.AllowAttrs("src").Matching(localImageRE).OnElements("img")
 	p.AllowAttrs("alt").OnElements("img")
@@ -125,6 +129,14 @@ func rewrite(n *html.Node, opts Options) {
 	case "attachment", "systemeventmessage":
 		if n.Parent != nil {
 			n.Parent.RemoveChild(n)
+		}
+	case "a":
+		for i, a := range n.Attr {
+			if strings.EqualFold(a.Key, "href") {
+				if clean, ok := cleanMailto(a.Val); ok {
+					n.Attr[i].Val = clean
+				}
+			}
 		}
 	case "img":
 		id, ok := HostedID(attr(n, "src"))

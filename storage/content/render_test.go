@@ -1,6 +1,7 @@
 package content
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-var opts = Options{Hosted: func(id string) string { return "/hosted/" + id }}
+var opts = Options{Hosted: func(id string) string { return "/hosted/" + id + "/mac" }}
 
 func TestMessage(t *testing.T) {
 	tests := []struct {
@@ -50,7 +51,7 @@ func TestMessage(t *testing.T) {
 		{
 			name:     "hosted image becomes local, remote image dropped",
 			raw:      `<p><img src="https://graph.microsoft.com/v1.0/chats/19:x/messages/1/hostedContents/aWQ9abc/$value" alt="image" width="250" height="180" style="vertical-align:bottom"><img src="https://tracker.example/pixel.png"></p>`,
-			wantSafe: []string{`<img src="/hosted/aWQ9abc" alt="image" width="250" height="180"`, "[image]"},
+			wantSafe: []string{`<img src="/hosted/aWQ9abc/mac" alt="image" width="250" height="180"`, "[image]"},
 			banned:   []string{"tracker", "graph.microsoft.com", "vertical-align"},
 		},
 		{
@@ -119,6 +120,14 @@ func checkSafe(safe string) string {
 					bad = "attribute " + k
 				case k == "href" && !regexp.MustCompile(`^(?i)(https?://|mailto:)`).MatchString(a.Val):
 					bad = "href " + a.Val
+				case k == "href" && strings.HasPrefix(strings.ToLower(a.Val), "http"):
+					if u, err := url.Parse(html.UnescapeString(a.Val)); err != nil || !webLinkAllowed(u) {
+						bad = "local href " + a.Val
+					}
+				case k == "href":
+					if u, err := url.Parse(html.UnescapeString(a.Val)); err != nil || !mailtoAllowed(u) {
+						bad = "mailto href " + a.Val
+					}
 				case k == "src" && !localImageRE.MatchString(a.Val):
 					bad = "src " + a.Val
 				}
@@ -137,7 +146,8 @@ func checkSafe(safe string) string {
 // FuzzMessage checks that no input yields markup outside the policy.
 func FuzzMessage(f *testing.F) {
 	for _, s := range []string{`<p>hi</p>`, `<a href="javascript:x">`, `<img src=x onerror=y>`, `<at id="0">x</at>`, `<scr<script>ipt>`,
-		`<img src="https://g/hostedContents/abc/$value" onload=x>`, `<a href="/relative">r</a>`} {
+		`<img src="https://g/hostedContents/abc/$value" onload=x>`, `<a href="/relative">r</a>`,
+		`<a href="http://127.0.0.1:8080/">x</a>`, `<a href="http://0x7f.1/">x</a>`, `<a href="mailto:a@b?attach=x&subject=y">m</a>`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -146,4 +156,108 @@ func FuzzMessage(f *testing.F) {
 			t.Fatalf("%s survived in %q (from %q)", bad, safe, raw)
 		}
 	})
+}
+
+// TestLocalLinksDropped: a link in a message or a card to this machine or
+// the local network (browser mode on another port, a router) loses its
+// href, in every spelling a browser reads as such an address; links to
+// other hosts stay.
+func TestLocalLinksDropped(t *testing.T) {
+	tests := []struct {
+		href string
+		keep bool
+	}{
+		{"https://docs.example.com/a?b=1", true},
+		{"http://contoso.example:8080/x", true},
+		{"https://8.8.8.8/", true},
+		{"https://[2001:db8::1]/", true},
+		{"https://172.32.0.1/", true}, // just outside 172.16/12
+		{"https://localhost.example.com/", true},
+		{"http://127.0.0.1:41234/api/call/System.Info", false},
+		{"http://127.9.9.9/", false},
+		{"http://localhost:8080/", false},
+		{"http://LOCALHOST./", false},
+		{"http://app.localhost/", false},
+		{"http://[::1]:8080/", false},
+		{"http://[::ffff:127.0.0.1]/", false},
+		{"http://[::ffff:7f00:1]/", false},
+		{"http://[0:0:0:0:0:0:0:1]/", false},
+		{"http://[::]/", false},
+		{"http://0.0.0.0:8080/", false},
+		{"http://0/", false},
+		{"http://2130706433/", false},
+		{"http://0x7f000001/", false},
+		{"http://0x7f.1/", false},
+		{"http://127.1/", false},
+		{"http://0177.0.0.1/", false},
+		{"http://127.0.0.1.:80/", false},
+		{"http://１２７.０.０.１/", false},
+		{"http://127。0。0。1/", false},
+		{"http://%31%32%37.0.0.1/", false},
+		{"http://10.1.2.3/", false},
+		{"http://172.16.0.1/", false},
+		{"http://172.31.255.255/", false},
+		{"http://192.168.1.1/", false},
+		{"http://169.254.169.254/latest/meta-data/", false},
+		{"http://[fc00::1]/", false},
+		{"http://[fd12:3456::1]/", false},
+		{"http://[fe80::1]/", false},
+		{"http://224.0.0.1/", false},
+		{"http://user:pw@docs.example.com/", false},
+		{"http://999.1.1.1/", false},   // a number browsers refuse
+		{"http://1.2.3.4.5/", false},   // likewise
+		{"http://0x100000000/", false}, // likewise
+	}
+	for _, tt := range tests {
+		t.Run(tt.href, func(t *testing.T) {
+			safe, _ := Message(`<p><a href="`+tt.href+`">link</a></p>`, false, opts)
+			if kept := strings.Contains(safe, "href="); kept != tt.keep {
+				t.Errorf("message: %s; want href kept %v", safe, tt.keep)
+			}
+			if !strings.Contains(safe, "link") {
+				t.Errorf("message lost the link text: %s", safe)
+			}
+			if !strings.HasPrefix(tt.href, "https://") {
+				return
+			}
+			card, _, _ := Card("application/vnd.microsoft.card.adaptive",
+				`{"type":"AdaptiveCard","body":[{"type":"TextBlock","text":"x"}],"actions":[{"type":"Action.OpenUrl","title":"open","url":"`+tt.href+`"}]}`)
+			if kept := strings.Contains(card, "href="); kept != tt.keep {
+				t.Errorf("card: %s; want href kept %v", card, tt.keep)
+			}
+		})
+	}
+	for _, href := range []string{"https://127.0.0.1:9/", "https://192.168.0.1/", "https://localhost/"} {
+		card, _, _ := Card("application/vnd.microsoft.card.adaptive",
+			`{"type":"AdaptiveCard","body":[],"actions":[{"type":"Action.OpenUrl","title":"open","url":"`+href+`"}]}`)
+		if strings.Contains(card, "href=") {
+			t.Errorf("card kept %s: %s", href, card)
+		}
+	}
+}
+
+// TestMailtoKeepsAddressSubjectBody: mail clients honour attach=, cc= and
+// bcc= in mailto: links; only the address, subject and body are kept.
+func TestMailtoKeepsAddressSubjectBody(t *testing.T) {
+	tests := []struct{ href, want string }{
+		{"mailto:a@b.cn", `href="mailto:a@b.cn"`},
+		{"mailto:a@b.cn?subject=Hi&body=Two%20words", `href="mailto:a@b.cn?subject=Hi&amp;body=Two%20words"`},
+		{"mailto:a@b.cn?attach=/etc/passwd", `href="mailto:a@b.cn"`},
+		{"mailto:a@b.cn?Subject=x&ATTACH=~/.ssh/id_rsa&cc=c@d.cn&bcc=e@f.cn&body=y", `href="mailto:a@b.cn?subject=x&amp;body=y"`},
+		{"mailto:a@b.cn?to=evil@x.cn&subject=s", `href="mailto:a@b.cn?subject=s"`},
+		{"MAILTO:a@b.cn?attachment=x", `href="mailto:a@b.cn"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.href, func(t *testing.T) {
+			safe, _ := Message(`<p><a href="`+tt.href+`">mail</a></p>`, false, opts)
+			if !strings.Contains(safe, tt.want) {
+				t.Errorf("%s: got %s, want %s", tt.href, safe, tt.want)
+			}
+			for _, bad := range []string{"attach", "cc=", "to=", "passwd"} {
+				if strings.Contains(strings.ToLower(safe), bad) {
+					t.Errorf("%s survived: %s", bad, safe)
+				}
+			}
+		})
+	}
 }

@@ -25,7 +25,7 @@ import (
 
 // benchTenant starts the large preset (≥ 1,000,000 messages).
 func benchTenant(b *testing.B, limits bool) *tenantsim.Server {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: 1, Size: tenantsim.Large, Limits: limits})
+	srv, err := tenantsim.New(tenantsim.Options{Seed: 1, Size: tenantsim.Large, Limits: limits, AutoApprove: true})
 	if err != nil {
 		b.Fatal(err)
 	}

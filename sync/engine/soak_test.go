@@ -85,7 +85,7 @@ func TestFaultSoak(t *testing.T) {
 }
 
 func soakOne(t *testing.T, seed int) {
-	srv, err := tenantsim.New(tenantsim.Options{Seed: int64(seed), Size: soakSize, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ImmediateRetry: true})
+	srv, err := tenantsim.New(tenantsim.Options{Seed: int64(seed), Size: soakSize, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ImmediateRetry: true, AutoApprove: true})
 	if err != nil {
 		t.Fatal(err)
 	}

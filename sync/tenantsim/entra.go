@@ -125,7 +125,9 @@ func (s *Server) entraRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.deviceCode)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.token)
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.authorize)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/authorize", s.authorize)
 	mux.HandleFunc("GET /devicelogin", s.deviceLogin)
+	mux.HandleFunc("POST /devicelogin", s.deviceLogin)
 }
 
 // knownTenant accepts the tenant id, the home domain and the multi-tenant
@@ -278,11 +280,13 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// deviceLogin is the page the user would open; in the simulator it
-// approves the code given as ?code= for the default user.
+// deviceLogin is the page the user would open: it approves the code
+// given as code= for the default user once the user proves who they are,
+// with the run's password (ControlToken) as a posted form field or as a
+// bearer token.
 func (s *Server) deviceLogin(w http.ResponseWriter, r *http.Request) {
-	code := r.URL.Query().Get("code")
-	if code != "" {
+	code := r.FormValue("code")
+	if code != "" && s.controlAuthorized(r, true) {
 		if err := s.t.ApproveDevice(code, ""); err != nil {
 			http.Error(w, err.Error(), http.StatusNotFound)
 			return
@@ -291,8 +295,22 @@ func (s *Server) deviceLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, `<!doctype html><title>Sign in</title><form method="get"><label>Code <input name="code"></label><button>Next</button></form>`)
+	if code != "" {
+		w.WriteHeader(http.StatusUnauthorized)
+	}
+	signInPage.Execute(w, map[string]any{"Code": code, "Wrong": code != ""})
 }
+
+var signInPage = template.Must(template.New("s").Parse(`<!doctype html>
+<html><head><title>Sign in to your account</title></head><body>
+<form method="post">
+{{if .Wrong}}<p>Wrong code or password.</p>{{end}}
+{{if ne .Code "-"}}<label>Code <input name="code" value="{{.Code}}"></label>{{end}}
+<label>Password <input type="password" name="password" autofocus></label>
+<button type="submit">Sign in</button>
+</form>
+<p>The password is the token <code>rapport tenantsim</code> printed.</p>
+</body></html>`))
 
 // ApproveDevice signs in the device code with userCode as userID (the
 // default user when userID is "").
@@ -405,6 +423,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	if _, _, err := s.resourceOf(q.Get("scope")); err != nil {
 		se, _ := err.(*scopeError)
 		http.Error(w, fmt.Sprintf("AADSTS%d: %s", se.aadsts, se.msg), http.StatusBadRequest)
+		return
+	}
+	if !s.opts.AutoApprove && !s.controlAuthorized(r, true) {
+		// The user signs in first: the form posts back here, query kept.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+		signInPage.Execute(w, map[string]any{"Code": "-", "Wrong": r.Method == http.MethodPost})
 		return
 	}
 	t := s.t

@@ -36,6 +36,7 @@ func startTenant(t testing.TB, opts tenantsim.Options) *tenantsim.Server {
 	if opts.End.IsZero() {
 		opts.End = end
 	}
+	opts.AutoApprove = true // the test is the only client
 	srv, err := tenantsim.New(opts)
 	if err != nil {
 		t.Fatal(err)

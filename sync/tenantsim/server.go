@@ -2,6 +2,7 @@ package tenantsim
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -39,6 +42,17 @@ type Options struct {
 	// ImmediateRetry makes injected 429s say "Retry-After: 0", so fault
 	// soaks spend their time on faults rather than on waiting.
 	ImmediateRetry bool
+	// ControlToken is the secret of this run: /_control/ wants it as
+	// "Authorization: Bearer TOKEN", and the sign-in pages as the user's
+	// password. "" makes a random one (Server.ControlToken).
+	ControlToken string
+	// AutoApprove signs the user in without asking: device codes are
+	// approved on the first poll and the authorize page answers at once.
+	// Only for a tenant whose only client runs in the same process (the
+	// demo, in-process tests): over loopback, anyone on the machine could
+	// sign in. Without it, a device code waits for /devicelogin and the
+	// authorize page asks for the password.
+	AutoApprove bool
 }
 
 // Server serves the simulated tenant over HTTPS on loopback. Its state
@@ -90,6 +104,9 @@ func New(opts Options) (*Server, error) {
 	if opts.TokenLifetime == 0 {
 		opts.TokenLifetime = time.Hour
 	}
+	if opts.ControlToken == "" {
+		opts.ControlToken = randToken("", 32)
+	}
 	f, err := parseFaults(opts.Faults)
 	if err != nil {
 		return nil, err
@@ -101,6 +118,9 @@ func New(opts Options) (*Server, error) {
 	w := Generate(opts.Seed, opts.Size, opts.End)
 	t := newTenant(w, opts.Clock)
 	t.auth = newEntra(opts.ClientID, opts.TokenLifetime, w.Me.ID)
+	if !opts.AutoApprove {
+		t.auth.flow = DevicePending
+	}
 	s := &Server{t: t, certs: c, opts: opts, faults: f}
 	if opts.Limits {
 		s.limits = newLimiter()
@@ -110,8 +130,35 @@ func New(opts Options) (*Server, error) {
 	s.graphRoutes(mux)
 	s.dataverseRoutes(mux)
 	s.controlRoutes(mux)
-	s.handler = mux
+	s.handler = s.guardControl(mux)
 	return s, nil
+}
+
+// ControlToken is the run's secret: the bearer token of /_control/ and
+// the password of the sign-in pages.
+func (s *Server) ControlToken() string { return s.opts.ControlToken }
+
+// guardControl refuses /_control/ without the run's token: another user
+// on the machine must not post into someone's tenant or change it.
+func (s *Server) guardControl(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_control/") && !s.controlAuthorized(r, false) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tenantsim control"`)
+			http.Error(w, "the control API needs the token `rapport tenantsim` printed (Authorization: Bearer TOKEN)", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// controlAuthorized checks the bearer token, or with password the
+// password field of a posted sign-in form.
+func (s *Server) controlAuthorized(r *http.Request, password bool) bool {
+	want := []byte(s.opts.ControlToken)
+	if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && subtle.ConstantTimeCompare([]byte(got), want) == 1 {
+		return true
+	}
+	return password && r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("password")), want) == 1
 }
 
 // Tenant is the live state, for control and ground truth.
@@ -209,13 +256,63 @@ func (s *Server) CAPEM() []byte { return s.certs.caPEM }
 func (s *Server) CertPool() *x509.CertPool { return s.certs.pool }
 
 // WriteCA writes the CA certificate to dir/tenantsim-ca.pem and returns
-// its path.
+// its path. dir is made 0700 when missing, and must be a directory (not a
+// symbolic link) that only its owner may write to, so no other user can
+// swap the certificate clients trust. The file is written to a new
+// exclusive temporary file and renamed over the old one: a symbolic link
+// or a file someone left at that name is replaced, never followed or
+// reused.
 func (s *Server) WriteCA(dir string) (string, error) {
+	if err := privateDir(dir); err != nil {
+		return "", fmt.Errorf("write CA certificate: %w", err)
+	}
 	p := filepath.Join(dir, "tenantsim-ca.pem")
-	if err := os.WriteFile(p, s.certs.caPEM, 0o644); err != nil {
+	f, err := os.CreateTemp(dir, ".tenantsim-ca-*.pem")
+	if err != nil {
+		return "", fmt.Errorf("write CA certificate: %w", err)
+	}
+	_, err = f.Write(s.certs.caPEM)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return "", fmt.Errorf("write CA certificate: %w", err)
 	}
 	return p, nil
+}
+
+// DefaultCADir is where `rapport tenantsim` writes its CA certificate: a
+// directory of the user's own (under os.UserCacheDir), not the shared
+// temporary directory.
+func DefaultCADir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("CA directory: %w", err)
+	}
+	return filepath.Join(base, "rapport", "tenantsim"), nil
+}
+
+// privateDir makes dir (0700) if it is missing and checks that it is a
+// real directory that group and others cannot write to.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory (a symbolic link?)", dir)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%s is writable by other users (mode %v): choose a directory of your own", dir, fi.Mode().Perm())
+	}
+	return nil
 }
 
 // HTTPClient returns a client that trusts the tenant.

@@ -15,17 +15,27 @@ import (
 )
 
 // certs is the tenant's own PKI: a CA that clients trust and a leaf for
-// 127.0.0.1, ::1 and localhost signed by it.
+// 127.0.0.1, ::1 and localhost signed by it. The CA's name constraints
+// (loopback addresses and localhost only) keep it from vouching for any
+// other host, whoever gets hold of its key or trusts its certificate.
 type certs struct {
 	caPEM []byte
+	ca    *x509.Certificate
+	caKey *ecdsa.PrivateKey
 	leaf  tls.Certificate
 	pool  *x509.CertPool
+}
+
+// loopbackOnly is what the CA may vouch for.
+var loopbackOnly = []*net.IPNet{
+	{IP: net.IPv4(127, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)},
+	{IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)},
 }
 
 func newCerts() (*certs, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("CA key: %w", err)
 	}
 	now := time.Now()
 	caTmpl := &x509.Certificate{
@@ -37,15 +47,23 @@ func newCerts() (*certs, error) {
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		MaxPathLenZero:        true,
+		// Name constraints, critical: verifiers that do not understand
+		// them must refuse the CA rather than ignore them.
+		PermittedDNSDomainsCritical: true,
+		PermittedDNSDomains:         []string{"localhost"},
+		PermittedIPRanges:           loopbackOnly,
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
 		return nil, fmt.Errorf("create CA: %w", err)
 	}
-	ca, _ := x509.ParseCertificate(caDER)
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, fmt.Errorf("parse CA: %w", err)
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("leaf key: %w", err)
 	}
 	leafTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2),
@@ -65,6 +83,8 @@ func newCerts() (*certs, error) {
 	pool.AddCert(ca)
 	return &certs{
 		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		ca:    ca,
+		caKey: caKey,
 		leaf:  tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key},
 		pool:  pool,
 	}, nil

@@ -54,6 +54,8 @@ describe('Settings → Linked records', () => {
     expect([box('unlink-owner-knowledgearticles').checked, box('unlink-linker-knowledgearticles').checked]).toEqual([false, false]);
     expect(box('link-privileged').checked).toBe(true);
     expect(panel.textContent).toContain('I have a privileged role (System Administrator or Customizer)');
+    // Who enforces the unlink rules: Rapport only; Dynamics its own.
+    expect(screen.getByTestId('unlink-enforced-here').textContent).toMatch(/kept by Rapport only.*Dynamics 365, which enforces its own/);
     // The add list offers what the catalogue has and the card does not.
     expect([...select('accounts').options].map((o) => o.value)).toEqual(['', 'websiteurl', 'accountcategorycode', 'statecode', 'modifiedon']);
     expect(f.of('Links.SetSettings')).toEqual([]);

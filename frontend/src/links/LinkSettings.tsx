@@ -97,6 +97,7 @@ export function LinkSettingsPanel() {
               {t('linkSettings.privileged')}
             </label>
             <p className="hint">{t('linkSettings.privilegedHint')}</p>
+            <p className="hint" data-testid="unlink-enforced-here">{t('linkSettings.enforcedHere')}</p>
           </div>
         </>
       )}

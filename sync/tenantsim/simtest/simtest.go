@@ -17,12 +17,15 @@ import (
 var End = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 // Start starts a tenant on a loopback port and stops it when the test
-// ends. A zero opts.End becomes End.
+// ends. A zero opts.End becomes End. Its only client is the test in the
+// same process: sign-ins are approved without asking (AutoApprove), as in
+// the demo; tests of the approval itself set the device flow.
 func Start(tb testing.TB, opts tenantsim.Options) *tenantsim.Server {
 	tb.Helper()
 	if opts.End.IsZero() {
 		opts.End = End
 	}
+	opts.AutoApprove = true
 	srv, err := tenantsim.New(opts)
 	if err != nil {
 		tb.Fatal(err)
