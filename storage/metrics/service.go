@@ -52,6 +52,7 @@ type Service struct {
 
 	mu       sync.Mutex // guards m and watching
 	m        *model
+	builds   int // computations from scratch (tests)
 	watching bool
 	stop     func()
 
@@ -189,6 +190,7 @@ func (s *Service) current(ctx context.Context) (*model, error) {
 		if m, err = build(ctx, s.db, set); err != nil {
 			return nil, err
 		}
+		s.builds++
 		if s.watching {
 			s.m = m
 		}
