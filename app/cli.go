@@ -41,6 +41,10 @@ Usage:
                                   ask to be added to a chat linked to a record you are not in
   rapport outbox [--json] [list | retry N | discard N]
                                   edits waiting for Dynamics 365, failed ones and conflicts
+  rapport metrics [--json] [--from DATE] [--to DATE] [--account NAME] [--hours 24x7|settings]
+                                  response times to customers (per account, team, conversation,
+                                  week: waits, answered, median, p90, within target), activity,
+                                  cases, and the customers waiting now, oldest first
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -78,13 +82,20 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox: print JSON")
+	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox, metrics: print JSON")
 	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
+	var ma metricsArgs
+	if cmd == "metrics" {
+		fset.StringVar(&ma.from, "from", "", "metrics: first day of the period, YYYY-MM-DD")
+		fset.StringVar(&ma.to, "to", "", "metrics: last day of the period, YYYY-MM-DD")
+		fset.StringVar(&ma.account, "account", "", "metrics: only this CRM account (name or id)")
+		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
+	}
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "metrics":
 	case "help":
 		fset.Usage()
 		return 0
@@ -154,6 +165,9 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliJoin(cfg, words, *asJSON, version, log, stdout)
 	case "outbox":
 		err = cliOutbox(ctx, cfg, words, *asJSON, version, log, stdout)
+	case "metrics":
+		ma.json = *asJSON
+		err = cliMetrics(cfg, ma, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

@@ -45,6 +45,7 @@ type Core struct {
 	Records       *Records
 	Search        *Search
 	Links         *Links
+	Metrics       *Metrics
 	Connection    *Connection
 }
 
@@ -65,6 +66,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Records = &Records{c}
 	c.Search = &Search{c}
 	c.Links = &Links{c}
+	c.Metrics = &Metrics{c: c}
 	c.Connection = &Connection{c}
 	return c
 }
@@ -73,7 +75,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
 		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links,
-		"Connection": c.Connection}
+		"Metrics": c.Metrics, "Connection": c.Connection}
 }
 
 // openStore opens the store. A failure is kept and reported by every call
@@ -116,6 +118,9 @@ func (c *Core) Close() error {
 	c.cancel()
 	c.events.close()
 	c.wg.Wait()
+	if c.Metrics != nil {
+		c.Metrics.close()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.index != nil {

@@ -3,17 +3,23 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
 )
 
 // errInvalid marks bad input from the UI or the command line.
 var errInvalid = errors.New("invalid input")
+
+// errNotFoundAccount is an account name `rapport metrics --account`
+// finds no account by.
+var errNotFoundAccount = fmt.Errorf("account %w", storage.ErrNotFound)
 
 // errUnavailable marks a call that needs the store while it could not open.
 var errUnavailable = errors.New("store unavailable")
@@ -50,6 +56,7 @@ var codes = []struct {
 	{errInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{links.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
+	{metrics.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

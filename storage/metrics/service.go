@@ -1,11 +1,13 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -285,17 +287,24 @@ func (s *Service) Waits(ctx context.Context, q Query, by, id string) ([]Wait, er
 	return m.waits(sp, by, id), nil
 }
 
-// Accounts lists the CRM accounts by id with their names, for filters.
-func (s *Service) Accounts(ctx context.Context) (map[string]string, error) {
+// Account is a CRM account, for the account filter.
+type Account struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Accounts lists the CRM accounts by name.
+func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(m.dir.account))
+	out := make([]Account, 0, len(m.dir.account))
 	for id, name := range m.dir.account {
-		out[id] = name
+		out = append(out, Account{ID: id, Name: name})
 	}
+	slices.SortFunc(out, func(a, b Account) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	return out, nil
 }
