@@ -10,6 +10,7 @@ import { SyncBar } from './sections/SyncBar';
 import { ConversationsView } from './sections/ConversationsView';
 import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
+import { MetricsView } from './metrics/MetricsView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
 import { LinksProvider } from './links/LinksContext';
@@ -170,6 +171,8 @@ export function App() {
                 <SearchView hasData={hasData(store)} />
               ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
                 <RecordsView version={version} />
+              ) : current.id === 'metrics' && store && store.messages > 0 ? (
+                <MetricsView version={version} />
               ) : current.what ? (
                 <EmptyState what={current.what} />
               ) : info ? (
