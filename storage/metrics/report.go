@@ -355,7 +355,7 @@ func waitAccount(byAuthor []string, byConv map[*conv]string) func(th *thread, w 
 
 // report computes a report over the span.
 func (m *model) report(s span) Report {
-	r := Report{Zone: m.zone.String(), Now: s.now, TargetSeconds: s.target, QuietDays: m.set.QuietDays}
+	r := Report{Zone: zoneName(m.zone, s.now), Now: s.now, TargetSeconds: s.target, QuietDays: m.set.QuietDays}
 	authorAcc, convAcc := m.accounts()
 	accountOf := waitAccount(authorAcc, convAcc)
 	total := &acc{}
@@ -553,4 +553,13 @@ func (m *model) waits(s span, by, id string) []Wait {
 	}
 	sortWaits(out, func(a, b *Wait) int { return cmp.Compare(a.Seconds, b.Seconds) })
 	return out
+}
+
+// zoneName names a zone for people: its IANA name, or for the computer's
+// zone its abbreviation and offset now.
+func zoneName(loc *time.Location, now time.Time) string {
+	if loc != time.Local {
+		return loc.String()
+	}
+	return now.In(loc).Format("MST (UTC-07:00)")
 }

@@ -45,7 +45,7 @@ export function TrendChart({ weeks, onCanvas }: { weeks: MetricsGroup[]; onCanva
         height: 220,
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, 1)] } },
-        axes: [axis, { ...axis, label: t('metrics.chart.minutes'), values: (_u, vals) => vals.map((v) => duration(v * 60, locale)), size: 80 }],
+        axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => duration(v * 60, locale)), size: 110 }],
         series: [
           {},
           { label: t('metrics.median'), stroke: cssVar(el, '--accent', '#3566d6'), width: 2, points: { show: true }, value: (_u, v) => duration(v === null ? null : v * 60, locale) },
