@@ -6,9 +6,12 @@
 //
 // # Definitions
 //
-//   - An organisation member is a directory user who is not a guest (and
-//     the signed-in user). A customer is a guest or anyone else with a user
-//     id (another tenant's user, a person outside the directory). Apps,
+//   - An organisation member is the signed-in user, a directory user who
+//     is not a guest, or a member of one of our teams or chats without the
+//     guest role whose e-mail is on the organisation's domain (sync keeps
+//     only the user and the guests in the directory). A customer is anyone
+//     else with a user id (a guest, another tenant's user, a person
+//     outside the directory). Apps,
 //     bots and connectors (messages with no user) and system events
 //     (message types other than "message") are neither: they never start
 //     or end a wait.
@@ -45,7 +48,9 @@
 //   - Activity counts members' and customers' messages (not bots', not
 //     system events) and distinct active customers per week, and the
 //     conversations each account's customers wrote in; an account whose
-//     customers wrote nothing for QuietDays (default 14) is quiet.
+//     customers wrote nothing for QuietDays (default 14) is quiet. A
+//     conversation's messages by members count for its account: Dynamics'
+//     link, else its customers' most frequent account.
 //   - Resolution: per account, Dynamics 365 cases opened (createdon) and
 //     resolved (statecode 1, at its modifiedon) in the period.
 //

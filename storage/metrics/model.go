@@ -50,6 +50,7 @@ type conv struct {
 	id      string
 	kind    string // KindChat or KindChannel, as known when the model first met it
 	threads map[string]*thread
+	authors map[int32]int // messages by author (the conversation's account is its customers' most frequent)
 }
 
 // model holds every counted message in memory, by thread, with the waits
@@ -64,7 +65,8 @@ type model struct {
 
 	authors  []string // index → user id
 	authorIx map[string]int32
-	roles    []role // by author, from dir
+	roles    []role  // by author, from dir
+	lastAt   []int64 // by author: the newest message's time
 
 	convs map[string]*conv
 	dirty []*thread
@@ -83,6 +85,7 @@ func (m *model) author(id string) int32 {
 	m.authors = append(m.authors, id)
 	m.authorIx[id] = i
 	m.roles = append(m.roles, m.dir.role(id))
+	m.lastAt = append(m.lastAt, 0)
 	return i
 }
 
@@ -110,7 +113,7 @@ func (m *model) apply(p post) {
 		if info, ok := m.dir.convs[p.conv]; ok {
 			kind = info.kind
 		}
-		c = &conv{id: p.conv, kind: kind, threads: map[string]*thread{}}
+		c = &conv{id: p.conv, kind: kind, threads: map[string]*thread{}, authors: map[int32]int{}}
 		m.convs[p.conv] = c
 	}
 	root := ""
@@ -128,6 +131,7 @@ func (m *model) apply(p post) {
 	ev.day = m.dayOf(ev.at)
 	n := len(th.events)
 	if n == 0 || th.events[n-1].before(ev) {
+		m.count(c, ev)
 		th.events = append(th.events, ev)
 		if !th.dirty {
 			m.step(th, ev)
@@ -138,12 +142,21 @@ func (m *model) apply(p post) {
 	if th.events[i].at == ev.at && th.events[i].id == ev.id {
 		return
 	}
+	m.count(c, ev)
 	th.events = append(th.events, event{})
 	copy(th.events[i+1:], th.events[i:])
 	th.events[i] = ev
 	if !th.dirty {
 		th.dirty = true
 		m.dirty = append(m.dirty, th)
+	}
+}
+
+// count notes a new event in its conversation's and author's tallies.
+func (m *model) count(c *conv, ev event) {
+	c.authors[ev.who]++
+	if ev.at > m.lastAt[ev.who] {
+		m.lastAt[ev.who] = ev.at
 	}
 }
 

@@ -98,9 +98,13 @@ type Report struct {
 	Conversations []Group   `json:"conversations"`
 	Weeks         []Group   `json:"weeks"`
 	Distribution  []Bucket  `json:"distribution"`
-	// Unanswered are the waits of the period still open, oldest first.
+	// Unanswered are the waits of the period still open, oldest first (at
+	// most MaxUnanswered; Total.Unanswered counts them all).
 	Unanswered []Wait `json:"unanswered"`
 }
+
+// MaxUnanswered bounds Report.Unanswered.
+const MaxUnanswered = 1000
 
 // DistributionBounds are the upper bounds of Report.Distribution's
 // buckets, in seconds.
@@ -195,6 +199,17 @@ func (gs groups) get(id string, init func(*Group)) *acc {
 			init(&a.g)
 		}
 		gs[id] = a
+	}
+	return a
+}
+
+// conv is a conversation's accumulator.
+func (gs groups) conv(m *model, c *conv) *acc {
+	a := gs[c.id]
+	if a == nil {
+		info := m.dir.convs[c.id]
+		a = &acc{g: Group{ID: c.id, Name: info.name, Kind: c.kind, Team: info.team}}
+		gs[c.id] = a
 	}
 	return a
 }
@@ -325,11 +340,9 @@ func (m *model) accounts() (byAuthor []string, byConv map[*conv]string) {
 			continue
 		}
 		count := map[string]int{}
-		for _, th := range c.threads {
-			for _, e := range th.events {
-				if acc := byAuthor[e.who]; acc != "" {
-					count[acc]++
-				}
+		for who, n := range c.authors {
+			if acc := byAuthor[who]; acc != "" {
+				count[acc] += n
 			}
 		}
 		best := ""
@@ -361,13 +374,16 @@ func (m *model) report(s span) Report {
 	total := &acc{}
 	accounts, teams, convs, weeks := groups{}, groups{}, groups{}, groups{}
 	accountInit := func(g *Group) { g.Name = m.dir.account[g.ID] }
-	convInit := func(c *conv) func(*Group) {
-		return func(g *Group) {
-			info := m.dir.convs[c.id]
-			g.Name, g.Kind, g.Team = info.name, c.kind, info.team
-		}
-	}
 	teamInit := func(g *Group) { g.Name = m.dir.teams[g.ID] }
+	weekLabel := map[int32]string{}
+	week := func(day int32) string {
+		l, ok := weekLabel[day]
+		if !ok {
+			l = weekOf(day)
+			weekLabel[day] = l
+		}
+		return l
+	}
 	buckets := make([]int, len(DistributionBounds)+1)
 	var open []*wait
 	var openTh []*thread
@@ -392,23 +408,22 @@ func (m *model) report(s span) Report {
 			i := sort.Search(len(DistributionBounds), func(i int) bool { return DistributionBounds[i] >= secs })
 			buckets[i]++
 		}
-		for _, a := range []*acc{total, accounts.get(account, accountInit), convs.get(th.conv.id, convInit(th.conv)), weeks.get(weekOf(w.day), nil)} {
-			a.addWait(w.answered, secs, s.target)
-		}
+		total.addWait(w.answered, secs, s.target)
+		accounts.get(account, accountInit).addWait(w.answered, secs, s.target)
+		convs.conv(m, th.conv).addWait(w.answered, secs, s.target)
+		weeks.get(week(w.day), nil).addWait(w.answered, secs, s.target)
 		if th.conv.kind == KindChannel {
 			teams.get(m.dir.convs[th.conv.id].team, teamInit).addWait(w.answered, secs, s.target)
 		}
 	})
 	// Activity: the period's messages.
 	last := map[string]int64{}
-	weekLabel := map[int32]string{}
-	week := func(day int32) string {
-		l, ok := weekLabel[day]
-		if !ok {
-			l = weekOf(day)
-			weekLabel[day] = l
+	for who, at := range m.lastAt {
+		if m.roles[who] == roleCustomer {
+			if acc := authorAcc[who]; acc != "" && at > last[acc] {
+				last[acc] = at
+			}
 		}
-		return l
 	}
 	for _, c := range m.convs {
 		team := ""
@@ -416,22 +431,24 @@ func (m *model) report(s span) Report {
 			team = m.dir.convs[c.id].team
 		}
 		for _, th := range c.threads {
-			for _, e := range th.events {
+			from := sort.Search(len(th.events), func(i int) bool { return th.events[i].at >= s.from })
+			for _, e := range th.events[from:] {
+				if e.at >= s.to {
+					break
+				}
 				rl := m.roles[e.who]
 				customer := rl == roleCustomer
 				account := convAcc[c]
 				if customer && authorAcc[e.who] != "" {
 					account = authorAcc[e.who]
 				}
-				if customer && account != "" && e.at > last[account] {
-					last[account] = e.at
-				}
-				if rl == roleNone || e.at < s.from || e.at >= s.to || !s.all && account != s.account {
+				if rl == roleNone || !s.all && account != s.account {
 					continue
 				}
-				for _, a := range []*acc{total, accounts.get(account, accountInit), convs.get(c.id, convInit(c)), weeks.get(week(e.day), nil)} {
-					a.addMessage(customer, e.who, c)
-				}
+				total.addMessage(customer, e.who, c)
+				accounts.get(account, accountInit).addMessage(customer, e.who, c)
+				convs.conv(m, c).addMessage(customer, e.who, c)
+				weeks.get(week(e.day), nil).addMessage(customer, e.who, c)
 				if team != "" {
 					teams.get(team, teamInit).addMessage(customer, e.who, c)
 				}
@@ -475,11 +492,25 @@ func (m *model) report(s span) Report {
 		}
 		r.Distribution = append(r.Distribution, b)
 	}
-	r.Unanswered = []Wait{}
-	for i, w := range open {
+	order := make([]int, len(open))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := open[i], open[j]
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(openTh[i].conv.id, openTh[j].conv.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.startMsg, b.startMsg)
+	})
+	r.Unanswered = make([]Wait, 0, min(len(order), MaxUnanswered))
+	for _, i := range order[:min(len(order), MaxUnanswered)] {
+		w := open[i]
 		r.Unanswered = append(r.Unanswered, m.view(s, openTh[i], w, accountOf(openTh[i], w), ageOf[w]))
 	}
-	sortWaits(r.Unanswered, func(a, b *Wait) int { return a.Start.Compare(b.Start) })
 	return r
 }
 
@@ -500,12 +531,6 @@ func (m *model) view(s span, th *thread, w *wait, account string, secs int64) Wa
 		v.End, v.Answer = &end, w.endMsg
 	}
 	return v
-}
-
-func sortWaits(ws []Wait, less func(a, b *Wait) int) {
-	slices.SortFunc(ws, func(a, b Wait) int {
-		return cmp.Or(less(&a, &b), a.Start.Compare(b.Start), cmp.Compare(a.Conversation, b.Conversation), cmp.Compare(a.Message, b.Message))
-	})
 }
 
 // waits lists the waits behind one group's figures, by first response
@@ -543,15 +568,31 @@ func (m *model) waits(s span, by, id string) []Wait {
 		}
 	}
 	ag := m.agesFor(s, starts)
-	out := make([]Wait, 0, len(picks))
-	for _, p := range picks {
-		secs := s.seconds(p.w)
-		if !p.w.answered {
-			secs = ag.age(p.w.start)
+	secs := make([]int64, len(picks))
+	order := make([]int, len(picks))
+	for i, p := range picks {
+		order[i] = i
+		if secs[i] = s.seconds(p.w); !p.w.answered {
+			secs[i] = ag.age(p.w.start)
 		}
-		out = append(out, m.view(s, p.th, p.w, p.a, secs))
 	}
-	sortWaits(out, func(a, b *Wait) int { return cmp.Compare(a.Seconds, b.Seconds) })
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := picks[i], picks[j]
+		if c := cmp.Compare(secs[i], secs[j]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.w.start, b.w.start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.th.conv.id, b.th.conv.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.w.startMsg, b.w.startMsg)
+	})
+	out := make([]Wait, 0, len(picks))
+	for _, i := range order {
+		out = append(out, m.view(s, picks[i].th, picks[i].w, picks[i].a, secs[i]))
+	}
 	return out
 }
 

@@ -153,26 +153,83 @@ func build(ctx context.Context, db Store, set Settings) (*model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read conversations: %w", err)
 	}
-	var ps []storage.ThreadPost
-	for no, id := range nos {
-		ps = ps[:0]
-		err := db.EachThreadPost(ctx, no, func(p storage.ThreadPost) error {
-			if counted(p.Type, p.FromID) {
-				ps = append(ps, p)
+	// Two readers decode the conversations (the cost of a first
+	// computation); this goroutine applies them, one conversation at a
+	// time, oldest message first (appends).
+	type batch struct {
+		conv  string
+		posts []storage.ThreadPost
+	}
+	todo := make(chan int64)
+	done := make(chan batch, 4)
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, readers)
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for no := range todo {
+				var ps []storage.ThreadPost
+				err := db.EachThreadPost(ctx, no, func(p storage.ThreadPost) error {
+					if counted(p.Type, p.FromID) {
+						ps = append(ps, p)
+					}
+					return nil
+				})
+				if err != nil {
+					errs[r] = fmt.Errorf("read messages of %s: %w", nos[no], err)
+					cancel()
+					return
+				}
+				select {
+				case done <- batch{nos[no], ps}:
+				case <-ctx.Done():
+					return
+				}
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read messages of %s: %w", id, err)
+		}()
+	}
+	var feeder sync.WaitGroup
+	feeder.Add(1)
+	go func() {
+		defer feeder.Done()
+		defer close(todo)
+		for no := range nos {
+			select {
+			case todo <- no:
+			case <-ctx.Done():
+				return
+			}
 		}
-		for i := len(ps) - 1; i >= 0; i-- { // oldest first: appends
-			p := ps[i]
-			m.apply(post{conv: id, id: p.ID, replyTo: p.ReplyTo, typ: p.Type, from: p.FromID, at: p.Created})
+	}()
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	for b := range done {
+		for i := len(b.posts) - 1; i >= 0; i-- {
+			p := b.posts[i]
+			m.apply(post{conv: b.conv, id: p.ID, replyTo: p.ReplyTo, typ: p.Type, from: p.FromID, at: p.Created})
 		}
+	}
+	cancel() // the feeder stops early if a reader failed
+	feeder.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := parent.Err(); err != nil {
+		return nil, err
 	}
 	m.flush()
 	return m, nil
 }
+
+// readers is how many goroutines decode the store's messages in a
+// computation from scratch.
+const readers = 2
 
 func sameSettings(a, b Settings) bool {
 	x, _ := json.Marshal(a)

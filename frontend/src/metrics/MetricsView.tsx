@@ -237,7 +237,7 @@ export function MetricsView({ version }: { version: number }) {
               {t('metrics.close')}
             </button>
           </header>
-          {evidence.waits === null ? <p>{t('loading')}</p> : <WaitList waits={evidence.waits} testId="metrics-evidence-list" />}
+          {evidence.waits === null ? <p>{t('loading')}</p> : <WaitList waits={evidence.waits.slice(0, 500)} testId="metrics-evidence-list" />}
         </aside>
       )}
     </div>
