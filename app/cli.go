@@ -58,6 +58,10 @@ Usage:
                alias TAG ALIAS | unalias ALIAS | color TAG COLOR | undo | dump | restore FILE]
                                   your tags (hashtags apart); --dry-run counts what a change touches;
                                   dump prints a plain, diffable text file that restore reads
+  rapport metrics [--json] [--from DATE] [--to DATE] [--account NAME] [--hours 24x7|settings]
+                                  response times to customers (per account, team, conversation,
+                                  week: waits, answered, median, p90, within target), activity,
+                                  cases, and the customers waiting now, oldest first
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -95,7 +99,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&addr, "addr", addr, "browser mode: loopback address to listen on")
 	}
 	full := fset.Bool("full", false, "sync: fetch every chat, not only those with new activity")
-	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox, tag, tags: print JSON")
+	asJSON := fset.Bool("json", false, "status, search, link, unlink, join, outbox, tag, tags, case, task, note, metrics: print JSON")
 	dryRun := fset.Bool("dry-run", false, "tag, tags: say how many items a change touches, change nothing")
 	sortBy := fset.String("sort", "relevance", "search: relevance or date (newest first)")
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
@@ -112,8 +116,15 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&capt.due, "due", "", "task: its due date, YYYY-MM-DD")
 		fset.BoolVar(&capt.file, "file", false, "note: attach the messages as a Markdown file")
 	}
+	var ma metricsArgs
+	if cmd == "metrics" {
+		fset.StringVar(&ma.from, "from", "", "metrics: first day of the period, YYYY-MM-DD")
+		fset.StringVar(&ma.to, "to", "", "metrics: last day of the period, YYYY-MM-DD")
+		fset.StringVar(&ma.account, "account", "", "metrics: only this CRM account (name or id)")
+		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
+	}
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics":
 	case "help":
 		fset.Usage()
 		return 0
@@ -194,6 +205,9 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliTag(ctx, cfg, tagOps, *dryRun, *asJSON, version, stdout, stderr)
 	case "tags":
 		err = cliTags(ctx, cfg, words, *dryRun, *asJSON, version, stdout)
+	case "metrics":
+		ma.json = *asJSON
+		err = cliMetrics(cfg, ma, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

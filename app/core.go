@@ -51,6 +51,7 @@ type Core struct {
 	Links         *Links
 	Capture       *Capture
 	Tags          *Tags
+	Metrics       *Metrics
 	Connection    *Connection
 }
 
@@ -74,6 +75,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Links = &Links{c}
 	c.Capture = &Capture{c}
 	c.Tags = &Tags{c}
+	c.Metrics = &Metrics{c: c}
 	c.Connection = &Connection{c}
 	return c
 }
@@ -82,7 +84,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
 		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
-		"Capture": c.Capture, "Connection": c.Connection}
+		"Capture": c.Capture, "Metrics": c.Metrics, "Connection": c.Connection}
 }
 
 // openStore opens the store. A failure is kept and reported by every call
@@ -125,6 +127,9 @@ func (c *Core) Close() error {
 	c.cancel()
 	c.events.close()
 	c.wg.Wait()
+	if c.Metrics != nil {
+		c.Metrics.close()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.index != nil {

@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
 	"github.com/rapport-app/rapport/sync/auth"
 	"github.com/rapport-app/rapport/sync/cloud"
@@ -16,6 +18,10 @@ import (
 
 // errInvalid marks bad input from the UI or the command line.
 var errInvalid = errors.New("invalid input")
+
+// errNotFoundAccount is an account name `rapport metrics --account`
+// finds no account by.
+var errNotFoundAccount = fmt.Errorf("account %w", storage.ErrNotFound)
 
 // errUnavailable marks a call that needs the store while it could not open.
 var errUnavailable = errors.New("store unavailable")
@@ -56,6 +62,7 @@ var codes = []struct {
 	{tags.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{search.ErrQuery, "invalid_argument", http.StatusBadRequest},
 	{tags.ErrExists, "already_exists", http.StatusConflict},
+	{metrics.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

@@ -17,6 +17,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/links"
+	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
 	"github.com/rapport-app/rapport/sync/cloud"
 	"github.com/rapport-app/rapport/sync/outbox"
@@ -86,6 +87,12 @@ var tsNames = map[reflect.Type]string{
 	reflect.TypeFor[storage.Connection](): "ConnectionFields",
 	reflect.TypeFor[cloud.Info]():         "CloudInfo",
 	reflect.TypeFor[outbox.Result]():      "OutboxResult",
+	reflect.TypeFor[metrics.Report]():     "MetricsReport",
+	reflect.TypeFor[metrics.Group]():      "MetricsGroup",
+	reflect.TypeFor[metrics.Settings]():   "MetricsSettings",
+	reflect.TypeFor[metrics.Query]():      "MetricsQuery",
+	reflect.TypeFor[metrics.Wait]():       "MetricsWait",
+	reflect.TypeFor[metrics.Account]():    "MetricsAccount",
 }
 
 // tsUnion is a closed set of strings: a TypeScript type of that name
@@ -125,6 +132,9 @@ var tsUnions = map[string]tsUnion{
 	"search.HitConv.kind":        {"ConvKind", []string{search.ConvChat, search.ConvChannel}},
 	"search.Facet.dim":           {"FacetDim", search.FacetDims},
 	"search.Status.state":        {"IndexState", []string{search.StateReady, search.StateBuilding, search.StateCatchingUp}},
+	"metrics.Query.hours":        {"MetricsHours", []string{metrics.HoursSettings, metrics.HoursWall}},
+	"metrics.Group.kind":         {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
+	"metrics.Wait.kind":          {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
 	"app.Error.field":            {"ConnectionField", jsonNames(reflect.TypeFor[storage.Connection]())},
 	"app.ConnectionView.missing": {"MissingSetting", []string{MissingClientID, MissingTenant, MissingDataverse}},
 	"app.ConnectionCheck.dataverse": {"DataverseCheck", []string{DataverseOK, DataverseNotSet, DataverseNotSignedIn,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,10 @@ type DB struct {
 
 	onIndex atomic.Pointer[func()] // called after a commit that queued index work
 	names   atomic.Uint64          // NamesGeneration
+
+	watchMu  sync.Mutex
+	watchers map[int]func([]Message) // WatchMessages, by registration number
+	watchNo  int
 }
 
 // NamesGeneration changes whenever a commit changes what names resolve
@@ -62,6 +67,40 @@ func (db *DB) OnIndexQueued(f func()) {
 		return
 	}
 	db.onIndex.Store(&f)
+}
+
+// WatchMessages registers f to be called, on the committing goroutine
+// after the commit, with the messages a transaction wrote (as written,
+// without their bodies, ConvID set), in the order they were written. f
+// must not block and must not keep the slice. Derived views that follow
+// messages incrementally (storage/metrics) use it. The returned function
+// unregisters f.
+func (db *DB) WatchMessages(f func([]Message)) (stop func()) {
+	db.watchMu.Lock()
+	defer db.watchMu.Unlock()
+	if db.watchers == nil {
+		db.watchers = map[int]func([]Message){}
+	}
+	db.watchNo++
+	no := db.watchNo
+	db.watchers[no] = f
+	return func() {
+		db.watchMu.Lock()
+		defer db.watchMu.Unlock()
+		delete(db.watchers, no)
+	}
+}
+
+func (db *DB) notifyMessages(msgs []Message) {
+	db.watchMu.Lock()
+	fs := make([]func([]Message), 0, len(db.watchers))
+	for _, f := range db.watchers {
+		fs = append(fs, f)
+	}
+	db.watchMu.Unlock()
+	for _, f := range fs {
+		f(msgs)
+	}
 }
 
 func (db *DB) notifyIndex() {

@@ -99,6 +99,7 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	if err := ids.Put(idKey, append(binary.BigEndian.AppendUint64(nil, uint64(inv)), flag)); err != nil {
 		return false, fmt.Errorf("index message: %w", err)
 	}
+	w.msgs = append(w.msgs, m)
 	return true, w.enqueue(MessageDocID(no, m.ID))
 }
 

@@ -13,8 +13,9 @@ import (
 // valid only inside the function passed to DB.Apply.
 type Writer struct {
 	tx     *bolt.Tx
-	queued bool // something was added to the index queue
-	names  bool // something names resolve to changed (DB.NamesGeneration)
+	queued bool      // something was added to the index queue
+	names  bool      // something names resolve to changed (DB.NamesGeneration)
+	msgs   []Message // messages written (without bodies), for WatchMessages
 }
 
 // Apply runs f in one transaction: everything f writes (a page of
@@ -33,6 +34,9 @@ func (db *DB) Apply(ctx context.Context, f func(w *Writer) error) error {
 	}
 	if err == nil && w.queued {
 		db.notifyIndex()
+	}
+	if err == nil && len(w.msgs) > 0 {
+		db.notifyMessages(w.msgs)
 	}
 	return err
 }

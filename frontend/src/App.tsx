@@ -11,6 +11,7 @@ import { ConversationsView } from './sections/ConversationsView';
 import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
 import { TagsView } from './tags/TagsView';
+import { MetricsView } from './metrics/MetricsView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
 import { LinksProvider } from './links/LinksContext';
@@ -173,6 +174,8 @@ export function App() {
                 <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
               ) : current.id === 'knowledge' && info && !info.storeError ? (
                 <TagsView />
+              ) : current.id === 'metrics' && store && store.messages > 0 ? (
+                <MetricsView version={version} />
               ) : current.what ? (
                 <EmptyState what={current.what} />
               ) : info ? (

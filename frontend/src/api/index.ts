@@ -1,10 +1,14 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { CaseRequest, ConnectionFields, EventPayloads, LinkSettings, NoteRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
+import type { CaseRequest, ConnectionFields, EventPayloads, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
 export { Events } from './events';
+
+// MetricsBy names the group whose waits Metrics.Waits lists (Go's
+// metrics.ByTotal, ByAccount, ByTeam, ByConversation, ByWeek).
+export type MetricsBy = 'total' | 'account' | 'team' | 'conversation' | 'week';
 
 type Service = keyof Services;
 type Method<S extends Service> = keyof Services[S] & string;
@@ -99,6 +103,13 @@ export const api = {
     unalias: (alias: string) => call('Tags', 'Unalias', alias),
     color: (tag: string, color: string) => call('Tags', 'Color', tag, color),
     undo: (dryRun: boolean) => call('Tags', 'Undo', dryRun),
+  },
+  metrics: {
+    report: (q: MetricsQuery) => call('Metrics', 'Report', q),
+    waits: (q: MetricsQuery, by: MetricsBy, id: string) => call('Metrics', 'Waits', q, by, id),
+    accounts: () => call('Metrics', 'Accounts'),
+    settings: () => call('Metrics', 'Settings'),
+    setSettings: (s: MetricsSettings) => call('Metrics', 'SetSettings', s),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -45,6 +45,12 @@ export interface Attachment {
   url?: string;
 }
 
+// Bucket is Go's metrics.Bucket.
+export interface Bucket {
+  upToSeconds: number | null;
+  count: number;
+}
+
 // CardField is Go's links.CardField.
 export interface CardField {
   label: string;
@@ -144,7 +150,7 @@ export interface ContextPage {
   target: string;
 }
 
-// ConvKind: the values of Go's search.HitConv.kind.
+// ConvKind: the values of Go's metrics.Group.kind.
 export type ConvKind = "chat" | "channel";
 
 // ConvRef is Go's search.HitConv.
@@ -374,6 +380,92 @@ export interface MessagesPage {
   before: string;
 }
 
+// MetricsAccount is Go's metrics.Account.
+export interface MetricsAccount {
+  id: string;
+  name: string;
+}
+
+// MetricsGroup is Go's metrics.Group.
+export interface MetricsGroup {
+  id: string;
+  name: string;
+  kind?: ConvKind;
+  team?: string;
+  waits: number;
+  answered: number;
+  unanswered: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  withinTarget: number | null;
+  withinCount: number;
+  decided: number;
+  messages: number;
+  customerMessages: number;
+  activeCustomers: number;
+  conversations: number;
+  lastCustomerMessage?: string;
+  quiet?: boolean;
+  casesOpened?: number;
+  casesResolved?: number;
+}
+
+// MetricsHours: the values of Go's metrics.Query.hours.
+export type MetricsHours = "settings" | "24x7";
+
+// MetricsQuery is Go's metrics.Query.
+export interface MetricsQuery {
+  from?: string;
+  to?: string;
+  account?: string;
+  hours?: MetricsHours;
+}
+
+// MetricsReport is Go's metrics.Report.
+export interface MetricsReport {
+  query: MetricsQuery;
+  zone: string;
+  now: string;
+  targetSeconds: number;
+  quietDays: number;
+  total: MetricsGroup;
+  accounts: MetricsGroup[];
+  teams: MetricsGroup[];
+  conversations: MetricsGroup[];
+  weeks: MetricsGroup[];
+  distribution: Bucket[];
+  unanswered: MetricsWait[];
+}
+
+// MetricsSettings is Go's metrics.Settings.
+export interface MetricsSettings {
+  hours: Schedule[];
+  targetMinutes: number;
+  quietDays: number;
+  domains?: Record<string, string>;
+}
+
+// MetricsWait is Go's metrics.Wait.
+export interface MetricsWait {
+  conversation: string;
+  kind: ConvKind;
+  name: string;
+  team?: string;
+  thread?: string;
+  message: string;
+  answer?: string;
+  customer: string;
+  customerId: string;
+  account: string;
+  accountName: string;
+  week: string;
+  start: string;
+  end: string | null;
+  seconds: number;
+  answered: boolean;
+  withinTarget: boolean;
+}
+
 // MissingSetting: the values of Go's app.ConnectionView.missing.
 export type MissingSetting = "no_client_id" | "no_tenant" | "no_dataverse";
 
@@ -537,6 +629,16 @@ export interface SavedSearch {
   name: string;
   q: string;
   created: string;
+}
+
+// Schedule is Go's metrics.Schedule.
+export interface Schedule {
+  from?: string;
+  zone: string;
+  days: number[];
+  start: string;
+  end: string;
+  holidays?: string[];
 }
 
 // SearchHit is Go's search.Hit.
@@ -758,6 +860,13 @@ export interface Services {
     Suggest: { args: [string]; result: Suggestion[] };
     Timeline: { args: [string, string]; result: TimelineItem[] };
     Unlink: { args: [string, string, string]; result: Op };
+  };
+  Metrics: {
+    Accounts: { args: []; result: MetricsAccount[] };
+    Report: { args: [MetricsQuery]; result: MetricsReport };
+    SetSettings: { args: [MetricsSettings]; result: MetricsSettings };
+    Settings: { args: []; result: MetricsSettings };
+    Waits: { args: [MetricsQuery, string, string]; result: MetricsWait[] };
   };
   Records: {
     List: { args: [string]; result: CrmRecord[] };

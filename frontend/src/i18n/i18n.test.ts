@@ -29,7 +29,7 @@ describe('catalogues', () => {
   test('French is translated, not copied', () => {
     const same = keys.filter((k) => catalogs.fr[k as keyof typeof catalogs.en] === catalogs.en[k as keyof typeof catalogs.en]);
     // Proper names and words that are the same in both languages.
-    expect(same.sort()).toEqual(['capture.kind.note', 'nav.conversations', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
+    expect(same.sort()).toEqual(['capture.kind.note', 'nav.conversations', 'metrics.conversations', 'metrics.messages', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
       'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
       'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message',
       'crm.field.incidents.description', 'crm.field.knowledgearticles.description', 'tags.color.orange', 'tags.what.alias', 'tags.col.actions'].sort());
