@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/crm"
 	"github.com/rapport-app/rapport/storage/links"
 )
 
@@ -29,8 +30,8 @@ func recordArgs(cmd string, args []string) (target, set, ref string, err error) 
 		return "", "", "", fmt.Errorf("%w: give %s TARGET RECORD, RECORD a case number (CAS-01234-ABCDE), a name, an e-mail or SET:ID", errInvalid, cmd)
 	}
 	target, words := args[0], args[1:]
-	if len(words) >= 2 && links.RefSet(words[0]) != "" {
-		return target, links.RefSet(words[0]), strings.Join(words[1:], " "), nil
+	if len(words) >= 2 && crm.SetNamed(words[0]) != "" {
+		return target, crm.SetNamed(words[0]), strings.Join(words[1:], " "), nil
 	}
 	if len(words) == 2 && guidRE.MatchString(strings.Trim(words[1], "{}")) {
 		return "", "", "", fmt.Errorf("%w: record type %q (one of %v)", errInvalid, words[0], linkSets)

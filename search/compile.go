@@ -310,6 +310,25 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 		}
 		return bleve.NewDisjunctionQuery(qs...), nil
 	case "record":
+		if set := crm.SetNamed(v); set != "" && !c.dir.namesRecord(v) {
+			// A record type (record:incidents, record:case): its records,
+			// the messages mentioning any case number (cases), and what is
+			// linked to any record of the type.
+			chats, docs := c.dir.linkedToSet(set)
+			qs := []bq.Query{anyOf(fieldFacet, []string{"set:" + set})}
+			if set == crm.CaseSet {
+				p := bleve.NewPrefixQuery("case:")
+				p.SetField(fieldKeys)
+				qs = append(qs, p)
+			}
+			if len(chats) > 0 {
+				qs = append(qs, anyOf(fieldFacet, prefixed("in:", c.dir.convKeys(chats))))
+			}
+			if len(docs) > 0 {
+				qs = append(qs, bq.NewDocIDQuery(docs))
+			}
+			return bleve.NewDisjunctionQuery(qs...), nil
+		}
 		recs, cases, chats, docs := c.dir.records(v)
 		c.note(f, len(recs))
 		var qs []bq.Query
@@ -687,6 +706,40 @@ func (d *directory) records(v string) (ids, cases, chats, docs []string) {
 	slices.Sort(chats)
 	slices.Sort(docs)
 	return ids, cases, slices.Compact(chats), slices.Compact(docs)
+}
+
+// namesRecord reports whether v is the text of a record (a record named
+// "Case" is meant by record:case, not every case).
+func (d *directory) namesRecord(v string) bool {
+	v = fold(strings.TrimSpace(v))
+	for _, r := range d.recs {
+		cs, _ := crm.Lookup(r.Set)
+		for _, f := range cs.Text {
+			if s, _ := r.Fields[f].(string); s != "" && fold(s) == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// linkedToSet lists the chats, and the documents of threads and messages,
+// linked to any record of set.
+func (d *directory) linkedToSet(set string) (chats, docs []string) {
+	prefix := set + "/"
+	for k, cs := range d.chatLink {
+		if strings.HasPrefix(k, prefix) {
+			chats = append(chats, cs...)
+		}
+	}
+	for k, ds := range d.postLink {
+		if strings.HasPrefix(k, prefix) {
+			docs = append(docs, ds...)
+		}
+	}
+	slices.Sort(chats)
+	slices.Sort(docs)
+	return slices.Compact(chats), slices.Compact(docs)
 }
 
 // chatsWith lists the chats a user is a member of.

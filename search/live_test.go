@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,5 +210,57 @@ func TestClosedIndex(t *testing.T) {
 	}
 	if err := ix.WaitIndexed(ctx); !errors.Is(err, search.ErrClosed) {
 		t.Fatalf("WaitIndexed after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestRecordType: record: with a record type (the syntax help's
+// record:incidents, or record:case) finds the cases themselves, the
+// messages that mention a case number and the chats linked to a case;
+// record:accounts the accounts and the chats linked to an account; a type
+// never matches nothing.
+func TestRecordType(t *testing.T) {
+	ctx := context.Background()
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	ix, err := search.Open(ctx, t.TempDir(), rig.DB, search.Options{})
+	must(t, err)
+	defer ix.Close()
+	must(t, ix.WaitIndexed(ctx))
+	count := func(q string) (records, messages int) {
+		t.Helper()
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: 200, Facets: true})
+		must(t, err)
+		if res.QueryError != nil {
+			t.Fatalf("%q: %s", q, res.QueryError.Message)
+		}
+		for _, f := range res.Facets {
+			if f.Dim != "kind" {
+				continue
+			}
+			for _, v := range f.Values {
+				switch {
+				case strings.HasSuffix(v.Filter, search.KindRecord):
+					records = v.Count
+				case strings.HasSuffix(v.Filter, search.KindMessage):
+					messages = v.Count
+				}
+			}
+		}
+		return records, messages
+	}
+	cases, _ := rig.DB.Records(ctx, "incidents")
+	accounts, _ := rig.DB.Records(ctx, "accounts")
+	r, m := count("record:incidents")
+	if r != len(cases) || m == 0 {
+		t.Errorf("record:incidents: %d records (want the %d cases) and %d messages", r, len(cases), m)
+	}
+	if r2, m2 := count("record:case"); r2 != r || m2 != m {
+		t.Errorf("record:case %d/%d, record:incidents %d/%d", r2, m2, r, m)
+	}
+	_, mentions := count("CAS")
+	if m < mentions/2 {
+		t.Errorf("record:incidents finds %d messages; %d mention CAS", m, mentions)
+	}
+	if r, m := count("record:accounts"); r != len(accounts) || m == 0 {
+		t.Errorf("record:accounts: %d records (want %d) and %d messages in chats linked to an account", r, len(accounts), m)
 	}
 }

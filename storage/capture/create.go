@@ -266,7 +266,7 @@ func (s *Service) record(ctx context.Context, ref string) (rec links.RecordRef, 
 			return links.RecordRef{}, "", err
 		}
 		for _, op := range ops {
-			if op.Kind == storage.OpCreate && op.Set == links.RefSet(set) && strings.EqualFold(op.RecordID, strings.TrimSpace(id)) {
+			if op.Kind == storage.OpCreate && op.Set == crm.SetNamed(set) && strings.EqualFold(op.RecordID, strings.TrimSpace(id)) {
 				return links.RecordRef{Set: op.Set, ID: op.RecordID, Title: op.Subject, Match: "id"}, op.ID, nil
 			}
 		}

@@ -234,6 +234,26 @@ func HasActivities(set string) bool {
 	return ok && s.Activities
 }
 
+// SetNamed reads a word that names a record type - an entity set, its
+// logical name, "case" or "article" (and their plurals), in any case - as
+// the set; "" when it names none a chat can be linked to.
+func SetNamed(word string) string {
+	word = strings.ToLower(strings.TrimSpace(word))
+	switch word {
+	case "case", "cases":
+		return CaseSet
+	case "article", "articles":
+		return "knowledgearticles"
+	}
+	if s, ok := Lookup(word); ok && s.Linkable {
+		return s.Name
+	}
+	if s, ok := ByLogical(word); ok && s.Linkable {
+		return s.Name
+	}
+	return ""
+}
+
 // IsLinkable reports whether chats can be linked to records of set.
 func IsLinkable(set string) bool {
 	s, ok := Lookup(set)

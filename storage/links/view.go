@@ -622,22 +622,6 @@ var refKeys = map[string][]FieldChoice{
 	"knowledgearticles": {{"articlepublicnumber", "article number"}, {"title", "title"}},
 }
 
-// refSet reads the word a reference names a record type with (SET:…): an
-// entity set, a logical name, "case" or "article"; "" when it is none.
-func RefSet(word string) string {
-	word = strings.ToLower(word)
-	switch word {
-	case "case", "cases":
-		return "incidents"
-	case "article", "articles":
-		return "knowledgearticles"
-	}
-	if crm.IsLinkable(word) {
-		return word
-	}
-	return setOf(word)
-}
-
 // Among says which records a reference is looked for among.
 type Among int
 
@@ -665,11 +649,11 @@ const (
 // to (in Rapport or in Dynamics); to join, those Dynamics links the chat
 // to: a name several records share is often settled by the chat.
 func (s *Service) Resolve(ctx context.Context, target, set, ref string, among Among) (RecordRef, error) {
-	if pre, rest, ok := strings.Cut(ref, ":"); ok && RefSet(strings.TrimSpace(pre)) != "" {
-		if set != "" && RefSet(strings.TrimSpace(pre)) != set {
+	if pre, rest, ok := strings.Cut(ref, ":"); ok && crm.SetNamed(strings.TrimSpace(pre)) != "" {
+		if set != "" && crm.SetNamed(strings.TrimSpace(pre)) != set {
 			return RecordRef{}, fmt.Errorf("%w: %q is not a record of type %s", ErrInvalid, ref, set)
 		}
-		set, ref = RefSet(strings.TrimSpace(pre)), rest
+		set, ref = crm.SetNamed(strings.TrimSpace(pre)), rest
 	}
 	text := strings.TrimSpace(strings.Trim(strings.TrimSpace(ref), "{}"))
 	if text == "" {
