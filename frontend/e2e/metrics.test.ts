@@ -56,7 +56,7 @@ async function waitSynced(page: Page) {
     .poll(
       () =>
         page.evaluate(async () => {
-          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]' });
+          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
           const s = (await r.json()) as { running: boolean; last?: unknown; store: { messages: number } };
           return !s.running && s.last !== undefined && s.store.messages > 0 ? 'synced' : 'waiting';
         }),
@@ -76,7 +76,8 @@ describe('metrics', () => {
       (window as unknown as { __csp: string[] }).__csp = [];
       document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
-    await page.goto(appURL);
+    await page.goto(appURL); // the printed one-time URL: this test's only page
+    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('rapport.session'))).toMatch(/^[0-9a-f]{64}$/);
     await waitSynced(page);
     await page.goto(new URL('/#/metrics', appURL).toString());
     await page.getByTestId('metrics-period').selectOption('all');

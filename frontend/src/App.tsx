@@ -172,7 +172,7 @@ export function App() {
                 <SearchView hasData={hasData(store)} />
               ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
                 <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
-              ) : current.id === 'knowledge' && info && !info.storeError ? (
+              ) : current.id === 'knowledge' && hasData(store) ? (
                 <TagsView />
               ) : current.id === 'metrics' && store && store.messages > 0 ? (
                 <MetricsView version={version} />
