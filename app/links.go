@@ -18,9 +18,6 @@ import (
 	"github.com/rapport-app/rapport/storage/links"
 )
 
-// linkSets are the record types a chat can be linked to.
-var linkSets = []string{"incidents", "accounts", "contacts", "opportunities", "knowledgearticles"}
-
 // recordArgs reads a link command's words: TARGET RECORD, RECORD being one
 // reference (the words after the target, joined by spaces, so a name
 // needs no quotes), or the older TARGET SET RECORD, which looks for RECORD
@@ -34,7 +31,7 @@ func recordArgs(cmd string, args []string) (target, set, ref string, err error) 
 		return target, crm.SetNamed(words[0]), strings.Join(words[1:], " "), nil
 	}
 	if len(words) == 2 && guidRE.MatchString(strings.Trim(words[1], "{}")) {
-		return "", "", "", fmt.Errorf("%w: record type %q (one of %v)", errInvalid, words[0], linkSets)
+		return "", "", "", fmt.Errorf("%w: record type %q (one of %v)", errInvalid, words[0], crm.LinkableNames())
 	}
 	return target, "", strings.Join(words, " "), nil
 }
