@@ -16,18 +16,13 @@ package links_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/links"
-	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
-	"github.com/rapport-app/rapport/sync/tenantsim"
-	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 const (
@@ -38,18 +33,7 @@ const (
 
 func BenchmarkLinks(b *testing.B) {
 	ctx := context.Background()
-	size := tenantsim.Large
-	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
-		var err error
-		if size, err = tenantsim.ParseSize(s); err != nil {
-			b.Fatal(err)
-		}
-	}
-	dir := os.Getenv("RAPPORT_BENCH_STORE")
-	if dir == "" {
-		dir = filepath.Join(b.TempDir(), "store")
-	}
-	benchEnsureStore(b, ctx, size, dir)
+	dir, size := enginetest.BenchStore(b)
 	start := time.Now()
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
@@ -72,9 +56,9 @@ func BenchmarkLinks(b *testing.B) {
 	b.Logf("corpus: %s preset, %d messages, %d chats, %d records (%d link rows); %d sample chats; busiest account %s (%d timeline items)",
 		size.Name, st.Messages, st.Chats, records, len(rows), len(chats), busy, items)
 	for b.Loop() {
-		benchTime(b, "chat", len(chats)*benchCalls, func(i int) error { _, err := svc.ForChat(ctx, chats[i%len(chats)]); return err })
-		benchTime(b, "suggest", len(chats)*benchCalls, func(i int) error { _, err := svc.Suggest(ctx, chats[i%len(chats)]); return err })
-		benchTime(b, "timeline", benchTimes, func(int) error { _, err := svc.Timeline(ctx, "accounts", busy); return err })
+		enginetest.Timed(b, "chat", len(chats)*benchCalls, func(i int) error { _, err := svc.ForChat(ctx, chats[i%len(chats)]); return err })
+		enginetest.Timed(b, "suggest", len(chats)*benchCalls, func(i int) error { _, err := svc.Suggest(ctx, chats[i%len(chats)]); return err })
+		enginetest.Timed(b, "timeline", benchTimes, func(int) error { _, err := svc.Timeline(ctx, "accounts", busy); return err })
 	}
 }
 
@@ -141,51 +125,4 @@ func benchSample(b *testing.B, ctx context.Context, db *storage.DB, svc *links.S
 		b.Fatal("the store has no linked chats or no accounts")
 	}
 	return chats, busy, items
-}
-
-// benchTime calls f n times after one warm-up call and reports p50 and
-// p95.
-func benchTime(b *testing.B, name string, n int, f func(i int) error) {
-	if err := f(0); err != nil {
-		b.Fatal(err)
-	}
-	ds := make([]time.Duration, 0, n)
-	for i := range n {
-		start := time.Now()
-		if err := f(i); err != nil {
-			b.Fatal(err)
-		}
-		ds = append(ds, time.Since(start))
-	}
-	slices.Sort(ds)
-	p50, p95 := ms(ds[len(ds)/2]), ms(ds[len(ds)*95/100])
-	b.ReportMetric(p50, name+"-p50-ms")
-	b.ReportMetric(p95, name+"-p95-ms")
-	b.Logf("%-8s %4d calls  p50 %7.2f ms  p95 %7.2f ms", name, n, p50, p95)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// benchEnsureStore syncs the preset into dir unless a marker says it was.
-func benchEnsureStore(b *testing.B, ctx context.Context, size tenantsim.Size, dir string) {
-	marker := filepath.Join(dir, "bench-synced-"+size.Name)
-	if _, err := os.Stat(marker); err == nil {
-		b.Logf("store: reusing %s", dir)
-		return
-	}
-	srv := simtest.Start(b, tenantsim.Options{Seed: 1, Size: size})
-	db, err := storage.Open(ctx, dir, storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	start := time.Now()
-	p, err := enginetest.Connect(b, srv, db, engine.Options{MessageRate: -1}).Eng.Run(ctx, engine.RoundOptions{})
-	if err != nil {
-		b.Fatalf("full sync: %v", err)
-	}
-	b.Logf("store: synced %d messages and %d records into %s in %.1fs", p.Messages, p.Records, dir, time.Since(start).Seconds())
-	if err := os.WriteFile(marker, nil, 0o600); err != nil {
-		b.Fatal(err)
-	}
 }

@@ -19,36 +19,19 @@ package metrics_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/metrics"
-	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
-	"github.com/rapport-app/rapport/sync/tenantsim"
-	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 const benchCalls = 20
 
 func BenchmarkMetrics(b *testing.B) {
 	ctx := context.Background()
-	size := tenantsim.Large
-	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
-		var err error
-		if size, err = tenantsim.ParseSize(s); err != nil {
-			b.Fatal(err)
-		}
-	}
-	dir := os.Getenv("RAPPORT_BENCH_STORE")
-	if dir == "" {
-		dir = filepath.Join(b.TempDir(), "store")
-	}
-	benchEnsureStore(b, ctx, size, dir)
+	dir, size := enginetest.BenchStore(b)
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -67,10 +50,10 @@ func BenchmarkMetrics(b *testing.B) {
 			b.Fatal(err)
 		}
 		first := time.Since(start)
-		b.ReportMetric(ms(first), "first-ms")
+		b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
 		b.Logf("corpus: %s preset, %d messages, %d chats, %d channels; %d waits (%d unanswered), %d accounts, %d conversations with activity",
 			size.Name, st.Messages, st.Chats, st.Channels, all.Total.Waits, all.Total.Unanswered, len(all.Accounts), len(all.Conversations))
-		b.Logf("first computation %8.1f ms", ms(first))
+		b.Logf("first computation %8.1f ms", float64(first.Microseconds())/1000)
 
 		// The section's default: the last 4 weeks of the history, every account.
 		last := all.Now
@@ -78,8 +61,8 @@ func BenchmarkMetrics(b *testing.B) {
 			last = time.Unix(int64(weekStartDay(all.Weeks[n-1].ID))*86400, 0)
 		}
 		recent := metrics.Query{From: last.AddDate(0, 0, -21).Format("2006-01-02")}
-		benchTime(b, "dashboard-4w", func(int) error { _, err := s.Report(ctx, recent); return err })
-		benchTime(b, "dashboard-all", func(int) error { _, err := s.Report(ctx, metrics.Query{}); return err })
+		enginetest.Timed(b, "dashboard-4w", benchCalls, func(int) error { _, err := s.Report(ctx, recent); return err })
+		enginetest.Timed(b, "dashboard-all", benchCalls, func(int) error { _, err := s.Report(ctx, metrics.Query{}); return err })
 
 		// New messages in the busiest conversation: a customer's, then an answer.
 		conv, customer, member := busiest(b, ctx, db, all)
@@ -97,7 +80,7 @@ func BenchmarkMetrics(b *testing.B) {
 			})
 		}
 		n := 0
-		benchTime(b, "new-message", func(int) error {
+		enginetest.Timed(b, "new-message", benchCalls, func(int) error {
 			n++
 			if err := post(n); err != nil {
 				return err
@@ -105,7 +88,7 @@ func BenchmarkMetrics(b *testing.B) {
 			_, err := s.Accounts(ctx) // brings the model up to date
 			return err
 		})
-		benchTime(b, "new-message+dashboard", func(int) error {
+		enginetest.Timed(b, "new-message+dashboard", benchCalls, func(int) error {
 			n++
 			if err := post(n); err != nil {
 				return err
@@ -151,51 +134,4 @@ func busiest(b *testing.B, ctx context.Context, db *storage.DB, r metrics.Report
 		b.Fatal(err)
 	}
 	return conv, ws[0].CustomerID, me
-}
-
-// benchTime calls f benchCalls times after one warm-up call and reports
-// p50 and p95.
-func benchTime(b *testing.B, name string, f func(i int) error) {
-	if err := f(0); err != nil {
-		b.Fatal(err)
-	}
-	ds := make([]time.Duration, 0, benchCalls)
-	for i := range benchCalls {
-		start := time.Now()
-		if err := f(i); err != nil {
-			b.Fatal(err)
-		}
-		ds = append(ds, time.Since(start))
-	}
-	slices.Sort(ds)
-	p50, p95 := ms(ds[len(ds)/2]), ms(ds[len(ds)*95/100])
-	b.ReportMetric(p50, name+"-p50-ms")
-	b.ReportMetric(p95, name+"-p95-ms")
-	b.Logf("%-22s %3d calls  p50 %8.2f ms  p95 %8.2f ms", name, benchCalls, p50, p95)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// benchEnsureStore syncs the preset into dir unless a marker says it was.
-func benchEnsureStore(b *testing.B, ctx context.Context, size tenantsim.Size, dir string) {
-	marker := filepath.Join(dir, "bench-synced-"+size.Name)
-	if _, err := os.Stat(marker); err == nil {
-		b.Logf("store: reusing %s", dir)
-		return
-	}
-	srv := simtest.Start(b, tenantsim.Options{Seed: 1, Size: size})
-	db, err := storage.Open(ctx, dir, storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	start := time.Now()
-	p, err := enginetest.Connect(b, srv, db, engine.Options{MessageRate: -1}).Eng.Run(ctx, engine.RoundOptions{})
-	if err != nil {
-		b.Fatalf("full sync: %v", err)
-	}
-	b.Logf("store: synced %d messages and %d records into %s in %.1fs", p.Messages, p.Records, dir, time.Since(start).Seconds())
-	if err := os.WriteFile(marker, nil, 0o600); err != nil {
-		b.Fatal(err)
-	}
 }

@@ -17,36 +17,20 @@ package tags_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/sync/engine"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
-	"github.com/rapport-app/rapport/sync/tenantsim"
-	"github.com/rapport-app/rapport/sync/tenantsim/simtest"
 )
 
 const benchBulk = 100_000
 
 func BenchmarkBulkTag(b *testing.B) {
 	ctx := context.Background()
-	size := tenantsim.Large
-	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
-		var err error
-		if size, err = tenantsim.ParseSize(s); err != nil {
-			b.Fatal(err)
-		}
-	}
-	dir := os.Getenv("RAPPORT_BENCH_STORE")
-	if dir == "" {
-		dir = filepath.Join(b.TempDir(), "store")
-	}
-	benchEnsureStore(b, ctx, size, dir)
+	dir, size := enginetest.BenchStore(b)
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -127,18 +111,7 @@ func BenchmarkBulkTag(b *testing.B) {
 // conversation) tagged in one transaction, then the undo.
 func BenchmarkBulkTagStore(b *testing.B) {
 	ctx := context.Background()
-	size := tenantsim.Large
-	if s := os.Getenv("RAPPORT_BENCH_SIZE"); s != "" {
-		var err error
-		if size, err = tenantsim.ParseSize(s); err != nil {
-			b.Fatal(err)
-		}
-	}
-	dir := os.Getenv("RAPPORT_BENCH_STORE")
-	if dir == "" {
-		dir = filepath.Join(b.TempDir(), "store")
-	}
-	benchEnsureStore(b, ctx, size, dir)
+	dir, size := enginetest.BenchStore(b)
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -197,29 +170,5 @@ func BenchmarkBulkTagStore(b *testing.B) {
 		b.ReportMetric(tTag.Seconds(), "tag-s")
 		b.Logf("corpus: %s preset, %d messages, %d chats, %d channels; %d messages tagged in one transaction (%d index entries, undo record) in %.2fs; undo %.2fs",
 			size.Name, st.Messages, st.Chats, st.Channels, res.Items, res.Docs, tTag.Seconds(), tUndo.Seconds())
-	}
-}
-
-// benchEnsureStore syncs the preset into dir unless a marker says it was.
-func benchEnsureStore(b *testing.B, ctx context.Context, size tenantsim.Size, dir string) {
-	marker := filepath.Join(dir, "bench-synced-"+size.Name)
-	if _, err := os.Stat(marker); err == nil {
-		b.Logf("store: reusing %s", dir)
-		return
-	}
-	srv := simtest.Start(b, tenantsim.Options{Seed: 1, Size: size})
-	db, err := storage.Open(ctx, dir, storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	start := time.Now()
-	p, err := enginetest.Connect(b, srv, db, engine.Options{MessageRate: -1}).Eng.Run(ctx, engine.RoundOptions{})
-	if err != nil {
-		b.Fatalf("full sync: %v", err)
-	}
-	b.Logf("store: synced %d messages and %d records into %s in %.1fs", p.Messages, p.Records, dir, time.Since(start).Seconds())
-	if err := os.WriteFile(marker, nil, 0o600); err != nil {
-		b.Fatal(err)
 	}
 }
