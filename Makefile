@@ -16,10 +16,11 @@ XVFB      := xvfb-run -a -s "-screen 0 1280x800x24"
 # (Chromium for end-to-end tests, Xvfb + ImageMagick + D-Bus for the window,
 # GNOME Keyring + libsecret for the token cache in the OS secret store).
 # Packaging (make dist): nsis for the Windows installer, desktop-file-utils
-# to validate the .desktop entry, file to check what was built.
+# to validate the .desktop entry, file and icoutils' wrestool to check what
+# was built.
 APT_PKGS  := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev fonts-noto-cjk fonts-noto-color-emoji \
              chromium xvfb xauth imagemagick dbus-daemon dbus-x11 gnome-keyring libsecret-1-dev \
-             nsis desktop-file-utils file
+             nsis desktop-file-utils file icoutils
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Packaging (make dist; docs/packaging.md). Same commit, same bytes where
@@ -47,7 +48,7 @@ WINRES    := $(TOOLS)/go-winres-$(WINRES_VERSION)/go-winres
 ICON_SIZES := 16 24 32 48 64 128 256 512
 
 .PHONY: help deps deps-apt deps-npm deps-go frontend build demo test test-go test-frontend test-e2e test-window test-keyring bench fmt lint generate clean \
-        dist dist-linux dist-windows cross-check dist-check icons
+        dist dist-pack dist-linux dist-windows cross-check dist-check icons
 
 help:
 	@echo "make demo   install what is missing, build, and run Rapport"
@@ -148,6 +149,10 @@ bench:
 # .rpm and .tar.gz, then rapport.exe and its installer for each Windows
 # architecture.
 dist: build
+	@$(MAKE) --no-print-directory dist-pack
+
+# dist without rebuilding $(BIN) (CI has built it for the tests).
+dist-pack:
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	@$(MAKE) --no-print-directory dist-linux dist-windows
 	cd $(DIST) && sha256sum $$(ls | grep -v '^SHA256SUMS$$') > SHA256SUMS
@@ -195,21 +200,23 @@ dist-check:
 	$$root/usr/bin/rapport version; \
 	desktop-file-validate $$root/usr/share/applications/rapport.desktop; \
 	for s in $(ICON_SIZES); do test -s $$root/usr/share/icons/hicolor/$${s}x$${s}/apps/rapport.png; done; \
-	dpkg-deb -f $$deb Depends | grep -q libwebkit2gtk-4.1-0; \
-	for exe in $(DIST)/rapport-*-windows-amd64.exe; do \
-	  file $$exe | tee /dev/stderr | grep -q 'PE32+ executable (GUI) x86-64'; done; \
-	for exe in $(DIST)/rapport-*-windows-arm64.exe; do \
-	  file $$exe | tee /dev/stderr | grep -q 'PE32+ executable (GUI) Aarch64'; done; \
+	dpkg-deb -f $$deb Depends | grep >/dev/null libwebkit2gtk-4.1-0; \
+	for arch in amd64:x86-64 arm64:Aarch64; do exe=$$(ls $(DIST)/rapport-*-windows-$${arch%:*}.exe); \
+	  file $$exe; file $$exe | grep >/dev/null "PE32+ executable (GUI) $${arch#*:}"; \
+	  wrestool -l $$exe | grep >/dev/null 'type=group_icon'; wrestool -l $$exe | grep >/dev/null 'type=version'; \
+	  wrestool -x --raw --type=24 $$exe | grep >/dev/null 'permonitorv2'; \
+	  file $(DIST)/rapport-*-windows-$${arch%:*}-setup.exe | grep >/dev/null 'PE32 executable (GUI)'; done; \
 	cd $(DIST) && sha256sum --quiet -c SHA256SUMS && echo "dist-check: packages install and check out"
 
 # The code builds for Windows and (without cgo) for macOS: vet with the
-# window's tags, and every package's tests compiled for Windows.
+# window's tags, and every package's tests compiled for Windows. -trimpath
+# and the same tags as dist-windows, so what it compiled is reused.
 cross-check:
-	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) vet -tags $(WIN_TAGS) ./...
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) vet -trimpath -tags $(WIN_TAGS) ./...
 	@rm -rf $(OUT)/cross && mkdir -p $(OUT)/cross
-	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) test -c -o $(OUT)/cross/ ./...
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) test -trimpath -c -o $(OUT)/cross/ ./...
 	@ls $(OUT)/cross | wc -l | xargs echo "cross-check: Windows test binaries:"; rm -rf $(OUT)/cross
-	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(NICE) $(GO) vet ./...
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(NICE) $(GO) vet -trimpath ./...
 
 # The icons are rendered once from build/appicon.svg and committed (the
 # text's font would otherwise differ from machine to machine): needs
