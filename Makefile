@@ -211,7 +211,7 @@ dist-check:
 # The code builds for Windows and (without cgo) for macOS: vet with the
 # window's tags, and every package's tests compiled for Windows. -trimpath
 # and the same tags as dist-windows, so what it compiled is reused.
-cross-check:
+cross-check: frontend
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) vet -trimpath -tags $(WIN_TAGS) ./...
 	@rm -rf $(OUT)/cross && mkdir -p $(OUT)/cross
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(NICE) $(GO) test -trimpath -c -o $(OUT)/cross/ ./...
