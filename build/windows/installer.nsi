@@ -10,6 +10,8 @@ Unicode true
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
+; Reproducible: no file times stored in the installer.
+SetDateSave off
 
 !include MUI2.nsh
 !include LogicLib.nsh
