@@ -160,6 +160,8 @@ dist-pack:
 
 dist-linux: $(NFPM)
 	@test -x $(BIN) || { echo "dist-linux: $(BIN) missing: make build first"; exit 1; }
+	@./$(BIN) version | grep -F "rapport $(VERSION) " >/dev/null || \
+	  { echo "dist-linux: $(BIN) is not $(VERSION) ($$(./$(BIN) version)): make build first"; exit 1; }
 	@mkdir -p $(DIST)
 	for p in deb rpm; do \
 	  PKG_VERSION='$(PKG_VERSION)' PKG_ARCH=$$($(GO) env GOARCH) \
