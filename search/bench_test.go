@@ -37,7 +37,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -1320,14 +1319,6 @@ func benchVM(field string) int64 {
 	return 0
 }
 
-func benchCPU() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
 // benchDiskUsage is du: the blocks allocated to the files under dir.
 func benchDiskUsage(dir string) (int64, error) {
 	var n int64
@@ -1336,11 +1327,7 @@ func benchDiskUsage(dir string) (int64, error) {
 			return nil // files come and go while scorch merges
 		}
 		if info, err := d.Info(); err == nil {
-			if st, ok := info.Sys().(*syscall.Stat_t); ok {
-				n += st.Blocks * 512
-			} else {
-				n += info.Size()
-			}
+			n += benchFileBytes(info)
 		}
 		return nil
 	})

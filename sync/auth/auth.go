@@ -111,6 +111,7 @@ type Session struct {
 	cfg   Config
 	store *fileCache
 	where CacheMode // where tokens actually live
+	lock  string    // the keyring cache's lock path (a DPAPI file's prefix on Windows)
 	note  string    // why, when auto fell back to memory
 
 	mu  sync.Mutex
@@ -160,6 +161,7 @@ func New(cfg Config) (*Session, error) {
 		switch {
 		case err == nil:
 			s.where = CacheKeyring
+			s.lock = lock
 			opts = append(opts, public.WithCache(kc))
 		case cfg.Cache == CacheKeyring:
 			return nil, err
@@ -372,7 +374,7 @@ func (s *Session) SignOut(ctx context.Context) error {
 		}
 	}
 	if s.where == CacheKeyring {
-		if err := deleteKeyring(ctx); err != nil {
+		if err := deleteKeyring(ctx, s.lock); err != nil {
 			return fmt.Errorf("delete token cache from the secret store: %w", err)
 		}
 	}

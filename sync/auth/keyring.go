@@ -8,7 +8,6 @@ import (
 	"time"
 
 	extcache "github.com/AzureAD/microsoft-authentication-extensions-for-go/cache"
-	"github.com/AzureAD/microsoft-authentication-extensions-for-go/cache/accessor"
 )
 
 // ErrNoKeyring means the OS secret store (libsecret / Secret Service on
@@ -23,7 +22,7 @@ const keyringName = "app.rapport.desktop.msal"
 // (an unreachable or locked store fails the probe, not a real sign-in).
 // lockPath is the file MSAL's extension uses to serialise processes.
 func openKeyring(ctx context.Context, lockPath string) (*extcache.Cache, error) {
-	probe, err := accessor.New(keyringName+".probe", accessor.WithLabel("Rapport secret store check"))
+	probe, err := newAccessor(keyringName+".probe", "Rapport secret store check", lockPath)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoKeyring, err)
 	}
@@ -38,7 +37,7 @@ func openKeyring(ctx context.Context, lockPath string) (*extcache.Cache, error) 
 	if err != nil || !bytes.Equal(got, want) {
 		return nil, fmt.Errorf("%w: the secret written could not be read back (%v)", ErrNoKeyring, err)
 	}
-	a, err := accessor.New(keyringName, accessor.WithLabel("Rapport sign-in (Microsoft 365)"))
+	a, err := newAccessor(keyringName, "Rapport sign-in (Microsoft 365)", lockPath)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoKeyring, err)
 	}
@@ -49,11 +48,15 @@ func openKeyring(ctx context.Context, lockPath string) (*extcache.Cache, error) 
 	return cache, nil
 }
 
-// deleteKeyring removes Rapport's secret from the OS store.
-func deleteKeyring(ctx context.Context) error {
-	a, err := accessor.New(keyringName)
+// deleteKeyring removes Rapport's secret from the OS store (lockPath as
+// given to openKeyring).
+func deleteKeyring(ctx context.Context, lockPath string) error {
+	a, err := newAccessor(keyringName, "", lockPath)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrNoKeyring, err)
 	}
-	return a.Delete(ctx)
+	if err := a.Delete(ctx); err != nil {
+		return fmt.Errorf("delete %s: %w", keyringName, err)
+	}
+	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -65,9 +64,10 @@ func BenchmarkSyncLarge(b *testing.B) {
 		if err := json.Unmarshal(out, &res); err != nil {
 			b.Fatalf("child output %q: %v", out, err)
 		}
-		rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 		b.ReportMetric(float64(res.Messages)/res.Seconds, "msgs/s")
-		b.ReportMetric(float64(rss)/1024, "peak-RSS-MB")
+		if kib, ok := peakRSSKiB(cmd.ProcessState); ok {
+			b.ReportMetric(float64(kib)/1024, "peak-RSS-MB")
+		}
 		b.ReportMetric(float64(res.GoSysBytes)/(1<<20), "go-memory-MB")
 		b.ReportMetric(float64(res.StoreBytes)/float64(res.Messages), "store-B/msg")
 		b.ReportMetric(float64(res.StoreBytes)/float64(res.RawBytes), "store/raw")
