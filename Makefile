@@ -205,7 +205,7 @@ dist-check:
 	desktop-file-validate $$root/usr/share/applications/rapport.desktop; \
 	for s in $(ICON_SIZES); do test -s $$root/usr/share/icons/hicolor/$${s}x$${s}/apps/rapport.png; done; \
 	dpkg-deb -f $$deb Depends | grep >/dev/null libwebkit2gtk-4.1-0; \
-	for arch in amd64:x86-64 arm64:Aarch64; do exe=$$(ls $(DIST)/rapport-*-windows-$${arch%:*}.exe); \
+	for arch in $(foreach a,$(WIN_ARCHES),$(a):$(if $(filter arm64,$(a)),Aarch64,x86-64)); do exe=$$(ls $(DIST)/rapport-*-windows-$${arch%:*}.exe); \
 	  file $$exe; file $$exe | grep >/dev/null "PE32+ executable (GUI) $${arch#*:}"; \
 	  wrestool -l $$exe | grep >/dev/null 'type=group_icon'; wrestool -l $$exe | grep >/dev/null 'type=version'; \
 	  wrestool -x --raw --type=24 $$exe | grep >/dev/null 'permonitorv2'; \
