@@ -83,9 +83,9 @@ describe('metrics', () => {
     await page.getByTestId('metrics-period').selectOption('all');
     // The chart: uPlot's canvas, drawn.
     const canvas = page.locator('[data-testid="metrics-chart"] canvas');
-    await canvas.first().waitFor();
-    const box = await canvas.first().boundingBox();
-    expect(box!.width).toBeGreaterThan(300);
+    // (The chart is drawn again when its data reloads: a scheduled sync, the
+    // period; measure whichever canvas is there.)
+    await expect.poll(async () => (await canvas.first().boundingBox())?.width ?? 0, { timeout: 30_000 }).toBeGreaterThan(300);
     expect(Number(await page.getByTestId('metric-waits').locator('.metric-value').textContent())).toBeGreaterThan(0);
     // Its numbers a click away.
     await page.getByTestId('metrics-numbers-toggle').click();
