@@ -1,11 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, spawnRapport } from './harness';
+import { launchChromium, spawnRapport, tenantControl } from './harness';
 
 // A case made from a channel thread while Dynamics fails, then a task and
 // a note on it, reach Dynamics once each when it is back: the case with
@@ -20,17 +19,7 @@ let control = ''; // the tenant's control token
 
 const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
-function tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${control}` } }, (res) => {
-      let b = '';
-      res.on('data', (d: Buffer) => (b += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const tenant = tenantControl(() => urls.authorityUrl, () => control);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-capture-'));

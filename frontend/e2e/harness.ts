@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -115,4 +116,20 @@ export class Keys {
     if (!r.ok) throw new Error(`new key: HTTP ${r.status}`);
     return ((await r.json()) as { url: string }).url;
   }
+}
+
+// tenantControl calls the simulated tenant's control API (and its sign-in
+// pages) at base with the run's control token; the answer's status and
+// body.
+export function tenantControl(base: () => string, token: () => string) {
+  return (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = httpsRequest(`${base()}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token()}` } }, (res) => {
+        let b = '';
+        res.on('data', (d: Buffer) => (b += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
 }

@@ -1,11 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, spawnRapport } from './harness';
+import { launchChromium, spawnRapport, tenantControl } from './harness';
 
 // Links and a join made with Dynamics unreachable survive quitting
 // Rapport and reach Dynamics, exactly as intended and once each, when it
@@ -26,17 +25,7 @@ function serve() {
     '--token-cache', 'file'], /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
 }
 
-function tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${urls.authorityUrl}${path}`, { method, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${control}` } }, (res) => {
-      let b = '';
-      res.on('data', (d: Buffer) => (b += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const tenant = tenantControl(() => urls.authorityUrl, () => control);
 
 async function stop(p: ChildProcess) {
   const exited = new Promise((r) => p.once('exit', r));
