@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, spawnRapport, tenantControl } from './harness';
+import { launchChromium, serveArgs, serveURL, spawnRapport, startTenantsim, stopProcess, type Tenantsim } from './harness';
 
 // A case made from a channel thread while Dynamics fails, then a task and
 // a note on it, reach Dynamics once each when it is back: the case with
@@ -13,39 +13,27 @@ import { launchChromium, spawnRapport, tenantControl } from './harness';
 const procs: ChildProcess[] = [];
 let dir: string;
 let browser: Browser;
-let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
-let caFile = '';
-let control = ''; // the tenant's control token
+let sim: Tenantsim;
 
 const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
-const tenant = tenantControl(() => urls.authorityUrl, () => control);
+const tenant = (method: string, path: string, body?: unknown) => sim.call(method, path, body);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-capture-'));
-  const { m } = await start(['tenantsim', '--size', 'small', '--seed', '7', '--json', '--ca-dir', dir], /(\{.*\})\n/);
-  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
-  urls = parsed.summary.urls;
-  control = parsed.controlToken;
-  caFile = parsed.caFile;
+  sim = await startTenantsim(7, dir, procs);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  for (const p of [...procs]) {
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-  }
+  for (const p of [...procs]) await stopProcess(p, procs);
   rmSync(dir, { recursive: true, force: true });
 });
 
 test('create a case from a thread while the tenant fails, add a task and a note; when it is back they land once, the case with its number', async () => {
   expect((await tenant('POST', '/_control/device', { flow: 'pending' })).status).toBe(204);
-  const app = await start(['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
-    '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', caFile,
-    '--token-cache', 'file'], /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
+  const app = await start(serveArgs(sim, join(dir, 'data')), serveURL);
   const page = await browser.newPage();
   await page.goto(app.m[1]!);
   await page.getByTestId('sign-in-code').click();

@@ -133,3 +133,39 @@ export function tenantControl(base: () => string, token: () => string) {
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
 }
+
+// Tenantsim is a simulated tenant started by `rapport tenantsim --json`:
+// its addresses, its CA file, its control token and a client of its
+// control API.
+export interface Tenantsim {
+  urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
+  caFile: string;
+  control: string;
+  call: ReturnType<typeof tenantControl>;
+}
+
+// startTenantsim runs a small simulated tenant with seed, its CA in dir.
+export async function startTenantsim(seed: number, dir: string, procs: ChildProcess[]): Promise<Tenantsim> {
+  const { m } = await spawnRapport(['tenantsim', '--size', 'small', '--seed', String(seed), '--json', '--ca-dir', dir], /(\{.*\})\n/, procs);
+  const parsed = JSON.parse(m[1]!) as { summary: { urls: Tenantsim['urls'] }; caFile: string; controlToken: string };
+  const { summary: { urls }, caFile, controlToken: control } = parsed;
+  return { urls, caFile, control, call: tenantControl(() => urls.authorityUrl, () => control) };
+}
+
+// serveArgs are `rapport serve`'s arguments for a store in dataDir on t.
+export function serveArgs(t: Tenantsim, dataDir: string): string[] {
+  return ['serve', '--data-dir', dataDir, '--authority-url', t.urls.authorityUrl, '--graph-url', t.urls.graphUrl,
+    '--dataverse-url', t.urls.dataverseUrl, '--tenant', t.urls.tenant, '--client-id', t.urls.clientId, '--ca-file', t.caFile,
+    '--token-cache', 'file'];
+}
+
+// serveURL matches the browser-mode URL `rapport serve` prints.
+export const serveURL = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/;
+
+// stopProcess ends p (SIGTERM), waits for it and drops it from procs.
+export async function stopProcess(p: ChildProcess, procs: ChildProcess[]): Promise<void> {
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await exited;
+  procs.splice(procs.indexOf(p), 1);
+}

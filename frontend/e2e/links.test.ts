@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, spawnRapport, tenantControl } from './harness';
+import { launchChromium, serveArgs, serveURL, spawnRapport, startTenantsim, stopProcess, type Tenantsim } from './harness';
 
 // Links and a join made with Dynamics unreachable survive quitting
 // Rapport and reach Dynamics, exactly as intended and once each, when it
@@ -13,34 +13,19 @@ import { launchChromium, spawnRapport, tenantControl } from './harness';
 const procs: ChildProcess[] = [];
 let dir: string;
 let browser: Browser;
-let urls: { authorityUrl: string; graphUrl: string; dataverseUrl: string; tenant: string; clientId: string };
-let caFile = '';
-let control = ''; // the tenant's control token
+let sim: Tenantsim;
 
 const start = (args: string[], match: RegExp) => spawnRapport(args, match, procs);
 
-function serve() {
-  return start(['serve', '--data-dir', join(dir, 'data'), '--authority-url', urls.authorityUrl, '--graph-url', urls.graphUrl,
-    '--dataverse-url', urls.dataverseUrl, '--tenant', urls.tenant, '--client-id', urls.clientId, '--ca-file', caFile,
-    '--token-cache', 'file'], /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/);
-}
+const serve = () => start(serveArgs(sim, join(dir, 'data')), serveURL);
 
-const tenant = tenantControl(() => urls.authorityUrl, () => control);
+const tenant = (method: string, path: string, body?: unknown) => sim.call(method, path, body);
 
-async function stop(p: ChildProcess) {
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await exited;
-  procs.splice(procs.indexOf(p), 1);
-}
+const stop = (p: ChildProcess) => stopProcess(p, procs);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-links-'));
-  const { m } = await start(['tenantsim', '--size', 'small', '--seed', '4', '--json', '--ca-dir', dir], /(\{.*\})\n/);
-  const parsed = JSON.parse(m[1]!) as { summary: { urls: typeof urls }; caFile: string; controlToken: string };
-  urls = parsed.summary.urls;
-  control = parsed.controlToken;
-  caFile = parsed.caFile;
+  sim = await startTenantsim(4, dir, procs);
   browser = await launchChromium();
 });
 
