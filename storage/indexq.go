@@ -310,7 +310,7 @@ func (db *DB) EachThreadPost(ctx context.Context, convNo int64, f func(ThreadPos
 				return err
 			}
 			var p ThreadPost
-			if err := json.Unmarshal(v, &p); err != nil {
+			if err := decodeThreadPost(v, &p); err != nil {
 				return fmt.Errorf("decode message: %w", err)
 			}
 			if err := f(p); err != nil {

@@ -47,9 +47,11 @@ type thread struct {
 
 // conv is a chat or a channel.
 type conv struct {
+	no      int32 // its index among the model's conversations (report's sets)
 	id      string
 	kind    string // KindChat or KindChannel, as known when the model first met it
 	threads map[string]*thread
+	list    []*thread     // the same threads, in the order met (reports walk them)
 	authors map[int32]int // messages by author (the conversation's account is its customers' most frequent)
 }
 
@@ -113,7 +115,7 @@ func (m *model) apply(p post) {
 		if info, ok := m.dir.convs[p.conv]; ok {
 			kind = info.kind
 		}
-		c = &conv{id: p.conv, kind: kind, threads: map[string]*thread{}, authors: map[int32]int{}}
+		c = &conv{no: int32(len(m.convs)), id: p.conv, kind: kind, threads: map[string]*thread{}, authors: map[int32]int{}}
 		m.convs[p.conv] = c
 	}
 	root := ""
@@ -126,6 +128,7 @@ func (m *model) apply(p post) {
 	if th == nil {
 		th = &thread{conv: c, root: root}
 		c.threads[root] = th
+		c.list = append(c.list, th)
 	}
 	ev := event{at: p.at.UnixNano(), id: p.id, who: m.author(p.from)}
 	ev.day = m.dayOf(ev.at)
@@ -211,7 +214,7 @@ func (m *model) redirect(dir *directory) {
 	}
 	if moved {
 		for _, c := range m.convs {
-			for _, th := range c.threads {
+			for _, th := range c.list {
 				m.recompute(th)
 			}
 		}

@@ -135,12 +135,29 @@ func percentile(sorted []int64, p int) int64 {
 	return sorted[max(rank, 1)-1]
 }
 
-// acc accumulates a group.
+// acc accumulates a group. Its distinct customers and conversations are
+// bit sets over the model's author and conversation indexes.
 type acc struct {
 	g         Group
 	secs      []int64
-	customers map[int32]bool
-	convs     map[*conv]bool
+	customers bitset
+	convs     bitset
+}
+
+// bitset is a set of small non-negative integers.
+type bitset []uint64
+
+// add puts i in the set, growing it, and reports whether i is new.
+func (b *bitset) add(i int32) bool {
+	w, bit := int(i>>6), uint64(1)<<(uint(i)&63)
+	if w >= len(*b) {
+		*b = append(*b, make([]uint64, w+1-len(*b))...)
+	}
+	if (*b)[w]&bit != 0 {
+		return false
+	}
+	(*b)[w] |= bit
+	return true
 }
 
 func (a *acc) addWait(answered bool, secs, target int64) {
@@ -166,16 +183,16 @@ func (a *acc) addMessage(customer bool, who int32, c *conv) {
 		return
 	}
 	a.g.CustomerMessages++
-	if a.customers == nil {
-		a.customers, a.convs = map[int32]bool{}, map[*conv]bool{}
+	if a.customers.add(who) {
+		a.g.ActiveCustomers++
 	}
-	a.customers[who] = true
-	a.convs[c] = true
+	if a.convs.add(c.no) {
+		a.g.Conversations++
+	}
 }
 
 func (a *acc) done() Group {
 	g := a.g
-	g.ActiveCustomers, g.Conversations = len(a.customers), len(a.convs)
 	if len(a.secs) > 0 {
 		slices.Sort(a.secs)
 		med, p90 := percentile(a.secs, 50), percentile(a.secs, 90)
@@ -246,7 +263,7 @@ func pad2(n int) string {
 // no particular order.
 func (m *model) walk(s span, accountOf func(th *thread, w *wait) string, f func(th *thread, w *wait, account string)) {
 	for _, c := range m.convs {
-		for _, th := range c.threads {
+		for _, th := range c.list {
 			for i := range th.waits {
 				w := &th.waits[i]
 				if w.start < s.from || w.start >= s.to {
@@ -385,37 +402,84 @@ func (m *model) report(s span) Report {
 		return l
 	}
 	buckets := make([]int, len(DistributionBounds)+1)
+	// Each conversation's and each customer's groups are looked up once,
+	// not at every wait and message.
+	type convGroups struct {
+		conv, team, account *acc
+	}
+	byConv := map[*conv]*convGroups{}
+	groupsOf := func(c *conv) *convGroups {
+		cg := byConv[c]
+		if cg == nil {
+			cg = &convGroups{conv: convs.conv(m, c)}
+			if c.kind == KindChannel {
+				cg.team = teams.get(m.dir.convs[c.id].team, teamInit)
+			}
+			byConv[c] = cg
+		}
+		return cg
+	}
+	authorGroup := make([]*acc, len(m.authors))
+	accountGroup := func(account string, who int32, c *conv, byAuthor bool) *acc {
+		if byAuthor {
+			if authorGroup[who] == nil {
+				authorGroup[who] = accounts.get(account, accountInit)
+			}
+			return authorGroup[who]
+		}
+		cg := groupsOf(c)
+		if cg.account == nil {
+			cg.account = accounts.get(account, accountInit)
+		}
+		return cg.account
+	}
+	weekGroup := map[int32]*acc{}
+	weekOfDay := func(day int32) *acc {
+		a := weekGroup[day]
+		if a == nil {
+			a = weeks.get(week(day), nil)
+			weekGroup[day] = a
+		}
+		return a
+	}
+	addWait := func(th *thread, w *wait, account string, secs int64) {
+		total.addWait(w.answered, secs, s.target)
+		accountGroup(account, w.who, th.conv, authorAcc[w.who] != "").addWait(w.answered, secs, s.target)
+		cg := groupsOf(th.conv)
+		cg.conv.addWait(w.answered, secs, s.target)
+		weekOfDay(w.day).addWait(w.answered, secs, s.target)
+		if cg.team != nil {
+			cg.team.addWait(w.answered, secs, s.target)
+		}
+	}
+	// Answered waits are counted as they are met; open ones once their
+	// ages are known (computed together).
 	var open []*wait
 	var openTh []*thread
+	var openAcc []string
 	m.walk(s, accountOf, func(th *thread, w *wait, account string) {
 		if !w.answered {
-			open, openTh = append(open, w), append(openTh, th)
+			open, openTh, openAcc = append(open, w), append(openTh, th), append(openAcc, account)
+			return
 		}
+		secs := s.seconds(w)
+		i := 0
+		for i < len(DistributionBounds) && DistributionBounds[i] < secs {
+			i++
+		}
+		buckets[i]++
+		addWait(th, w, account, secs)
 	})
 	starts := make([]int64, len(open))
 	for i, w := range open {
 		starts[i] = w.start
 	}
 	ag := m.agesFor(s, starts)
-	ageOf := map[*wait]int64{}
-	for _, w := range open {
-		ageOf[w] = ag.age(w.start)
+	ageOf := make([]int64, len(open))
+	for i, w := range open {
+		ageOf[i] = ag.age(w.start)
+		addWait(openTh[i], w, openAcc[i], ageOf[i])
 	}
-	m.walk(s, accountOf, func(th *thread, w *wait, account string) {
-		secs := ageOf[w]
-		if w.answered {
-			secs = s.seconds(w)
-			i := sort.Search(len(DistributionBounds), func(i int) bool { return DistributionBounds[i] >= secs })
-			buckets[i]++
-		}
-		total.addWait(w.answered, secs, s.target)
-		accounts.get(account, accountInit).addWait(w.answered, secs, s.target)
-		convs.conv(m, th.conv).addWait(w.answered, secs, s.target)
-		weeks.get(week(w.day), nil).addWait(w.answered, secs, s.target)
-		if th.conv.kind == KindChannel {
-			teams.get(m.dir.convs[th.conv.id].team, teamInit).addWait(w.answered, secs, s.target)
-		}
-	})
 	// Activity: the period's messages.
 	last := map[string]int64{}
 	for who, at := range m.lastAt {
@@ -426,31 +490,39 @@ func (m *model) report(s span) Report {
 		}
 	}
 	for _, c := range m.convs {
-		team := ""
-		if c.kind == KindChannel {
-			team = m.dir.convs[c.id].team
-		}
-		for _, th := range c.threads {
-			from := sort.Search(len(th.events), func(i int) bool { return th.events[i].at >= s.from })
+		for _, th := range c.list {
+			from := 0
+			if len(th.events) > 0 && th.events[0].at < s.from {
+				from = sort.Search(len(th.events), func(i int) bool { return th.events[i].at >= s.from })
+			}
+			var wk *acc
+			wkDay := int32(math.MinInt32)
 			for _, e := range th.events[from:] {
 				if e.at >= s.to {
 					break
 				}
 				rl := m.roles[e.who]
-				customer := rl == roleCustomer
-				account := convAcc[c]
-				if customer && authorAcc[e.who] != "" {
-					account = authorAcc[e.who]
-				}
-				if rl == roleNone || !s.all && account != s.account {
+				if rl == roleNone {
 					continue
 				}
+				customer := rl == roleCustomer
+				account, byAuthor := convAcc[c], false
+				if customer && authorAcc[e.who] != "" {
+					account, byAuthor = authorAcc[e.who], true
+				}
+				if !s.all && account != s.account {
+					continue
+				}
+				if e.day != wkDay {
+					wk, wkDay = weekOfDay(e.day), e.day
+				}
+				cg := groupsOf(c)
 				total.addMessage(customer, e.who, c)
-				accounts.get(account, accountInit).addMessage(customer, e.who, c)
-				convs.conv(m, c).addMessage(customer, e.who, c)
-				weeks.get(week(e.day), nil).addMessage(customer, e.who, c)
-				if team != "" {
-					teams.get(team, teamInit).addMessage(customer, e.who, c)
+				accountGroup(account, e.who, c, byAuthor).addMessage(customer, e.who, c)
+				cg.conv.addMessage(customer, e.who, c)
+				wk.addMessage(customer, e.who, c)
+				if cg.team != nil {
+					cg.team.addMessage(customer, e.who, c)
 				}
 			}
 		}
@@ -508,8 +580,7 @@ func (m *model) report(s span) Report {
 	})
 	r.Unanswered = make([]Wait, 0, min(len(order), MaxUnanswered))
 	for _, i := range order[:min(len(order), MaxUnanswered)] {
-		w := open[i]
-		r.Unanswered = append(r.Unanswered, m.view(s, openTh[i], w, accountOf(openTh[i], w), ageOf[w]))
+		r.Unanswered = append(r.Unanswered, m.view(s, openTh[i], open[i], openAcc[i], ageOf[i]))
 	}
 	return r
 }
