@@ -93,13 +93,14 @@ func writeReport(w io.Writer, r metrics.Report) {
 	}
 	fmt.Fprintf(w, "%s, %s, days in %s; target %s\n\n", period, clock, r.Zone, dur(r.TargetSeconds))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\twaits\tanswered\tmedian\tp90\twithin target\tmessages\tcustomers")
+	fmt.Fprintln(tw, "\twaits\tanswered\tmedian\tp90\twithin target\tmessages\tcustomers\tthreads resolved/unresolved\tcases resolved/opened")
 	row := func(label string, g metrics.Group) {
 		within := "-"
 		if g.WithinTarget != nil {
 			within = fmt.Sprintf("%.0f%%", *g.WithinTarget*100)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%d\n", label, g.Waits, g.Answered, durp(g.MedianSeconds), durp(g.P90Seconds), within, g.Messages, g.ActiveCustomers)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%d/%d\t%d/%d\n", label, g.Waits, g.Answered, durp(g.MedianSeconds), durp(g.P90Seconds), within, g.Messages, g.ActiveCustomers,
+			g.ThreadsResolved, g.ThreadsUnresolved, g.CasesResolved, g.CasesOpened)
 	}
 	row("total", r.Total)
 	for _, g := range r.Accounts {

@@ -52,7 +52,15 @@
 //     conversation's messages by members count for its account: Dynamics'
 //     link, else its customers' most frequent account.
 //   - Resolution: per account, Dynamics 365 cases opened (createdon) and
-//     resolved (statecode 1, at its modifiedon) in the period.
+//     resolved (statecode 1, at its modifiedon) in the period; and threads
+//     the user tagged resolved or unresolved (Settings' tags, default
+//     "resolved" and "unresolved", with every alias of their topics). A tag
+//     on a message or a channel thread applies to its thread and wins over
+//     one on the whole conversation, which applies to each of its threads;
+//     a thread tagged both is unresolved. A tagged thread counts in the
+//     period of its newest message, under the account of the customer who
+//     first waited in it (else the conversation's). Hashtags in message
+//     text are not tags the user put: they do not count.
 //
 // # Invariants
 //

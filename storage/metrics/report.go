@@ -53,6 +53,11 @@ type Group struct {
 	Quiet               bool       `json:"quiet,omitempty"`
 	CasesOpened         int        `json:"casesOpened,omitempty"`
 	CasesResolved       int        `json:"casesResolved,omitempty"`
+	// Threads (chats and channel threads) the user tagged resolved or
+	// unresolved (Settings), counted in the period of their newest
+	// message.
+	ThreadsResolved   int `json:"threadsResolved,omitempty"`
+	ThreadsUnresolved int `json:"threadsUnresolved,omitempty"`
 }
 
 // Bucket counts answered waits whose first response time is at most
@@ -384,7 +389,7 @@ func waitAccount(byAuthor []string, byConv map[*conv]string) func(th *thread, w 
 }
 
 // report computes a report over the span.
-func (m *model) report(s span) Report {
+func (m *model) report(s span, tg tagged) Report {
 	r := Report{Zone: zoneName(m.zone, s.now), Now: s.now, TargetSeconds: s.target, QuietDays: m.set.QuietDays}
 	authorAcc, convAcc := m.accounts()
 	accountOf := waitAccount(authorAcc, convAcc)
@@ -524,6 +529,34 @@ func (m *model) report(s span) Report {
 				if cg.team != nil {
 					cg.team.addMessage(customer, e.who, c)
 				}
+			}
+		}
+	}
+	// Resolution: the threads the user tagged, in the period of their
+	// newest message, under the account of the customer who first waited
+	// in them (else the conversation's).
+	for th, st := range m.states(tg) {
+		n := len(th.events)
+		if n == 0 || th.events[n-1].at < s.from || th.events[n-1].at >= s.to {
+			continue
+		}
+		account, byAuthor, who := convAcc[th.conv], false, int32(0)
+		if len(th.waits) > 0 && authorAcc[th.waits[0].who] != "" {
+			who = th.waits[0].who
+			account, byAuthor = authorAcc[who], true
+		}
+		if !s.all && account != s.account {
+			continue
+		}
+		cg := groupsOf(th.conv)
+		for _, a := range []*acc{total, accountGroup(account, who, th.conv, byAuthor), cg.conv, cg.team, weekOfDay(th.events[n-1].day)} {
+			if a == nil {
+				continue
+			}
+			if st == stateResolved {
+				a.g.ThreadsResolved++
+			} else {
+				a.g.ThreadsUnresolved++
 			}
 		}
 	}

@@ -36,6 +36,8 @@ type Store interface {
 	EachThreadPost(ctx context.Context, convNo int64, f func(storage.ThreadPost) error) error
 	Setting(ctx context.Context, name string, v any) error
 	PutSetting(ctx context.Context, name string, v any) error
+	TagMetas(ctx context.Context) (map[string]storage.TagMeta, error)
+	TagTargets(ctx context.Context, tag string) ([]string, error)
 	NamesGeneration() uint64
 	WatchMessages(f func([]storage.Message)) (stop func())
 }
@@ -315,7 +317,11 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	r := m.report(sp)
+	tg, err := readTagged(ctx, s.db, m.set)
+	if err != nil {
+		return Report{}, err
+	}
+	r := m.report(sp, tg)
 	r.Query = q
 	if r.Query.Hours == "" {
 		r.Query.Hours = HoursSettings

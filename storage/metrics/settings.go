@@ -27,6 +27,12 @@ type Settings struct {
 	// Domains maps an e-mail domain to the CRM account its people belong
 	// to (an account id), over the accounts' own e-mail and web site.
 	Domains map[string]string `json:"domains,omitempty"`
+	// ResolvedTag and UnresolvedTag are the tags (with their topics'
+	// aliases) that mark a thread, a message of it or its whole
+	// conversation resolved or unresolved (default "resolved" and
+	// "unresolved").
+	ResolvedTag   string `json:"resolvedTag"`
+	UnresolvedTag string `json:"unresolvedTag"`
 }
 
 // Schedule is one set of working hours.
@@ -51,6 +57,8 @@ func DefaultSettings() Settings {
 		Hours:         []Schedule{{Days: []int{1, 2, 3, 4, 5}, Start: "09:00", End: "18:00"}},
 		TargetMinutes: 30,
 		QuietDays:     14,
+		ResolvedTag:   DefaultResolvedTag,
+		UnresolvedTag: DefaultUnresolvedTag,
 	}
 }
 
@@ -68,6 +76,8 @@ func (s Settings) normalize() Settings {
 	if s.QuietDays <= 0 {
 		s.QuietDays = d.QuietDays
 	}
+	s.ResolvedTag = tagName(s.ResolvedTag, d.ResolvedTag)
+	s.UnresolvedTag = tagName(s.UnresolvedTag, d.UnresolvedTag)
 	if len(s.Domains) > 0 {
 		m := make(map[string]string, len(s.Domains))
 		for k, v := range s.Domains {

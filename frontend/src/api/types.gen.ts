@@ -408,6 +408,8 @@ export interface MetricsGroup {
   quiet?: boolean;
   casesOpened?: number;
   casesResolved?: number;
+  threadsResolved?: number;
+  threadsUnresolved?: number;
 }
 
 // MetricsHours: the values of Go's metrics.Query.hours.
@@ -443,6 +445,8 @@ export interface MetricsSettings {
   targetMinutes: number;
   quietDays: number;
   domains?: Record<string, string>;
+  resolvedTag: string;
+  unresolvedTag: string;
 }
 
 // MetricsWait is Go's metrics.Wait.

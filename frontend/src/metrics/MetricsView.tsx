@@ -266,6 +266,7 @@ function GroupTable({ groups, label, testId, cases, onPick }: {
           <th scope="col">{t('metrics.withinTarget')}</th>
           <th scope="col">{t('metrics.messages')}</th>
           <th scope="col">{t('metrics.customers')}</th>
+          <th scope="col">{t('metrics.threads')}</th>
           {cases && <th scope="col">{t('metrics.cases')}</th>}
         </tr>
       </thead>
@@ -284,6 +285,7 @@ function GroupTable({ groups, label, testId, cases, onPick }: {
             <td className="num">{share(g.withinTarget, locale)}</td>
             <td className="num">{g.messages}</td>
             <td className="num">{g.activeCustomers}</td>
+            <td className="num">{fill(t('metrics.threadsOf'), { resolved: g.threadsResolved ?? 0, unresolved: g.threadsUnresolved ?? 0 })}</td>
             {cases && <td className="num">{fill(t('metrics.casesOf'), { resolved: g.casesResolved ?? 0, opened: g.casesOpened ?? 0 })}</td>}
           </tr>
         ))}

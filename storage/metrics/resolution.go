@@ -1,0 +1,134 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/tags"
+)
+
+// Default tags that mark a thread resolved or unresolved (Settings).
+const (
+	DefaultResolvedTag   = "resolved"
+	DefaultUnresolvedTag = "unresolved"
+)
+
+// Thread states, from the user's tags.
+const (
+	stateNone       int8 = 0
+	stateResolved   int8 = 1
+	stateUnresolved int8 = -1
+)
+
+// tagged is what the user tagged resolved or unresolved: targets
+// (conversations, threads, messages) and their state.
+type tagged map[string]int8
+
+// topicLabels is a tag and every label of its topic (its aliases, the
+// topic it is an alias of and that topic's other aliases).
+func topicLabels(tag string, metas map[string]storage.TagMeta) []string {
+	topic := tag
+	if t := metas[tag].Topic; t != "" {
+		topic = t
+	}
+	out := []string{topic}
+	for name, m := range metas {
+		if name != topic && m.Topic == topic {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// readTagged reads the targets of the resolved and unresolved topics. A
+// target tagged both is unresolved.
+func readTagged(ctx context.Context, db Store, set Settings) (tagged, error) {
+	metas, err := db.TagMetas(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read tags: %w", err)
+	}
+	out := tagged{}
+	for _, st := range []struct {
+		tag   string
+		state int8
+	}{{set.ResolvedTag, stateResolved}, {set.UnresolvedTag, stateUnresolved}} {
+		for _, label := range topicLabels(st.tag, metas) {
+			targets, err := db.TagTargets(ctx, label)
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				return nil, fmt.Errorf("read the threads tagged %s: %w", label, err)
+			}
+			for _, t := range targets {
+				if out[t] != stateUnresolved {
+					out[t] = st.state
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// states resolves tagged targets to the model's threads: a message's or
+// a thread's tag applies to its thread and wins over its conversation's,
+// which applies to every thread of the conversation.
+func (m *model) states(tg tagged) map[*thread]int8 {
+	out := map[*thread]int8{}
+	specific := map[*thread]bool{}
+	set := func(th *thread, st int8, fine bool) {
+		switch {
+		case fine && !specific[th]:
+			out[th], specific[th] = st, true
+		case fine == specific[th] && out[th] != stateUnresolved:
+			out[th] = st
+		}
+	}
+	for target, st := range tg {
+		kind, convID, msg := storage.ParseTarget(target)
+		c := m.convs[convID]
+		if c == nil {
+			continue
+		}
+		switch kind {
+		case storage.TargetChat:
+			for _, th := range c.list {
+				set(th, st, false)
+			}
+		case storage.TargetThread:
+			if th := c.threads[msg]; th != nil && c.kind == KindChannel {
+				set(th, st, true)
+			}
+		case storage.TargetMessage:
+			if th := m.threadOf(c, msg); th != nil {
+				set(th, st, true)
+			}
+		}
+	}
+	return out
+}
+
+// threadOf finds the thread holding a counted message.
+func (m *model) threadOf(c *conv, msg string) *thread {
+	if c.kind != KindChannel {
+		return c.threads[""]
+	}
+	if th := c.threads[msg]; th != nil {
+		return th
+	}
+	for _, th := range c.list {
+		for _, e := range th.events {
+			if e.id == msg {
+				return th
+			}
+		}
+	}
+	return nil
+}
+
+// tagName is a setting's tag as the store keeps it, or def.
+func tagName(s, def string) string {
+	if n, err := tags.Norm(s); err == nil {
+		return n
+	}
+	return def
+}
