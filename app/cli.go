@@ -122,6 +122,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&ma.to, "to", "", "metrics: last day of the period, YYYY-MM-DD")
 		fset.StringVar(&ma.account, "account", "", "metrics: only this CRM account (name or id)")
 		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
+		fset.StringVar(&ma.set, "set", "", "metrics settings: store the settings in this JSON file (as --json prints them)")
 	}
 	switch cmd {
 	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics":
@@ -141,7 +142,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "tag" { // +TAG and -TAG are not flags
 		args, tagOps = splitTagArgs(fset, args)
 	}
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags"}, cmd)
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -206,7 +207,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "tags":
 		err = cliTags(ctx, cfg, words, *dryRun, *asJSON, version, stdout)
 	case "metrics":
-		ma.json = *asJSON
+		ma.json, ma.words = *asJSON, words
 		err = cliMetrics(cfg, ma, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -193,6 +195,40 @@ func TestMetricsCommand(t *testing.T) {
 	code, out, _ = run("--json", "--account", "no such account anywhere")
 	if code != 1 || !strings.Contains(out, `"not_found"`) {
 		t.Errorf("--account unknown: exit %d, %s", code, out)
+	}
+
+	// rapport metrics settings: printed as --json takes them back with
+	// --set; refused settings change nothing.
+	code, out, errs := run("settings", "--json")
+	var set metrics.Settings
+	if code != 0 || json.Unmarshal([]byte(out), &set) != nil || set.TargetMinutes != 30 || set.ResolvedTag != "resolved" {
+		t.Fatalf("metrics settings --json: exit %d %s\n%s", code, errs, out)
+	}
+	set.TargetMinutes, set.Hours[0].Zone, set.Hours[0].Holidays = 45, "Europe/Paris", []string{"2026-07-14"}
+	file := filepath.Join(t.TempDir(), "settings.json")
+	b, _ := json.Marshal(set)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs = run("settings", "--set", file); code != 0 || !strings.Contains(out, "target: 45 minutes") || !strings.Contains(out, "zone Europe/Paris, holidays 2026-07-14") {
+		t.Fatalf("metrics settings --set: exit %d %s\n%s", code, errs, out)
+	}
+	if r := report(); r.TargetSeconds != 45*60 || r.Zone != "Europe/Paris" {
+		t.Errorf("after --set: target %d s, zone %s; want 2700 s, Europe/Paris", r.TargetSeconds, r.Zone)
+	}
+	set.Hours[0].End = "08:00"
+	b, _ = json.Marshal(set)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ = run("settings", "--json", "--set", file); code != 1 || !strings.Contains(out, `"invalid_argument"`) {
+		t.Errorf("metrics settings --set with an end before the start: exit %d, %s", code, out)
+	}
+	if code, out, _ = run("settings"); code != 0 || !strings.Contains(out, "target: 45 minutes") {
+		t.Errorf("a refused --set changed the settings: exit %d\n%s", code, out)
+	}
+	if code, _, errs = run("weekly"); code == 0 || !strings.Contains(errs, "rapport metrics [settings") {
+		t.Errorf("rapport metrics weekly: exit %d, %s", code, errs)
 	}
 }
 

@@ -1,10 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +20,8 @@ import (
 // metricsArgs are `rapport metrics`' flags.
 type metricsArgs struct {
 	from, to, account, hours string
+	set                      string // metrics settings --set FILE
+	words                    []string
 	json                     bool
 }
 
@@ -26,6 +32,14 @@ func cliMetrics(cfg Config, a metricsArgs, version string, log *slog.Logger, w i
 	defer core.Close()
 	if err := core.openStore(); err != nil {
 		return err
+	}
+	switch {
+	case len(a.words) == 1 && a.words[0] == "settings":
+		return cliMetricsSettings(core, a, w)
+	case len(a.words) > 0:
+		return fmt.Errorf("%w: rapport metrics [settings [--set FILE]], not %q", errInvalid, strings.Join(a.words, " "))
+	case a.set != "":
+		return fmt.Errorf("%w: --set goes with rapport metrics settings", errInvalid)
 	}
 	q := metrics.Query{From: a.from, To: a.to, Hours: a.hours}
 	if a.account != "" {
@@ -47,6 +61,47 @@ func cliMetrics(cfg Config, a metricsArgs, version string, log *slog.Logger, w i
 		return enc.Encode(r)
 	}
 	writeReport(w, r)
+	return nil
+}
+
+// cliMetricsSettings prints the metrics settings, after storing those of
+// a JSON file with --set (Go checks them as when the UI saves them).
+func cliMetricsSettings(core *Core, a metricsArgs, w io.Writer) error {
+	set, err := core.Metrics.Settings()
+	if a.set != "" {
+		var b []byte
+		if b, err = os.ReadFile(a.set); err != nil {
+			return fmt.Errorf("metrics settings: %w", err)
+		}
+		var in metrics.Settings
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			return cliRecordError(w, a.json, fmt.Errorf("%w: %s: %v", metrics.ErrInvalid, a.set, err))
+		}
+		set, err = core.Metrics.SetSettings(in)
+	}
+	if err != nil {
+		return cliRecordError(w, a.json, err)
+	}
+	if a.json {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(set)
+	}
+	for _, h := range set.Hours {
+		from := or(h.From, "the start")
+		fmt.Fprintf(w, "working hours from %s: days %v, %s–%s, zone %s", from, h.Days, h.Start, h.End, or(h.Zone, "this computer's"))
+		if len(h.Holidays) > 0 {
+			fmt.Fprintf(w, ", holidays %s", strings.Join(h.Holidays, " "))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "target: %d minutes\nquiet after: %d days\nresolved tag: %s\nunresolved tag: %s\n", set.TargetMinutes, set.QuietDays, set.ResolvedTag, set.UnresolvedTag)
+	domains := slices.Sorted(maps.Keys(set.Domains))
+	for _, d := range domains {
+		fmt.Fprintf(w, "domain %s → account %s\n", d, set.Domains[d])
+	}
 	return nil
 }
 

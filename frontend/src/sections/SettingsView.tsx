@@ -3,6 +3,7 @@ import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
 import { SyncSources } from './SyncSources';
 import { ConnectionSettings } from './ConnectionSettings';
 import { LinkSettingsPanel } from '../links/LinkSettings';
+import { MetricsSettingsPanel } from '../metrics/MetricsSettings';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
 
 interface Props {
@@ -77,6 +78,7 @@ export function SettingsView({ info, settings, onChange, focus }: Props) {
       </section>
       <ConnectionSettings focus={focus === 'connection'} />
       <LinkSettingsPanel />
+      <MetricsSettingsPanel />
       <SyncSources />
     </div>
   );
