@@ -52,6 +52,11 @@ type TagEdit struct {
 	Relabel []Relabel
 	// Meta sets tags' colours and topics; a nil value deletes the entry.
 	Meta map[string]*TagMeta
+	// MetaFunc, when set, computes further Meta entries from every tag
+	// entry as the transaction reads them, so a change made from the
+	// entries (an alias joining topics, a rename) cannot lose a change
+	// committed since they were last read.
+	MetaFunc func(current map[string]TagMeta) map[string]*TagMeta
 	// Journal keeps the change for UndoTags, replacing the last one kept
 	// (unless it changed nothing).
 	Journal bool
@@ -141,6 +146,19 @@ func (db *DB) EditTags(ctx context.Context, e TagEdit) (TagResult, error) {
 		for _, it := range e.Items {
 			if err := t.item(it); err != nil {
 				return err
+			}
+		}
+		if e.MetaFunc != nil {
+			cur, err := tagMetas(w.tx)
+			if err != nil {
+				return err
+			}
+			more := e.MetaFunc(cur)
+			if len(more) > 0 && e.Meta == nil {
+				e.Meta = map[string]*TagMeta{}
+			}
+			for k, v := range more {
+				e.Meta[k] = v
 			}
 		}
 		names := slices.Sorted(mapKeys(e.Meta))
@@ -601,21 +619,29 @@ func (db *DB) TagCounts(ctx context.Context) (map[string]int, error) {
 
 // TagMetas returns every tag entry (colours and topics).
 func (db *DB) TagMetas(ctx context.Context) (map[string]TagMeta, error) {
-	out := map[string]TagMeta{}
+	var out map[string]TagMeta
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTagMeta).ForEach(func(k, v []byte) error {
-			r := keyReader{b: k}
-			name := r.str()
-			if err := r.done(); err != nil {
-				return fmt.Errorf("tag key: %w", err)
-			}
-			var m TagMeta
-			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode tag %s: %w", name, err)
-			}
-			out[name] = m
-			return nil
-		})
+		var err error
+		out, err = tagMetas(tx)
+		return err
+	})
+	return out, err
+}
+
+func tagMetas(tx *bolt.Tx) (map[string]TagMeta, error) {
+	out := map[string]TagMeta{}
+	err := tx.Bucket(bucketTagMeta).ForEach(func(k, v []byte) error {
+		r := keyReader{b: k}
+		name := r.str()
+		if err := r.done(); err != nil {
+			return fmt.Errorf("tag key: %w", err)
+		}
+		var m TagMeta
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("decode tag %s: %w", name, err)
+		}
+		out[name] = m
+		return nil
 	})
 	return out, err
 }

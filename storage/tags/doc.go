@@ -21,6 +21,11 @@
 //     whose tags changed. A bulk change of any size is all or nothing: a
 //     crash, a cancelled context or a failure half-way leaves the store as
 //     it was, and the command says it failed.
+//   - Changes to tag entries (aliases, colours, the topics a rename or a
+//     merge moves) are computed from the entries as the writing
+//     transaction reads them (storage.TagEdit.MetaFunc), so changes made
+//     at once never lose one another and topics stay flat: an alias's
+//     topic is never itself an alias (TestAliasesConcurrent).
 //   - Rename, merge, delete, alias, colour, bulk and restore keep the
 //     change's inverse (storage's tag_undo), replacing the one kept before;
 //     Undo applies it once. Every one of them can first be asked how many

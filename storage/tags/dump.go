@@ -114,20 +114,18 @@ func (s *Service) Restore(ctx context.Context, r io.Reader, dryRun bool) (Change
 	if err := sc.Err(); err != nil {
 		return Change{}, fmt.Errorf("read dump: %w", err)
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	for t, c := range colors {
-		v := m.after[t]
-		v.Color = c
-		m.set(t, v)
-	}
-	for a, t := range aliases {
-		v := m.after[a]
-		v.Topic = t
-		m.set(a, v)
-	}
+	restore := inTx(func(m *meta) {
+		for t, c := range colors {
+			v := m.after[t]
+			v.Color = c
+			m.set(t, v)
+		}
+		for a, t := range aliases {
+			v := m.after[a]
+			v.Topic = t
+			m.set(a, v)
+		}
+	})
 	sort.Slice(items, func(i, j int) bool { return items[i].Target < items[j].Target })
-	return s.edit(ctx, WhatRestore, dryRun, storage.TagEdit{Items: items, Meta: m.diff()})
+	return s.edit(ctx, WhatRestore, dryRun, storage.TagEdit{Items: items, MetaFunc: restore})
 }

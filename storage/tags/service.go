@@ -348,11 +348,25 @@ func (s *Service) loadMeta(ctx context.Context) (*meta, error) {
 	if err != nil {
 		return nil, err
 	}
-	after := make(map[string]storage.TagMeta, len(m))
-	for k, v := range m {
+	return newMeta(m), nil
+}
+
+func newMeta(cur map[string]storage.TagMeta) *meta {
+	after := make(map[string]storage.TagMeta, len(cur))
+	for k, v := range cur {
 		after[k] = v
 	}
-	return &meta{before: m, after: after}, nil
+	return &meta{before: cur, after: after}
+}
+
+// inTx is a change of tag entries computed from them as the writing
+// transaction reads them (storage.TagEdit.MetaFunc).
+func inTx(f func(m *meta)) func(map[string]storage.TagMeta) map[string]*storage.TagMeta {
+	return func(cur map[string]storage.TagMeta) map[string]*storage.TagMeta {
+		m := newMeta(cur)
+		f(m)
+		return m.diff()
+	}
 }
 
 func (m *meta) diff() map[string]*storage.TagMeta {
@@ -453,16 +467,18 @@ func (s *Service) Rename(ctx context.Context, old, new string, dryRun bool) (Cha
 	if _, ok := m.before[n]; ok || counts[n] > 0 {
 		return Change{}, fmt.Errorf("%w: %q (merge %s into it instead)", ErrExists, n, o)
 	}
-	v := m.after[o]
-	delete(m.after, o)
-	m.set(n, v)
-	for k, x := range m.after {
-		if x.Topic == o {
-			x.Topic = n
-			m.set(k, x)
+	rename := inTx(func(m *meta) {
+		v := m.after[o]
+		delete(m.after, o)
+		m.set(n, v)
+		for k, x := range m.after {
+			if x.Topic == o {
+				x.Topic = n
+				m.set(k, x)
+			}
 		}
-	}
-	return s.edit(ctx, WhatRename, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: o, To: n}}, Meta: m.diff()})
+	})
+	return s.edit(ctx, WhatRename, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: o, To: n}}, MetaFunc: rename})
 }
 
 // Merge moves every item tagged from to into, and makes from an alias of
@@ -472,18 +488,16 @@ func (s *Service) Merge(ctx context.Context, from, into string, dryRun bool) (Ch
 	if err != nil {
 		return Change{}, err
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	if root(m.after, i) == f {
-		m.detach(f) // into was an alias of from: into leads now
-	}
-	v := m.after[f]
-	v.Color = ""
-	m.set(f, v)
-	m.join(f, root(m.after, i))
-	return s.edit(ctx, WhatMerge, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: f, To: i}}, Meta: m.diff()})
+	merge := inTx(func(m *meta) {
+		if root(m.after, i) == f {
+			m.detach(f) // into was an alias of from: into leads now
+		}
+		v := m.after[f]
+		v.Color = ""
+		m.set(f, v)
+		m.join(f, root(m.after, i))
+	})
+	return s.edit(ctx, WhatMerge, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: f, To: i}}, MetaFunc: merge})
 }
 
 // Delete takes a tag off every item and forgets its colour and aliases.
@@ -492,13 +506,11 @@ func (s *Service) Delete(ctx context.Context, tag string, dryRun bool) (Change, 
 	if err != nil {
 		return Change{}, err
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	m.detach(t)
-	delete(m.after, t)
-	return s.edit(ctx, WhatDelete, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: t}}, Meta: m.diff()})
+	del := inTx(func(m *meta) {
+		m.detach(t)
+		delete(m.after, t)
+	})
+	return s.edit(ctx, WhatDelete, dryRun, storage.TagEdit{Relabel: []storage.Relabel{{From: t}}, MetaFunc: del})
 }
 
 // Alias makes alias another label of tag's topic (with the labels alias
@@ -508,12 +520,8 @@ func (s *Service) Alias(ctx context.Context, tag, alias string) (Change, error) 
 	if err != nil {
 		return Change{}, err
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	m.join(a, root(m.after, t))
-	return s.edit(ctx, WhatAlias, false, storage.TagEdit{Meta: m.diff()})
+	join := inTx(func(m *meta) { m.join(a, root(m.after, t)) })
+	return s.edit(ctx, WhatAlias, false, storage.TagEdit{MetaFunc: join})
 }
 
 // Unalias takes a label out of its topic.
@@ -522,18 +530,16 @@ func (s *Service) Unalias(ctx context.Context, alias string) (Change, error) {
 	if err != nil {
 		return Change{}, err
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	if r := root(m.after, a); r != a {
-		v := m.after[a]
-		v.Topic = ""
-		m.set(a, v)
-	} else {
-		m.detach(a)
-	}
-	return s.edit(ctx, WhatUnalias, false, storage.TagEdit{Meta: m.diff()})
+	unalias := inTx(func(m *meta) {
+		if r := root(m.after, a); r != a {
+			v := m.after[a]
+			v.Topic = ""
+			m.set(a, v)
+		} else {
+			m.detach(a)
+		}
+	})
+	return s.edit(ctx, WhatUnalias, false, storage.TagEdit{MetaFunc: unalias})
 }
 
 // Color sets a tag's colour (one of Colors, "" for none).
@@ -545,14 +551,12 @@ func (s *Service) Color(ctx context.Context, tag, color string) (Change, error) 
 	if color != "" && !slices.Contains(Colors, color) {
 		return Change{}, fmt.Errorf("%w: colour %q (one of %v)", ErrInvalid, color, Colors)
 	}
-	m, err := s.loadMeta(ctx)
-	if err != nil {
-		return Change{}, err
-	}
-	v := m.after[t]
-	v.Color = color
-	m.set(t, v)
-	return s.edit(ctx, WhatColor, false, storage.TagEdit{Meta: m.diff()})
+	paint := inTx(func(m *meta) {
+		v := m.after[t]
+		v.Color = color
+		m.set(t, v)
+	})
+	return s.edit(ctx, WhatColor, false, storage.TagEdit{MetaFunc: paint})
 }
 
 // Undo reverses the last kept change (see List.Undo); dry, it counts.

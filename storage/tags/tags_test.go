@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,6 +300,45 @@ func TestAliases(t *testing.T) {
 	}
 	if _, err := s.Color(ctx, "x", "chartreuse"); !errors.Is(err, tags.ErrInvalid) {
 		t.Fatalf("unknown colour: %v", err)
+	}
+}
+
+// TestAliasesConcurrent: alias changes made at once (two windows, the
+// command line) each see the others' committed entries, so topics stay
+// flat (an alias's topic is never itself an alias) and no label is lost.
+func TestAliasesConcurrent(t *testing.T) {
+	for round := range 20 {
+		db := storagetest.Open(t)
+		s := tags.New(db, nil)
+		var wg sync.WaitGroup
+		labels := []string{"payment", "paiement", "zahlung", "pago", "betaling", "pagamento"}
+		for i, l := range labels {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				topic := "付款"
+				if i%2 == 1 {
+					topic = labels[i-1] // an alias of an alias being made at the same time
+				}
+				_, err := s.Alias(ctx, topic, l)
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		metas, err := db.TagMetas(ctx)
+		must(t, err)
+		for name, m := range metas {
+			if m.Topic != "" && metas[m.Topic].Topic != "" {
+				t.Fatalf("round %d: %s's topic %s is itself an alias of %s: %v", round, name, m.Topic, metas[m.Topic].Topic, metas)
+			}
+		}
+		for _, l := range labels {
+			if metas[l].Topic == "" && !slices.ContainsFunc(labels, func(o string) bool { return metas[o].Topic == l }) {
+				t.Fatalf("round %d: %s is in no topic: %v", round, l, metas)
+			}
+		}
 	}
 }
 
