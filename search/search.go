@@ -207,6 +207,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if req.Sort == SortDate {
 		sr.SortBy([]string{"-" + fieldTime})
 	}
+	if req.Sort != SortDate && (len(c.out.terms) > 0 || len(c.out.prefixes) > 0) {
+		sr.Query = ranked(q)
+	}
 	if req.Sort == SortDate || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
 		// Newest first, or filters only: no relevance to compute. (Filters
 		// alone stay in index order: sorting 400,000 hits by date would
