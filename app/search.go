@@ -248,7 +248,11 @@ func printResult(w io.Writer, res search.Result) {
 	}
 	fmt.Fprintf(w, "%d results (%.1f ms)\n", res.Total, res.TookMs)
 	for _, n := range res.Notes {
-		fmt.Fprintf(w, "note: %s matched nobody and nothing\n", n)
+		fmt.Fprintf(w, "note: %s matched nobody and nothing", n.Text)
+		if len(n.Suggest) > 0 {
+			fmt.Fprintf(w, "; did you mean %s?", strings.Join(n.Suggest, ", "))
+		}
+		fmt.Fprintln(w)
 	}
 	for _, h := range res.Hits {
 		var b strings.Builder

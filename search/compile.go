@@ -23,7 +23,7 @@ type compiled struct {
 	q        bq.Query
 	terms    map[string]bool // analyzed text terms (for highlighting)
 	prefixes []string        // typeahead prefixes (highlight tokens starting with them)
-	notes    []string        // names that resolved to nothing, e.g. `from:"Nobody"`
+	notes    []Unmatched     // names that resolved to nothing, e.g. `from:"Nobody"`
 }
 
 func termQ(field, term string) bq.Query {
@@ -354,7 +354,7 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 
 func (c *compiler) note(f *query.Field, n int) {
 	if n == 0 {
-		c.out.notes = append(c.out.notes, f.String())
+		c.out.notes = append(c.out.notes, Unmatched{Text: f.String(), Op: f.Name, Value: f.Value, Suggest: c.dir.suggest(f.Name, f.Value)})
 	}
 }
 

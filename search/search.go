@@ -65,7 +65,7 @@ type Result struct {
 	Hits       []Hit       `json:"hits"`
 	Facets     []Facet     `json:"facets,omitempty"`
 	QueryError *QueryError `json:"queryError,omitempty"`
-	Notes      []string    `json:"notes,omitempty"` // operators whose names matched nothing
+	Notes      []Unmatched `json:"notes,omitempty"` // operators whose names matched nothing
 	Index      Status      `json:"index"`
 }
 

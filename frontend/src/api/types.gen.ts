@@ -673,7 +673,7 @@ export interface SearchResult {
   hits: SearchHit[];
   facets?: Facet[];
   queryError?: QueryError;
-  notes?: string[];
+  notes?: Unmatched[];
   index: IndexStatus;
 }
 
@@ -824,6 +824,14 @@ export interface UISettings {
 
 // UnlinkCode: the values of Go's links.LinkView.unlinkCode.
 export type UnlinkCode = "owner" | "linker" | "owner-or-linker" | "privileged";
+
+// Unmatched is Go's search.Unmatched.
+export interface Unmatched {
+  text: string;
+  op: string;
+  value: string;
+  suggest?: string[];
+}
 
 // The bound services: each method's arguments and answer.
 export interface Services {

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
+import { UnmatchedNotes } from './UnmatchedNotes';
 import { useSearch } from './SearchContext';
 import { byteSpan } from './utf8';
 import type { QueryError } from '../api';
@@ -83,6 +84,7 @@ export function SearchBox({ onSearchSection }: { onSearchSection: boolean }) {
         }}
       />
       {s.queryError && <QueryErrorNote q={s.queryError.q} err={s.queryError.err} />}
+      {!s.queryError && s.result && <UnmatchedNotes notes={s.result.notes} />}
     </div>
   );
 }

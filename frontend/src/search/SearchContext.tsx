@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { api, Events, onEvent, toAppError, type Facet, type IndexStatus, type QueryError, type SearchHit, type SearchSort } from '../api';
+import { api, Events, onEvent, toAppError, type Facet, type IndexStatus, type QueryError, type SearchHit, type SearchSort, type Unmatched } from '../api';
 import { toggleClause } from './query';
 
 export const pageSize = 50;
@@ -18,6 +18,7 @@ export interface ResultSet {
   facets: Facet[];
   pages: ReadonlyMap<number, SearchHit[]>;
   partial: boolean; // computed while the index was still building
+  notes: Unmatched[]; // operators whose values named nothing, with names to try
 }
 
 export function hitAt(rs: ResultSet, i: number): SearchHit | undefined {
@@ -110,7 +111,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
           setQueryError(null);
           commit({
             gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), tookMs: res.tookMs, facets: current.current?.facets ?? [],
-            pages: new Map([[0, res.hits]]), partial: res.index.state !== 'ready',
+            pages: new Map([[0, res.hits]]), partial: res.index.state !== 'ready', notes: res.notes ?? [],
           });
           facetTimer.current = setTimeout(() => {
             api.search.query({ q: text, sort: by, offset: 0, size: 1, facets: true }).then(

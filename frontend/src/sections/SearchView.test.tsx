@@ -54,6 +54,23 @@ async function search(text: string) {
   await waitFor(() => expect(rows().length).toBeGreaterThan(0));
 }
 
+describe('an operator that names nothing', () => {
+  test('says so and offers the closest names; one rewrites the operator', async () => {
+    vi.useFakeTimers();
+    const f = fakeSearch({ manual: true });
+    setTransport(f.t);
+    renderSearch();
+    type('付款 from:perin');
+    act(() => vi.advanceTimersByTime(120));
+    const [q] = f.of('Search.Query');
+    q!.resolve(page(q!.args[0] as SearchRequest, 0, { notes: [{ text: 'from:perin', op: 'from', value: 'perin', suggest: ['Chloé Perrin', 'Jérôme Roux'] }] }));
+    await flush();
+    expect(screen.getByTestId('unmatched').textContent).toContain('No one and nothing is named “perin” (from:).');
+    fireEvent.click(screen.getAllByTestId('unmatched-suggestion')[0]!);
+    expect(box().value).toBe('付款 from:"Chloé Perrin"');
+  });
+});
+
 describe('typing', () => {
   test('is debounced: one query for a burst of keystrokes, 120 ms after the last', async () => {
     vi.useFakeTimers();
