@@ -16,6 +16,8 @@ package app
 // directory: its index (index-vN beside it) is built on the first run and
 // reused afterwards. Without it the preset (RAPPORT_BENCH_SIZE, default
 // large) is synced from the simulated tenant into a temporary directory.
+// RAPPORT_BENCH_PROFILE=dir writes a CPU profile of the requests there
+// (searchui.pprof).
 // The index is closed and reopened before measuring, as at a launch; the
 // first pass over the list is reported apart (nothing cached in the
 // process yet), then two more passes.
@@ -31,6 +33,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"testing"
@@ -147,6 +150,16 @@ func uiBenchOnce(b *testing.B, dir string) {
 		d        time.Duration
 	}
 	var slowest []slow
+	if dir := os.Getenv("RAPPORT_BENCH_PROFILE"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, "searchui.pprof"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	for pass := range uiBenchPasses {
 		for _, q := range uiBenchQueries {
 			rs := []rune(q)

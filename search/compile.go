@@ -133,6 +133,13 @@ func (c *compiler) boolean(nodes []query.Node) (bq.Query, error) {
 // words that start with it, so typeahead never expands without bound.
 func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	toks := Analyze(s)
+	var raw []Token
+	if prefix {
+		raw = tokens(prefixAnalyzer, s)
+		if len(raw) == 1 && len([]rune(raw[0].Term)) < 2 && !isCJK(raw[0].Term) {
+			return nil, nil // one letter typed: wait for the next before narrowing
+		}
+	}
 	for _, t := range toks {
 		c.out.terms[t.Term] = true
 	}
@@ -151,14 +158,10 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	if !prefix {
 		return q, nil
 	}
-	raw := tokens(prefixAnalyzer, s)
 	if len(raw) != 1 {
 		return q, nil // several words or none: the phrase above
 	}
 	p := raw[0].Term
-	if len([]rune(p)) < 2 && !isCJK(p) {
-		return nil, nil // one letter typed: wait for the next before narrowing
-	}
 	expanded, err := c.ix.expand(p)
 	if err != nil {
 		return nil, err

@@ -128,6 +128,12 @@ type Index struct {
 
 	dirMu gosync.Mutex
 	dir   *directory // names for queries and results
+
+	gen     atomic.Uint64 // moves after every batch: caches of what the index holds are stale
+	planMu  gosync.Mutex
+	dayList []dayCount // d: terms, for date-sorted plans (days)
+	dayDocs uint64
+	dayGen  uint64
 }
 
 // DirName is the index directory's name inside the data directory.
@@ -520,6 +526,7 @@ func (ix *Index) apply(ctx context.Context, entries []storage.QueueEntry) error 
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
+	ix.gen.Add(1)
 	ix.seq.Store(last)
 	if err := ix.store.TrimIndexQueue(ctx, last); err != nil {
 		return fmt.Errorf("trim index queue: %w", err)

@@ -14,6 +14,7 @@ export interface ResultSet {
   q: string;
   sort: SearchSort;
   total: number;
+  more: boolean; // total is a lower bound: the index stopped counting (shown as "N+")
   tookMs: number;
   facets: Facet[];
   pages: ReadonlyMap<number, SearchHit[]>;
@@ -109,7 +110,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
           }
           setQueryError(null);
           commit({
-            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), tookMs: res.tookMs, facets: current.current?.facets ?? [],
+            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), more: res.totalMore ?? false, tookMs: res.tookMs, facets: current.current?.facets ?? [],
             pages: new Map([[0, res.hits]]), partial: res.index.state !== 'ready',
           });
           facetTimer.current = setTimeout(() => {
