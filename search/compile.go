@@ -153,7 +153,7 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 		for i, t := range toks {
 			terms[i] = t.Term
 		}
-		q = bleve.NewPhraseQuery(terms, fieldText)
+		q = newPhrase(terms, fieldText)
 	}
 	if !prefix {
 		return q, nil
