@@ -52,7 +52,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   return (
     <div className={`search${showResults ? '' : ' search-start'}`} data-testid="search-view">
       <aside className="search-side">
-        {showResults && <Facets facets={rs.facets} q={s.q} onToggle={s.toggleFilter} />}
+        {showResults && <Facets facets={rs.facets} of={rs.facetsOf} q={s.q} onToggle={s.toggleFilter} />}
         <SavedSearches
           saved={saved}
           onRun={(q) => s.setQuery(q, { now: true })}
