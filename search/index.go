@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/rapport-app/rapport/storage"
@@ -128,6 +129,8 @@ type Index struct {
 
 	dirMu gosync.Mutex
 	dir   *directory // names for queries and results
+
+	shape func(*document.Document) // BenchmarkIndexFieldCost: drops a field or an option from every document
 
 	gen     atomic.Uint64 // moves after every batch: caches of what the index holds are stale
 	planMu  gosync.Mutex
@@ -562,6 +565,9 @@ func (ix *Index) add(ctx context.Context, b *bleve.Batch, ids []string) (map[str
 		if !ok {
 			b.Delete(it.Doc)
 			continue
+		}
+		if ix.shape != nil {
+			ix.shape(d.doc)
 		}
 		if err := b.IndexAdvanced(d.doc); err != nil {
 			return nil, fmt.Errorf("index %s: %w", it.Doc, err)
