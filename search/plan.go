@@ -10,7 +10,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // CountBound is how many hits a query made only of filters counts before
@@ -23,16 +25,7 @@ const CountBound = 10_000
 // walk visits the documents q matches, in index order and unscored, and
 // stops after limit of them. It returns the ids of the visited documents
 // from offset to offset+size, and how many it visited.
-func (ix *Index) walk(ctx context.Context, q bq.Query, offset, size, limit int) ([]string, int, error) {
-	i, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-	r, err := i.Reader()
-	if err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-	defer r.Close()
+func (ix *Index) walk(ctx context.Context, r index.IndexReader, q bq.Query, offset, size, limit int) ([]string, int, error) {
 	s, err := q.Searcher(ctx, r, ix.idx.Mapping(), bsearch.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
@@ -79,7 +72,7 @@ const sortWindowMin = 4000
 // in it, so the page is exactly the one a full sort gives. Otherwise the
 // window grows fourfold; once it would cover half the index, the full
 // sort runs.
-func (ix *Index) newest(ctx context.Context, q bq.Query, offset, size int, total uint64, more bool) ([]*bsearch.DocumentMatch, error) {
+func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, offset, size int, total uint64, more bool) ([]*bsearch.DocumentMatch, error) {
 	need := offset + size
 	if total > sortWindowMin || more {
 		days, docs, err := ix.days()
@@ -107,7 +100,7 @@ func (ix *Index) newest(ctx context.Context, q bq.Query, offset, size int, total
 			}
 			// Records have no day: they are all in the window.
 			window := bleve.NewDisjunctionQuery(termQ(fieldFacet, "kind:record"), anyOf(fieldKeys, terms))
-			hits, err := ix.sorted(ctx, bleve.NewConjunctionQuery(q, window), 0, need)
+			hits, _, err := ix.collect(ctx, r, bleve.NewConjunctionQuery(q, window), 0, need, byDate, false)
 			if err != nil {
 				return nil, err
 			}
@@ -116,19 +109,34 @@ func (ix *Index) newest(ctx context.Context, q bq.Query, offset, size int, total
 			}
 		}
 	}
-	return ix.sorted(ctx, q, offset, size)
+	hits, _, err := ix.collect(ctx, r, q, offset, size, byDate, false)
+	return hits, err
 }
 
-// sorted runs q newest first.
-func (ix *Index) sorted(ctx context.Context, q bq.Query, offset, size int) ([]*bsearch.DocumentMatch, error) {
-	sr := bleve.NewSearchRequestOptions(q, size, offset, false)
-	sr.SortBy([]string{"-" + fieldTime})
-	sr.Score = bleve.ScoreNone
-	out, err := ix.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+// Orders for collect.
+var (
+	byScore = bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
+	byDate  = bsearch.SortOrder{&bsearch.SortField{Field: fieldTime, Desc: true}}
+)
+
+// collect runs q on r as Bleve's Search does (tf-idf when scored) and
+// returns the hits [offset, offset+size) in order, with their internal ids
+// in r, and how many there are. Unscored, byScore keeps index order.
+func (ix *Index) collect(ctx context.Context, r index.IndexReader, q bq.Query, offset, size int, order bsearch.SortOrder, scored bool) ([]*bsearch.DocumentMatch, uint64, error) {
+	score := "none"
+	if scored {
+		score = ""
 	}
-	return out.Hits, nil
+	s, err := q.Searcher(ctx, r, ix.idx.Mapping(), bsearch.SearcherOptions{Score: score})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	defer s.Close()
+	coll := collector.NewTopNCollector(size, offset, order)
+	if err := coll.Collect(ctx, s, r); err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	return coll.Results(), coll.Total(), nil
 }
 
 // dayCount is a d: term and how many documents carry it (deleted ones
@@ -178,26 +186,11 @@ func (ix *Index) days() ([]dayCount, uint64, error) {
 // of a sample.
 const FacetSample = 500
 
-// facetTerms counts the facet terms of the documents ids.
-func (ix *Index) facetTerms(ids []string) ([]*bsearch.TermFacet, error) {
-	i, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	r, err := i.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	defer r.Close()
-	internal := make([][]byte, 0, len(ids))
-	for _, id := range ids {
-		iid, err := r.InternalID(id)
-		if err != nil {
-			return nil, fmt.Errorf("facets: %w", err)
-		}
-		if iid != nil {
-			internal = append(internal, iid)
-		}
+// facetTerms counts the facet terms of hits (internal ids of r).
+func facetTerms(r index.IndexReader, hits []*bsearch.DocumentMatch) ([]*bsearch.TermFacet, error) {
+	internal := make([][]byte, len(hits))
+	for i, h := range hits {
+		internal[i] = h.IndexInternalID
 	}
 	// In index order, so each chunk of values is read once.
 	slices.SortFunc(internal, bytes.Compare)
@@ -225,36 +218,45 @@ func (ix *Index) facetTerms(ids []string) ([]*bsearch.TermFacet, error) {
 }
 
 // planned is what plan found: a page of hits, how many there are, and the
-// hits facets count.
+// facet counts of the top hits.
 type planned struct {
 	ids      []string
 	scores   []float64 // nil when unscored
 	total    uint64
 	more     bool // total is a lower bound
-	facetIDs []string
+	facets   []*bsearch.TermFacet
+	facetsOf int // hits the facets count
 }
 
-// plan runs q for req. Relevance with words scores every hit (Bleve keeps
-// the top ones); everything else avoids visiting every hit: filters alone
-// are counted up to CountBound and come in index order, date order reads
-// the newest days first (newest), and facets count the top FacetSample
-// hits.
+// plan runs q for req on one snapshot of the index. Relevance with words
+// scores every hit (the top ones are kept); everything else avoids
+// visiting every hit: filters alone are counted up to CountBound and come
+// in index order, date order reads the newest days first (newest), and
+// facets count the top FacetSample hits.
 func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, filtersOnly bool) (planned, error) {
 	var p planned
+	i, err := ix.idx.Advanced()
+	if err != nil {
+		return p, fmt.Errorf("search: %w", err)
+	}
+	r, err := i.Reader()
+	if err != nil {
+		return p, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	var sample []*bsearch.DocumentMatch // the hits facets count
 	if !filtersOnly && req.Sort != SortDate {
 		size, offset := req.Size, req.Offset
 		if req.Facets {
 			size, offset = max(req.Offset+req.Size, FacetSample), 0
 		}
-		sr := bleve.NewSearchRequestOptions(q, size, offset, false)
-		out, err := ix.idx.SearchInContext(ctx, sr)
+		hits, total, err := ix.collect(ctx, r, q, offset, size, byScore, true)
 		if err != nil {
-			return p, fmt.Errorf("search: %w", err)
+			return p, err
 		}
-		p.total = out.Total
-		hits := out.Hits
+		p.total = total
 		if req.Facets {
-			p.facetIDs = docIDs(hits)
+			sample = hits[:min(FacetSample, len(hits))]
 			hits = hits[min(req.Offset, len(hits)):min(req.Offset+req.Size, len(hits))]
 		}
 		p.ids = docIDs(hits)
@@ -262,39 +264,41 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, filtersOnly 
 		for i, h := range hits {
 			p.scores[i] = h.Score
 		}
-		return p, nil
-	}
-	// The count: bounded for filters alone (their page in index order
-	// comes with it), exact otherwise (unscored, nothing read per hit).
-	if filtersOnly {
-		limit := max(CountBound, req.Offset+req.Size+1)
-		ids, n, err := ix.walk(ctx, q, req.Offset, req.Size, limit)
-		if err != nil {
-			return p, err
-		}
-		p.ids, p.total, p.more = ids, uint64(n), n >= limit
 	} else {
-		sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
-		sr.Score = bleve.ScoreNone
-		out, err := ix.idx.SearchInContext(ctx, sr)
-		if err != nil {
-			return p, fmt.Errorf("search: %w", err)
+		// The count: bounded for filters alone (their page in index order
+		// comes with it), exact otherwise (unscored, nothing read per hit).
+		if filtersOnly {
+			limit := max(CountBound, req.Offset+req.Size+1)
+			ids, n, err := ix.walk(ctx, r, q, req.Offset, req.Size, limit)
+			if err != nil {
+				return p, err
+			}
+			p.ids, p.total, p.more = ids, uint64(n), n >= limit
+		} else {
+			_, total, err := ix.collect(ctx, r, q, 0, 0, byScore, false)
+			if err != nil {
+				return p, err
+			}
+			p.total = total
 		}
-		p.total = out.Total
-	}
-	if req.Sort == SortDate {
-		hits, err := ix.newest(ctx, q, req.Offset, req.Size, p.total, p.more)
-		if err != nil {
-			return p, err
+		if req.Sort == SortDate {
+			hits, err := ix.newest(ctx, r, q, req.Offset, req.Size, p.total, p.more)
+			if err != nil {
+				return p, err
+			}
+			p.ids = docIDs(hits)
 		}
-		p.ids = docIDs(hits)
+		if req.Facets {
+			if sample, err = ix.newest(ctx, r, q, 0, FacetSample, p.total, p.more); err != nil {
+				return p, err
+			}
+		}
 	}
 	if req.Facets {
-		hits, err := ix.newest(ctx, q, 0, FacetSample, p.total, p.more)
-		if err != nil {
+		if p.facets, err = facetTerms(r, sample); err != nil {
 			return p, err
 		}
-		p.facetIDs = docIDs(hits)
+		p.facetsOf = len(sample)
 	}
 	return p, nil
 }

@@ -212,13 +212,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 		return res, err
 	}
 	if req.Facets {
-		terms, err := ix.facetTerms(p.facetIDs)
-		if err != nil {
-			return res, err
-		}
-		res.Facets = dir.facets(terms)
-		if uint64(len(p.facetIDs)) < p.total || p.more {
-			res.FacetsOf = len(p.facetIDs)
+		res.Facets = dir.facets(p.facets)
+		if uint64(p.facetsOf) < p.total || p.more {
+			res.FacetsOf = p.facetsOf
 		}
 	}
 	return res, nil
