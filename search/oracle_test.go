@@ -447,7 +447,9 @@ func checkDateOrder(t *testing.T, ctx context.Context, ix *search.Index, o *orac
 }
 
 // checkFacetSample: facets count every hit up to search.FacetSample,
-// and say so (FacetsOf) when they count only the top ones.
+// and say so (FacetsOf) when they count only the top ones: the most
+// relevant FacetSample, or the hits of the newest days (FacetSample to
+// four times as many).
 func checkFacetSample(t *testing.T, ctx context.Context, ix *search.Index, o *oracle) {
 	t.Helper()
 	for _, tt := range []struct {
@@ -478,12 +480,15 @@ func checkFacetSample(t *testing.T, ctx context.Context, ix *search.Index, o *or
 				}
 			}
 		}
-		want, of := n, 0
-		if n > search.FacetSample {
-			want, of = search.FacetSample, search.FacetSample
-		}
-		if counted != want || res.FacetsOf != of {
-			t.Errorf("%q (%s): kind facets count %d hits, facetsOf %d; want %d and %d (%d hits)", tt.q, tt.sort, counted, res.FacetsOf, want, of, n)
+		switch {
+		case n <= search.FacetSample:
+			if counted != n || res.FacetsOf != 0 {
+				t.Errorf("%q (%s): kind facets count %d of %d hits, facetsOf %d", tt.q, tt.sort, counted, n, res.FacetsOf)
+			}
+		case counted != res.FacetsOf || res.FacetsOf < search.FacetSample || res.FacetsOf > 4*search.FacetSample || res.FacetsOf >= n:
+			t.Errorf("%q (%s): kind facets count %d of %d hits, facetsOf %d (want %d to %d)", tt.q, tt.sort, counted, n, res.FacetsOf, search.FacetSample, 4*search.FacetSample)
+		case tt.sort == search.SortRelevance && !strings.Contains(tt.q, ":") && res.FacetsOf != search.FacetSample:
+			t.Errorf("%q: facets count the top %d hits, want %d", tt.q, res.FacetsOf, search.FacetSample)
 		}
 	}
 }

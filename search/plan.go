@@ -113,6 +113,49 @@ func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, of
 	return hits, err
 }
 
+// recent returns what facets count for a query without relevance: every
+// hit of the newest days that hold at least n of them (at most 4n), in no
+// order (reading nothing per hit); or the newest n, sorted, when those
+// days hold more, or cover half the index.
+func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n int, total uint64, more bool) ([]*bsearch.DocumentMatch, error) {
+	if total <= uint64(n) && !more {
+		hits, _, err := ix.collect(ctx, r, q, 0, n, byScore, false)
+		return hits, err
+	}
+	days, docs, err := ix.days()
+	if err != nil {
+		return nil, err
+	}
+	want := uint64(n) * 2
+	if !more {
+		want = uint64(n) * 2 * max(docs, 1) / max(total, 1)
+	}
+	for ; want < docs/2; want *= 4 {
+		var terms []string
+		var covered uint64
+		for i := len(days) - 1; i >= 0 && covered < want; i-- {
+			terms = append(terms, days[i].term)
+			covered += days[i].count
+		}
+		if covered >= docs/2 {
+			break
+		}
+		window := bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(termQ(fieldFacet, "kind:record"), anyOf(fieldKeys, terms)))
+		hits, count, err := ix.collect(ctx, r, window, 0, 4*n, byScore, false)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case count > uint64(4*n): // the newest n of these days
+			hits, _, err = ix.collect(ctx, r, window, 0, n, byDate, false)
+			return hits, err
+		case count >= uint64(n):
+			return hits, nil
+		}
+	}
+	return ix.newest(ctx, r, q, 0, n, total, more)
+}
+
 // Orders for collect.
 var (
 	byScore = bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
@@ -179,8 +222,10 @@ func (ix *Index) days() ([]dayCount, uint64, error) {
 	return out, docs, nil
 }
 
-// FacetSample is how many hits facets count at most: the most relevant
-// ones, or the newest when the query has no words or is sorted by date.
+// FacetSample is how many hits facets count: the most relevant ones, or
+// when the query has no words or is sorted by date every hit of the
+// newest days that hold FacetSample of them (up to four times as many:
+// recent).
 // Counting every hit reads each one's facet values (a pass over most of
 // the index for a common word); Result.FacetsOf says when the counts are
 // of a sample.
@@ -289,7 +334,7 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, filtersOnly 
 			p.ids = docIDs(hits)
 		}
 		if req.Facets {
-			if sample, err = ix.newest(ctx, r, q, 0, FacetSample, p.total, p.more); err != nil {
+			if sample, err = ix.recent(ctx, r, q, FacetSample, p.total, p.more); err != nil {
 				return p, err
 			}
 		}
