@@ -90,7 +90,7 @@ func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, of
 				terms = append(terms, days[i].term)
 				n += days[i].count
 			}
-			if n >= docs/2 {
+			if n >= docs/2 || len(terms) == 0 {
 				break
 			}
 			oldest := terms[len(terms)-1] // d:YYYYMMDD
@@ -137,7 +137,7 @@ func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n 
 			terms = append(terms, days[i].term)
 			covered += days[i].count
 		}
-		if covered >= docs/2 {
+		if covered >= docs/2 || len(terms) == 0 {
 			break
 		}
 		window := bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(termQ(fieldFacet, "kind:record"), anyOf(fieldKeys, terms)))
