@@ -669,6 +669,8 @@ export interface SearchRequest {
 export interface SearchResult {
   q: string;
   total: number;
+  totalMore?: boolean;
+  facetsOf?: number;
   tookMs: number;
   hits: SearchHit[];
   facets?: Facet[];
