@@ -65,12 +65,10 @@ type Case struct {
 
 // Account is one account's week.
 type Account struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	metrics.Group
-	Questions []Question `json:"questions"`
-	Open      []Question `json:"open"`
-	Cases     []Case     `json:"cases"`
+	metrics.Group            // ID and Name are the account's
+	Questions     []Question `json:"questions"`
+	Open          []Question `json:"open"`
+	Cases         []Case     `json:"cases"`
 }
 
 // Digest is a week's digest: one account, or every account (the overview).
@@ -210,7 +208,7 @@ func Build(ctx context.Context, m Metrics, db Store, req Request) ([]Digest, err
 				}
 			}
 		}
-		accounts = append(accounts, Account{ID: q.Account, Name: name, Cases: cases[q.Account]})
+		accounts = append(accounts, Account{Group: metrics.Group{ID: q.Account, Name: name}, Cases: cases[q.Account]})
 	}
 	slices.SortFunc(accounts, func(a, b Account) int {
 		if (a.ID == "") != (b.ID == "") {
@@ -248,7 +246,7 @@ func boolInt(b bool) int {
 
 // account gathers one account's questions and open waits.
 func account(ctx context.Context, m Metrics, db Store, q metrics.Query, g metrics.Group, cases []Case) (Account, error) {
-	a := Account{ID: g.ID, Name: g.Name, Group: g, Cases: cases}
+	a := Account{Group: g, Cases: cases}
 	waits, err := m.Waits(ctx, q, metrics.ByAccount, g.ID)
 	if err != nil {
 		return Account{}, err
