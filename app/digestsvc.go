@@ -105,11 +105,7 @@ func (s *Digests) Publish(req PublishRequest) (storage.Op, error) {
 	if req.Lang == "" {
 		req.Lang = osLocale()
 	}
-	op, err := queueDigestPost(s.c.ctx, db, req)
-	if err == nil {
-		s.c.events.Emit(EventOutbox, nil)
-	}
-	return op, err
+	return queueDigestPost(s.c.ctx, db, req)
 }
 
 // Publications lists the posts of a week's summary, oldest first, with
