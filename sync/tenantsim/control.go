@@ -121,6 +121,21 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		s.t.ChallengeClaims(r.URL.Query().Get("user"))
 		w.WriteHeader(http.StatusNoContent)
 	})
+	// The messages of a chat or channel, newest last (ground truth).
+	mux.HandleFunc("GET /_control/messages", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := s.t.Messages(r.URL.Query().Get("conv"))
+		type msg struct {
+			ID      string `json:"id"`
+			ReplyTo string `json:"replyTo,omitempty"`
+			Author  string `json:"author"`
+			HTML    string `json:"html"`
+		}
+		out := []msg{}
+		for _, m := range ms {
+			out = append(out, msg{m.ID, m.ReplyToID, m.AuthorID, m.HTML})
+		}
+		controlAnswer(w, out, err)
+	})
 	// A channel's Files: open its Files tab (provisions the folder), list
 	// what it holds, or change a file as another member would.
 	mux.HandleFunc("POST /_control/files-tab", func(w http.ResponseWriter, r *http.Request) {
