@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -55,7 +54,7 @@ func cliDigest(ctx context.Context, cfg Config, a digestArgs, version string, lo
 		}
 	}
 	if a.json {
-		return json.NewEncoder(w).Encode(map[string]any{"week": a.week, "files": written})
+		return printJSON(w, map[string]any{"week": a.week, "files": written})
 	}
 	for _, p := range written {
 		fmt.Fprintln(w, p)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,7 +37,7 @@ func cliPublish(ctx context.Context, cfg Config, a digestArgs, version string, l
 			return cliRecordError(w, a.json, err)
 		}
 		if a.json {
-			return json.NewEncoder(w).Encode(op)
+			return printJSON(w, op)
 		}
 		fmt.Fprintf(w, "queued post #%d (%s, %s) of the %s summary to %s / %s; the next sync posts it\n",
 			op.Seq, op.ID, op.State, a.week, ch.TeamName, ch.ChannelName)
