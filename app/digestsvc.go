@@ -47,6 +47,7 @@ func buildDigests(ctx context.Context, db *storage.DB, req digest.Request) ([]di
 	if err != nil {
 		return nil, err
 	}
+	defer svc.Close()
 	return digest.Build(ctx, svc, db, req)
 }
 

@@ -109,6 +109,8 @@ func Monday(week string, loc *time.Location) (time.Time, error) {
 // NewMetrics returns a metrics service over db as of the end of week (or
 // now, during the week), so open waits and quiet accounts are those of
 // that moment and a past week's digest does not change with the clock.
+// It keeps its model between the calls a digest makes (one computation,
+// not one per account): Close it when done.
 func NewMetrics(ctx context.Context, db metrics.Store, week string, now time.Time) (*metrics.Service, error) {
 	svc := metrics.New(db)
 	set, err := svc.Settings(ctx)
@@ -130,6 +132,7 @@ func NewMetrics(ctx context.Context, db metrics.Store, week string, now time.Tim
 		end = now
 	}
 	svc.Now = func() time.Time { return end }
+	svc.Watch()
 	return svc, nil
 }
 

@@ -38,6 +38,7 @@ func build(t *testing.T, r *enginetest.Rig, req digest.Request) []digest.Digest 
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer svc.Close()
 	ds, err := digest.Build(ctx, svc, r.DB, req)
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +230,7 @@ func TestHostileMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer svc.Close()
 	ds, err := digest.Build(ctx, svc, r.DB, digest.Request{Week: week, Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
