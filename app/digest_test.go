@@ -131,3 +131,54 @@ func TestDigestAndPublishCommands(t *testing.T) {
 		t.Fatalf("the summary is in the channel %d times, want once", n)
 	}
 }
+
+// TestPublishHelpers: the calls `rapport publish archive` and `rapport faq
+// publish` make queue each file and the article once, and a push lands
+// them once.
+func TestPublishHelpers(t *testing.T) {
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	ctx := context.Background()
+	tn := rig.Srv.Tenant()
+	var ch ChannelChoice
+	for _, tm := range tn.World().Teams {
+		for _, c := range tm.Channels {
+			if ok, _ := tn.FilesProvisioned(c.ID); ok && c.MembershipType == "standard" && ch.Team == "" {
+				ch = ChannelChoice{Team: tm.ID, Channel: c.ID}
+			}
+		}
+	}
+	files := []PublishFile{{"archive-2026-11.md", []byte("# 2026-11\n")}, {"archive-2026-11.html", []byte("<!DOCTYPE html><title>2026-11</title>")}}
+	var first []storage.Op
+	for i := 0; i < 2; i++ {
+		ops, err := queueFiles(ctx, rig.DB, ch, "archive/2026-11/"+ch.Team+"/"+ch.Channel, files)
+		if err != nil || len(ops) != 2 {
+			t.Fatalf("queue files: %v, %v", ops, err)
+		}
+		if i == 1 && (ops[0].Seq != first[0].Seq || ops[1].Seq != first[1].Seq) {
+			t.Fatalf("queued again: %v, was %v", ops, first)
+		}
+		first = ops
+		if _, err := queueArticle(ctx, rig.DB, "faq/7", "How do I pay?", "<p>By transfer.</p>", []string{"付款", "payment"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := queueFiles(ctx, rig.DB, ch, "k", []PublishFile{{"../escape.md", []byte("x")}}); err == nil {
+		t.Fatal("a file name with a path was queued")
+	}
+	if _, err := outbox.Push(ctx, rig.DB, rig.DV, rig.G, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	got := tn.ChannelFiles(ch.Channel)
+	if len(got) != 2 || got[0].Version != 1 || got[1].Version != 1 {
+		t.Fatalf("channel files: %+v", got)
+	}
+	n := 0
+	for _, row := range tn.Rows("knowledgearticles") {
+		if row["title"] == "How do I pay?" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the article exists %d times", n)
+	}
+}

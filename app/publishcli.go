@@ -44,10 +44,11 @@ func cliPublish(ctx context.Context, cfg Config, a digestArgs, version string, l
 		return nil
 	case "archive":
 		// TODO(knowledge): when storage/knowledge is on main, build the
-		// month's archive files (knowledge's monthly archive) and queue
-		// each with db.QueueUpload(ctx, storage.Op{Team, Channel, File:
-		// name, By: me, Key: "archive/"+month+"/"+team+"/"+channel}, data,
-		// now): the outbox uploads them once (sync/outbox/publish.go).
+		// month's archive files (its []knowledge.File) and call
+		// queueFiles(ctx, db, ch, "archive/"+a.month+"/"+ch.Team+"/"+ch.Channel,
+		// files) (app/publish.go): the outbox uploads each once. `rapport
+		// faq publish ID` calls queueArticle(ctx, db, "faq/"+ID, question,
+		// answer HTML, tags).
 		return fmt.Errorf("%w: publish archive needs the knowledge base's monthly archive (not built in this version)", errInvalid)
 	}
 	return fmt.Errorf("%w: publish %q: digest or archive", errInvalid, a.words[0])
