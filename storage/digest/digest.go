@@ -184,6 +184,15 @@ func Build(ctx context.Context, m Metrics, db Store, req Request) ([]Digest, err
 		}
 	}
 	slices.SortFunc(quiet, func(a, b metrics.Group) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	// The week's waits, read once and grouped by account.
+	all, err := m.Waits(ctx, q, metrics.ByTotal, "")
+	if err != nil {
+		return nil, err
+	}
+	waits := map[string][]metrics.Wait{}
+	for _, w := range all {
+		waits[w.Account] = append(waits[w.Account], w)
+	}
 	var accounts []Account
 	for _, g := range rep.Accounts {
 		if g.ID == "" && q.Account == "" && g.Waits == 0 {
@@ -192,10 +201,7 @@ func Build(ctx context.Context, m Metrics, db Store, req Request) ([]Digest, err
 		if q.Account != "" && g.ID != q.Account {
 			continue
 		}
-		a, err := account(ctx, m, db, q, g, cases[g.ID])
-		if err != nil {
-			return nil, err
-		}
+		a := account(ctx, db, g, waits[g.ID], cases[g.ID])
 		if a.Waits == 0 && a.Messages == 0 && len(a.Cases) == 0 && q.Account == "" {
 			continue
 		}
@@ -248,12 +254,8 @@ func boolInt(b bool) int {
 }
 
 // account gathers one account's questions and open waits.
-func account(ctx context.Context, m Metrics, db Store, q metrics.Query, g metrics.Group, cases []Case) (Account, error) {
+func account(ctx context.Context, db Store, g metrics.Group, waits []metrics.Wait, cases []Case) Account {
 	a := Account{Group: g, Cases: cases}
-	waits, err := m.Waits(ctx, q, metrics.ByAccount, g.ID)
-	if err != nil {
-		return Account{}, err
-	}
 	for _, w := range waits {
 		qu := Question{At: w.Start.UTC(), Customer: w.Customer, Conversation: w.Name, ConvID: w.Conversation, Message: w.Message,
 			Answered: w.Answered, WithinTarget: w.WithinTarget}
@@ -271,7 +273,7 @@ func account(ctx context.Context, m Metrics, db Store, q metrics.Query, g metric
 	}
 	slices.SortFunc(a.Questions, byTime)
 	slices.SortFunc(a.Open, byTime)
-	return a, nil
+	return a
 }
 
 // maxText bounds a question's text in a digest (runes).
