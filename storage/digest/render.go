@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -72,12 +73,21 @@ func (d Digest) accountName(a Account) string {
 	return a.Name
 }
 
-func (d Digest) when(t time.Time) string {
-	loc, err := time.LoadLocation(d.Zone)
+func (d Digest) when(t time.Time) string { return t.In(zone(d.Zone)).Format("2006-01-02 15:04") }
+
+var zones sync.Map // zone name → *time.Location
+
+// zone loads a time zone once (UTC for a name it cannot load).
+func zone(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	zones.Store(name, loc)
+	return loc
 }
 
 // figureRows are the response figures as label/value pairs.
@@ -111,10 +121,9 @@ func (d Digest) caseState(c Case) string {
 }
 
 // mdCell escapes text for a Markdown table cell.
-func mdCell(s string) string {
-	r := strings.NewReplacer("\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "\n", " ")
-	return r.Replace(s)
-}
+func mdCell(s string) string { return mdEscape.Replace(s) }
+
+var mdEscape = strings.NewReplacer("\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "\n", " ")
 
 // Markdown renders the digest as Markdown.
 func Markdown(d Digest) string {
