@@ -62,6 +62,12 @@ Usage:
                                   response times to customers (per account, team, conversation,
                                   week: waits, answered, median, p90, within target), activity,
                                   cases, and the customers waiting now, oldest first
+  rapport digest [--json] --week YYYY-Www [--account NAME] [--lang L] --out DIR
+                                  a week's digests (per account and an overview) as Markdown and
+                                  self-contained HTML; prints the files written
+  rapport publish [--json] digest --week YYYY-Www --channel TEAM/CHANNEL [--lang L]
+                                  queue the week's summary as a post in a channel (once, however
+                                  often asked); the next sync posts it
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -124,8 +130,17 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
 		fset.StringVar(&ma.set, "set", "", "metrics settings: store the settings in this JSON file (as --json prints them)")
 	}
+	var da digestArgs
+	if cmd == "digest" || cmd == "publish" {
+		fset.StringVar(&da.week, "week", "", "digest, publish digest: the ISO week, YYYY-Www")
+		fset.StringVar(&da.month, "month", "", "publish archive: the month, YYYY-MM")
+		fset.StringVar(&da.account, "account", "", "digest: only this CRM account (name or id)")
+		fset.StringVar(&da.out, "out", "", "digest: the directory to write the files into")
+		fset.StringVar(&da.channel, "channel", "", "publish: the channel, TEAM/CHANNEL (names or ids)")
+		fset.StringVar(&da.lang, "lang", "", "digest, publish: zh-CN, en or fr (default: the system's language)")
+	}
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics", "digest", "publish":
 	case "help":
 		fset.Usage()
 		return 0
@@ -142,7 +157,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "tag" { // +TAG and -TAG are not flags
 		args, tagOps = splitTagArgs(fset, args)
 	}
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics"}, cmd)
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "digest", "publish"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -209,6 +224,12 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "metrics":
 		ma.json, ma.words = *asJSON, words
 		err = cliMetrics(cfg, ma, version, log, stdout)
+	case "digest":
+		da.json, da.words = *asJSON, words
+		err = cliDigest(ctx, cfg, da, version, log, stdout)
+	case "publish":
+		da.json, da.words = *asJSON, words
+		err = cliPublish(ctx, cfg, da, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

@@ -16,6 +16,7 @@ import (
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
+	"github.com/rapport-app/rapport/storage/digest"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
@@ -93,6 +94,10 @@ var tsNames = map[reflect.Type]string{
 	reflect.TypeFor[metrics.Query]():      "MetricsQuery",
 	reflect.TypeFor[metrics.Wait]():       "MetricsWait",
 	reflect.TypeFor[metrics.Account]():    "MetricsAccount",
+	reflect.TypeFor[digest.Account]():     "DigestAccount",
+	reflect.TypeFor[digest.Question]():    "DigestQuestion",
+	reflect.TypeFor[digest.Case]():        "DigestCase",
+	reflect.TypeFor[digest.Request]():     "DigestRequest",
 }
 
 // tsUnion is a closed set of strings: a TypeScript type of that name
@@ -115,7 +120,7 @@ var tsUnions = map[string]tsUnion{
 	typeKey(reflect.TypeFor[cloud.Name]()): {"CloudName", []string{string(cloud.Global), string(cloud.China), string(cloud.USGov)}},
 	"storage.Op.state":                     opState,
 	"links.OpRef.state":                    opState,
-	"storage.Op.kind":                      {"OpKind", []string{storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice, storage.OpCreate}},
+	"storage.Op.kind":                      {"OpKind", []string{storage.OpLink, storage.OpUnlink, storage.OpJoin, storage.OpNotice, storage.OpCreate, storage.OpUpload, storage.OpPost}},
 	"capture.Activity.kind":                {"ActivityKind", []string{capture.KindTask, capture.KindNote}},
 	"storage.Channel.membershipType":       {"MembershipType", storage.ChannelMembershipTypes},
 	"app.AppInfo.mode":                     {"AppMode", []string{ModeWindow, ModeBrowser}},

@@ -34,6 +34,8 @@ const (
 	OpJoin   = "join"   // ask Dynamics to add the user to a chat linked to a record (JoinLinkedChat)
 	OpNotice = "notice" // post a linked record's key-field changes to its chat (Graph)
 	OpCreate = "create" // create a Dataverse row made in Rapport: a case, a follow-up task, a note
+	OpUpload = "upload" // upload a file to a channel's Files (publish.go)
+	OpPost   = "post"   // start a thread in a channel (publish.go)
 )
 
 // Op is one queued edit.
@@ -55,7 +57,16 @@ type Op struct {
 	Row map[string]any `json:"row,omitempty"`
 	// After is the operation this one waits for (a link to a case made
 	// in Rapport waits for the case's create).
-	After     string         `json:"after,omitempty"`
+	After string `json:"after,omitempty"`
+	// Publishing (publish.go): the channel, the file's name and size,
+	// and the key that makes a publication happen once.
+	Team    string `json:"team,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	File    string `json:"file,omitempty"`
+	Size    int64  `json:"size,omitempty"`
+	Digest  string `json:"digest,omitempty"` // SHA-256 of the file, hex
+	Key     string `json:"key,omitempty"`
+
 	By        string         `json:"by,omitempty"`
 	State     string         `json:"state"`
 	Attempts  int            `json:"attempts"`

@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { CaseRequest, ConnectionFields, EventPayloads, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
+import type { CaseRequest, ConnectionFields, DigestRequest, EventPayloads, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -110,6 +110,12 @@ export const api = {
     accounts: () => call('Metrics', 'Accounts'),
     settings: () => call('Metrics', 'Settings'),
     setSettings: (s: MetricsSettings) => call('Metrics', 'SetSettings', s),
+  },
+  digests: {
+    build: (r: DigestRequest) => call('Digests', 'Build', r),
+    publish: (r: PublishRequest) => call('Digests', 'Publish', r),
+    publications: (week: string) => call('Digests', 'Publications', week),
+    channels: () => call('Digests', 'Channels'),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

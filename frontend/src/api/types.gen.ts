@@ -79,6 +79,14 @@ export interface Channel {
   created?: string;
 }
 
+// ChannelChoice is Go's app.ChannelChoice.
+export interface ChannelChoice {
+  team: string;
+  teamName: string;
+  channel: string;
+  channelName: string;
+}
+
 // Chat is Go's app.ChatDTO.
 export interface Chat {
   id: string;
@@ -203,6 +211,87 @@ export interface DeviceCode {
   verificationUrl: string;
   message: string;
   expiresOn: string;
+}
+
+// Digest is Go's digest.Digest.
+export interface Digest {
+  week: string;
+  from: string;
+  to: string;
+  zone: string;
+  lang: string;
+  targetSeconds: number;
+  quietDays: number;
+  accounts: DigestAccount[];
+  total: MetricsGroup;
+  quiet: MetricsGroup[];
+  overview: boolean;
+}
+
+// DigestAccount is Go's digest.Account.
+export interface DigestAccount {
+  id: string;
+  name: string;
+  kind?: ConvKind;
+  team?: string;
+  waits: number;
+  answered: number;
+  unanswered: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  withinTarget: number | null;
+  withinCount: number;
+  decided: number;
+  messages: number;
+  customerMessages: number;
+  activeCustomers: number;
+  conversations: number;
+  lastCustomerMessage?: string;
+  quiet?: boolean;
+  casesOpened?: number;
+  casesResolved?: number;
+  threadsResolved?: number;
+  threadsUnresolved?: number;
+  questions: DigestQuestion[];
+  open: DigestQuestion[];
+  cases: DigestCase[];
+}
+
+// DigestCase is Go's digest.Case.
+export interface DigestCase {
+  number: string;
+  title: string;
+  change: string;
+  state: number;
+  at: string;
+}
+
+// DigestDoc is Go's app.DigestDoc.
+export interface DigestDoc {
+  digest: Digest;
+  markdownName: string;
+  htmlName: string;
+  markdown: string;
+}
+
+// DigestQuestion is Go's digest.Question.
+export interface DigestQuestion {
+  at: string;
+  customer: string;
+  conversation: string;
+  convId: string;
+  message: string;
+  text: string;
+  answered: boolean;
+  seconds: number;
+  withinTarget: boolean;
+}
+
+// DigestRequest is Go's digest.Request.
+export interface DigestRequest {
+  week: string;
+  account?: string;
+  lang?: string;
 }
 
 // Endpoints is Go's cloud.Endpoints.
@@ -497,6 +586,12 @@ export interface Op {
   seenBefore?: string;
   row?: Record<string, unknown>;
   after?: string;
+  team?: string;
+  channel?: string;
+  file?: string;
+  size?: number;
+  digest?: string;
+  key?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -508,7 +603,7 @@ export interface Op {
 }
 
 // OpKind: the values of Go's storage.Op.kind.
-export type OpKind = "link" | "unlink" | "join" | "notice" | "create";
+export type OpKind = "link" | "unlink" | "join" | "notice" | "create" | "upload" | "post";
 
 // OpRef is Go's links.OpRef.
 export interface OpRef {
@@ -536,6 +631,12 @@ export interface OpView {
   seenBefore?: string;
   row?: Record<string, unknown>;
   after?: string;
+  team?: string;
+  channel?: string;
+  file?: string;
+  size?: number;
+  digest?: string;
+  key?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -582,6 +683,14 @@ export interface Progress {
   errors: number;
   started: string;
   eta?: number;
+}
+
+// PublishRequest is Go's app.PublishRequest.
+export interface PublishRequest {
+  week: string;
+  lang?: string;
+  team: string;
+  channel: string;
 }
 
 // QueryError is Go's search.QueryError.
@@ -856,6 +965,12 @@ export interface Services {
     Members: { args: [string]; result: Member[] };
     Messages: { args: [string, string, number]; result: MessagesPage };
     Teams: { args: []; result: Team[] };
+  };
+  Digests: {
+    Build: { args: [DigestRequest]; result: DigestDoc[] };
+    Channels: { args: []; result: ChannelChoice[] };
+    Publications: { args: [string]; result: Op[] };
+    Publish: { args: [PublishRequest]; result: Op };
   };
   Links: {
     Discard: { args: [number]; result: Op };

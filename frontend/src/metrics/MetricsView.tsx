@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { conversationHash } from '../display/routes';
 import { csv, day, duration, share } from './format';
+import { DigestPanel } from './DigestPanel';
 import { TrendChart } from './TrendChart';
 
 type Preset = '4w' | '12w' | 'all' | 'custom';
@@ -229,6 +230,7 @@ export function MetricsView({ version }: { version: number }) {
           </section>
         </>
       )}
+      <DigestPanel version={version} />
       {evidence && (
         <aside className="metrics-evidence" data-testid="metrics-evidence" aria-label={evidence.title}>
           <header className="metrics-panel-head">
