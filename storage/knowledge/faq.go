@@ -147,7 +147,9 @@ func (s *Service) ListFAQ(ctx context.Context, f BestFilter) ([]FAQ, error) {
 		}
 		out = append(out, e)
 	})
-	slices.SortFunc(out, func(a, b FAQ) int { return cmp.Or(b.First.Compare(a.First), cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b FAQ) int {
+		return cmp.Or(b.First.Compare(a.First), cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID))
+	})
 	return out, err
 }
 

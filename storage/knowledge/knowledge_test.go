@@ -97,8 +97,8 @@ func TestBestTargets(t *testing.T) {
 		{storage.ThreadTarget(channel, "r1"), []string{"r1", "r1a", "r1b"}, "2026-03", "thread post r1", nil},
 		{"range/" + chat + "/1/3", []string{"1", "2", "3"}, "2026-03", "发票什么时候开？", nil},
 		{"range/" + chat + "/4/5", []string{"4", "5"}, "2026-04", "April question", nil},
-		{"range/" + chat + "/5/4", nil, "", "", capture.ErrInvalid},  // backwards
-		{chat, nil, "", "", capture.ErrInvalid},                      // a whole chat is not a conversation's part
+		{"range/" + chat + "/5/4", nil, "", "", capture.ErrInvalid}, // backwards
+		{chat, nil, "", "", capture.ErrInvalid},                     // a whole chat is not a conversation's part
 		{storage.MessageTarget(chat, "99"), nil, "", "", storage.ErrNotFound},
 		{"thread/" + channel, nil, "", "", capture.ErrInvalid},
 	}

@@ -151,7 +151,8 @@ func NewRedactor(c Customers) *Redactor {
 				add(string([]rune(p.Full)[1:]), false) // given name
 			}
 		} else if p.First == "" && p.Last == "" {
-			if f := strings.Fields(p.Full); len(f) > 1 {
+			if f := strings.Fields(p.Full); len(f) > 1 { // a guest's first and last names
+				add(f[0], true)
 				add(f[len(f)-1], true)
 			}
 		}
@@ -189,7 +190,7 @@ var (
 	// phoneRE finds candidates; isPhone decides by their digits.
 	phoneRE = regexp.MustCompile(`(?:\+|\(\+?)?\d[\d \t().\-\x{00A0}]{6,}\d`)
 	// ticketRE finds a case or ticket number named as such.
-	ticketRE = regexp.MustCompile(`(?i)(?:工单号?|案例号|案件号|单号|case\s*(?:no\.?|number|#)|ticket\s*(?:no\.?|number|#)?|dossier\s*(?:n°|no\.?|numéro)?|n°\s*de\s*dossier)\s*[:：#]?\s*([A-Z0-9][A-Z0-9\-]{3,})`)
+	ticketRE = regexp.MustCompile(`(?i)(?:工单号?|案例号|案件号|case\s*(?:no\.?|number|#)|ticket\s*(?:no\.?|number|#)?|dossier\s*(?:n°|no\.?|numéro)?|n°\s*de\s*dossier)\s*[:：#]?\s*([A-Z0-9][A-Z0-9\-]{3,})`)
 	cnMobile = regexp.MustCompile(`^(?:86)?1[3-9]\d{9}$`)
 	national = regexp.MustCompile(`^0[1-9]\d{8,10}$`) // French 0X XX XX XX XX, Chinese 0XX(X)-XXXXXXX(X)
 )
