@@ -61,6 +61,7 @@ type Store interface {
 	Links(ctx context.Context, chatID string) ([]storage.Link, error)
 	LinksIn(ctx context.Context, convID string) ([]storage.Link, error)
 	Hosted(ctx context.Context, convID, msgID, hostedID string) ([]byte, error)
+	Record(ctx context.Context, set, id string) (storage.Record, error)
 }
 
 // Service answers the knowledge calls over one store. It holds no state
