@@ -115,6 +115,11 @@ func str(v any) string { s, _ := v.(string); return strings.TrimSpace(s) }
 // without ("Contoso Ltd" is "Contoso" in a chat).
 var legalSuffixes = []string{"股份有限公司", "有限责任公司", "有限公司", "集团", "公司", " Ltd.", " Ltd", " Limited", " Inc.", " Inc", " LLC", " GmbH", " SARL", " SAS", " S.A.", " SA", " Corp.", " Corp", " Co.", ","}
 
+// industryWords end a company's name and are left out in chat.
+var industryWords = map[string]bool{"logistics": true, "systems": true, "technologies": true, "technology": true, "solutions": true, "group": true,
+	"industries": true, "manufacturing": true, "services": true, "holdings": true, "trading": true, "consulting": true, "software": true,
+	"industrie": true, "logistique": true, "technologie": true, "technologies.": true, "groupe": true, "conseil": true}
+
 // cjkTitles follow a Chinese surname to name a person (王先生, 李总).
 var cjkTitles = []string{"先生", "女士", "小姐", "经理", "总监", "总", "老师", "工"}
 
@@ -169,6 +174,13 @@ func NewRedactor(c Customers) *Redactor {
 			}
 		}
 		add(core, !strings.Contains(core, " "))
+		// What people call it in chat: 华东精密制造 is 华东精密 (place and
+		// trade name), Harbour Freight Logistics is Harbour Freight.
+		if rs := []rune(core); hasHan(core) && len(rs) >= 5 {
+			add(string(rs[:4]), false)
+		} else if f := strings.Fields(core); len(f) > 1 && industryWords[strings.ToLower(f[len(f)-1])] {
+			add(strings.Join(f[:len(f)-1], " "), len(f) == 2)
+		}
 	}
 	slices.SortFunc(r.names, func(a, b nameRule) int {
 		return cmp.Or(cmp.Compare(len(b.text), len(a.text)), strings.Compare(a.text, b.text))

@@ -50,7 +50,7 @@ func indexMarkdown(a Archive, w words, month time.Time, archive string) string {
 		}
 		fmt.Fprintf(&b, "%s\n\n", mdEscape(fmt.Sprintf(w.topicCounts, t.Best, t.FAQ)))
 		for _, e := range t.Entries {
-			kind := w.best
+			kind := w.bestOne
 			if e.Kind == kindFAQ {
 				kind = w.faq
 			}
@@ -83,7 +83,7 @@ func archiveMarkdown(a Archive, w words, month time.Time, items []*item) string 
 		}
 		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n", it.Anchor)
 		if it.Kind == kindBest {
-			fmt.Fprintf(&b, "### %s: %s\n\n", mdEscape(w.best), mdEscape(it.Title))
+			fmt.Fprintf(&b, "### %s: %s\n\n", mdEscape(w.bestOne), mdEscape(it.Title))
 			fmt.Fprintf(&b, "- %s: %s\n", mdEscape(w.conversation), mdEscape(it.convName))
 			if it.reason != "" {
 				fmt.Fprintf(&b, "- %s: %s\n", mdEscape(w.reason), mdEscape(it.reason))
@@ -129,7 +129,7 @@ func archiveHTML(a Archive, w words, month time.Time, items []*item) string {
 		}
 		b.WriteString("\n<ul>\n")
 		for _, en := range t.Entries {
-			kind := w.best
+			kind := w.bestOne
 			if en.Kind == kindFAQ {
 				kind = w.faq
 			}
