@@ -62,6 +62,14 @@ Usage:
                                   response times to customers (per account, team, conversation,
                                   week: waits, answered, median, p90, within target), activity,
                                   cases, and the customers waiting now, oldest first
+  rapport best [--json] [add|edit --topic T [--reason R] TARGET | remove TARGET | list [--month YYYY-MM] [--topic T]]
+                                  best conversations; TARGET: message/CONV/MSG, thread/CHANNEL/ROOT
+                                  or range/CONV/FIRST/LAST; a topic's aliases are the same topic
+  rapport faq [--json] [add --from TARGET [--question Q] [--tags A,B] | list | show ID | delete ID]
+                                  FAQ entries drafted from conversations (show: redacted, as published)
+  rapport archive [--json] --month YYYY-MM [--account NAME | --team NAME] [--lang L] --out DIR
+                                  the month's best conversations and FAQ by topic, with an index:
+                                  Markdown and one self-contained HTML file, redacted; prints the files
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -124,8 +132,10 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
 		fset.StringVar(&ma.set, "set", "", "metrics settings: store the settings in this JSON file (as --json prints them)")
 	}
+	kn := knowledgeFlags(fset, cmd)
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics",
+		"best", "faq", "archive":
 	case "help":
 		fset.Usage()
 		return 0
@@ -142,7 +152,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "tag" { // +TAG and -TAG are not flags
 		args, tagOps = splitTagArgs(fset, args)
 	}
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics"}, cmd)
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "best", "faq", "archive"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -209,6 +219,9 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "metrics":
 		ma.json, ma.words = *asJSON, words
 		err = cliMetrics(cfg, ma, version, log, stdout)
+	case "best", "faq", "archive":
+		kn.words, kn.json = words, *asJSON
+		err = cliKnowledge(cfg, kn, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

@@ -53,6 +53,7 @@ type Core struct {
 	Tags          *Tags
 	Metrics       *Metrics
 	Connection    *Connection
+	Knowledge     *Knowledge
 }
 
 // How Rapport runs: the UI sees ModeWindow or ModeBrowser (AppInfo.Mode).
@@ -77,6 +78,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Tags = &Tags{c}
 	c.Metrics = &Metrics{c: c}
 	c.Connection = &Connection{c}
+	c.Knowledge = &Knowledge{c}
 	return c
 }
 
@@ -84,7 +86,8 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
 		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
-		"Capture": c.Capture, "Metrics": c.Metrics, "Connection": c.Connection}
+		"Capture": c.Capture, "Metrics": c.Metrics, "Connection": c.Connection,
+		"Knowledge": c.Knowledge}
 }
 
 // openStore opens the store. A failure is kept and reported by every call

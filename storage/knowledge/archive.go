@@ -128,12 +128,12 @@ func (s *Service) Archive(ctx context.Context, r ArchiveRequest) (Archive, error
 		if a.Scope, in, err = s.teamScope(ctx, r.Team); err != nil {
 			return Archive{}, err
 		}
-		a.ScopeKind = "team"
+		a.ScopeKind = ScopeTeam
 	case r.Account != "":
 		if a.Scope, in, err = s.accountScope(ctx, r.Account); err != nil {
 			return Archive{}, err
 		}
-		a.ScopeKind = "account"
+		a.ScopeKind = ScopeAccount
 	}
 	topicOf, err := s.topics(ctx)
 	if err != nil {

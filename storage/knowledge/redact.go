@@ -117,7 +117,7 @@ var legalSuffixes = []string{"股份有限公司", "有限责任公司", "有限
 
 // industryWords end a company's name and are left out in chat.
 var industryWords = map[string]bool{"logistics": true, "systems": true, "technologies": true, "technology": true, "solutions": true, "group": true,
-	"industries": true, "manufacturing": true, "services": true, "holdings": true, "trading": true, "consulting": true, "software": true,
+	"industries": true, "manufacturing": true, "services": true, "holdings": true, "trading": true, "traders": true, "consulting": true, "software": true,
 	"industrie": true, "logistique": true, "technologie": true, "technologies.": true, "groupe": true, "conseil": true}
 
 // cjkTitles follow a Chinese surname to name a person (王先生, 李总).

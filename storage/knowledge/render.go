@@ -27,7 +27,7 @@ func heading(a Archive, w words, month time.Time) string {
 	h := w.title + " · " + w.month(month)
 	if a.Scope != "" {
 		sc := w.team
-		if a.ScopeKind == "account" {
+		if a.ScopeKind == ScopeAccount {
 			sc = w.account
 		}
 		h += " · " + sc + ": " + a.Scope

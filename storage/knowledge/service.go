@@ -35,6 +35,18 @@ const (
 	kindTemplate = "template"
 )
 
+// What an archive's entries are (IndexEntry.Kind, ItemReview.Kind).
+const (
+	ItemBest = kindBest
+	ItemFAQ  = kindFAQ
+)
+
+// What an archive is for (Archive.ScopeKind), when not for all.
+const (
+	ScopeAccount = "account"
+	ScopeTeam    = "team"
+)
+
 // Limits on what the user types.
 const (
 	maxReason   = 1000
