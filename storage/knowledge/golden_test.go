@@ -30,15 +30,14 @@ const goldenMonth = "2026-03"
 // channel (teams and channels by id) are best, topics in turn; the first
 // three messages of the first chats are a FAQ entry each, and one of them
 // also best; 付款, payment and paiement are one topic.
-func markMonth(t *testing.T, db *storage.DB, s *knowledge.Service) {
+func markMonth(t testing.TB, db *storage.DB, s *knowledge.Service, month string, perChannel, chatsN int) (marked, drafted int) {
 	t.Helper()
-	from, _ := knowledge.ParseMonth(goldenMonth)
+	from, _ := knowledge.ParseMonth(month)
 	to := from.AddDate(0, 1, 0)
 	topics := []string{"付款", "technique", "paiement", "payment", "contrat"}
 	teams, err := db.Teams(ctx)
 	must(t, err)
 	slices.SortFunc(teams, func(a, b storage.Team) int { return strings.Compare(a.ID, b.ID) })
-	marked := 0
 	for _, tm := range teams {
 		chs, err := db.Channels(ctx, tm.ID)
 		must(t, err)
@@ -53,7 +52,7 @@ func markMonth(t *testing.T, db *storage.DB, s *knowledge.Service) {
 				}
 			}
 			n := 0
-			for i := len(ms) - 1; i >= 0 && n < 2; i-- { // oldest first
+			for i := len(ms) - 1; i >= 0 && n < perChannel; i-- { // oldest first
 				m := ms[i]
 				if m.ReplyTo != "" || m.Created.Before(from) || replies[m.ID] == 0 || m.Deleted != nil {
 					continue
@@ -67,9 +66,8 @@ func markMonth(t *testing.T, db *storage.DB, s *knowledge.Service) {
 	chats, err := db.Chats(ctx)
 	must(t, err)
 	slices.SortFunc(chats, func(a, b storage.Chat) int { return strings.Compare(a.ID, b.ID) })
-	drafted := 0
 	for _, c := range chats {
-		if drafted == 4 {
+		if drafted == chatsN {
 			break
 		}
 		ms, err := db.Messages(ctx, c.ID, to, 500)
@@ -92,14 +90,12 @@ func markMonth(t *testing.T, db *storage.DB, s *knowledge.Service) {
 		}
 		drafted++
 	}
-	if marked < 4 || drafted < 4 {
-		t.Fatalf("marked %d threads and drafted %d FAQ entries: the preset changed?", marked, drafted)
-	}
 	tg := tags.New(db, nil)
 	_, err = tg.Alias(ctx, "付款", "payment")
 	must(t, err)
 	_, err = tg.Alias(ctx, "付款", "paiement")
 	must(t, err)
+	return marked, drafted
 }
 
 // TestArchiveGolden builds March 2026 of the medium preset (seed 13),
@@ -111,7 +107,9 @@ func TestArchiveGolden(t *testing.T) {
 	}
 	rig := enginetest.Synced(t, tenantsim.Options{Seed: 13, Size: tenantsim.Medium, End: goldenEnd})
 	s := knowledge.New(rig.DB)
-	markMonth(t, rig.DB, s)
+	if marked, drafted := markMonth(t, rig.DB, s, goldenMonth, 2, 4); marked < 4 || drafted < 4 {
+		t.Fatalf("marked %d threads and drafted %d FAQ entries: the preset changed?", marked, drafted)
+	}
 	for _, lang := range knowledge.Languages {
 		a, err := s.Archive(ctx, knowledge.ArchiveRequest{Month: goldenMonth, Lang: lang})
 		must(t, err)
