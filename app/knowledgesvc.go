@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/rapport-app/rapport/storage/knowledge"
 )
@@ -96,8 +97,9 @@ func (s *Knowledge) Templates(q string) ([]knowledge.Template, error) {
 }
 
 // ArchivePreview is an archive built for the UI: what it holds, its
-// files' names and sizes, and its HTML file to preview (in a sandboxed
-// frame). Nothing is written.
+// files' names and sizes, and the body of its HTML file to preview
+// (storage/knowledge's markup: sanitized message HTML, escaped text, no
+// style attribute, images as data: URIs). Nothing is written.
 type ArchivePreview struct {
 	Archive knowledge.Archive `json:"archive"`
 	Sizes   []int             `json:"sizes"` // of Archive.Files, in bytes
@@ -114,8 +116,9 @@ func (s *Knowledge) Archive(r knowledge.ArchiveRequest) (ArchivePreview, error) 
 		p := ArchivePreview{Archive: a, Sizes: []int{}}
 		for _, f := range a.Files {
 			p.Sizes = append(p.Sizes, len(f.Data))
-			if len(f.Name) > 5 && f.Name[len(f.Name)-5:] == ".html" {
-				p.HTML = string(f.Data)
+			if strings.HasSuffix(f.Name, ".html") {
+				_, body, _ := strings.Cut(string(f.Data), "<body>\n")
+				p.HTML, _, _ = strings.Cut(body, "</body>")
 			}
 		}
 		return p, nil
