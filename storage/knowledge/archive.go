@@ -18,7 +18,6 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/rapport-app/rapport/storage"
-	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/content"
 )
 
@@ -168,7 +167,7 @@ func (s *Service) Archive(ctx context.Context, r ArchiveRequest) (Archive, error
 		it.Title = review(p, &rev, b.Title)
 		it.reason = review(p, &rev, b.Reason)
 		it.convName = review(p, &rev, names[b.Conv])
-		if it.msgs, err = s.shown(ctx, p, &rev, b.Target); err != nil {
+		if it.msgs, err = s.shown(ctx, p, &rev, b.Conv, b.Messages); err != nil {
 			return Archive{}, err
 		}
 		it.Link = teamsLink(b.Conv, b.Messages[0])
@@ -260,16 +259,21 @@ func review(p *Pass, rev *ItemReview, text string) string {
 	return r.Text
 }
 
-// shown reads a target's messages as the archive shows them, redacted:
+// shown reads the messages marked (by id: a thread's replies posted
+// since are not part of the mark) as the archive shows them, redacted:
 // text for Markdown, HTML sanitized as on screen with inline images as
-// data: URIs.
-func (s *Service) shown(ctx context.Context, p *Pass, rev *ItemReview, target string) ([]shownMessage, error) {
-	conv, msgs, err := capture.Messages(ctx, s.db, target)
-	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, capture.ErrInvalid) {
-		return nil, nil // gone from the store since: the entry stays, without messages
-	}
-	if err != nil {
-		return nil, err
+// data: URIs. A message gone from the store since is left out.
+func (s *Service) shown(ctx context.Context, p *Pass, rev *ItemReview, conv string, ids []string) ([]shownMessage, error) {
+	msgs := make([]storage.MessageWithBody, 0, len(ids))
+	for _, id := range ids {
+		ms, err := s.db.MessagesAround(ctx, conv, id, 0, "") // the message alone
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, ms...)
 	}
 	var out []shownMessage
 	for i := range msgs {

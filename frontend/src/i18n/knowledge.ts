@@ -121,9 +121,9 @@ export const knowledgeZhCN: Record<KnowledgeKey, string> = {
 export const knowledgeFr: Record<KnowledgeKey, string> = {
   'knowledge.tab.tags': 'Étiquettes',
   'knowledge.tab.best': 'Meilleures conversations',
-  'knowledge.tab.faq': 'FAQ',
+  'knowledge.tab.faq': 'Foire aux questions',
   'knowledge.tab.templates': 'Modèles de réponse',
-  'knowledge.tab.archive': 'Archives',
+  'knowledge.tab.archive': 'Archives mensuelles',
   'knowledge.tabs': 'Base de connaissances',
   'knowledge.month': 'Mois',
   'knowledge.topic': 'Sujet',
