@@ -113,9 +113,7 @@ func cliStatus(ctx context.Context, cfg Config, asJSON bool, version string, log
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return printJSON(w, st)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "store\t%s\n", db.Path())
@@ -229,4 +227,11 @@ func runDemo(ctx context.Context, cfg Config, o demoOptions, assets fs.FS, versi
 		return runWindow(ctx, cfg, assets, version, log, setup)
 	}
 	return serve(ctx, cfg, o.addr, assets, version, log, stdout, setup)
+}
+
+// printJSON prints a command's --json answer, indented.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -6,12 +6,14 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/content"
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // Conversations serves teams, channels, chats and their messages from the
@@ -170,7 +172,7 @@ func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBo
 				return "" // not fetched (yet): shown as "[image]"
 			}
 			return c.hostedURL(convID, m.ID, id)
-		}})
+		}, CaseLink: caseLink})
 		for _, cd := range m.Body.Cards {
 			if safe, _, _ := content.Card(cd.ContentType, cd.Content); safe != "" {
 				d.HTML += safe
@@ -269,4 +271,10 @@ func (c *Core) serveHosted(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(data)
+}
+
+// caseLink is the UI's address of a case's page by its number (the
+// frontend's recordHash; RecordDetails finds the case by number).
+func caseLink(number string) string {
+	return "#/records/" + crm.CaseSet + "/" + url.PathEscape(number)
 }

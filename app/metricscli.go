@@ -56,9 +56,7 @@ func cliMetrics(cfg Config, a metricsArgs, version string, log *slog.Logger, w i
 		return cliRecordError(w, a.json, err)
 	}
 	if a.json {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return printJSON(w, r)
 	}
 	writeReport(w, r)
 	return nil
@@ -85,9 +83,7 @@ func cliMetricsSettings(core *Core, a metricsArgs, w io.Writer) error {
 		return cliRecordError(w, a.json, err)
 	}
 	if a.json {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(set)
+		return printJSON(w, set)
 	}
 	for _, h := range set.Hours {
 		from := or(h.From, "the start")

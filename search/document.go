@@ -24,14 +24,15 @@ import (
 // version is rebuilt from the store. (ut: terms came without a bump: no
 // store held user tags before schema 7 made their buckets, so a layout-5
 // index has every ut: term it should.)
-const MappingVersion = 5
+const MappingVersion = 6
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):
 //
 //	t   text, analyzed (AnalyzerName), with positions for phrases
 //	k   filter terms: has:attachment/image/link/reaction, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
-//	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>
+//	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>,
+//	    q:ack/q:body/q:ask (substance, rank.go)
 //	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<hashtag>,
 //	    ut:<user tag, the message's own or its thread's or conversation's>, mo:YYYYMM (UTC),
 //	    set:<entity set>
@@ -225,6 +226,9 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 	for _, c := range content.CaseNumbers(text) {
 		d.key("case:" + strings.ToLower(c))
 	}
+	for _, k := range substance(text) {
+		d.key(k)
+	}
 	return d, true
 }
 
@@ -237,6 +241,7 @@ func recordDoc(doc string, r *storage.Record) (*docBuilder, bool) {
 	text := crm.Text(r.Set, r.Fields)
 	d.text(text)
 	d.facet("kind:record")
+	d.key("q:body") // a record is substance: its matches rank with long messages
 	d.facet("set:" + r.Set)
 	d.key("rid:" + r.ID)
 	if r.Set == "incidents" {

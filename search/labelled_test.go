@@ -185,6 +185,7 @@ func TestLabelled(t *testing.T) {
 		}
 	}
 	t.Log(b.String())
+	labRanking(t, ctx, ix, c, queries)
 
 	for _, rw := range rows {
 		if rw.unknown > 0 {
@@ -206,6 +207,90 @@ func TestLabelled(t *testing.T) {
 		t.Errorf("%s %q: %s", rw.q.group, rw.q.q, strings.Join(why, "; "))
 	}
 }
+
+// labRanking measures the order of the first page: NDCG@10 of the word
+// queries (groups zh, en, fr, mixed), a hit's gain 1 when the ground truth
+// judges it relevant (acknowledgements are about no topic: never), with
+// and without the substance boosts (rank.go); it fails below a floor.
+func labRanking(t *testing.T, ctx context.Context, ix *search.Index, c *labCorpus, queries []labQuery) {
+	acks, shown := 0, 0 // first-page hits about no topic (acknowledgements, small talk)
+	ndcg := func(q labQuery) float64 {
+		res, err := ix.Search(ctx, search.Request{Q: q.q, Size: 10, Now: c.w.End, Loc: time.UTC})
+		if err != nil {
+			t.Fatalf("%s: %v", q.q, err)
+		}
+		dcg := 0.0
+		for i, h := range res.Hits {
+			key := ""
+			if h.Message != nil && h.Conv != nil {
+				key = "m:" + h.Conv.ID + "/" + h.Message.ID
+			} else if h.Record != nil {
+				key = "r:" + h.Record.Set + "/" + h.Record.ID
+			}
+			d := c.byKey[key]
+			if d != nil && (!d.deleted || q.deleted) && q.rel(d) {
+				dcg += 1 / math.Log2(float64(i+2))
+			}
+			shown++
+			if d != nil && d.msg != nil && len(d.msg.Topics) == 0 {
+				acks++
+			}
+		}
+		rel := 0
+		for _, d := range c.docs {
+			if (!d.deleted || q.deleted) && q.rel(d) {
+				rel++
+			}
+		}
+		ideal := 0.0
+		for i := range min(rel, 10) {
+			ideal += 1 / math.Log2(float64(i+2))
+		}
+		if ideal == 0 {
+			return math.NaN()
+		}
+		return dcg / ideal
+	}
+	var words []labQuery
+	for _, q := range queries {
+		if q.group != "ops" && !strings.Contains(q.q, ":") {
+			words = append(words, q)
+		}
+	}
+	mean := func(on bool) (float64, map[string]float64) {
+		search.SetRankQuality(on)
+		defer search.SetRankQuality(true)
+		acks, shown = 0, 0
+		sum, n := 0.0, 0
+		byGroup, counts := map[string]float64{}, map[string]int{}
+		for _, q := range words {
+			if v := ndcg(q); !math.IsNaN(v) {
+				sum, n = sum+v, n+1
+				byGroup[q.group] += v
+				counts[q.group]++
+			}
+		}
+		for g := range byGroup {
+			byGroup[g] /= float64(counts[g])
+		}
+		return sum / float64(max(n, 1)), byGroup
+	}
+	before, bg := mean(false)
+	acksBefore, shownBefore := acks, shown
+	after, ag := mean(true)
+	t.Logf("first-page hits about no topic (acknowledgements, small talk): %d of %d without the boosts, %d of %d with", acksBefore, shownBefore, acks, shown)
+	t.Logf("NDCG@10 over %d word queries: %.3f without the substance boosts, %.3f with (zh %.3f→%.3f, en %.3f→%.3f, fr %.3f→%.3f, mixed %.3f→%.3f)",
+		len(words), before, after, bg["zh"], ag["zh"], bg["en"], ag["en"], bg["fr"], ag["fr"], bg["mixed"], ag["mixed"])
+	if after < labMinNDCG {
+		t.Errorf("NDCG@10 %.3f < %.2f", after, labMinNDCG)
+	}
+	if acks*2 > acksBefore {
+		t.Errorf("the boosts should at least halve the first pages' acknowledgements and small talk: %d, was %d", acks, acksBefore)
+	}
+}
+
+// labMinNDCG is the first page's quality the ranking must keep.
+const labMinNDCG = 0.95
 
 // labGroups are the query groups, in report order.
 var labGroups = []string{"zh", "en", "fr", "mixed", "ops"}

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -204,6 +206,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
 	if req.Sort == SortDate {
 		sr.SortBy([]string{"-" + fieldTime})
+	}
+	if req.Sort != SortDate && (len(c.out.terms) > 0 || len(c.out.prefixes) > 0) {
+		sr.Query = ranked(q)
 	}
 	if req.Sort == SortDate || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
 		// Newest first, or filters only: no relevance to compute. (Filters
@@ -448,29 +453,38 @@ const snippetBytes = 240
 
 // snippet cuts text around its first match and marks the matching words.
 func snippet(text string, c *compiled) []Fragment {
-	toks := Analyze(text)
-	raw := tokens(prefixAnalyzer, text)
+	// A word is marked when its analysed term is one of the query's, or
+	// when the word as typed (prefixAnalyzer's token, folded but not
+	// stemmed) starts with one of the query's prefixes. The two token
+	// streams differ (analysis drops stop words, splits CJK into bigrams),
+	// so each is matched on its own offsets.
 	type span struct{ s, e int }
 	var spans []span
-	for i, t := range toks {
-		hit := c.terms[t.Term]
-		if !hit && i < len(raw) {
+	for _, t := range Analyze(text) {
+		if c.terms[t.Term] {
+			spans = append(spans, span{t.Start, t.End})
+		}
+	}
+	if len(c.prefixes) > 0 {
+		for _, t := range tokens(prefixAnalyzer, text) {
 			for _, p := range c.prefixes {
-				if strings.HasPrefix(raw[i].Term, p) {
-					hit = true
+				if strings.HasPrefix(t.Term, p) {
+					spans = append(spans, span{t.Start, t.End})
 					break
 				}
 			}
 		}
-		if !hit {
-			continue
-		}
-		if n := len(spans); n > 0 && t.Start <= spans[n-1].e {
-			spans[n-1].e = max(spans[n-1].e, t.End)
-			continue
-		}
-		spans = append(spans, span{t.Start, t.End})
 	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Or(cmp.Compare(a.s, b.s), cmp.Compare(a.e, b.e)) })
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.s <= merged[n-1].e {
+			merged[n-1].e = max(merged[n-1].e, sp.e)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	spans = merged
 	from := 0
 	if len(spans) > 0 && spans[0].s > snippetBytes/4 {
 		from = runeStart(text, spans[0].s-snippetBytes/4)

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export interface Server {
   url: string; // with the launch secret
@@ -168,4 +169,72 @@ export async function stopProcess(p: ChildProcess, procs: ChildProcess[]): Promi
   p.kill('SIGTERM');
   await exited;
   procs.splice(procs.indexOf(p), 1);
+}
+
+export interface Demo {
+  appURL: string; // the printed one-time URL
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+// startDemo runs `rapport demo --browser` on the small simulated tenant in
+// a fresh data dir (LANG as given) and waits for its URL.
+export async function startDemo(name: string, lang = 'en_US.UTF-8'): Promise<Demo> {
+  const bin = process.env.RAPPORT_BIN;
+  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
+  const dataDir = mkdtempSync(join(tmpdir(), `rapport-${name}-e2e-`));
+  const child = spawn(bin, ['demo', '--browser', '--size', 'small', '--data-dir', dataDir], {
+    env: { ...process.env, LANG: lang, LC_ALL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const appURL = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`demo did not start; stderr:\n${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const app = serveURL.exec(out);
+      if (app) {
+        clearTimeout(timer);
+        resolve(app[1]!);
+      }
+    });
+  });
+  return {
+    appURL,
+    dataDir,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// callApp makes the UI's own request to Go from a signed-in page (with
+// the tab's session).
+export function callApp<T>(page: Page, method: string, args: unknown[] = []): Promise<T> {
+  return page.evaluate(
+    async ([m, a]) => {
+      const r = await fetch(`/api/call/${m}`, { method: 'POST', body: JSON.stringify(a), headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
+      if (!r.ok) throw new Error(`${m}: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    [method, args] as const,
+  ) as Promise<T>;
+}
+
+// waitSynced waits until the demo's first sync is done.
+export async function waitSynced(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const s = await callApp<{ running: boolean; last?: unknown; store: { messages: number } }>(page, 'Sync.Status');
+        return !s.running && s.last !== undefined && s.store.messages > 0 ? 'synced' : 'waiting';
+      },
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe('synced');
 }

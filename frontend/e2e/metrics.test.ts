@@ -1,69 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startDemo, waitSynced, type Demo } from './harness';
 
 // The Metrics section on `rapport demo`: the dashboard on the synced
 // small tenant, the uPlot chart drawn under the strict CSP with no
 // violation, a figure's waits, and a wait opening its conversation;
 // screenshots in light and dark.
 
-let child: ChildProcess;
-let dataDir: string;
+let demo: Demo;
 let appURL = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  const bin = process.env.RAPPORT_BIN;
-  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
-  dataDir = mkdtempSync(join(tmpdir(), 'rapport-metrics-e2e-'));
-  child = spawn(bin, ['demo', '--browser', '--size', 'small', '--data-dir', dataDir], {
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  appURL = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start; stderr:\n${stderr}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const app = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/.exec(out);
-      if (app) {
-        clearTimeout(timer);
-        resolve(app[1]!);
-      }
-    });
-  });
+  demo = await startDemo('metrics');
+  appURL = demo.appURL;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
-
-async function waitSynced(page: Page) {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          const r = await fetch('/api/call/Sync.Status', { method: 'POST', body: '[]', headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
-          const s = (await r.json()) as { running: boolean; last?: unknown; store: { messages: number } };
-          return !s.running && s.last !== undefined && s.store.messages > 0 ? 'synced' : 'waiting';
-        }),
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBe('synced');
-}
 
 describe('metrics', () => {
   test('dashboard, chart under the CSP, a figure’s waits, a wait opening its conversation', async () => {

@@ -14,6 +14,9 @@ type Options struct {
 	// Hosted maps a Graph hosted-content id to the local URL that serves
 	// it; "" drops the image.
 	Hosted func(id string) string
+	// CaseLink, when set, makes each Dynamics case number in the text
+	// (outside links and code) a link to the address it returns.
+	CaseLink func(number string) string
 }
 
 // hostedRE finds the hosted-content id in a Graph inline image URL.
@@ -87,6 +90,9 @@ func Message(raw string, isText bool, opts Options) (safe, text string) {
 	if isText {
 		esc := html.EscapeString(raw)
 		safe = "<p>" + strings.ReplaceAll(esc, "\n", "<br>") + "</p>"
+		if opts.CaseLink != nil && caseRE.MatchString(raw) {
+			safe = linkCases(safe, opts.CaseLink)
+		}
 		return safe, strings.TrimSpace(raw)
 	}
 	nodes, err := html.ParseFragment(strings.NewReader(raw), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
@@ -100,7 +106,72 @@ func Message(raw string, isText bool, opts Options) (safe, text string) {
 		html.Render(&b, n)
 	}
 	safe = strings.TrimSpace(policy.Sanitize(b.String()))
-	return safe, Text(safe)
+	text = Text(safe)
+	if opts.CaseLink != nil && caseRE.MatchString(text) {
+		safe = linkCases(safe, opts.CaseLink)
+	}
+	return safe, text
+}
+
+// linkCases wraps the case numbers in sanitized HTML's text (outside
+// links, code and preformatted text) in links made by link. The links are
+// added after sanitizing: their text is the number and their address is
+// link's, whose input is only the number's letters, digits and dashes.
+func linkCases(safe string, link func(string) string) string {
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(safe), ctx)
+	if err != nil {
+		return safe
+	}
+	for _, n := range nodes {
+		ctx.AppendChild(n)
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch {
+			case c.Type == html.ElementNode && (c.DataAtom == atom.A || c.DataAtom == atom.Code || c.DataAtom == atom.Pre):
+			case c.Type == html.ElementNode:
+				walk(c)
+			case c.Type == html.TextNode:
+				splitCases(c, link)
+			}
+			c = next
+		}
+	}
+	walk(ctx)
+	var b strings.Builder
+	for c := ctx.FirstChild; c != nil; c = c.NextSibling {
+		html.Render(&b, c)
+	}
+	return b.String()
+}
+
+// splitCases replaces a text node by its text and links around each case
+// number in it.
+func splitCases(t *html.Node, link func(string) string) {
+	text := t.Data
+	locs := caseRE.FindAllStringIndex(text, -1)
+	if len(locs) == 0 {
+		return
+	}
+	parent, at := t.Parent, 0
+	for _, l := range locs {
+		if l[0] > at {
+			parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text[at:l[0]]}, t)
+		}
+		num := text[l[0]:l[1]]
+		a := &html.Node{Type: html.ElementNode, Data: "a", DataAtom: atom.A,
+			Attr: []html.Attribute{{Key: "class", Val: "record-ref"}, {Key: "href", Val: link(strings.ToUpper(num))}}}
+		a.AppendChild(&html.Node{Type: html.TextNode, Data: num})
+		parent.InsertBefore(a, t)
+		at = l[1]
+	}
+	if at < len(text) {
+		parent.InsertBefore(&html.Node{Type: html.TextNode, Data: text[at:]}, t)
+	}
+	parent.RemoveChild(t)
 }
 
 // rewrite turns Teams-specific markup into plain HTML, in place.

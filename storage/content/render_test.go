@@ -261,3 +261,39 @@ func TestMailtoKeepsAddressSubjectBody(t *testing.T) {
 		})
 	}
 }
+
+// TestCaseLinks: case numbers in a message's text become links to the
+// address the caller gives, outside links and code, after sanitizing;
+// without CaseLink nothing changes.
+func TestCaseLinks(t *testing.T) {
+	link := func(n string) string { return "#/records/incidents/" + n }
+	cases := []struct {
+		name, raw string
+		text      bool
+		want      string
+	}{
+		{"one", `<p>See CAS-01296-ABC123 please</p>`, false, `<p>See <a class="record-ref" href="#/records/incidents/CAS-01296-ABC123">CAS-01296-ABC123</a> please</p>`},
+		{"two and lower case", `<p>cas-00001-aaaaaa, CAS-00002-BBBBBB</p>`, false,
+			`<p><a class="record-ref" href="#/records/incidents/CAS-00001-AAAAAA">cas-00001-aaaaaa</a>, <a class="record-ref" href="#/records/incidents/CAS-00002-BBBBBB">CAS-00002-BBBBBB</a></p>`},
+		{"nested", `<p><b>CAS-01296-ABC123</b></p>`, false, `<p><b><a class="record-ref" href="#/records/incidents/CAS-01296-ABC123">CAS-01296-ABC123</a></b></p>`},
+		{"in a link", `<p><a href="https://contoso.crm.dynamics.com/x">CAS-01296-ABC123</a></p>`, false,
+			`<p><a href="https://contoso.crm.dynamics.com/x" rel="nofollow noreferrer noopener" target="_blank">CAS-01296-ABC123</a></p>`},
+		{"in code", `<pre><code>CAS-01296-ABC123</code></pre>`, false, `<pre><code>CAS-01296-ABC123</code></pre>`},
+		{"hostile around it", `<p onclick="x()">CAS-01296-ABC123<script>alert(1)</script></p>`, false,
+			`<p><a class="record-ref" href="#/records/incidents/CAS-01296-ABC123">CAS-01296-ABC123</a></p>`},
+		{"not a number", `<p>CAS-1296-ABC123 and XCAS-01296-ABC123</p>`, false, `<p>CAS-1296-ABC123 and XCAS-01296-ABC123</p>`},
+		{"plain text", "case CAS-01296-ABC123\n<b>", true, `<p>case <a class="record-ref" href="#/records/incidents/CAS-01296-ABC123">CAS-01296-ABC123</a><br/>&lt;b&gt;</p>`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, text := Message(c.raw, c.text, Options{CaseLink: link})
+			if got != c.want {
+				t.Errorf("Message(%q):\n got %s\nwant %s", c.raw, got, c.want)
+			}
+			plain, plainText := Message(c.raw, c.text, Options{})
+			if text != plainText || strings.Contains(plain, "record-ref") {
+				t.Errorf("without CaseLink: %s / text %q vs %q", plain, plainText, text)
+			}
+		})
+	}
+}

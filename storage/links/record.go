@@ -37,6 +37,11 @@ func (s *Service) Record(ctx context.Context, set, id string) (RecordPage, error
 	if err != nil {
 		return RecordPage{}, err
 	}
+	if !found && cs.Number != "" { // a record named by its number (a case number in a message)
+		if r, found, err = s.byNumber(ctx, set, cs.Number, id); err != nil {
+			return RecordPage{}, err
+		}
+	}
 	waiting := false
 	if !found {
 		if r, waiting, err = w.recordOrStub(ctx, set, id); err != nil {
@@ -111,4 +116,19 @@ func containsCard(cs []RecordCard, r storage.Record) bool {
 		}
 	}
 	return false
+}
+
+// byNumber finds the record of a set whose number column (a case's
+// ticketnumber) is number, ignoring case; a deleted one counts as none.
+func (s *Service) byNumber(ctx context.Context, set, column, number string) (storage.Record, bool, error) {
+	rs, err := s.db.Records(ctx, set)
+	if err != nil {
+		return storage.Record{}, false, err
+	}
+	for _, r := range rs {
+		if n, _ := r.Fields[column].(string); n != "" && r.Deleted == nil && strings.EqualFold(n, strings.TrimSpace(number)) {
+			return r, true, nil
+		}
+	}
+	return storage.Record{}, false, nil
 }

@@ -51,6 +51,16 @@ func TestRecordPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A case number in a message links to the case's page by its number.
+	for _, number := range []string{"CAS-01234-ABCDE", "cas-01234-abcde"} {
+		byNo, err := svc.Record(ctx, "incidents", number)
+		if err != nil || byNo.Card.ID != "case" || byNo.Number != "CAS-01234-ABCDE" {
+			t.Errorf("Record(incidents, %s): %+v, %v; want the case", number, byNo.Card, err)
+		}
+	}
+	if _, err := svc.Record(ctx, "incidents", "CAS-99999-ZZZZZ"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("an unknown case number: %v, want ErrNotFound", err)
+	}
 	var fields []string
 	for _, f := range p.Card.Fields {
 		fields = append(fields, f.Field+"="+f.Value)
