@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -71,9 +70,7 @@ func cliKnowledge(cfg Config, a *knowledgeArgs, version string, log *slog.Logger
 	bad := fmt.Errorf("%w: rapport %s", errInvalid, knowledgeUsage)
 	out := func(v any, text func(io.Writer)) error {
 		if a.json {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(v)
+			return printJSON(w, v)
 		}
 		text(w)
 		return nil

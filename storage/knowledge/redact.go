@@ -42,10 +42,16 @@ type Redacted struct {
 // safe for concurrent use; a Pass numbers placeholders for one item.
 type Redactor struct {
 	names []nameRule // longest first
+	// The rules by the first rune of what they match: exact (CJK names and
+	// single Latin words, matched with their case), case-insensitive (by
+	// the lower-cased rune), and those by their own first rune (when
+	// lower-casing a text changes its length, they match exactly).
+	exactBy, foldBy, rawBy map[rune][]int
 }
 
 type nameRule struct {
-	text string
+	lower string
+	text  string
 	// exact: the case must match (single Latin words, which are also
 	// common words in lower case).
 	exact bool
@@ -185,6 +191,18 @@ func NewRedactor(c Customers) *Redactor {
 	slices.SortFunc(r.names, func(a, b nameRule) int {
 		return cmp.Or(cmp.Compare(len(b.text), len(a.text)), strings.Compare(a.text, b.text))
 	})
+	r.exactBy, r.foldBy, r.rawBy = map[rune][]int{}, map[rune][]int{}, map[rune][]int{}
+	first := func(s string) rune { c, _ := utf8.DecodeRuneInString(s); return c }
+	for i := range r.names {
+		n := &r.names[i]
+		if n.exact || n.cjk {
+			r.exactBy[first(n.text)] = append(r.exactBy[first(n.text)], i)
+			continue
+		}
+		n.lower = strings.ToLower(n.text)
+		r.foldBy[first(n.lower)] = append(r.foldBy[first(n.lower)], i)
+		r.rawBy[first(n.text)] = append(r.rawBy[first(n.text)], i)
+	}
 	return r
 }
 
@@ -261,27 +279,41 @@ func (r *Redactor) find(text string) []Span {
 			cands = append(cands, Span{Start: s, End: e, Kind: KindPhone})
 		}
 	}
+	// Names: at each character, the rules starting with it (a Latin name
+	// only where a word starts, and where it ends).
 	lower := strings.ToLower(text)
-	for _, n := range r.names {
-		hay, needle := lower, strings.ToLower(n.text)
-		if n.exact || n.cjk {
-			hay, needle = text, n.text
+	fold := len(lower) == len(text) // else case-insensitive rules match exactly
+	try := func(i int, hay, needle string, cjk bool) {
+		if !strings.HasPrefix(hay[i:], needle) {
+			return
 		}
-		if len(hay) != len(text) { // lower-casing changed lengths: match exactly
-			hay, needle = text, n.text
+		e := i + len(needle)
+		if e < len(text) && !utf8.RuneStart(text[e]) || !cjk && letterAt(text, e, false) {
+			return // a part of a longer word
 		}
-		for i := 0; ; {
-			j := strings.Index(hay[i:], needle)
-			if j < 0 {
-				break
+		cands = append(cands, Span{Start: i, End: e, Kind: KindName})
+	}
+	for i := 0; i < len(text); {
+		c, size := utf8.DecodeRuneInString(text[i:])
+		wordStart := !letterAt(text, i-1, true)
+		for _, x := range r.exactBy[c] {
+			if n := &r.names[x]; n.cjk || wordStart {
+				try(i, text, n.text, n.cjk)
 			}
-			s, e := i+j, i+j+len(needle)
-			i = e
-			if !n.cjk && (letterAt(text, s-1, true) || letterAt(text, e, false)) {
-				continue // a part of a longer word
-			}
-			cands = append(cands, Span{Start: s, End: e, Kind: KindName})
 		}
+		if wordStart {
+			if fold && utf8.RuneStart(lower[i]) {
+				lc, _ := utf8.DecodeRuneInString(lower[i:])
+				for _, x := range r.foldBy[lc] {
+					try(i, lower, r.names[x].lower, false)
+				}
+			} else if !fold {
+				for _, x := range r.rawBy[c] {
+					try(i, text, r.names[x].text, false)
+				}
+			}
+		}
+		i += size
 	}
 	slices.SortStableFunc(cands, func(a, b Span) int { return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(b.End, a.End)) })
 	var out []Span
