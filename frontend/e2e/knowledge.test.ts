@@ -113,6 +113,9 @@ describe('knowledge', () => {
     await dialog.getByTestId('knowledge-topic').fill('付款 e2e-faq');
     await dialog.getByTestId('knowledge-submit').click();
     await dialog.waitFor({ state: 'detached' });
+    // And a template answer from the thread's text.
+    await thread.getByTestId('knowledge-template').click();
+    await expect.poll(() => thread.getByTestId('knowledge-done').textContent()).toContain('Template made');
 
     // Knowledge → Best conversations of that month.
     await page.goto(new URL('/#/knowledge/best', appURL).toString());
@@ -131,10 +134,11 @@ describe('knowledge', () => {
     await expect.poll(() => item.locator('.faq-answer').textContent()).toBe('We renewed the expired certificate and restarted the gateway.');
     await item.getByTestId('faq-template').click();
 
-    // Templates: found by a word, copied with one key.
+    // Templates: found by words, copied with one key.
     await page.getByTestId('knowledge-tab-templates').click();
-    await page.getByTestId('templates-search').fill('certificate');
     const tpl = page.getByTestId('template-item');
+    await expect.poll(() => tpl.count()).toBe(2); // the thread's and the FAQ entry's
+    await page.getByTestId('templates-search').fill('renewed expired certificate restarted gateway');
     await expect.poll(() => tpl.count()).toBe(1);
     await tpl.first().focus();
     await page.keyboard.press('c');

@@ -57,6 +57,7 @@ export const knowledgeEn = {
   'knowledge.draftFaq.title': 'Draft a FAQ entry from {what}',
   'knowledge.marked': 'Marked best.',
   'knowledge.drafted': 'FAQ entry drafted.',
+  'knowledge.templateMade': 'Template made: see Knowledge base → Templates.',
 };
 
 export type KnowledgeKey = keyof typeof knowledgeEn;
@@ -116,6 +117,7 @@ export const knowledgeZhCN: Record<KnowledgeKey, string> = {
   'knowledge.draftFaq.title': '从{what}起草常见问题',
   'knowledge.marked': '已标为精华。',
   'knowledge.drafted': '已起草常见问题。',
+  'knowledge.templateMade': '已生成回复模板：见 知识库 → 回复模板。',
 };
 
 export const knowledgeFr: Record<KnowledgeKey, string> = {
@@ -173,4 +175,5 @@ export const knowledgeFr: Record<KnowledgeKey, string> = {
   'knowledge.draftFaq.title': 'Rédiger une entrée de FAQ depuis {what}',
   'knowledge.marked': 'Marquée comme meilleure.',
   'knowledge.drafted': 'Entrée de FAQ rédigée.',
+  'knowledge.templateMade': 'Modèle créé : voir Base de connaissances → Modèles de réponse.',
 };

@@ -4,16 +4,18 @@ import { api, toAppError } from '../api';
 import { useI18n } from '../i18n';
 import { fill } from '../i18n/format';
 
-type Kind = 'best' | 'faq';
+type Kind = 'best' | 'faq' | 'template';
 
-// KnowledgeActions are a message's or a thread's Mark best… and Draft
-// FAQ… buttons (behind Knowledge…), in Conversations and beside a search
-// hit. from is Go's target: message/CONV/MSG or thread/CHANNEL/ROOT.
+// KnowledgeActions are a message's or a thread's Mark best…, Draft FAQ…
+// and Make a template buttons (behind Knowledge…), in Conversations and
+// beside a search hit. from is Go's target: message/CONV/MSG or
+// thread/CHANNEL/ROOT.
 export function KnowledgeActions({ from, what, prefill }: { from: string; what: string; prefill: string }) {
   const { t } = useI18n();
   const [menu, setMenu] = useState(false);
   const [open, setOpen] = useState<Kind | null>(null);
   const [done, setDone] = useState<Kind | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
   return (
     <span className="knowledge-actions" data-testid="knowledge-actions">
@@ -35,12 +37,35 @@ export function KnowledgeActions({ from, what, prefill }: { from: string; what: 
             {t(k === 'best' ? 'knowledge.markBest' : 'knowledge.draftFaq')}
           </button>
         ))}
+      {menu && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="knowledge-template"
+          onClick={() =>
+            api.knowledge.saveTemplate({ from }).then(
+              () => {
+                setError(null);
+                setDone('template');
+              },
+              (e: unknown) => setError(toAppError(e).message),
+            )
+          }
+        >
+          {t('knowledge.faq.toTemplate')}
+        </button>
+      )}
       {done && (
         <span className="status" role="status" data-testid="knowledge-done">
-          {t(done === 'best' ? 'knowledge.marked' : 'knowledge.drafted')}
+          {t(done === 'best' ? 'knowledge.marked' : done === 'faq' ? 'knowledge.drafted' : 'knowledge.templateMade')}
         </span>
       )}
-      {open &&
+      {error && (
+        <span className="status error" role="alert">
+          {error}
+        </span>
+      )}
+      {open && open !== 'template' &&
         createPortal(
           <KnowledgeDialog
             kind={open}
