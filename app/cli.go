@@ -65,7 +65,7 @@ Usage:
   rapport best [--json] [add|edit --topic T [--reason R] TARGET | remove TARGET | list [--month YYYY-MM] [--topic T]]
                                   best conversations; TARGET: message/CONV/MSG, thread/CHANNEL/ROOT
                                   or range/CONV/FIRST/LAST; a topic's aliases are the same topic
-  rapport faq [--json] [add --from TARGET [--question Q] [--tags A,B] | list | show ID | delete ID]
+  rapport faq [--json] [add --from TARGET [--question Q] [--answer A] [--tags A,B] | list | show ID | delete ID]
                                   FAQ entries drafted from conversations (show: redacted, as published)
   rapport archive [--json] --month YYYY-MM [--account NAME | --team NAME] [--lang L] --out DIR
                                   the month's best conversations and FAQ by topic, with an index:
