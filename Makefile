@@ -145,6 +145,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'BulkTag' -benchtime 1x -timeout 60m -v ./storage/tags/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Metrics' -benchtime 1x -timeout 30m -v ./storage/metrics/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Digest' -benchtime 1x -timeout 30m -v ./storage/digest/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'Archive' -benchtime 3x -timeout 60m -v ./storage/knowledge/ | grep -v '^=== RUN'
 
 
 # ---- Packaging -------------------------------------------------------------

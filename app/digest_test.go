@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/knowledge"
 	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/outbox"
@@ -147,7 +148,7 @@ func TestPublishHelpers(t *testing.T) {
 			}
 		}
 	}
-	files := []PublishFile{{"archive-2026-11.md", []byte("# 2026-11\n")}, {"archive-2026-11.html", []byte("<!DOCTYPE html><title>2026-11</title>")}}
+	files := []knowledge.File{{Name: "archive-2026-11.md", Data: []byte("# 2026-11\n")}, {Name: "archive-2026-11.html", Data: []byte("<!DOCTYPE html><title>2026-11</title>")}}
 	var first []storage.Op
 	for i := 0; i < 2; i++ {
 		ops, err := queueFiles(ctx, rig.DB, ch, "archive/2026-11/"+ch.Team+"/"+ch.Channel, files)
@@ -162,7 +163,7 @@ func TestPublishHelpers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := queueFiles(ctx, rig.DB, ch, "k", []PublishFile{{"../escape.md", []byte("x")}}); err == nil {
+	if _, err := queueFiles(ctx, rig.DB, ch, "k", []knowledge.File{{Name: "../escape.md", Data: []byte("x")}}); err == nil {
 		t.Fatal("a file name with a path was queued")
 	}
 	if _, err := outbox.Push(ctx, rig.DB, rig.DV, rig.G, time.Now); err != nil {
@@ -180,5 +181,97 @@ func TestPublishHelpers(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("the article exists %d times", n)
+	}
+}
+
+// TestPublishArchiveAndFAQCommands: `rapport publish archive` queues the
+// month's archive files and `rapport faq publish` the entry's article,
+// the same operations however often asked; a push lands each once.
+func TestPublishArchiveAndFAQCommands(t *testing.T) {
+	rig := enginetest.Synced(t, tenantsim.Options{Seed: 6, Size: tenantsim.Small})
+	ctx := context.Background()
+	tn := rig.Srv.Tenant()
+	var team, channel, msg string
+	for _, tm := range tn.World().Teams {
+		for _, c := range tm.Channels {
+			if ok, _ := tn.FilesProvisioned(c.ID); !ok || c.MembershipType != "standard" || team != "" {
+				continue
+			}
+			ms, err := tn.Messages(c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if m.AuthorID != "" && m.Type == "message" && m.Deleted == nil && m.ReplyToID == "" {
+					team, channel, msg = tm.ID, c.ID, m.ID
+					break
+				}
+			}
+		}
+	}
+	if msg == "" {
+		t.Fatal("no channel post in a channel whose Files are provisioned")
+	}
+	dir := t.TempDir()
+	if err := rig.DB.Snapshot(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := Main(append(args, "--data-dir", dir), fstest.MapFS{}, "test", &out, &errb); code != 0 {
+			t.Fatalf("rapport %v: exit %d: %s%s", args, code, errb.String(), out.String())
+		}
+		return out.String()
+	}
+	target := "message/" + channel + "/" + msg
+	var best knowledge.Best
+	if err := json.Unmarshal([]byte(run("best", "--json", "add", "--topic", "付款", "--reason", "clear answer", target)), &best); err != nil || best.Month == "" {
+		t.Fatalf("best add: %+v, %v", best, err)
+	}
+	var faq knowledge.FAQ
+	if err := json.Unmarshal([]byte(run("faq", "--json", "add", "--from", target, "--question", "How do we pay?")), &faq); err != nil || faq.ID == "" {
+		t.Fatalf("faq add: %+v, %v", faq, err)
+	}
+	var ops, again []storage.Op
+	for _, into := range []*[]storage.Op{&ops, &again} {
+		if err := json.Unmarshal([]byte(run("publish", "--json", "archive", "--month", best.Month, "--channel", team+"/"+channel, "--lang", "en")), into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(ops) != 3 || len(again) != 3 || ops[0].Seq != again[0].Seq || ops[2].Seq != again[2].Seq {
+		t.Fatalf("publish archive queued %+v, then %+v", ops, again)
+	}
+	run("faq", "publish", faq.ID)
+	run("faq", "publish", faq.ID)
+
+	db, err := storage.Open(ctx, dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := outbox.Push(ctx, db, rig.DV, rig.G, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	files := tn.ChannelFiles(channel)
+	if len(files) != 3 {
+		t.Fatalf("channel files after the push: %+v", files)
+	}
+	for _, f := range files {
+		if f.Version != 1 || !strings.HasPrefix(f.Name, "knowledge-"+best.Month) {
+			t.Errorf("file %+v: want knowledge-%s…, uploaded once", f, best.Month)
+		}
+	}
+	n := 0
+	for _, row := range tn.Rows("knowledgearticles") {
+		if row["title"] == "How do we pay?" {
+			n++
+			if row["statecode"] != 0.0 && row["statecode"] != 0 {
+				t.Errorf("article state %v, want Draft (0)", row["statecode"])
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the FAQ's article exists %d times, want once", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/digest"
+	"github.com/rapport-app/rapport/storage/knowledge"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
@@ -65,6 +66,8 @@ var codes = []struct {
 	{tags.ErrExists, "already_exists", http.StatusConflict},
 	{metrics.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{digest.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{knowledge.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{knowledge.ErrExists, "already_exists", http.StatusConflict},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

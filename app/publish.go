@@ -6,20 +6,14 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/knowledge"
 )
-
-// PublishFile is a file to upload to a channel's Files: its name and
-// bytes (what the knowledge base's monthly archive and the digests make).
-type PublishFile struct {
-	Name string
-	Data []byte
-}
 
 // queueFiles queues the upload of files to a channel's Files under one
 // publication key (e.g. "archive/2026-11/TEAM/CHANNEL"): each uploaded
 // once by the outbox; the same files asked for again are the same
 // operations.
-func queueFiles(ctx context.Context, db *storage.DB, ch ChannelChoice, key string, files []PublishFile) ([]storage.Op, error) {
+func queueFiles(ctx context.Context, db *storage.DB, ch ChannelChoice, key string, files []knowledge.File) ([]storage.Op, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%w: nothing to upload", errInvalid)
 	}
@@ -48,4 +42,14 @@ func queueArticle(ctx context.Context, db *storage.DB, key, title, html string, 
 		return storage.Op{}, err
 	}
 	return db.QueueArticle(ctx, key, title, html, keywords, me, time.Now().UTC())
+}
+
+// queueFAQArticle queues a FAQ entry as a Dynamics 365 knowledge article:
+// the entry as it leaves the laptop (redacted), once per entry.
+func queueFAQArticle(ctx context.Context, db *storage.DB, k *Knowledge, id string) (storage.Op, error) {
+	e, err := k.Entry(id)
+	if err != nil {
+		return storage.Op{}, err
+	}
+	return queueArticle(ctx, db, "faq/"+e.ID, e.Question, e.AnswerHTML, e.Tags)
 }

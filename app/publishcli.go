@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/rapport-app/rapport/storage/knowledge"
 )
 
 // cliPublish queues a publication through the outbox: `publish digest`
@@ -43,13 +45,32 @@ func cliPublish(ctx context.Context, cfg Config, a digestArgs, version string, l
 			op.Seq, op.ID, op.State, a.week, ch.TeamName, ch.ChannelName)
 		return nil
 	case "archive":
-		// TODO(knowledge): when storage/knowledge is on main, build the
-		// month's archive files (its []knowledge.File) and call
-		// queueFiles(ctx, db, ch, "archive/"+a.month+"/"+ch.Team+"/"+ch.Channel,
-		// files) (app/publish.go): the outbox uploads each once. `rapport
-		// faq publish ID` calls queueArticle(ctx, db, "faq/"+ID, question,
-		// answer HTML, tags).
-		return fmt.Errorf("%w: publish archive needs the knowledge base's monthly archive (not built in this version)", errInvalid)
+		if a.month == "" || a.channel == "" {
+			return fmt.Errorf("%w: rapport publish archive --month YYYY-MM --channel TEAM/CHANNEL", errInvalid)
+		}
+		ch, err := findChannel(ctx, db, a.channel)
+		if err != nil {
+			return cliRecordError(w, a.json, err)
+		}
+		if a.lang == "" {
+			a.lang = osLocale()
+		}
+		p, err := core.Knowledge.Archive(knowledge.ArchiveRequest{Month: a.month, Lang: a.lang})
+		if err != nil {
+			return cliRecordError(w, a.json, err)
+		}
+		ops, err := queueFiles(ctx, db, ch, "archive/"+a.month+"/"+ch.Team+"/"+ch.Channel, p.Archive.Files)
+		if err != nil {
+			return cliRecordError(w, a.json, err)
+		}
+		if a.json {
+			return printJSON(w, ops)
+		}
+		for _, op := range ops {
+			fmt.Fprintf(w, "queued upload #%d (%s, %s) of %s to %s / %s\n", op.Seq, op.ID, op.State, op.File, ch.TeamName, ch.ChannelName)
+		}
+		fmt.Fprintln(w, "the next sync uploads them, each once; a file changed in Teams since is a conflict, never overwritten")
+		return nil
 	}
 	return fmt.Errorf("%w: publish %q: digest or archive", errInvalid, a.words[0])
 }

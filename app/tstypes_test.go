@@ -17,6 +17,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/digest"
+	"github.com/rapport-app/rapport/storage/knowledge"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
@@ -98,6 +99,14 @@ var tsNames = map[reflect.Type]string{
 	reflect.TypeFor[digest.Question]():    "DigestQuestion",
 	reflect.TypeFor[digest.Case]():        "DigestCase",
 	reflect.TypeFor[digest.Request]():     "DigestRequest",
+	reflect.TypeFor[knowledge.File]():     "ArchiveFile",
+	reflect.TypeFor[knowledge.Archive]():  "KnowledgeArchive",
+	reflect.TypeFor[knowledge.Best]():     "BestConversation",
+	reflect.TypeFor[knowledge.Entry]():    "FAQEntry",
+	reflect.TypeFor[knowledge.Source]():   "FAQSource",
+	reflect.TypeFor[knowledge.Span]():     "RedactionSpan",
+	reflect.TypeFor[knowledge.Redacted](): "RedactedText",
+	reflect.TypeFor[knowledge.Template](): "TemplateAnswer",
 }
 
 // tsUnion is a closed set of strings: a TypeScript type of that name
@@ -128,20 +137,24 @@ var tsUnions = map[string]tsUnion{
 	"app.UISettings.theme":                 {"ThemeSetting", themes},
 	"links.LinkView.sync": {"LinkSync", []string{storage.LinkSynced, storage.OpPending, storage.OpInFlight, storage.OpFailed,
 		storage.OpConflict, storage.LinkLocal}},
-	"links.LinkView.unlinkCode":  {"UnlinkCode", []string{links.UnlinkOwner, links.UnlinkLinker, links.UnlinkOwnerOrLinker, links.UnlinkPrivileged}},
-	"links.Suggestion.why":       {"SuggestionWhy", []string{links.WhyContact, links.WhyDomain, links.WhyCaseNumber}},
-	"tags.Tag.color":             {"TagColor", tags.Colors},
-	"links.TimelineItem.kind":    {"TimelineKind", []string{storage.TargetChat, storage.TargetThread, storage.TargetMessage}},
-	"search.Request.sort":        {"SearchSort", []string{search.SortRelevance, search.SortDate}},
-	"search.Hit.kind":            {"HitKind", []string{search.KindMessage, search.KindRecord}},
-	"search.HitConv.kind":        {"ConvKind", []string{search.ConvChat, search.ConvChannel}},
-	"search.Facet.dim":           {"FacetDim", search.FacetDims},
-	"search.Status.state":        {"IndexState", []string{search.StateReady, search.StateBuilding, search.StateCatchingUp}},
-	"metrics.Query.hours":        {"MetricsHours", []string{metrics.HoursSettings, metrics.HoursWall}},
-	"metrics.Group.kind":         {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
-	"metrics.Wait.kind":          {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
-	"app.Error.field":            {"ConnectionField", jsonNames(reflect.TypeFor[storage.Connection]())},
-	"app.ConnectionView.missing": {"MissingSetting", []string{MissingClientID, MissingTenant, MissingDataverse}},
+	"links.LinkView.unlinkCode":   {"UnlinkCode", []string{links.UnlinkOwner, links.UnlinkLinker, links.UnlinkOwnerOrLinker, links.UnlinkPrivileged}},
+	"links.Suggestion.why":        {"SuggestionWhy", []string{links.WhyContact, links.WhyDomain, links.WhyCaseNumber}},
+	"tags.Tag.color":              {"TagColor", tags.Colors},
+	"knowledge.IndexEntry.kind":   {"KnowledgeKind", []string{knowledge.ItemBest, knowledge.ItemFAQ}},
+	"knowledge.ItemReview.kind":   {"KnowledgeKind", []string{knowledge.ItemBest, knowledge.ItemFAQ}},
+	"knowledge.Span.kind":         {"RedactionKind", []string{knowledge.KindName, knowledge.KindEmail, knowledge.KindPhone, knowledge.KindCase}},
+	"knowledge.Archive.scopeKind": {"ArchiveScope", []string{knowledge.ScopeAccount, knowledge.ScopeTeam}},
+	"links.TimelineItem.kind":     {"TimelineKind", []string{storage.TargetChat, storage.TargetThread, storage.TargetMessage}},
+	"search.Request.sort":         {"SearchSort", []string{search.SortRelevance, search.SortDate}},
+	"search.Hit.kind":             {"HitKind", []string{search.KindMessage, search.KindRecord}},
+	"search.HitConv.kind":         {"ConvKind", []string{search.ConvChat, search.ConvChannel}},
+	"search.Facet.dim":            {"FacetDim", search.FacetDims},
+	"search.Status.state":         {"IndexState", []string{search.StateReady, search.StateBuilding, search.StateCatchingUp}},
+	"metrics.Query.hours":         {"MetricsHours", []string{metrics.HoursSettings, metrics.HoursWall}},
+	"metrics.Group.kind":          {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
+	"metrics.Wait.kind":           {"ConvKind", []string{metrics.KindChat, metrics.KindChannel}},
+	"app.Error.field":             {"ConnectionField", jsonNames(reflect.TypeFor[storage.Connection]())},
+	"app.ConnectionView.missing":  {"MissingSetting", []string{MissingClientID, MissingTenant, MissingDataverse}},
 	"app.ConnectionCheck.dataverse": {"DataverseCheck", []string{DataverseOK, DataverseNotSet, DataverseNotSignedIn,
 		DataverseFailed}},
 	typeKey(reflect.TypeFor[TenantChoice]()): {"TenantChoice", []string{string(ChoiceAsk), string(ChoiceStartOver),

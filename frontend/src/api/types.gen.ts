@@ -37,12 +37,63 @@ export interface AppInfo {
 // AppMode: the values of Go's app.AppInfo.mode.
 export type AppMode = "window" | "browser";
 
+// ArchiveFile is Go's knowledge.File.
+export interface ArchiveFile {
+  name: string;
+}
+
+// ArchivePreview is Go's app.ArchivePreview.
+export interface ArchivePreview {
+  archive: KnowledgeArchive;
+  sizes: number[];
+  html: string;
+}
+
+// ArchiveRequest is Go's knowledge.ArchiveRequest.
+export interface ArchiveRequest {
+  month: string;
+  account?: string;
+  team?: string;
+  lang?: string;
+}
+
+// ArchiveScope: the values of Go's knowledge.Archive.scopeKind.
+export type ArchiveScope = "account" | "team";
+
 // Attachment is Go's storage.Attachment.
 export interface Attachment {
   id: string;
   contentType: string;
   name?: string;
   url?: string;
+}
+
+// BestConversation is Go's knowledge.Best.
+export interface BestConversation {
+  target: string;
+  conv: string;
+  topic: string;
+  reason: string;
+  month: string;
+  first: string;
+  last: string;
+  messages: string[];
+  title: string;
+  created: string;
+  modified: string;
+}
+
+// BestFilter is Go's knowledge.BestFilter.
+export interface BestFilter {
+  month?: string;
+  topic?: string;
+}
+
+// BestRequest is Go's knowledge.BestRequest.
+export interface BestRequest {
+  target: string;
+  topic: string;
+  reason: string;
 }
 
 // Bucket is Go's metrics.Bucket.
@@ -313,6 +364,57 @@ export interface ErrorBody {
   reason?: string;
 }
 
+// FAQ is Go's knowledge.FAQ.
+export interface FAQ {
+  id: string;
+  question: string;
+  answer: string;
+  tags: string[];
+  from: string;
+  conv: string;
+  sources: string[];
+  month: string;
+  first: string;
+  created: string;
+  modified: string;
+}
+
+// FAQEdit is Go's knowledge.FAQEdit.
+export interface FAQEdit {
+  id: string;
+  question: string;
+  answer: string;
+  tags: string[];
+}
+
+// FAQEntry is Go's knowledge.Entry.
+export interface FAQEntry {
+  id: string;
+  question: string;
+  answer: string;
+  answerHtml: string;
+  tags: string[];
+  sources: FAQSource[];
+  review: RedactedText[];
+}
+
+// FAQRequest is Go's knowledge.FAQRequest.
+export interface FAQRequest {
+  from: string;
+  question: string;
+  answer?: string;
+  tags?: string[];
+}
+
+// FAQSource is Go's knowledge.Source.
+export interface FAQSource {
+  target: string;
+  from: string;
+  created: string;
+  text: string;
+  missing?: boolean;
+}
+
 // Facet is Go's search.Facet.
 export interface Facet {
   dim: FacetDim;
@@ -372,6 +474,16 @@ export interface HitRecord {
   subtitle?: string;
 }
 
+// IndexEntry is Go's knowledge.IndexEntry.
+export interface IndexEntry {
+  kind: KnowledgeKind;
+  id: string;
+  anchor: string;
+  title: string;
+  conv: string;
+  link: string;
+}
+
 // IndexState: the values of Go's search.Status.state.
 export type IndexState = "ready" | "building" | "catching-up";
 
@@ -382,6 +494,38 @@ export interface IndexStatus {
   queued: number;
   error?: string;
 }
+
+// IndexTopic is Go's knowledge.IndexTopic.
+export interface IndexTopic {
+  topic: string;
+  labels: string[];
+  best: number;
+  faq: number;
+  entries: IndexEntry[];
+}
+
+// ItemReview is Go's knowledge.ItemReview.
+export interface ItemReview {
+  kind: KnowledgeKind;
+  id: string;
+  redacted: RedactedText[];
+}
+
+// KnowledgeArchive is Go's knowledge.Archive.
+export interface KnowledgeArchive {
+  month: string;
+  scope?: string;
+  scopeKind?: ArchiveScope;
+  lang: string;
+  best: number;
+  faq: number;
+  topics: IndexTopic[];
+  files: ArchiveFile[];
+  review: ItemReview[];
+}
+
+// KnowledgeKind: the values of Go's knowledge.IndexEntry.kind.
+export type KnowledgeKind = "best" | "faq";
 
 // LanguageSetting: the values of Go's app.UISettings.language.
 export type LanguageSetting = "auto" | "zh-CN" | "en" | "fr";
@@ -736,6 +880,25 @@ export interface RecordRef {
   match: string;
 }
 
+// RedactedText is Go's knowledge.Redacted.
+export interface RedactedText {
+  original: string;
+  text: string;
+  spans: RedactionSpan[];
+}
+
+// RedactionKind: the values of Go's knowledge.Span.kind.
+export type RedactionKind = "name" | "email" | "phone" | "case";
+
+// RedactionSpan is Go's knowledge.Span.
+export interface RedactionSpan {
+  start: number;
+  end: number;
+  kind: RedactionKind;
+  text: string;
+  placeholder: string;
+}
+
 // SavedSearch is Go's app.SavedSearch.
 export interface SavedSearch {
   id: string;
@@ -893,6 +1056,26 @@ export interface Team {
   channels: Channel[];
 }
 
+// TemplateAnswer is Go's knowledge.Template.
+export interface TemplateAnswer {
+  id: string;
+  title: string;
+  text: string;
+  tags: string[];
+  from?: string;
+  created: string;
+  modified: string;
+}
+
+// TemplateRequest is Go's knowledge.TemplateRequest.
+export interface TemplateRequest {
+  id?: string;
+  from?: string;
+  title?: string;
+  text?: string;
+  tags?: string[];
+}
+
 // TenantChoice: the values of Go's app.TenantChoice.
 export type TenantChoice = "" | "start_over" | "keep_read_only";
 
@@ -971,6 +1154,21 @@ export interface Services {
     Channels: { args: []; result: ChannelChoice[] };
     Publications: { args: [string]; result: Op[] };
     Publish: { args: [PublishRequest]; result: Op };
+  };
+  Knowledge: {
+    Archive: { args: [ArchiveRequest]; result: ArchivePreview };
+    DeleteFAQ: { args: [string]; result: void };
+    DeleteTemplate: { args: [string]; result: void };
+    DraftFAQ: { args: [FAQRequest]; result: FAQ };
+    EditBest: { args: [BestRequest]; result: BestConversation };
+    EditFAQ: { args: [FAQEdit]; result: FAQ };
+    Entry: { args: [string]; result: FAQEntry };
+    ListBest: { args: [BestFilter]; result: BestConversation[] };
+    ListFAQ: { args: [BestFilter]; result: FAQ[] };
+    MarkBest: { args: [BestRequest]; result: BestConversation };
+    SaveTemplate: { args: [TemplateRequest]; result: TemplateAnswer };
+    Templates: { args: [string]; result: TemplateAnswer[] };
+    UnmarkBest: { args: [string]; result: void };
   };
   Links: {
     Discard: { args: [number]; result: Op };
