@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/knowledge"
 )
 
@@ -123,4 +124,49 @@ func (s *Knowledge) Archive(r knowledge.ArchiveRequest) (ArchivePreview, error) 
 		}
 		return p, nil
 	})
+}
+
+// ArchivePublication asks for a month's archive in a channel's Files.
+type ArchivePublication struct {
+	Archive knowledge.ArchiveRequest `json:"archive"`
+	Team    string                   `json:"team"`
+	Channel string                   `json:"channel"`
+}
+
+// PublishArchive queues the month's archive files for a channel's Files
+// (each uploaded once by the outbox; asking again returns the same
+// operations).
+func (s *Knowledge) PublishArchive(p ArchivePublication) ([]storage.Op, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	ch, err := findChannel(s.c.ctx, db, p.Team+"/"+p.Channel)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Archive(p.Archive)
+	if err != nil {
+		return nil, err
+	}
+	return queueFiles(s.c.ctx, db, ch, "archive/"+p.Archive.Month+"/"+ch.Team+"/"+ch.Channel, a.Archive.Files)
+}
+
+// PublishFAQ queues a FAQ entry (redacted) as a Draft knowledge article
+// in Dynamics 365, created once.
+func (s *Knowledge) PublishFAQ(id string) (storage.Op, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return storage.Op{}, err
+	}
+	return queueFAQArticle(s.c.ctx, db, s, id)
+}
+
+// Channels lists the channels an archive can be published to.
+func (s *Knowledge) Channels() ([]ChannelChoice, error) {
+	db, err := s.c.store()
+	if err != nil {
+		return nil, err
+	}
+	return channelChoices(s.c.ctx, db)
 }

@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { ArchiveRequest, BestFilter, BestRequest, CaseRequest, ConnectionFields, DigestRequest, EventPayloads, FAQEdit, FAQRequest, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, ReadyReport, SearchRequest, Services, TaskRequest, TemplateRequest, TenantChoice, UISettings } from './types';
+import type { ArchivePublication, ArchiveRequest, BestFilter, BestRequest, CaseRequest, ConnectionFields, DigestRequest, EventPayloads, FAQEdit, FAQRequest, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, ReadyReport, SearchRequest, Services, TaskRequest, TemplateRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -118,6 +118,9 @@ export const api = {
     deleteTemplate: (id: string) => call('Knowledge', 'DeleteTemplate', id),
     templates: (q: string) => call('Knowledge', 'Templates', q),
     archive: (r: ArchiveRequest) => call('Knowledge', 'Archive', r),
+    publishArchive: (p: ArchivePublication) => call('Knowledge', 'PublishArchive', p),
+    publishFaq: (id: string) => call('Knowledge', 'PublishFAQ', id),
+    channels: () => call('Knowledge', 'Channels'),
   },
   metrics: {
     report: (q: MetricsQuery) => call('Metrics', 'Report', q),

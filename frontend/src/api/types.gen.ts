@@ -49,6 +49,13 @@ export interface ArchivePreview {
   html: string;
 }
 
+// ArchivePublication is Go's app.ArchivePublication.
+export interface ArchivePublication {
+  archive: ArchiveRequest;
+  team: string;
+  channel: string;
+}
+
 // ArchiveRequest is Go's knowledge.ArchiveRequest.
 export interface ArchiveRequest {
   month: string;
@@ -1157,6 +1164,7 @@ export interface Services {
   };
   Knowledge: {
     Archive: { args: [ArchiveRequest]; result: ArchivePreview };
+    Channels: { args: []; result: ChannelChoice[] };
     DeleteFAQ: { args: [string]; result: void };
     DeleteTemplate: { args: [string]; result: void };
     DraftFAQ: { args: [FAQRequest]; result: FAQ };
@@ -1166,6 +1174,8 @@ export interface Services {
     ListBest: { args: [BestFilter]; result: BestConversation[] };
     ListFAQ: { args: [BestFilter]; result: FAQ[] };
     MarkBest: { args: [BestRequest]; result: BestConversation };
+    PublishArchive: { args: [ArchivePublication]; result: Op[] };
+    PublishFAQ: { args: [string]; result: Op };
     SaveTemplate: { args: [TemplateRequest]; result: TemplateAnswer };
     Templates: { args: [string]; result: TemplateAnswer[] };
     UnmarkBest: { args: [string]; result: void };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, toAppError, type ArchivePreview, type BestConversation, type FAQ, type TemplateAnswer } from '../api';
+import { api, toAppError, type ArchivePreview, type ArchiveRequest, type BestConversation, type ChannelChoice, type FAQ, type Op, type TemplateAnswer } from '../api';
 import { useI18n, locales, localeNames, type Locale, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
 import { conversationHash } from '../display/routes';
@@ -198,6 +198,14 @@ function FAQList() {
                   >
                     {t('knowledge.faq.toTemplate')}
                   </button>{' '}
+                  <button
+                    type="button"
+                    className="link-button"
+                    data-testid="faq-publish"
+                    onClick={() => act(api.knowledge.publishFaq(f.id), fill(t('knowledge.faq.published'), { title: f.question }))}
+                  >
+                    {t('knowledge.faq.publish')}
+                  </button>{' '}
                   <button type="button" className="link-button" onClick={() => act(api.knowledge.deleteFaq(f.id))}>
                     {t('knowledge.delete')}
                   </button>
@@ -306,14 +314,19 @@ function Archives() {
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<ArchivePreview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [request, setRequest] = useState<ArchiveRequest>({ month });
   const build = (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    const r: ArchiveRequest = { month, lang, ...(scope === 'account' ? { account: name } : scope === 'team' ? { team: name } : {}) };
     api.knowledge
-      .archive({ month, lang, ...(scope === 'account' ? { account: name } : scope === 'team' ? { team: name } : {}) })
+      .archive(r)
       .then(
-        (p) => setPreview(p),
+        (p) => {
+          setPreview(p);
+          setRequest(r);
+        },
         (err: unknown) => setError(toAppError(err).message),
       )
       .finally(() => setBusy(false));
@@ -389,6 +402,7 @@ function Archives() {
               </table>
             </details>
           )}
+          <PublishArchive request={request} />
           <h2>
             {t('knowledge.archive.preview')}{' '}
             <button type="button" onClick={() => window.print()}>
@@ -401,5 +415,50 @@ function Archives() {
         </>
       )}
     </section>
+  );
+}
+
+// PublishArchive queues the built archive's files for a channel's Files:
+// the outbox uploads each once on the next sync; a file changed in Teams
+// since is a conflict in Pending changes, never overwritten.
+function PublishArchive({ request }: { request: ArchiveRequest }) {
+  const { t } = useI18n();
+  const [channels, setChannels] = useState<ChannelChoice[]>([]);
+  const [channel, setChannel] = useState('');
+  const [ops, setOps] = useState<Op[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.knowledge.channels().then(setChannels, () => setChannels([]));
+  }, []);
+  const publish = (e: FormEvent) => {
+    e.preventDefault();
+    const ch = channels.find((c) => `${c.team}/${c.channel}` === channel);
+    if (!ch) return;
+    setError(null);
+    api.knowledge.publishArchive({ archive: request, team: ch.team, channel: ch.channel }).then(setOps, (err: unknown) => setError(toAppError(err).message));
+  };
+  return (
+    <form className="knowledge-form" onSubmit={publish} data-testid="archive-publish">
+      <label>
+        {t('knowledge.archive.channel')}{' '}
+        <select required value={channel} onChange={(e) => setChannel(e.target.value)} data-testid="archive-channel">
+          <option value="">{t('knowledge.archive.pickChannel')}</option>
+          {channels.map((c) => (
+            <option key={`${c.team}/${c.channel}`} value={`${c.team}/${c.channel}`}>
+              {c.teamName} / {c.channelName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={!channel} data-testid="archive-publish-go">
+        {t('knowledge.archive.publish')}
+      </button>
+      <ErrorLine error={error} />
+      {ops && (
+        <p className="status" role="status" data-testid="archive-queued">
+          {fill(t('knowledge.archive.queued'), { n: ops.length })}
+        </p>
+      )}
+    </form>
   );
 }
