@@ -125,6 +125,7 @@ export const api = {
   metrics: {
     report: (q: MetricsQuery) => call('Metrics', 'Report', q),
     waits: (q: MetricsQuery, by: MetricsBy, id: string) => call('Metrics', 'Waits', q, by, id),
+    threads: (q: MetricsQuery, by: MetricsBy, id: string) => call('Metrics', 'Threads', q, by, id),
     accounts: () => call('Metrics', 'Accounts'),
     settings: () => call('Metrics', 'Settings'),
     setSettings: (s: MetricsSettings) => call('Metrics', 'SetSettings', s),

@@ -689,6 +689,19 @@ export interface MetricsSettings {
   unresolvedTag: string;
 }
 
+// MetricsThread is Go's metrics.TaggedThread.
+export interface MetricsThread {
+  conversation: string;
+  kind: string;
+  name: string;
+  thread?: string;
+  message: string;
+  newest: string;
+  resolved: boolean;
+  account: string;
+  accountName: string;
+}
+
 // MetricsWait is Go's metrics.Wait.
 export interface MetricsWait {
   conversation: string;
@@ -1203,6 +1216,7 @@ export interface Services {
     Report: { args: [MetricsQuery]; result: MetricsReport };
     SetSettings: { args: [MetricsSettings]; result: MetricsSettings };
     Settings: { args: []; result: MetricsSettings };
+    Threads: { args: [MetricsQuery, string, string]; result: MetricsThread[] };
     Waits: { args: [MetricsQuery, string, string]; result: MetricsWait[] };
   };
   Records: {
