@@ -121,8 +121,14 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const bottom = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  // stick: the reader is at the newest message, so the pane follows what
+  // grows below (late layout, new messages). Scrolling up clears it.
+  const stick = useRef(!sel.focus);
+  // newBelow counts messages a sync brought in below a reader who is not
+  // at the bottom: "New messages ↓" instead of moving them.
+  const [newBelow, setNewBelow] = useState(0);
 
   // live says whether the answer is still wanted (an effect cleaned up).
   const load = useCallback(
@@ -143,6 +149,55 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       ),
     [sel.id],
   );
+
+  // A sync round refreshes the thread in place: the newest pages are merged
+  // into what is loaded (edits and deletions replace their message, new
+  // ones are added below), so older pages, the scroll position and any open
+  // dialog stay as they are.
+  const loaded = useRef<Message[]>([]);
+  loaded.current = messages;
+  const refresh = useCallback(
+    async (live: () => boolean) => {
+      const have = new Set(loaded.current.map((m) => m.id));
+      const fresh: Message[] = [];
+      let cursor = '';
+      for (let n = 0; n < maxFocusPages; n++) {
+        const page = await api.conversations.messages(sel.id, cursor, pageSize);
+        if (!live()) return;
+        fresh.push(...page.messages); // newest first
+        if (have.size === 0 || !page.before || page.messages.some((m) => have.has(m.id))) break;
+        cursor = page.before;
+      }
+      const added = merge(loaded.current, fresh);
+      if (!live() || added === null) return;
+      setMessages(added.messages);
+      if (added.count > 0 && !stick.current) setNewBelow((n) => n + added.count);
+    },
+    [sel.id],
+  );
+
+  const toBottom = useCallback(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+  // Keep the reader's place: at the bottom, stay there as the content
+  // grows; elsewhere, the browser's scroll anchoring holds the view.
+  useEffect(() => {
+    const el = content.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current) toBottom();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [toBottom]);
+  const onScroll = () => {
+    const el = list.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+    stick.current = atBottom;
+    if (atBottom) setNewBelow(0);
+  };
 
   // The user's tags on the conversation, its threads and messages.
   const [tags, setTags] = useState<Record<string, string[]>>({});
@@ -200,15 +255,37 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       if (!live) return;
       requestAnimationFrame(() => {
         const el = focus ? [...(list.current?.querySelectorAll<HTMLElement>('[data-id]') ?? [])].find((e) => e.dataset.id === focus) : undefined;
-        if (el) el.scrollIntoView?.({ block: 'center' });
-        else bottom.current?.scrollIntoView?.({ block: 'end' });
+        if (el) {
+          stick.current = false;
+          el.scrollIntoView?.({ block: 'center' });
+        } else {
+          stick.current = true;
+          toBottom();
+        }
       });
     })();
-    api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
     return () => {
       live = false;
     };
-  }, [load, sel.membersOf, focus, version]);
+  }, [load, focus, toBottom]);
+
+  // After a sync round (version), merge rather than reload.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let live = true;
+    refresh(() => live).catch((e: unknown) => live && setError(toAppError(e).message));
+    return () => {
+      live = false;
+    };
+  }, [refresh, version]);
+
+  useEffect(() => {
+    api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
+  }, [sel.membersOf, version]);
 
   return (
     <section className="thread" aria-label={sel.title}>
@@ -223,7 +300,8 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
-        <div className="messages" data-testid="messages" ref={list}>
+        <div className="messages" data-testid="messages" ref={list} onScroll={onScroll}>
+          <div className="messages-content" ref={content}>
           {error && <p className="status error">{error}</p>}
           {before && (
             <button type="button" className="older" onClick={() => void load(before)}>
@@ -243,7 +321,17 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
               ))}
             </div>
           ))}
-          <div ref={bottom} />
+          </div>
+          {newBelow > 0 && (
+            <button type="button" className="new-below" data-testid="new-below"
+              onClick={() => {
+                stick.current = true;
+                setNewBelow(0);
+                toBottom();
+              }}>
+              {fill(t('conv.newBelow'), { n: newBelow })}
+            </button>
+          )}
         </div>
         <aside className="members" aria-label={t('conv.members')}>
           <h3>
@@ -263,4 +351,27 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       </div>
     </section>
   );
+}
+
+// merge folds a refreshed newest page (newest first) into the loaded
+// messages (oldest first): a message already loaded is replaced where it
+// is, a new one is added below. Null when nothing changed.
+export function merge(loaded: Message[], fresh: Message[]): { messages: Message[]; count: number } | null {
+  const byId = new Map(fresh.map((m) => [m.id, m]));
+  let changed = false;
+  const out = loaded.map((m) => {
+    const f = byId.get(m.id);
+    if (!f) return m;
+    byId.delete(m.id);
+    if (same(m, f)) return m;
+    changed = true;
+    return f;
+  });
+  const added = [...byId.values()].reverse();
+  if (!changed && added.length === 0) return null;
+  return { messages: [...out, ...added], count: added.filter((m) => m.type === 'message').length };
+}
+
+function same(a: Message, b: Message): boolean {
+  return a.edited === b.edited && a.deleted === b.deleted && a.html === b.html && JSON.stringify(a.reactions ?? {}) === JSON.stringify(b.reactions ?? {});
 }
