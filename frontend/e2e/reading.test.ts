@@ -7,6 +7,7 @@ import { callApp, launchChromium, startDemo, waitSynced, type Demo } from './har
 
 let demo: Demo;
 let browser: Browser;
+let page: Page; // the demo's URL works once: one tab for the file's tests
 
 beforeAll(async () => {
   demo = await startDemo('reading');
@@ -14,6 +15,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await page?.context().close();
   await browser?.close();
   await demo?.stop();
 });
@@ -39,7 +41,7 @@ const pane = (page: Page) =>
 
 test('a chat opens at its newest message; a sync keeps older pages, the scroll position and an open dialog, and says new messages are below', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await ctx.newPage();
+  page = await ctx.newPage();
   await page.goto(demo.appURL);
   await page.getByTestId('shell').waitFor();
   await waitSynced(page);
@@ -99,5 +101,33 @@ test('a chat opens at its newest message; a sync keeps older pages, the scroll p
   }).toBe(true);
   expect(await page.getByTestId('messages').textContent()).toContain('arrived during reading');
   expect(await page.getByTestId('new-below').count()).toBe(0);
-  await ctx.close();
 }, 180_000);
+
+test('keyboard: one Tab stop for the list, arrows and j/k move, Enter opens and moves into the messages, PageUp scrolls them', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('nav-search').click();
+  await page.getByTestId('nav-conversations').click();
+  await page.getByTestId('chat').first().waitFor();
+  const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.nav ?? document.activeElement?.getAttribute('data-testid') ?? '');
+  // Only one entry of the list is in the Tab order.
+  const stops = await page.locator('.conv-list [data-nav]').evaluateAll((els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).length);
+  expect(stops).toBe(1);
+  const chats = await page.getByTestId('chat').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.nav!));
+  await page.getByTestId('chat').first().focus();
+  await page.keyboard.press('ArrowDown');
+  expect(await focused()).toBe(chats[1]);
+  await page.keyboard.press('j');
+  expect(await focused()).toBe(chats[2]);
+  await page.keyboard.press('k');
+  expect(await focused()).toBe(chats[1]);
+  await page.keyboard.press('Enter');
+  await expect.poll(focused).toBe('messages');
+  expect(await page.getByTestId('chat').nth(1).getAttribute('class')).toContain('selected');
+  await expect.poll(() => pane(page).then((p) => p.count), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(() => pane(page).then((p) => p.height - p.top - p.client < 30)).toBe(true);
+  const p0 = await pane(page);
+  if (p0.height > p0.client) {
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => pane(page).then((p) => p.top)).toBeLessThan(p0.top);
+  }
+}, 120_000);

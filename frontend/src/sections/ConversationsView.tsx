@@ -36,6 +36,8 @@ export function ConversationsView({ version, target }: { version: number; target
   const [sel, setSel] = useState<Selected | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openTeam, setOpenTeam] = useState<string | null>(null);
+  // roving: the one list entry in the Tab order (arrow keys move it).
+  const [roving, setRoving] = useState<string | null>(null);
 
   // Select the linked conversation once the lists are in; only once per
   // link, so a reload after a sync round does not undo the user's choice.
@@ -69,14 +71,20 @@ export function ConversationsView({ version, target }: { version: number; target
     );
   }, [version]);
 
+  const first = teams[0] ? `team:${teams[0].id}` : chats[0]?.id;
+  const current = roving ?? sel?.id ?? first;
+  const tab = (id: string) => (id === current ? 0 : -1);
   return (
     <div className="conversations">
-      <nav className="conv-list" aria-label={t('nav.conversations')}>
+      <nav className="conv-list" aria-label={t('nav.conversations')} onKeyDown={listKeys} onFocus={(e) => {
+        const id = (e.target as HTMLElement).dataset.nav;
+        if (id) setRoving(id);
+      }}>
         {error && <p className="status error">{error}</p>}
         <h2>{t('conv.teams')}</h2>
         {teams.map((tm) => (
           <details key={tm.id} open={teams.length < 4 || tm.id === openTeam}>
-            <summary>{tm.name}</summary>
+            <summary data-nav={`team:${tm.id}`} tabIndex={tab(`team:${tm.id}`)}>{tm.name}</summary>
             <ul>
               {tm.channels.map((ch) => (
                 <li key={ch.id}>
@@ -84,6 +92,8 @@ export function ConversationsView({ version, target }: { version: number; target
                     type="button"
                     className={sel?.id === ch.id ? 'conv selected' : 'conv'}
                     data-testid="channel"
+                    data-nav={ch.id}
+                    tabIndex={tab(ch.id)}
                     onClick={() => setSel({ id: ch.id, title: `${tm.name} / ${ch.name}`, membersOf: ch.membershipType === 'standard' ? tm.id : ch.id })}
                   >
                     {ch.name}
@@ -98,7 +108,7 @@ export function ConversationsView({ version, target }: { version: number; target
         <ul>
           {chats.map((c) => (
             <li key={c.id}>
-              <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat"
+              <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat" data-nav={c.id} tabIndex={tab(c.id)}
                 onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id, chat: true })}>
                 <span className="conv-name">{c.name}</span>
                 {c.preview && <span className="conv-preview">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
@@ -110,6 +120,40 @@ export function ConversationsView({ version, target }: { version: number; target
       {sel ? <Thread key={sel.id} sel={sel} version={version} /> : <p className="hint pick">{t('conv.pick')}</p>}
     </div>
   );
+}
+
+// listKeys moves through teams, channels and chats with the arrow keys
+// (and j/k, Home, End) instead of one Tab stop each; Enter opens the
+// entry and moves focus into its messages (PageUp/PageDown scroll them).
+function listKeys(e: React.KeyboardEvent<HTMLElement>) {
+  const here = e.target as HTMLElement;
+  if (!here.dataset.nav || e.altKey || e.ctrlKey || e.metaKey) return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[data-nav]')].filter((el) => el.getClientRects().length > 0);
+  const i = items.indexOf(here);
+  const go = (n: number) => {
+    const el = items[Math.max(0, Math.min(items.length - 1, n))];
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+  };
+  switch (e.key) {
+    case 'ArrowDown':
+    case 'j':
+      return go(i + 1);
+    case 'ArrowUp':
+    case 'k':
+      return go(i - 1);
+    case 'Home':
+      return go(0);
+    case 'End':
+      return go(items.length - 1);
+    case 'Enter':
+      if (here.tagName === 'BUTTON') {
+        e.preventDefault();
+        here.click();
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="messages"]')?.focus());
+      }
+  }
 }
 
 // Thread shows a conversation. A sync (version) reloads its messages in
@@ -300,7 +344,7 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
-        <div className="messages" data-testid="messages" ref={list} onScroll={onScroll}>
+        <div className="messages" data-testid="messages" ref={list} onScroll={onScroll} tabIndex={0} aria-label={t('conv.messages')}>
           <div className="messages-content" ref={content}>
           {error && <p className="status error">{error}</p>}
           {before && (
