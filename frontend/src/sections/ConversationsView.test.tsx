@@ -1,8 +1,8 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppError, setTransport, type Message, type Transport } from '../api';
 import { MessageItem } from '../display/messages';
-import { ConversationsView } from './ConversationsView';
+import { ConversationsView, merge } from './ConversationsView';
 import { conversationHash, routeFromHash } from '../display/routes';
 
 afterEach(() => {
@@ -22,11 +22,19 @@ describe('routes', () => {
 });
 
 // Chat "c2" holds m0 (oldest) … m249 (newest), served 100 at a time.
-function fakeConversations(pages: string[]) {
-  const all: Message[] = Array.from({ length: 250 }, (_, i) => ({
+function chatMessages(): Message[] {
+  return Array.from({ length: 250 }, (_, i) => msg(i));
+}
+
+function msg(i: number): Message {
+  return {
     id: `m${i}`, type: 'message', importance: 'normal', from: 'Li Wei', html: `<p>text ${i}</p>`,
     created: new Date(Date.UTC(2026, 2, 1, 0, i)).toISOString(),
-  }));
+  };
+}
+
+// all is the chat's messages, oldest first; a test may add to it (a sync).
+function fakeConversations(pages: string[], all: Message[] = chatMessages()) {
   const t: Transport = {
     kind: 'http',
     async call(service, method, args) {
@@ -68,7 +76,7 @@ describe('ConversationsView with a target', () => {
     expect(item.className).toContain('target');
     expect(pages).toHaveLength(2); // m249…m150, then m149…m50: stops once m120 is in
     expect(document.querySelectorAll('[aria-current="true"]')).toHaveLength(1);
-  });
+  }, 30_000);
 
   test('without a target nothing is selected and one page is loaded per pick', async () => {
     const pages: string[] = [];
@@ -77,6 +85,48 @@ describe('ConversationsView with a target', () => {
     await screen.findAllByTestId('chat');
     expect(screen.queryByTestId('thread-title')).toBeNull();
     expect(pages).toEqual([]);
+  });
+});
+
+describe('a sync while reading', () => {
+  test('keeps loaded older pages and the open dialog, merges new messages below and says so', async () => {
+    const pages: string[] = [];
+    const all = chatMessages();
+    setTransport(fakeConversations(pages, all));
+    const view = render(<ConversationsView version={0} target={{ conv: 'c2' }} />);
+    await screen.findByText('text 249', undefined, { timeout: 20_000 });
+    fireEvent.click(screen.getByText('Load older messages'));
+    await screen.findByText('text 149', undefined, { timeout: 20_000 });
+    expect(screen.getAllByTestId('message')).toHaveLength(200);
+    // The reader scrolled up (jsdom has no layout: its sizes are given).
+    const pane = screen.getByTestId('messages');
+    Object.defineProperty(pane, 'scrollHeight', { value: 5000 });
+    Object.defineProperty(pane, 'clientHeight', { value: 500 });
+    pane.scrollTop = 1000;
+    fireEvent.scroll(pane);
+    fireEvent.click(screen.getAllByTestId('link-post')[10]!);
+    expect(document.querySelector('[role="dialog"]')).toBeTruthy();
+    all.push(msg(250), msg(251));
+    all[249] = { ...all[249]!, html: '<p>text 249 (edited)</p>', edited: '2026-03-02T00:00:00Z' };
+    pages.length = 0;
+    view.rerender(<ConversationsView version={1} target={{ conv: 'c2' }} />);
+    await screen.findByText('text 251', undefined, { timeout: 20_000 });
+    expect(pages).toEqual(['c2:']); // one newest page, merged: no reload
+    expect(screen.getAllByTestId('message')).toHaveLength(202);
+    expect(screen.getByText('text 149')).toBeTruthy(); // older pages stay
+    expect(screen.getByText('text 249 (edited)')).toBeTruthy();
+    expect(screen.getByTestId('new-below').textContent).toBe('New messages (2) ↓');
+    expect(document.querySelector('[role="dialog"]')).toBeTruthy();
+  }, 60_000);
+
+  test('merge: replaced in place, added below in order, null when nothing changed', () => {
+    const loaded = [msg(1), msg(2), msg(3)];
+    expect(merge(loaded, [msg(3), msg(2)])).toBeNull();
+    const edited = { ...msg(2), html: '<p>changed</p>' };
+    const got = merge(loaded, [msg(5), msg(4), msg(3), edited]);
+    expect(got!.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(got!.messages[1]).toBe(edited);
+    expect(got!.count).toBe(2);
   });
 });
 

@@ -36,6 +36,8 @@ export function ConversationsView({ version, target }: { version: number; target
   const [sel, setSel] = useState<Selected | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openTeam, setOpenTeam] = useState<string | null>(null);
+  // roving: the one list entry in the Tab order (arrow keys move it).
+  const [roving, setRoving] = useState<string | null>(null);
 
   // Select the linked conversation once the lists are in; only once per
   // link, so a reload after a sync round does not undo the user's choice.
@@ -69,14 +71,20 @@ export function ConversationsView({ version, target }: { version: number; target
     );
   }, [version]);
 
+  const first = teams[0] ? `team:${teams[0].id}` : chats[0]?.id;
+  const current = roving ?? sel?.id ?? first;
+  const tab = (id: string) => (id === current ? 0 : -1);
   return (
     <div className="conversations">
-      <nav className="conv-list" aria-label={t('nav.conversations')}>
+      <nav className="conv-list" aria-label={t('nav.conversations')} onKeyDown={listKeys} onFocus={(e) => {
+        const id = (e.target as HTMLElement).dataset.nav;
+        if (id) setRoving(id);
+      }}>
         {error && <p className="status error">{error}</p>}
         <h2>{t('conv.teams')}</h2>
         {teams.map((tm) => (
           <details key={tm.id} open={teams.length < 4 || tm.id === openTeam}>
-            <summary>{tm.name}</summary>
+            <summary data-nav={`team:${tm.id}`} tabIndex={tab(`team:${tm.id}`)}>{tm.name}</summary>
             <ul>
               {tm.channels.map((ch) => (
                 <li key={ch.id}>
@@ -84,6 +92,8 @@ export function ConversationsView({ version, target }: { version: number; target
                     type="button"
                     className={sel?.id === ch.id ? 'conv selected' : 'conv'}
                     data-testid="channel"
+                    data-nav={ch.id}
+                    tabIndex={tab(ch.id)}
                     onClick={() => setSel({ id: ch.id, title: `${tm.name} / ${ch.name}`, membersOf: ch.membershipType === 'standard' ? tm.id : ch.id })}
                   >
                     {ch.name}
@@ -98,7 +108,7 @@ export function ConversationsView({ version, target }: { version: number; target
         <ul>
           {chats.map((c) => (
             <li key={c.id}>
-              <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat"
+              <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat" data-nav={c.id} tabIndex={tab(c.id)}
                 onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id, chat: true })}>
                 <span className="conv-name">{c.name}</span>
                 {c.preview && <span className="conv-preview">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
@@ -112,6 +122,40 @@ export function ConversationsView({ version, target }: { version: number; target
   );
 }
 
+// listKeys moves through teams, channels and chats with the arrow keys
+// (and j/k, Home, End) instead of one Tab stop each; Enter opens the
+// entry and moves focus into its messages (PageUp/PageDown scroll them).
+function listKeys(e: React.KeyboardEvent<HTMLElement>) {
+  const here = e.target as HTMLElement;
+  if (!here.dataset.nav || e.altKey || e.ctrlKey || e.metaKey) return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[data-nav]')].filter((el) => el.getClientRects().length > 0);
+  const i = items.indexOf(here);
+  const go = (n: number) => {
+    const el = items[Math.max(0, Math.min(items.length - 1, n))];
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+  };
+  switch (e.key) {
+    case 'ArrowDown':
+    case 'j':
+      return go(i + 1);
+    case 'ArrowUp':
+    case 'k':
+      return go(i - 1);
+    case 'Home':
+      return go(0);
+    case 'End':
+      return go(items.length - 1);
+    case 'Enter':
+      if (here.tagName === 'BUTTON') {
+        e.preventDefault();
+        here.click();
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="messages"]')?.focus());
+      }
+  }
+}
+
 // Thread shows a conversation. A sync (version) reloads its messages in
 // place: it is not remounted, so a dialog opened from a message (Link
 // thread…) stays open across a background sync.
@@ -121,8 +165,14 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const bottom = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  // stick: the reader is at the newest message, so the pane follows what
+  // grows below (late layout, new messages). Scrolling up clears it.
+  const stick = useRef(!sel.focus);
+  // newBelow counts messages a sync brought in below a reader who is not
+  // at the bottom: "New messages ↓" instead of moving them.
+  const [newBelow, setNewBelow] = useState(0);
 
   // live says whether the answer is still wanted (an effect cleaned up).
   const load = useCallback(
@@ -143,6 +193,55 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       ),
     [sel.id],
   );
+
+  // A sync round refreshes the thread in place: the newest pages are merged
+  // into what is loaded (edits and deletions replace their message, new
+  // ones are added below), so older pages, the scroll position and any open
+  // dialog stay as they are.
+  const loaded = useRef<Message[]>([]);
+  loaded.current = messages;
+  const refresh = useCallback(
+    async (live: () => boolean) => {
+      const have = new Set(loaded.current.map((m) => m.id));
+      const fresh: Message[] = [];
+      let cursor = '';
+      for (let n = 0; n < maxFocusPages; n++) {
+        const page = await api.conversations.messages(sel.id, cursor, pageSize);
+        if (!live()) return;
+        fresh.push(...page.messages); // newest first
+        if (have.size === 0 || !page.before || page.messages.some((m) => have.has(m.id))) break;
+        cursor = page.before;
+      }
+      const added = merge(loaded.current, fresh);
+      if (!live() || added === null) return;
+      setMessages(added.messages);
+      if (added.count > 0 && !stick.current) setNewBelow((n) => n + added.count);
+    },
+    [sel.id],
+  );
+
+  const toBottom = useCallback(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+  // Keep the reader's place: at the bottom, stay there as the content
+  // grows; elsewhere, the browser's scroll anchoring holds the view.
+  useEffect(() => {
+    const el = content.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current) toBottom();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [toBottom]);
+  const onScroll = () => {
+    const el = list.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+    stick.current = atBottom;
+    if (atBottom) setNewBelow(0);
+  };
 
   // The user's tags on the conversation, its threads and messages.
   const [tags, setTags] = useState<Record<string, string[]>>({});
@@ -200,15 +299,37 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       if (!live) return;
       requestAnimationFrame(() => {
         const el = focus ? [...(list.current?.querySelectorAll<HTMLElement>('[data-id]') ?? [])].find((e) => e.dataset.id === focus) : undefined;
-        if (el) el.scrollIntoView?.({ block: 'center' });
-        else bottom.current?.scrollIntoView?.({ block: 'end' });
+        if (el) {
+          stick.current = false;
+          el.scrollIntoView?.({ block: 'center' });
+        } else {
+          stick.current = true;
+          toBottom();
+        }
       });
     })();
-    api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
     return () => {
       live = false;
     };
-  }, [load, sel.membersOf, focus, version]);
+  }, [load, focus, toBottom]);
+
+  // After a sync round (version), merge rather than reload.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let live = true;
+    refresh(() => live).catch((e: unknown) => live && setError(toAppError(e).message));
+    return () => {
+      live = false;
+    };
+  }, [refresh, version]);
+
+  useEffect(() => {
+    api.conversations.members(sel.membersOf).then(setMembers, () => setMembers([]));
+  }, [sel.membersOf, version]);
 
   return (
     <section className="thread" aria-label={sel.title}>
@@ -223,7 +344,8 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
-        <div className="messages" data-testid="messages" ref={list}>
+        <div className="messages" data-testid="messages" ref={list} onScroll={onScroll} tabIndex={0} aria-label={t('conv.messages')}>
+          <div className="messages-content" ref={content}>
           {error && <p className="status error">{error}</p>}
           {before && (
             <button type="button" className="older" onClick={() => void load(before)}>
@@ -243,7 +365,17 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
               ))}
             </div>
           ))}
-          <div ref={bottom} />
+          </div>
+          {newBelow > 0 && (
+            <button type="button" className="new-below" data-testid="new-below"
+              onClick={() => {
+                stick.current = true;
+                setNewBelow(0);
+                toBottom();
+              }}>
+              {fill(t('conv.newBelow'), { n: newBelow })}
+            </button>
+          )}
         </div>
         <aside className="members" aria-label={t('conv.members')}>
           <h3>
@@ -263,4 +395,27 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
       </div>
     </section>
   );
+}
+
+// merge folds a refreshed newest page (newest first) into the loaded
+// messages (oldest first): a message already loaded is replaced where it
+// is, a new one is added below. Null when nothing changed.
+export function merge(loaded: Message[], fresh: Message[]): { messages: Message[]; count: number } | null {
+  const byId = new Map(fresh.map((m) => [m.id, m]));
+  let changed = false;
+  const out = loaded.map((m) => {
+    const f = byId.get(m.id);
+    if (!f) return m;
+    byId.delete(m.id);
+    if (same(m, f)) return m;
+    changed = true;
+    return f;
+  });
+  const added = [...byId.values()].reverse();
+  if (!changed && added.length === 0) return null;
+  return { messages: [...out, ...added], count: added.filter((m) => m.type === 'message').length };
+}
+
+function same(a: Message, b: Message): boolean {
+  return a.edited === b.edited && a.deleted === b.deleted && a.html === b.html && JSON.stringify(a.reactions ?? {}) === JSON.stringify(b.reactions ?? {});
 }

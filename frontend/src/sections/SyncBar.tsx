@@ -93,7 +93,17 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
             </a>
           </>
         ) : running ? (
-          `${t('sync.running')} ${progress ? progressText(progress, t('sync.progress'), t('sync.eta')) : ''}`
+          <>
+            {t('sync.running')}
+            {/* Counts only once the round knows them: never "0/0". */}
+            {progress && progress.total > 0 && (
+              <>
+                {' '}
+                <progress className="sync-progress" data-testid="sync-progress" max={progress.total} value={progress.done} />{' '}
+                {progressText(progress, t('sync.progress'), t('sync.eta'))}
+              </>
+            )}
+          </>
         ) : status.signedOut ? (
           t('sync.signedOut')
         ) : last?.error ? (
