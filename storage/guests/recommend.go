@@ -75,8 +75,8 @@ func recommend(r Roster, dir *accounts) []Recommendation {
 		for _, m := range g.Memberships {
 			if m.Private && g.Account != "" && m.Account != "" && m.Account != g.Account {
 				add(Recommendation{Kind: RecCrossCustomer, TeamID: m.TeamID, Team: m.Team, ContainerID: m.ContainerID, Channel: m.Channel,
-					Action: ActRemoveChannel,
-					Reason: fmt.Sprintf("a guest of %s in a private channel of %s", orName(dir.names[g.Account], g.Account), orName(dir.names[m.Account], m.Account)),
+					Action:   ActRemoveChannel,
+					Reason:   fmt.Sprintf("a guest of %s in a private channel of %s", orName(dir.names[g.Account], g.Account), orName(dir.names[m.Account], m.Account)),
 					Evidence: []string{"account by e-mail domain: " + g.Domain}})
 			}
 		}
@@ -89,8 +89,8 @@ func recommend(r Roster, dir *accounts) []Recommendation {
 		until := created.AddDate(0, s.RestrictMonths, 0)
 		if r.Now.Before(until) {
 			out = append(out, Recommendation{Kind: RecNewCustomer, Account: c.Account, TeamID: c.TeamID, Team: c.Team, Action: ActRestrict,
-				Until:  until.Format(day),
-				Reason: fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.names[c.Account], c.Account), s.RestrictMonths, until.Format(day)),
+				Until:    until.Format(day),
+				Reason:   fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.names[c.Account], c.Account), s.RestrictMonths, until.Format(day)),
 				Evidence: []string{"account created " + created.Format(day)}})
 		}
 	}

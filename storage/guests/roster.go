@@ -425,7 +425,9 @@ func group(r Roster, dir *accounts) ([]Account, []string) {
 		sort.Strings(a.Domains)
 		out = append(out, *a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name || out[i].Name == out[j].Name && out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Name < out[j].Name || out[i].Name == out[j].Name && out[i].ID < out[j].ID
+	})
 	um := []string{}
 	for d := range unmapped {
 		um = append(um, d)
