@@ -34,6 +34,7 @@ const (
 	OpJoin   = "join"   // ask Dynamics to add the user to a chat linked to a record (JoinLinkedChat)
 	OpNotice = "notice" // post a linked record's key-field changes to its chat (Graph)
 	OpCreate = "create" // create a Dataverse row made in Rapport: a case, a follow-up task, a note
+	OpMember = "member" // change a team's or private channel's membership (Graph; storage/guests)
 )
 
 // Op is one queued edit.
@@ -53,6 +54,14 @@ type Op struct {
 	// Row is a create's columns as sent (lookups as @odata.bind); Set
 	// and RecordID are the new row's table and client-made id.
 	Row map[string]any `json:"row,omitempty"`
+	// Team, Channel and Change are a member operation's team, private
+	// channel ("" for the team) and change (storage/guests' Act*: owner,
+	// member, remove, add-channel, remove-channel); UserID is the user
+	// changed and Batch the change set it came from.
+	Team    string `json:"team,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	Change  string `json:"change,omitempty"`
+	Batch   string `json:"batch,omitempty"`
 	// After is the operation this one waits for (a link to a case made
 	// in Rapport waits for the case's create).
 	After     string         `json:"after,omitempty"`

@@ -1,0 +1,44 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// QueueMemberOps queues a change set's membership changes (OpMember) in
+// one transaction, all or none, under one batch id, and returns them with
+// their sequence numbers. Each needs a team, a user and a change.
+func (db *DB) QueueMemberOps(ctx context.Context, ops []Op, by string, now time.Time) ([]Op, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, op := range ops {
+		if op.Team == "" || op.UserID == "" || op.Change == "" {
+			return nil, fmt.Errorf("queue member change: a team, a user and a change are needed (%+v)", op)
+		}
+	}
+	batch := NewID()
+	out := make([]Op, 0, len(ops))
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, op := range ops {
+			seq, err := tx.Bucket(bucketOutbox).NextSequence()
+			if err != nil {
+				return fmt.Errorf("number operation: %w", err)
+			}
+			op.Kind, op.Seq, op.ID, op.State, op.Created, op.Updated, op.Batch, op.By = OpMember, seq, NewID(), OpPending, now, now, batch, by
+			op.Attempts, op.Error, op.Server, op.NotBefore = 0, "", nil, time.Time{}
+			if err := putOp(tx, op, ""); err != nil {
+				return err
+			}
+			out = append(out, op)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
