@@ -99,11 +99,20 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 		if err != nil {
 			return err
 		}
+		var planned []guests.Change
+		if !dryRun {
+			// The valid rows join the change set; `guests changes apply`
+			// sends them (nothing is sent before).
+			if planned, err = guests.PlanInvites(ctx, db, now, f); err != nil {
+				return err
+			}
+		}
 		res := struct {
 			guests.InviteFile
-			Valid  int  `json:"valid"`
-			DryRun bool `json:"dryRun"`
-		}{f, ok, dryRun}
+			Valid   int             `json:"valid"`
+			DryRun  bool            `json:"dryRun"`
+			Planned []guests.Change `json:"planned"`
+		}{f, ok, dryRun, planned}
 		if err := out(res, func(w *tabwriter.Writer) {
 			fmt.Fprintf(w, "%s file, %d rows, %d valid\n", f.Format, len(f.Rows), ok)
 			for _, r := range f.Rows {
@@ -111,11 +120,11 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 					fmt.Fprintf(w, "line %d\t%s\t%s\n", r.Line, r.Email, strings.Join(r.Errors, ", "))
 				}
 			}
+			if !dryRun {
+				fmt.Fprintf(w, "%d invitations planned: rapport guests changes apply sends them\n", len(planned))
+			}
 		}); err != nil {
 			return err
-		}
-		if !dryRun {
-			return fmt.Errorf("%w: sending invitations is not built yet; this was the preview (use --dry-run)", errInvalid)
 		}
 		return nil
 	case "changes":

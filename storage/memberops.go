@@ -20,8 +20,8 @@ func (db *DB) QueueMemberOps(ctx context.Context, ops []Op, by string, now time.
 		return nil, err
 	}
 	for _, op := range ops {
-		if op.Team == "" || op.UserID == "" || op.Change == "" {
-			return nil, fmt.Errorf("queue member change: a team, a user and a change are needed (%+v)", op)
+		if op.Change == "" || op.Change == "invite" && op.Email == "" || op.Change != "invite" && (op.Team == "" || op.UserID == "") {
+			return nil, fmt.Errorf("queue member change: a change, and a team and a user (an invitation: an address) are needed (%+v)", op)
 		}
 	}
 	batch := NewID()

@@ -62,6 +62,11 @@ type Op struct {
 	Channel string `json:"channel,omitempty"`
 	Change  string `json:"change,omitempty"`
 	Batch   string `json:"batch,omitempty"`
+	// Email and Name are an invitation's address and display name
+	// (Change "invite"; Body is its message, UserID filled in once the
+	// guest exists).
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
 	// After is the operation this one waits for (a link to a case made
 	// in Rapport waits for the case's create).
 	After     string         `json:"after,omitempty"`

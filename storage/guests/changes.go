@@ -39,7 +39,16 @@ type Change struct {
 	After     string    `json:"after"`  // role after ("" removed)
 	Reason    string    `json:"reason,omitempty"`
 	Planned   time.Time `json:"planned"`
+	// An invitation's message, redirect and whether Microsoft sends the
+	// e-mail (ActInvite).
+	Message     string `json:"message,omitempty"`
+	RedirectURL string `json:"redirectUrl,omitempty"`
+	SendEmail   bool   `json:"sendEmail,omitempty"`
 }
+
+// ActInvite invites a guest (and adds them to a team, and a private
+// channel, when named).
+const ActInvite = "invite"
 
 // Describe says what a change does, in words (the audit log's "what").
 func (c Change) Describe() string {
@@ -56,6 +65,11 @@ func (c Change) Describe() string {
 		return fmt.Sprintf("remove %s from %s", c.Name, where)
 	case ActAddChannel:
 		return fmt.Sprintf("add %s to %s", c.Name, where)
+	case ActInvite:
+		if where == "" {
+			return fmt.Sprintf("invite %s <%s>", c.Name, c.Email)
+		}
+		return fmt.Sprintf("invite %s <%s> to %s", c.Name, c.Email, where)
 	}
 	return c.Action + " " + c.Name + " " + where
 }
@@ -137,7 +151,7 @@ func plan(ctx context.Context, db SettingsStore, r Roster, now time.Time, action
 		return Change{}, err
 	}
 	for _, o := range cs {
-		if o.TeamID == c.TeamID && o.ChannelID == c.ChannelID && o.UserID == c.UserID {
+		if o.TeamID == c.TeamID && o.ChannelID == c.ChannelID && o.UserID == c.UserID && strings.EqualFold(o.Email, c.Email) {
 			return Change{}, fmt.Errorf("%w: %s", ErrPlanned, o.Describe())
 		}
 	}
@@ -192,6 +206,51 @@ func findPerson(r Roster, people []Person, ref string) (Person, error) {
 	return Person{}, fmt.Errorf("%w: %d people match %q (use the e-mail)", ErrAmbiguous, len(found), ref)
 }
 
+// PlanInvites adds the valid rows of a checked invitation file (see
+// CheckInvites) to the change set, and returns them. Rows with errors
+// are left out; nothing is sent.
+func PlanInvites(ctx context.Context, db Store, now time.Time, f InviteFile) ([]Change, error) {
+	r, err := Read(ctx, db, now, Query{})
+	if err != nil {
+		return nil, err
+	}
+	cs, err := Changes(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var added []Change
+	for _, row := range f.Rows {
+		if len(row.Errors) > 0 {
+			continue
+		}
+		c := Change{ID: storage.NewID(), Action: ActInvite, Name: row.Name, Email: strings.ToLower(row.Email), After: RoleGuest,
+			Message: row.Message, RedirectURL: row.RedirectURL, SendEmail: row.SendEmail, Planned: now,
+			Reason: fmt.Sprintf("invitation file line %d", row.Line)}
+		if c.Name == "" {
+			c.Name = c.Email
+		}
+		if row.Team != "" {
+			tc, err := findContainer(r.Containers, row.Team, "", false)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", row.Line, err)
+			}
+			c.TeamID, c.Team = tc.TeamID, tc.Team
+			if row.Channel != "" {
+				cc, err := findContainer(r.Containers, row.Channel, tc.TeamID, true)
+				if err != nil {
+					return nil, fmt.Errorf("line %d: %w", row.Line, err)
+				}
+				c.ChannelID, c.Channel = cc.ChannelID, cc.Channel
+			}
+		}
+		added = append(added, c)
+	}
+	if err := db.PutSetting(ctx, ChangesSetting, append(cs, added...)); err != nil {
+		return nil, fmt.Errorf("store planned changes: %w", err)
+	}
+	return added, nil
+}
+
 // Discard removes planned change n (1-based, as Changes lists them).
 func Discard(ctx context.Context, db SettingsStore, n int) (Change, error) {
 	cs, err := Changes(ctx, db)
@@ -231,6 +290,10 @@ func Apply(ctx context.Context, db ChangeStore, by string, confirmed bool, now t
 	ops := make([]storage.Op, len(cs))
 	for i, c := range cs {
 		ops[i] = storage.Op{ID: c.ID, Team: c.TeamID, Channel: c.ChannelID, UserID: c.UserID, Change: c.Action, Subject: c.Describe()}
+		if c.Action == ActInvite {
+			ops[i].Email, ops[i].Name, ops[i].Body = c.Email, c.Name, c.Message
+			ops[i].Row = map[string]any{"inviteRedirectUrl": c.RedirectURL, "sendInvitationMessage": c.SendEmail}
+		}
 	}
 	queued, err := db.QueueMemberOps(ctx, ops, by, now)
 	if err != nil {

@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"strings"
 
+	"github.com/microsoftgraph/msgraph-sdk-go/invitations"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/teams"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
 // Membership is one conversationMember of a team or channel as Graph
@@ -96,4 +99,52 @@ func (c *Client) RemoveMember(ctx context.Context, teamID, channelID, membership
 		err = c.team(teamID).Channels().ByChannelId(channelID).Members().ByConversationMemberId(membershipID).Delete(ctx, nil)
 	}
 	return wrap("DELETE member", err)
+}
+
+// Invite invites an external user as a guest (POST /invitations) and
+// returns the guest's user id. Sent once: the caller looks the guest up
+// (GuestByMail) when the outcome is unknown.
+func (c *Client) Invite(ctx context.Context, email, name, redirect, message string, send bool) (string, error) {
+	inv := models.NewInvitation()
+	inv.SetInvitedUserEmailAddress(&email)
+	if name != "" {
+		inv.SetInvitedUserDisplayName(&name)
+	}
+	inv.SetInviteRedirectUrl(&redirect)
+	inv.SetSendInvitationMessage(&send)
+	if message != "" {
+		info := models.NewInvitedUserMessageInfo()
+		info.SetCustomizedMessageBody(&message)
+		inv.SetInvitedUserMessageInfo(info)
+	}
+	res, err := invitations.NewInvitationsRequestBuilderInternal(c.params(), c.adapter).Post(ctx, inv, nil)
+	if err != nil {
+		return "", wrap("POST /invitations", err)
+	}
+	if u := res.GetInvitedUser(); u != nil {
+		return str(u.GetId()), nil
+	}
+	return "", nil
+}
+
+// GuestByMail returns the id of the guest with this e-mail address, or
+// "" when the tenant has none.
+func (c *Client) GuestByMail(ctx context.Context, email string) (string, error) {
+	res, err := users.NewUsersRequestBuilderInternal(c.params(), c.adapter).Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.UsersRequestBuilderGetQueryParameters{Filter: ptr("userType eq 'Guest'"), Select: []string{"id", "mail"}, Top: ptr(int32(999))}})
+	for {
+		if err != nil {
+			return "", wrap("GET /users (guest by mail)", err)
+		}
+		for _, u := range res.GetValue() {
+			if strings.EqualFold(str(u.GetMail()), email) {
+				return str(u.GetId()), nil
+			}
+		}
+		next := res.GetOdataNextLink()
+		if next == nil {
+			return "", nil
+		}
+		res, err = users.NewUsersRequestBuilder(*next, c.adapter).Get(ctx, nil)
+	}
 }

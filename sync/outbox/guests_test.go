@@ -1,7 +1,9 @@
 package outbox_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,4 +161,119 @@ func TestGuestsAgainstTenant(t *testing.T) {
 		}
 	}
 	t.Logf("%d guests, %d containers, %d changes; faults fired %v", len(ro.Guests), len(ro.Containers), len(ops), r.Srv.FaultHits())
+}
+
+// TestInviteCSV: a 500-row invitation file with 20 bad rows is checked
+// row by row, its 480 valid rows planned, confirmed over the cap and
+// pushed under write faults and throttling: each address is invited
+// once and added to its team once, and the audit log holds each.
+func TestInviteCSV(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 7, Size: tenantsim.Small, ImmediateRetry: true}, engine.Options{})
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w := r.Srv.Tenant().World()
+	now := time.Now()
+	ro, err := guests.Read(ctx, r.DB, now, guests.Query{})
+	must(t, err)
+	var team guests.Container
+	var member guests.Person
+	for _, c := range ro.Containers {
+		for _, p := range c.People {
+			if !c.Private && c.Account != "" && p.Guest && team.ID == "" {
+				team, member = c, p
+			}
+		}
+	}
+	var domain string
+	for _, a := range ro.Accounts {
+		if a.ID == team.Account && len(a.Domains) > 0 {
+			domain = a.Domains[0]
+		}
+	}
+	if team.ID == "" || domain == "" {
+		t.Fatal("no customer team with a mapped domain")
+	}
+	var b strings.Builder
+	b.WriteString("\ufeffemail;name;team;message\n")
+	bad := 0
+	for i := 0; i < 500; i++ {
+		switch {
+		case i%25 == 3 && bad < 5*1:
+			fmt.Fprintf(&b, "broken-%d-at-nowhere;X;%s;\n", i, team.Team) // syntax
+		case i%25 == 8 && bad < 5*2:
+			fmt.Fprintf(&b, "new%d@%s;Dup;%s;\n", i-1, domain, team.Team) // duplicate of the row before
+		case i%25 == 13 && bad < 5*3:
+			fmt.Fprintf(&b, "x%d@unmapped-%d.example;X;%s;\n", i, i, team.Team) // unmapped
+		case i%25 == 18 && bad < 5*4:
+			fmt.Fprintf(&b, "%s;X;%s;\n", member.Email, team.Team) // already a member (and a duplicate after the first)
+		default:
+			fmt.Fprintf(&b, "new%d@%s;\"Guest, %d\";%s;\"Bienvenue; welcome\"\n", i, domain, i, team.Team)
+			continue
+		}
+		bad++
+	}
+	f, err := guests.ParseInvites(strings.NewReader(b.String()))
+	must(t, err)
+	valid, err := guests.CheckInvites(ctx, r.DB, now, &f)
+	must(t, err)
+	if len(f.Rows) != 500 || bad != 20 || valid != 480 {
+		t.Fatalf("%d rows, %d bad written, %d valid", len(f.Rows), bad, valid)
+	}
+	planned, err := guests.PlanInvites(ctx, r.DB, now, f)
+	must(t, err)
+	if len(planned) != 480 {
+		t.Fatalf("%d invitations planned", len(planned))
+	}
+	if _, err := guests.Apply(ctx, r.DB, w.Me.ID, false, now); !errors.Is(err, guests.ErrCap) {
+		t.Fatalf("480 changes without the second confirmation: %v", err)
+	}
+	ops, err := guests.Apply(ctx, r.DB, w.Me.ID, true, now)
+	must(t, err)
+	g := writeClient(t, r)
+	must(t, r.Srv.SetFaults("503after=0.05,429=0.05,500=0.02,reset=0.02,seed=5"))
+	c := &clock{t: now}
+	for i := 0; i < 6; i++ {
+		_, _ = outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		c.t = c.t.Add(time.Hour)
+	}
+	must(t, r.Srv.SetFaults(""))
+	for i := 0; i < 3; i++ {
+		_, err := outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		must(t, err)
+		c.t = c.t.Add(time.Hour)
+	}
+	invited := map[string]int{}
+	for _, inv := range r.Srv.Tenant().Invitations() {
+		invited[strings.ToLower(inv.Email)]++
+	}
+	ms, err := r.Srv.Tenant().Members(team.ID)
+	must(t, err)
+	inTeam := map[string]int{}
+	for _, m := range ms {
+		inTeam[m.UserID]++
+	}
+	all, err := r.DB.Outbox(ctx)
+	must(t, err)
+	for _, op := range all {
+		if op.Change != guests.ActInvite {
+			continue
+		}
+		if op.State != storage.OpDone {
+			t.Errorf("%s: %s %s", op.Email, op.State, op.Error)
+			continue
+		}
+		if invited[op.Email] != 1 {
+			t.Errorf("%s invited %d times", op.Email, invited[op.Email])
+		}
+		if inTeam[op.UserID] != 1 {
+			t.Errorf("%s in the team %d times", op.Email, inTeam[op.UserID])
+		}
+	}
+	audit, err := guests.Audit(ctx, r.DB)
+	must(t, err)
+	if len(audit) != len(ops) || len(invited) != 480 {
+		t.Errorf("audit %d entries, %d ops, %d addresses invited", len(audit), len(ops), len(invited))
+	}
+	t.Logf("faults fired %v", r.Srv.FaultHits())
 }

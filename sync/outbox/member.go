@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
@@ -18,8 +19,19 @@ type Members interface {
 	RemoveMember(ctx context.Context, teamID, channelID, membershipID string) error
 }
 
+// Inviter invites guests (*graph.Client with User.Invite.All).
+type Inviter interface {
+	Invite(ctx context.Context, email, name, redirect, message string, send bool) (string, error)
+	GuestByMail(ctx context.Context, email string) (string, error)
+}
+
+// DefaultRedirect is where an invited guest lands after redeeming when
+// the invitation names no place: Teams.
+const DefaultRedirect = "https://teams.microsoft.com"
+
 // Member changes (storage.Op.Change), as storage/guests plans them.
 const (
+	changeInvite        = "invite"
 	changeOwner         = "owner"
 	changeMember        = "member"
 	changeRemove        = "remove"
@@ -29,6 +41,9 @@ const (
 
 // memberSerial orders the changes of one person in one team or channel.
 func memberSerial(op storage.Op) string {
+	if op.Change == changeInvite {
+		return "invite\x00" + strings.ToLower(op.Email)
+	}
 	return "member\x00" + op.Team + "\x00" + op.Channel + "\x00" + op.UserID
 }
 
@@ -41,6 +56,9 @@ func pushMember(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 	m, ok := chats.(Members)
 	if !ok || m == nil {
 		return finish(ctx, db, op, storage.OpFailed, "membership changes need a Microsoft Graph connection", nil, now)
+	}
+	if op.Change == changeInvite {
+		return pushInvite(ctx, db, chats, m, op, now)
 	}
 	switch op.Change {
 	case changeOwner, changeMember, changeRemove, changeAddChannel, changeRemoveChannel:
@@ -114,4 +132,83 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// pushInvite invites a guest (unless the tenant has one with the
+// address: an earlier attempt, or an earlier invitation) and then adds
+// them to the team and, if named, its private channel. Each step reads
+// the tenant first, so a retried invitation neither sends a second
+// e-mail nor adds anyone twice.
+func pushInvite(ctx context.Context, db Store, chats Chats, m Members, op storage.Op, now func() time.Time) (string, error) {
+	inv, ok := chats.(Inviter)
+	if !ok {
+		return finish(ctx, db, op, storage.OpFailed, "invitations need a Microsoft Graph connection", nil, now)
+	}
+	refused := map[int]string{403: "Microsoft 365 refused the invitation: the permission (User.Invite.All) was not granted, or guests cannot be invited"}
+	if op.UserID == "" {
+		id, err := inv.GuestByMail(ctx, op.Email)
+		if err != nil {
+			if transient(err) {
+				return later(ctx, db, op, err, op.State, now)
+			}
+			return settle(ctx, db, op, err, refused, now)
+		}
+		if id == "" {
+			if op, err = begin(ctx, db, op, now); err != nil {
+				return "", err
+			}
+			redirect, _ := op.Row["inviteRedirectUrl"].(string)
+			if redirect == "" {
+				redirect = DefaultRedirect
+			}
+			send, isSet := op.Row["sendInvitationMessage"].(bool)
+			id, err = inv.Invite(ctx, op.Email, op.Name, redirect, op.Body, send || !isSet)
+			if isStatus(err, 400) {
+				return finish(ctx, db, op, storage.OpFailed, "Microsoft 365 refused the invitation: "+err.Error(), nil, now)
+			}
+			if err != nil {
+				return settle(ctx, db, op, err, refused, now)
+			}
+		}
+		if op, err = db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error { o.UserID = id; return nil }); err != nil {
+			return "", err
+		}
+	}
+	var places []string // the team (""), then its private channel
+	if op.Team != "" {
+		places = append(places, "")
+		if op.Channel != "" {
+			places = append(places, op.Channel)
+		}
+	}
+	for _, ch := range places {
+		ms, err := m.Memberships(ctx, op.Team, ch)
+		if err != nil {
+			if transient(err) {
+				return later(ctx, db, op, err, op.State, now)
+			}
+			return settle(ctx, db, op, err, map[int]string{404: "the team or channel no longer exists in Teams"}, now)
+		}
+		in := false
+		for _, x := range ms {
+			in = in || x.UserID == op.UserID
+		}
+		if !in {
+			if op, err = begin(ctx, db, op, now); err != nil {
+				return "", err
+			}
+			err = m.AddMember(ctx, op.Team, ch, op.UserID, []string{})
+			switch {
+			case err == nil, isStatus(err, 409):
+			case isStatus(err, 400):
+				return finish(ctx, db, op, storage.OpFailed, "Microsoft Teams refused: "+err.Error(), nil, now)
+			default:
+				return settle(ctx, db, op, err, map[int]string{
+					404: "the team or channel no longer exists in Teams",
+					403: "Teams refused the change: the permission was not granted, or you are not an owner",
+				}, now)
+			}
+		}
+	}
+	return finish(ctx, db, op, storage.OpDone, "", nil, now)
 }

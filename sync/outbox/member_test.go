@@ -24,7 +24,9 @@ import (
 func writeClient(t *testing.T, r *enginetest.Rig) *graph.Client {
 	t.Helper()
 	u := r.Srv.URLs()
-	scopes := auth.GuestWriteScopes(u.GraphResource)
+	// The sync scopes and the write ones, as the app asks at the first
+	// apply (the reads before each write need the former).
+	scopes := append(auth.GraphScopes(u.GraphResource), auth.GuestWriteScopes(u.GraphResource)...)
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	must(t, r.Sess.SignInDeviceCode(c, scopes, func(auth.DeviceCode) {}))

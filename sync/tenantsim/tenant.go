@@ -367,6 +367,17 @@ func (t *Tenant) RemoveMember(containerID, userID string) error {
 	return fmt.Errorf("%w: %s is not a member of %s", ErrNoUser, userID, containerID)
 }
 
+// Invitations returns a copy of the invitations sent (POST /invitations).
+func (t *Tenant) Invitations() []Invitation {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Invitation, len(t.invitations))
+	for i, inv := range t.invitations {
+		out[i] = *inv
+	}
+	return out
+}
+
 // Members returns a copy of the members of a team, private channel or
 // chat (the ground truth tests compare with).
 func (t *Tenant) Members(containerID string) ([]Member, error) {
