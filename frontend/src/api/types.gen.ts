@@ -496,6 +496,12 @@ export interface Op {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
+  team?: string;
+  channel?: string;
+  change?: string;
+  batch?: string;
+  email?: string;
+  name?: string;
   after?: string;
   by?: string;
   state: OpState;
@@ -535,6 +541,12 @@ export interface OpView {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
+  team?: string;
+  channel?: string;
+  change?: string;
+  batch?: string;
+  email?: string;
+  name?: string;
   after?: string;
   by?: string;
   state: OpState;
