@@ -140,10 +140,12 @@ bench:
 	$(GO) test -run '^$$' -bench 'SyncLarge|SyncWithLimits' -benchtime 1x -timeout 30m -v ./sync/engine/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'QuickRound' -benchtime 20x -v ./sync/engine/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'SearchLarge' -benchtime 1x -timeout 60m -tags fts5bench -v ./search/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'SearchUI' -benchtime 1x -timeout 60m -v ./app/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Links' -benchtime 1x -timeout 30m -v ./storage/links/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'BulkTag' -benchtime 1x -timeout 60m -v ./storage/tags/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Metrics' -benchtime 1x -timeout 30m -v ./storage/metrics/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Digest' -benchtime 1x -timeout 30m -v ./storage/digest/ | grep -v '^=== RUN'
+	$(GO) test -run '^$$' -bench 'Archive' -benchtime 3x -timeout 60m -v ./storage/knowledge/ | grep -v '^=== RUN'
 
 
 # ---- Packaging -------------------------------------------------------------

@@ -71,6 +71,20 @@ Usage:
   rapport review [--json] start [--account NAME] | status | decide USER approve|deny|dontknow
                                   --why TEXT | export --out FILE.csv|FILE.html | finish
                                   the quarterly guest access review
+  rapport digest [--json] --week YYYY-Www [--account NAME] [--lang L] --out DIR
+                                  a week's digests (per account and an overview) as Markdown and
+                                  self-contained HTML; prints the files written
+  rapport publish [--json] digest --week YYYY-Www --channel TEAM/CHANNEL [--lang L]
+                                  queue the week's summary as a post in a channel (once, however
+                                  often asked); the next sync posts it
+  rapport best [--json] [add|edit --topic T [--reason R] TARGET | remove TARGET | list [--month YYYY-MM] [--topic T]]
+                                  best conversations; TARGET: message/CONV/MSG, thread/CHANNEL/ROOT
+                                  or range/CONV/FIRST/LAST; a topic's aliases are the same topic
+  rapport faq [--json] [add --from TARGET [--question Q] [--answer A] [--tags A,B] | list | show ID | delete ID]
+                                  FAQ entries drafted from conversations (show: redacted, as published)
+  rapport archive [--json] --month YYYY-MM [--account NAME | --team NAME] [--lang L] --out DIR
+                                  the month's best conversations and FAQ by topic, with an index:
+                                  Markdown and one self-contained HTML file, redacted; prints the files
   rapport signout                 forget the account and delete its tokens (the store stays)
   rapport tenantsim [flags]       run the simulated Microsoft 365 tenant (see --help)
   rapport version                 print version information
@@ -137,8 +151,19 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "guests" || cmd == "review" {
 		ga = guestsFlags(fset)
 	}
+	var da digestArgs
+	if cmd == "digest" || cmd == "publish" {
+		fset.StringVar(&da.week, "week", "", "digest, publish digest: the ISO week, YYYY-Www")
+		fset.StringVar(&da.month, "month", "", "publish archive: the month, YYYY-MM")
+		fset.StringVar(&da.account, "account", "", "digest: only this CRM account (name or id)")
+		fset.StringVar(&da.out, "out", "", "digest: the directory to write the files into")
+		fset.StringVar(&da.channel, "channel", "", "publish: the channel, TEAM/CHANNEL (names or ids)")
+		fset.StringVar(&da.lang, "lang", "", "digest, publish: zh-CN, en or fr (default: the system's language)")
+	}
+	kn := knowledgeFlags(fset, cmd)
 	switch cmd {
-	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics", "guests", "review":
+	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics", "digest", "publish",
+		"best", "faq", "archive", "guests", "review":
 	case "help":
 		fset.Usage()
 		return 0
@@ -155,7 +180,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "tag" { // +TAG and -TAG are not flags
 		args, tagOps = splitTagArgs(fset, args)
 	}
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "guests", "review"}, cmd)
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "digest", "publish", "best", "faq", "archive", "guests", "review"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -226,6 +251,15 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		err = cliGuests(ctx, cfg, words, ga, *dryRun, *asJSON, version, stdout)
 	case "review":
 		err = cliReview(ctx, cfg, words, ga, *asJSON, version, stdout)
+	case "digest":
+		da.json, da.words = *asJSON, words
+		err = cliDigest(ctx, cfg, da, version, log, stdout)
+	case "publish":
+		da.json, da.words = *asJSON, words
+		err = cliPublish(ctx, cfg, da, version, log, stdout)
+	case "best", "faq", "archive":
+		kn.words, kn.json = words, *asJSON
+		err = cliKnowledge(cfg, kn, version, log, stdout)
 	case "search":
 		err = cliSearch(ctx, cfg, searchArgs{q: strings.Join(words, " "), sort: *sortBy, limit: *limit, json: *asJSON}, version, log, stdout, stderr)
 	case "demo":

@@ -52,7 +52,9 @@ type Core struct {
 	Capture       *Capture
 	Tags          *Tags
 	Metrics       *Metrics
+	Digests       *Digests
 	Connection    *Connection
+	Knowledge     *Knowledge
 }
 
 // How Rapport runs: the UI sees ModeWindow or ModeBrowser (AppInfo.Mode).
@@ -76,7 +78,9 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Capture = &Capture{c}
 	c.Tags = &Tags{c}
 	c.Metrics = &Metrics{c: c}
+	c.Digests = &Digests{c: c}
 	c.Connection = &Connection{c}
+	c.Knowledge = &Knowledge{c}
 	return c
 }
 
@@ -84,7 +88,8 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
 		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
-		"Capture": c.Capture, "Metrics": c.Metrics, "Connection": c.Connection}
+		"Capture": c.Capture, "Metrics": c.Metrics, "Digests": c.Digests, "Connection": c.Connection,
+		"Knowledge": c.Knowledge}
 }
 
 // openStore opens the store. A failure is kept and reported by every call

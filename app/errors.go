@@ -9,6 +9,8 @@ import (
 	"github.com/rapport-app/rapport/search"
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
+	"github.com/rapport-app/rapport/storage/digest"
+	"github.com/rapport-app/rapport/storage/knowledge"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/storage/metrics"
 	"github.com/rapport-app/rapport/storage/tags"
@@ -63,6 +65,9 @@ var codes = []struct {
 	{search.ErrQuery, "invalid_argument", http.StatusBadRequest},
 	{tags.ErrExists, "already_exists", http.StatusConflict},
 	{metrics.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{digest.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{knowledge.ErrInvalid, "invalid_argument", http.StatusBadRequest},
+	{knowledge.ErrExists, "already_exists", http.StatusConflict},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

@@ -96,3 +96,13 @@ func (s *Metrics) SetSettings(set metrics.Settings) (metrics.Settings, error) {
 	}
 	return m.SetSettings(s.c.ctx, set)
 }
+
+// Threads lists the threads tagged resolved or unresolved behind one
+// group's figures (by as Waits).
+func (s *Metrics) Threads(q metrics.Query, by, id string) ([]metrics.TaggedThread, error) {
+	m, err := s.svc()
+	if err != nil {
+		return nil, err
+	}
+	return m.Threads(s.c.ctx, q, by, id)
+}

@@ -133,6 +133,13 @@ func (c *compiler) boolean(nodes []query.Node) (bq.Query, error) {
 // words that start with it, so typeahead never expands without bound.
 func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	toks := Analyze(s)
+	var raw []Token
+	if prefix {
+		raw = tokens(prefixAnalyzer, s)
+		if len(raw) == 1 && len([]rune(raw[0].Term)) < 2 && !isCJK(raw[0].Term) {
+			return nil, nil // one letter typed: wait for the next before narrowing
+		}
+	}
 	for _, t := range toks {
 		c.out.terms[t.Term] = true
 	}
@@ -146,19 +153,15 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 		for i, t := range toks {
 			terms[i] = t.Term
 		}
-		q = bleve.NewPhraseQuery(terms, fieldText)
+		q = newPhrase(terms, fieldText)
 	}
 	if !prefix {
 		return q, nil
 	}
-	raw := tokens(prefixAnalyzer, s)
 	if len(raw) != 1 {
 		return q, nil // several words or none: the phrase above
 	}
 	p := raw[0].Term
-	if len([]rune(p)) < 2 && !isCJK(p) {
-		return nil, nil // one letter typed: wait for the next before narrowing
-	}
 	expanded, err := c.ix.expand(p)
 	if err != nil {
 		return nil, err
@@ -196,8 +199,9 @@ const maxExpansion = 16
 
 // expand lists the indexed words starting with p, most frequent first.
 func (ix *Index) expand(p string) ([]string, error) {
+	gen := ix.gen.Load() // read first: a batch during the walk makes the entry stale
 	ix.expMu.Lock()
-	if e, ok := ix.expCache[p]; ok && time.Since(e.at) < expansionTTL {
+	if e, ok := ix.expCache[p]; ok && e.gen == gen {
 		ix.expMu.Unlock()
 		return e.terms, nil
 	}
@@ -235,21 +239,23 @@ func (ix *Index) expand(p string) ([]string, error) {
 		out[i] = t.term
 	}
 	ix.expMu.Lock()
-	if len(ix.expCache) > 4096 {
+	if len(ix.expCache) >= maxExpansions {
 		clear(ix.expCache)
 	}
-	ix.expCache[p] = expansion{terms: out, at: time.Now()}
+	ix.expCache[p] = expansion{terms: out, gen: gen}
 	ix.expMu.Unlock()
 	return out, nil
 }
 
-// expansionTTL: how long a prefix's expansion is reused. New words reach
-// typeahead within this time; exact words are searchable at once.
-const expansionTTL = 30 * time.Second
+// maxExpansions bounds the cache of prefix expansions (cleared when full).
+const maxExpansions = 4096
 
+// expansion is a prefix's expansion, cached across keystrokes until the
+// index changes (Index.gen): new words reach typeahead with the batch
+// that indexes them.
 type expansion struct {
 	terms []string
-	at    time.Time
+	gen   uint64
 }
 
 func (c *compiler) field(f *query.Field) (bq.Query, error) {

@@ -33,6 +33,12 @@
 //     thread (a chat is one thread; a channel thread is a root post and its
 //     replies). An answer arriving later re-indexes the waiting posts of its
 //     thread, found by their ua: term.
+//   - Totals are exact, except for a query made only of filters, which
+//     counts up to CountBound and then says so (Result.TotalMore). Facets
+//     count every hit up to FacetSample, beyond it a stated sample
+//     (Result.FacetsOf). A page sorted by date is exactly the page a sort
+//     of every hit gives (search/plan.go). Caches of what the index holds
+//     (typeahead expansions, the day list) are dropped after every batch.
 //
 // Index owns its goroutine; Close stops and waits for it. Index is safe for
 // concurrent use.

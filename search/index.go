@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/rapport-app/rapport/storage"
@@ -128,6 +129,14 @@ type Index struct {
 
 	dirMu gosync.Mutex
 	dir   *directory // names for queries and results
+
+	shape func(*document.Document) // BenchmarkIndexFieldCost: drops a field or an option from every document
+
+	gen     atomic.Uint64 // moves after every batch: caches of what the index holds are stale
+	planMu  gosync.Mutex
+	dayList []dayCount // d: terms, for date-sorted plans (days)
+	dayDocs uint64
+	dayGen  uint64
 }
 
 // DirName is the index directory's name inside the data directory.
@@ -520,6 +529,7 @@ func (ix *Index) apply(ctx context.Context, entries []storage.QueueEntry) error 
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
+	ix.gen.Add(1)
 	ix.seq.Store(last)
 	if err := ix.store.TrimIndexQueue(ctx, last); err != nil {
 		return fmt.Errorf("trim index queue: %w", err)
@@ -555,6 +565,9 @@ func (ix *Index) add(ctx context.Context, b *bleve.Batch, ids []string) (map[str
 		if !ok {
 			b.Delete(it.Doc)
 			continue
+		}
+		if ix.shape != nil {
+			ix.shape(d.doc)
 		}
 		if err := b.IndexAdvanced(d.doc); err != nil {
 			return nil, fmt.Errorf("index %s: %w", it.Doc, err)

@@ -100,6 +100,11 @@ func TestLiveUpdates(t *testing.T) {
 		q     string
 		want  int
 	}{{"typeahead", func() {
+		// A prefix's expansion is cached across keystrokes until the index
+		// changes: a word indexed after it was typed is found at once.
+		if got := typed("glimm"); got != 0 {
+			t.Errorf("typing %q before the word is indexed: %d hits", "glimm", got)
+		}
 		put(storage.Message{ID: "9000000000003", Created: now.Add(-time.Hour), FromID: me}, "<p>Glimmex themeless deliverable</p>")
 		for q, want := range map[string]int{"glimmex the": 1, "glimmex deliv": 1, "glimmex d": 1, "glimm": 1, "glimmex dx": 0, "glimmex zorbla": 0} {
 			if got := typed(q); got != want {

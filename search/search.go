@@ -61,6 +61,8 @@ var FacetDims = []string{"kind", "from", "in", "tag", "month"}
 type Result struct {
 	Q          string      `json:"q"`
 	Total      uint64      `json:"total"`
+	TotalMore  bool        `json:"totalMore,omitempty"` // Total is a lower bound: a query of filters only stops counting at CountBound
+	FacetsOf   int         `json:"facetsOf,omitempty"`  // when set, Facets count this many hits (the top ones: FacetSample), not all
 	TookMs     float64     `json:"tookMs"`
 	Hits       []Hit       `json:"hits"`
 	Facets     []Facet     `json:"facets,omitempty"`
@@ -203,47 +205,38 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if q == nil {
 		return res, nil // empty, or only stop words
 	}
-	sr := bleve.NewSearchRequestOptions(q, req.Size, req.Offset, false)
-	if req.Sort == SortDate {
-		sr.SortBy([]string{"-" + fieldTime})
+	p, err := ix.plan(ctx, q, req, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
+	if err != nil {
+		return res, err
 	}
-	if req.Sort != SortDate && (len(c.out.terms) > 0 || len(c.out.prefixes) > 0) {
-		sr.Query = ranked(q)
-	}
-	if req.Sort == SortDate || len(c.out.terms) == 0 && len(c.out.prefixes) == 0 {
-		// Newest first, or filters only: no relevance to compute. (Filters
-		// alone stay in index order: sorting 400,000 hits by date would
-		// cost more than the search; sort: date is one click away.)
-		sr.Score = bleve.ScoreNone
+	res.Total, res.TotalMore = p.total, p.more
+	if err := ix.rows(ctx, &res, p.ids, p.scores, dir, c.out); err != nil {
+		return res, err
 	}
 	if req.Facets {
-		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, 5000))
-	}
-	out, err := ix.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	res.Total = out.Total
-	ids := make([]string, len(out.Hits))
-	for i, h := range out.Hits {
-		ids[i] = h.ID
-	}
-	items, err := ix.store.IndexItems(ctx, ids)
-	if err != nil {
-		return res, fmt.Errorf("load hits: %w", err)
-	}
-	for i, it := range items {
-		if h, ok := dir.hit(it, c.out); ok {
-			h.Score = out.Hits[i].Score
-			res.Hits = append(res.Hits, h)
-		}
-	}
-	if req.Facets {
-		if f := out.Facets[fieldFacet]; f != nil {
-			res.Facets = dir.facets(f.Terms.Terms())
+		res.Facets = dir.facets(p.facets)
+		if uint64(p.facetsOf) < p.total || p.more {
+			res.FacetsOf = p.facetsOf
 		}
 	}
 	return res, nil
+}
+
+// rows adds the hits' rows, read from the store, to res.
+func (ix *Index) rows(ctx context.Context, res *Result, ids []string, scores []float64, dir *directory, c *compiled) error {
+	items, err := ix.store.IndexItems(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("load hits: %w", err)
+	}
+	for i, it := range items {
+		if h, ok := dir.hit(it, c); ok {
+			if scores != nil {
+				h.Score = scores[i]
+			}
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	return nil
 }
 
 // compileQuery parses and compiles req.Q. A query that does not parse

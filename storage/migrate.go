@@ -39,6 +39,8 @@ var (
 	bucketTags     = []byte("tags")      // (tag, target) -> nothing
 	bucketTagMeta  = []byte("tag_meta")  // (tag) -> TagMeta
 	bucketTagUndo  = []byte("tag_undo")  // the last journaled tag change (storage/tags.go)
+
+	bucketKnowledge = []byte("knowledge") // (kind, id) -> best conversation, FAQ entry or template, JSON (storage/knowledge.go)
 )
 
 // Keys in the meta bucket.
@@ -102,6 +104,10 @@ var migrations = []migration{
 			}
 		}
 		return nil
+	}},
+	{8, "knowledge base", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketKnowledge)
+		return err
 	}},
 }
 

@@ -174,6 +174,8 @@ export async function stopProcess(p: ChildProcess, procs: ChildProcess[]): Promi
 export interface Demo {
   appURL: string; // the printed one-time URL
   dataDir: string;
+  // tenant calls the in-process simulated tenant's control API.
+  tenant(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
 }
 
@@ -189,13 +191,19 @@ export async function startDemo(name: string, lang = 'en_US.UTF-8'): Promise<Dem
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let tenantURL = '';
+  let token = '';
   const appURL = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`demo did not start; stderr:\n${stderr}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const app = serveURL.exec(out);
-      if (app) {
+      const tenant = /simulated tenant (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const bearer = /Authorization: Bearer ([0-9a-f]+)/.exec(out);
+      if (app && tenant && bearer) {
+        tenantURL = tenant[1]!;
+        token = bearer[1]!;
         clearTimeout(timer);
         resolve(app[1]!);
       }
@@ -204,6 +212,10 @@ export async function startDemo(name: string, lang = 'en_US.UTF-8'): Promise<Dem
   return {
     appURL,
     dataDir,
+    tenant: tenantControl(
+      () => tenantURL,
+      () => token,
+    ),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -10,7 +10,7 @@ import { SyncBar } from './sections/SyncBar';
 import { ConversationsView } from './sections/ConversationsView';
 import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
-import { TagsView } from './tags/TagsView';
+import { KnowledgeView } from './knowledge/KnowledgeView';
 import { MetricsView } from './metrics/MetricsView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
@@ -173,7 +173,7 @@ export function App() {
               ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
                 <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
               ) : current.id === 'knowledge' && hasData(store) ? (
-                <TagsView />
+                <KnowledgeView tab={route.params[0]} />
               ) : current.id === 'metrics' && store && store.messages > 0 ? (
                 <MetricsView version={version} />
               ) : current.what ? (

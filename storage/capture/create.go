@@ -290,55 +290,75 @@ type source struct {
 	msgs   []storage.MessageWithBody
 }
 
-// source reads the messages a target names, oldest first: one message, a
-// channel thread (its root and replies), or a range of a conversation.
-func (s *Service) source(ctx context.Context, target string) (source, error) {
-	src := source{target: target}
-	var conv string
+// MessageReader is what Messages reads (*storage.DB).
+type MessageReader interface {
+	MessagesAround(ctx context.Context, convID, msgID string, n int, thread string) ([]storage.MessageWithBody, error)
+}
+
+// Messages reads the messages a target names, oldest first, with their
+// conversation: one message (message/CONV/MSG), a channel thread, its
+// root and replies (thread/CHANNEL/ROOT), or a range of a conversation
+// (range/CONV/FIRST/LAST, at most 200 messages). Another target is
+// ErrInvalid; a message the store does not hold is storage.ErrNotFound.
+// Other rooms taking messages as a source (storage/knowledge) read them
+// here.
+func Messages(ctx context.Context, db MessageReader, target string) (conv string, msgs []storage.MessageWithBody, err error) {
 	switch kind, rest, _ := strings.Cut(target, "/"); kind {
 	case TargetRange:
 		parts := strings.Split(rest, "/")
 		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-			return src, fmt.Errorf("%w: a range is range/CONV/FIRST/LAST", ErrInvalid)
+			return "", nil, fmt.Errorf("%w: a range is range/CONV/FIRST/LAST", ErrInvalid)
 		}
 		conv = parts[0]
-		around, err := s.db.MessagesAround(ctx, conv, parts[2], maxRange, "")
+		around, err := db.MessagesAround(ctx, conv, parts[2], maxRange, "")
 		if err != nil {
-			return src, fmt.Errorf("the range's last message: %w", err)
+			return "", nil, fmt.Errorf("the range's last message: %w", err)
 		}
 		iFirst := slices.IndexFunc(around, func(m storage.MessageWithBody) bool { return m.ID == parts[1] })
 		iLast := slices.IndexFunc(around, func(m storage.MessageWithBody) bool { return m.ID == parts[2] })
 		if iFirst < 0 || iLast < 0 || iFirst < iLast {
-			return src, fmt.Errorf("%w: message %s is not among the %d before %s in %s (a range spans at most %d messages, oldest first)",
+			return "", nil, fmt.Errorf("%w: message %s is not among the %d before %s in %s (a range spans at most %d messages, oldest first)",
 				ErrInvalid, parts[1], maxRange, parts[2], conv, maxRange)
 		}
 		for i := iFirst; i >= iLast; i-- { // newest first: walk back to oldest first
-			src.msgs = append(src.msgs, around[i])
+			msgs = append(msgs, around[i])
 		}
-		src.linkTo = storage.MessageTarget(conv, parts[1])
+		return conv, msgs, nil
 	case storage.TargetThread, storage.TargetMessage:
 		k, c, msg := storage.ParseTarget(target)
 		if k == storage.TargetChat {
-			return src, fmt.Errorf("%w: %q is not a message, a thread or a range", ErrInvalid, target)
+			return "", nil, fmt.Errorf("%w: %q is not a message, a thread or a range", ErrInvalid, target)
 		}
-		conv = c
 		thread, around := "", 0
 		if k == storage.TargetThread {
 			thread, around = msg, 1000
 		}
-		ms, err := s.db.MessagesAround(ctx, conv, msg, around, thread)
+		ms, err := db.MessagesAround(ctx, c, msg, around, thread)
 		if err != nil {
-			return src, fmt.Errorf("%s: %w", target, err)
+			return "", nil, fmt.Errorf("%s: %w", target, err)
 		}
 		if len(ms) == 0 {
-			return src, fmt.Errorf("%s: %w", target, storage.ErrNotFound)
+			return "", nil, fmt.Errorf("%s: %w", target, storage.ErrNotFound)
 		}
 		for i := len(ms) - 1; i >= 0; i-- {
-			src.msgs = append(src.msgs, ms[i])
+			msgs = append(msgs, ms[i])
 		}
-		src.linkTo = target
+		return c, msgs, nil
 	default:
-		return src, fmt.Errorf("%w: give the messages as message/CONV/MSG, thread/CHANNEL/ROOT or range/CONV/FIRST/LAST, not %q", ErrInvalid, target)
+		return "", nil, fmt.Errorf("%w: give the messages as message/CONV/MSG, thread/CHANNEL/ROOT or range/CONV/FIRST/LAST, not %q", ErrInvalid, target)
+	}
+}
+
+// source reads the messages a target names, oldest first (Messages).
+func (s *Service) source(ctx context.Context, target string) (source, error) {
+	src := source{target: target}
+	conv, msgs, err := Messages(ctx, s.db, target)
+	if err != nil {
+		return src, err
+	}
+	src.msgs, src.linkTo = msgs, target
+	if strings.HasPrefix(target, TargetRange+"/") {
+		src.linkTo = storage.MessageTarget(conv, msgs[0].ID)
 	}
 	if _, err := s.db.Chat(ctx, conv); err == nil {
 		src.linkTo = conv // Dynamics links chats: the case is linked to the chat

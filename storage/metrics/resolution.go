@@ -1,9 +1,12 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/tags"
@@ -131,4 +134,88 @@ func tagName(s, def string) string {
 		return n
 	}
 	return def
+}
+
+// TaggedThread is a thread the user tagged resolved or unresolved, the
+// evidence behind Group.ThreadsResolved and ThreadsUnresolved.
+type TaggedThread struct {
+	Conversation string    `json:"conversation"`     // chat or channel id
+	Kind         string    `json:"kind"`             // chat or channel
+	Name         string    `json:"name"`             // the conversation's name
+	Thread       string    `json:"thread,omitempty"` // channels: the root post
+	Message      string    `json:"message"`          // its newest counted message
+	Newest       time.Time `json:"newest"`
+	Resolved     bool      `json:"resolved"`
+	Account      string    `json:"account"`
+	AccountName  string    `json:"accountName"`
+}
+
+// tagged lists the tagged threads behind one group of a report (by as
+// Service.Waits), newest first: the threads the report counts there.
+func (m *model) taggedThreads(s span, tg tagged, by, id string) []TaggedThread {
+	authorAcc, convAcc := m.accounts()
+	out := []TaggedThread{}
+	for th, st := range m.states(tg) {
+		n := len(th.events)
+		if n == 0 || th.events[n-1].at < s.from || th.events[n-1].at >= s.to {
+			continue
+		}
+		account := convAcc[th.conv]
+		if len(th.waits) > 0 && authorAcc[th.waits[0].who] != "" {
+			account = authorAcc[th.waits[0].who]
+		}
+		if !s.all && account != s.account {
+			continue
+		}
+		info := m.dir.convs[th.conv.id]
+		ok := false
+		switch by {
+		case ByTotal:
+			ok = true
+		case ByAccount:
+			ok = account == id
+		case ByTeam:
+			ok = th.conv.kind == KindChannel && info.team == id
+		case ByConversation:
+			ok = th.conv.id == id
+		case ByWeek:
+			ok = weekOf(th.events[n-1].day) == id
+		}
+		if !ok {
+			continue
+		}
+		out = append(out, TaggedThread{Conversation: th.conv.id, Kind: th.conv.kind, Name: info.name, Thread: th.root,
+			Message: th.events[n-1].id, Newest: time.Unix(0, th.events[n-1].at).UTC(), Resolved: st == stateResolved,
+			Account: account, AccountName: m.dir.account[account]})
+	}
+	slices.SortFunc(out, func(a, b TaggedThread) int {
+		return cmp.Or(b.Newest.Compare(a.Newest), cmp.Compare(a.Conversation, b.Conversation), cmp.Compare(a.Thread, b.Thread))
+	})
+	return out
+}
+
+// Threads lists the threads tagged resolved or unresolved behind one group
+// of a report (by: ByTotal, ByAccount, ByTeam, ByConversation, ByWeek),
+// newest first.
+func (s *Service) Threads(ctx context.Context, q Query, by, id string) ([]TaggedThread, error) {
+	switch by {
+	case ByTotal, ByAccount, ByTeam, ByConversation, ByWeek:
+	default:
+		return nil, fmt.Errorf("%w: group by %q", ErrInvalid, by)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := s.compileQuery(m, q)
+	if err != nil {
+		return nil, err
+	}
+	tg, err := readTagged(ctx, s.db, m.set)
+	if err != nil {
+		return nil, err
+	}
+	return m.taggedThreads(sp, tg, by, id), nil
 }

@@ -2,6 +2,8 @@ package metrics_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +73,22 @@ func TestResolution(t *testing.T) {
 				t.Errorf("accounts: Huadong %v, Boreal %v; want %v, %v", got[accHD], got[accBR], c.hd, c.br)
 			}
 		})
+	}
+	// The threads behind the counts: Boreal's four channel threads, B and
+	// C unresolved; the whole history's total holds the chat too.
+	ths, err := s.Threads(ctx, metrics.Query{}, metrics.ByAccount, accBR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, th := range ths {
+		order = append(order, fmt.Sprintf("%s:%v", th.Thread, th.Resolved))
+	}
+	if strings.Join(order, " ") != "D:true C:false B:false A:true" {
+		t.Errorf("Boreal's tagged threads, newest first: %v", order)
+	}
+	if all, err := s.Threads(ctx, metrics.Query{}, metrics.ByTotal, ""); err != nil || len(all) != 5 || all[4].Conversation != chat || all[4].Message != "c2" {
+		t.Errorf("every tagged thread: %+v, %v", all, err)
 	}
 	// Another tag in Settings: nothing is tagged with it.
 	set := shanghai()

@@ -35,7 +35,9 @@ var ErrSignInFailed = errors.New("sign-in failed")
 var syncGraphPermissions = []string{
 	"User.Read", "User.ReadBasic.All", "Chat.Read", "Team.ReadBasic.All", "Channel.ReadBasic.All",
 	"ChannelMessage.Read.All", "TeamMember.Read.All", "ChannelMember.Read.All",
-	"ChatMessage.Send", // key-field notices the user chooses to post to a linked chat
+	"ChatMessage.Send",    // key-field notices the user chooses to post to a linked chat
+	"ChannelMessage.Send", // the weekly digest the user chooses to post to a channel
+	"Files.ReadWrite.All", // archives the user chooses to upload to a channel's Files
 }
 
 // Graph delegated permissions the guest console's changes need, asked

@@ -167,7 +167,10 @@ func soakOne(t *testing.T, seed int) {
 	// name the tenant's own address.
 	gw := simtest.StartGateway(t, srv, "/moved")
 	u := srv.URLs()
-	_, g, dv := signIn(t, u, gw.URL+"/graph", gw.URL+"/dataverse", &tls.Config{RootCAs: gw.Pool})
+	// The clean round waits as long as a real client would: a loaded
+	// machine (the race detector, other test binaries) answers slowly,
+	// and this round is about converging, not about timeouts.
+	_, g, dv := signInWithin(t, u, gw.URL+"/graph", gw.URL+"/dataverse", &tls.Config{RootCAs: gw.Pool}, 30*time.Second)
 	r := &rig{Srv: srv, DB: db, Eng: engine.New(db, g, dv, engine.Options{MessageRate: -1})}
 	if _, err := r.Eng.Run(ctx, engine.RoundOptions{Full: true}); err != nil {
 		t.Fatalf("clean round: %v", err)
@@ -191,6 +194,11 @@ func clients(t testing.TB, _ any, u tenantsim.URLs, tlsConf *tls.Config) (engine
 // signIn signs in to u by device code and returns clients that reach Graph
 // and Dataverse at graphURL and dvURL (the tenant's own, or a gateway's).
 func signIn(t testing.TB, u tenantsim.URLs, graphURL, dvURL string, tlsConf *tls.Config) (*auth.Session, *graph.Client, *dataverse.Client) {
+	return signInWithin(t, u, graphURL, dvURL, tlsConf, 2*time.Second)
+}
+
+// signInWithin is signIn with Graph requests timing out after timeout.
+func signInWithin(t testing.TB, u tenantsim.URLs, graphURL, dvURL string, tlsConf *tls.Config, timeout time.Duration) (*auth.Session, *graph.Client, *dataverse.Client) {
 	sess, err := auth.New(auth.Config{Authority: u.Authority, Tenant: u.Tenant, ClientID: u.ClientID, TLS: tlsConf, Cache: auth.CacheMemory})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +207,7 @@ func signIn(t testing.TB, u tenantsim.URLs, graphURL, dvURL string, tlsConf *tls
 		t.Fatal(err)
 	}
 	g, err := graph.New(graphURL, tlsConf, sess.For(auth.GraphScopes(u.GraphResource)),
-		graph.Options{MaxRetries: 1, Timeout: 2 * time.Second, Wrap: wrapTransport})
+		graph.Options{MaxRetries: 1, Timeout: timeout, Wrap: wrapTransport})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,7 +111,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // Client talks to one Graph endpoint.
 type Client struct {
 	adapter *msgraphcore.GraphRequestAdapterBase
-	base    string // e.g. https://graph.microsoft.com/v1.0
+	base    string       // e.g. https://graph.microsoft.com/v1.0
+	plain   *http.Client // upload-session fragments: no token, no SDK
+	chunk   int          // upload-session fragment size
 }
 
 // Options configure a Client.
@@ -123,6 +125,9 @@ type Options struct {
 	Timeout time.Duration
 	// Wrap, when set, wraps the HTTPS transport (measurements, tests).
 	Wrap func(http.RoundTripper) http.RoundTripper
+	// UploadFragment is the size of an upload session's fragments,
+	// rounded down to a multiple of 320 KiB (default 10 × 320 KiB).
+	UploadFragment int
 }
 
 var registerSerializers sync.Once
@@ -170,6 +175,12 @@ func New(graphURL string, tlsConf *tls.Config, tokens auth.Tokens, opts Options)
 	if opts.Wrap != nil {
 		transport = opts.Wrap(transport)
 	}
+	plain := &http.Client{Transport: transport, Timeout: opts.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	chunk := opts.UploadFragment / fragmentUnit * fragmentUnit
+	if chunk <= 0 {
+		chunk = 10 * fragmentUnit
+	}
 	// Tokens are added under the SDK's middlewares, so a 401 is renewed
 	// and sent again once (auth.Transport) before the SDK sees it.
 	if transport, err = auth.Transport(transport, u.Scheme+"://"+u.Host, tokens); err != nil {
@@ -187,7 +198,7 @@ func New(graphURL string, tlsConf *tls.Config, tokens auth.Tokens, opts Options)
 		return nil, fmt.Errorf("graph adapter: %w", err)
 	}
 	a.SetBaseUrl(base)
-	return &Client{adapter: a, base: base}, nil
+	return &Client{adapter: a, base: base, plain: plain, chunk: chunk}, nil
 }
 
 // rebase points a saved @odata.nextLink or @odata.deltaLink at the

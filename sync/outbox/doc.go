@@ -2,7 +2,10 @@
 // Microsoft 365: links between Teams chats and CRM records (rows of the
 // Dataverse chats table), created and deleted; joins of chats linked to a
 // record (Dataverse's JoinLinkedChat, which adds the user to the chat);
-// and key-field notices the user posts to a linked chat (Graph).
+// and key-field notices the user posts to a linked chat (Graph);
+// publications (publish.go): files uploaded to a channel's Files, threads
+// started in a channel (the weekly summary), knowledge articles created as
+// Drafts.
 //
 // # Invariants
 //
@@ -26,6 +29,13 @@
 //     different link, a record deleted upstream, a chat no longer linked
 //     (join) or a chat the user left (notice) makes the operation a
 //     conflict, shown with the server's side, until the user chooses.
+//   - An upload never uploads twice and never overwrites: a new name is
+//     put with conflictBehavior fail, a name Rapport uploaded before is
+//     replaced only under the eTag Rapport got back; before any retry the
+//     file is read back by name and the same size and QuickXorHash means
+//     it landed; a file someone else put or changed is a conflict. A
+//     channel post is looked for among the channel's 100 newest threads
+//     by the user before it is sent again, as a notice is.
 //   - Operations are never removed; done ones stay as the record of what
 //     was pushed.
 package outbox

@@ -69,6 +69,8 @@ func serial(op storage.Op) string {
 		return op.Kind + "\x00" + op.ID
 	case storage.OpMember:
 		return memberSerial(op)
+	case storage.OpUpload, storage.OpPost:
+		return publishSerial(op)
 	}
 	return op.ChatID + "\x00" + op.Set + "\x00" + op.RecordID
 }
@@ -77,7 +79,8 @@ func serial(op storage.Op) string {
 // when the store fails, or one wrapping auth.ErrSignInRequired when the
 // tenant refused the user's sign-in (the operation stays pending, "waiting
 // for sign-in", and so do the rest); other server errors end up on the
-// operations. Notices wait while chats is nil.
+// operations. Notices wait while chats is nil; uploads and channel posts
+// wait unless chats is also a Publisher and db a PublishStore.
 func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() time.Time) (Result, error) {
 	var res Result
 	ops, err := db.Outbox(ctx, storage.OpPending, storage.OpInFlight)
@@ -104,6 +107,7 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			}
 		}
 	}
+	ps, pub, canPublish := publisher(db, chats)
 	undone := map[string]storage.Op{} // operations not done yet, by id
 	for _, o := range append(slices.Clone(ops), stuck...) {
 		undone[o.ID] = o
@@ -122,7 +126,7 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			}
 			blocked[link] = true
 		}
-		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) {
+		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) || (isPublish(op.Kind) && !canPublish) {
 			blocked[link] = true
 			res.Waiting++
 			continue
@@ -137,6 +141,10 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			state, err = pushCreate(ctx, db, dv, op, now)
 		case storage.OpMember:
 			state, err = pushMember(ctx, db, chats, op, now)
+		case storage.OpUpload:
+			state, err = pushUpload(ctx, db, ps, pub, op, now)
+		case storage.OpPost:
+			state, err = pushPost(ctx, db, pub, op, now)
 		default:
 			state, err = push(ctx, db, dv, op, now)
 		}

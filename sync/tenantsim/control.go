@@ -121,6 +121,44 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		s.t.ChallengeClaims(r.URL.Query().Get("user"))
 		w.WriteHeader(http.StatusNoContent)
 	})
+	// The messages of a chat or channel, newest last (ground truth).
+	mux.HandleFunc("GET /_control/messages", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := s.t.Messages(r.URL.Query().Get("conv"))
+		type msg struct {
+			ID      string `json:"id"`
+			ReplyTo string `json:"replyTo,omitempty"`
+			Author  string `json:"author"`
+			HTML    string `json:"html"`
+		}
+		out := []msg{}
+		for _, m := range ms {
+			out = append(out, msg{m.ID, m.ReplyToID, m.AuthorID, m.HTML})
+		}
+		controlAnswer(w, out, err)
+	})
+	// A channel's Files: open its Files tab (provisions the folder), list
+	// what it holds, or change a file as another member would.
+	mux.HandleFunc("POST /_control/files-tab", func(w http.ResponseWriter, r *http.Request) {
+		controlAnswer(w, map[string]bool{"provisioned": true}, s.t.OpenFilesTab(r.URL.Query().Get("channel")))
+	})
+	mux.HandleFunc("GET /_control/files", func(w http.ResponseWriter, r *http.Request) {
+		files := s.t.ChannelFiles(r.URL.Query().Get("channel"))
+		if files == nil {
+			files = []File{}
+		}
+		writeJSON(w, 200, files)
+	})
+	mux.HandleFunc("PUT /_control/files", func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Channel, User, Name, Text string }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		if b.User == "" {
+			b.User = s.t.w.Me.ID
+		}
+		controlAnswer(w, map[string]bool{"written": true}, s.t.PutFile(b.Channel, b.User, b.Name, []byte(b.Text)))
+	})
 }
 
 func controlAnswer(w http.ResponseWriter, v any, err error) {

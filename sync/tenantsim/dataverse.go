@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The Dataverse side: a small row store per entity set with version
@@ -35,12 +36,13 @@ type tombstone struct {
 }
 
 type dataverse struct {
-	version int64 // the organisation's row version counter
-	sets    map[string]*entitySet
-	denied  map[string]bool // entity sets the user may not create rows in
-	tickets int             // case numbers handed out to cases created through the API
-	orgID   string
-	buID    string
+	version  int64 // the organisation's row version counter
+	sets     map[string]*entitySet
+	denied   map[string]bool // entity sets the user may not create rows in
+	tickets  int             // case numbers handed out to cases created through the API
+	articles int             // article numbers handed out to articles created through the API
+	orgID    string
+	buID     string
 }
 
 var entitySets = []struct{ name, logical, key string }{
@@ -683,6 +685,9 @@ func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name
 		dvError(w, r, 400, "0x8004440f", "You can either specify a parent contact or account, but not both.")
 		return
 	}
+	if name == "knowledgearticles" && !validArticle(w, r, row) {
+		return
+	}
 	id, _ := row[e.key].(string)
 	if id == "" {
 		id = guid(time.Now().UnixNano(), "row", name)
@@ -718,6 +723,13 @@ func (s *Server) dvCreate(w http.ResponseWriter, r *http.Request, g *grant, name
 		s.t.dv.tickets++
 		row["ticketnumber"] = fmt.Sprintf("CAS-%05d-%s", 90000+s.t.dv.tickets, strings.ToUpper(hex32(s.t.w.Seed, "created-case", id)[:6]))
 		defaults(Row{"statecode": 0, "statuscode": 1, "prioritycode": 2, "caseorigincode": 3})
+	case "knowledgearticles":
+		// The state sent is ignored: an article starts as a Draft
+		// (statecode 0, statuscode 2) and is published in Dynamics.
+		row["statecode"], row["statuscode"] = 0, 2
+		s.t.dv.articles++
+		row["articlepublicnumber"] = fmt.Sprintf("KA-%05d", 1001+len(articleTitles)+s.t.dv.articles-1)
+		defaults(Row{"isrootarticle": false, "islatestversion": true, "majorversionnumber": 1, "minorversionnumber": 0})
 	case "tasks":
 		row["activitytypecode"] = "task"
 		defaults(Row{"statecode": 0, "statuscode": 2, "prioritycode": 1})
@@ -794,4 +806,21 @@ func (t *Tenant) DeleteRow(set, id string) error {
 		return fmt.Errorf("%s(%s) does not exist", set, id)
 	}
 	return nil
+}
+
+// validArticle checks a knowledge article's columns as Dataverse does:
+// a title (at most 4,000 characters) and a description of at most 155.
+func validArticle(w http.ResponseWriter, r *http.Request, row Row) bool {
+	title, _ := row["title"].(string)
+	if strings.TrimSpace(title) == "" {
+		dvError(w, r, 400, "0x80040203", "Required field 'title' is missing.")
+		return false
+	}
+	for col, max := range map[string]int{"title": 4000, "description": 155} {
+		if v, _ := row[col].(string); utf8.RuneCountInString(v) > max {
+			dvError(w, r, 400, "0x80044331", fmt.Sprintf("A validation error occurred. The length of the '%s' attribute of the 'knowledgearticle' entity exceeded the maximum allowed length of '%d'.", col, max))
+			return false
+		}
+	}
+	return true
 }

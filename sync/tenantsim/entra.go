@@ -37,6 +37,7 @@ var graphPermissions = []string{
 	"Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All",
 	"Channel.ReadBasic.All", "ChannelMessage.Read.All", "ChannelMember.Read.All", "ChannelMember.ReadWrite.All",
 	"TeamMember.Read.All", "TeamMember.ReadWrite.All", "TeamMember.ReadWriteNonOwnerRole.All",
+	"ChannelMessage.Send", "Files.Read.All", "Files.ReadWrite.All",
 }
 
 var dataversePermissions = []string{"user_impersonation"}

@@ -140,7 +140,7 @@ func (s *Server) pageFault(kind string) bool { return s.faults.roll([]string{kin
 // Dataverse (Entra and the control API are left alone).
 func (f *faults) wrap(s *Server, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		api := strings.HasPrefix(r.URL.Path, graphPrefix) || strings.HasPrefix(r.URL.Path, dataversePrefix)
+		api := strings.HasPrefix(r.URL.Path, "/graph/") || strings.HasPrefix(r.URL.Path, dataversePrefix)
 		if !api {
 			next.ServeHTTP(w, r)
 			return

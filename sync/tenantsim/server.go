@@ -128,6 +128,7 @@ func New(opts Options) (*Server, error) {
 	mux := http.NewServeMux()
 	s.entraRoutes(mux)
 	s.graphRoutes(mux)
+	s.filesRoutes(mux)
 	s.dataverseRoutes(mux)
 	s.controlRoutes(mux)
 	s.handler = s.guardControl(mux)

@@ -30,6 +30,7 @@ type Tenant struct {
 
 	invitations []*Invitation
 	dv          *dataverse
+	drives      *driveState // channels' Files (files.go), made on first use
 	auth        *entra
 }
 

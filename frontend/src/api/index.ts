@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { CaseRequest, ConnectionFields, EventPayloads, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, ReadyReport, SearchRequest, Services, TaskRequest, TenantChoice, UISettings } from './types';
+import type { ArchivePublication, ArchiveRequest, BestFilter, BestRequest, CaseRequest, ConnectionFields, DigestRequest, EventPayloads, FAQEdit, FAQRequest, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, ReadyReport, SearchRequest, Services, TaskRequest, TemplateRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -104,12 +104,37 @@ export const api = {
     color: (tag: string, color: string) => call('Tags', 'Color', tag, color),
     undo: (dryRun: boolean) => call('Tags', 'Undo', dryRun),
   },
+  knowledge: {
+    markBest: (r: BestRequest) => call('Knowledge', 'MarkBest', r),
+    editBest: (r: BestRequest) => call('Knowledge', 'EditBest', r),
+    unmarkBest: (target: string) => call('Knowledge', 'UnmarkBest', target),
+    listBest: (f: BestFilter) => call('Knowledge', 'ListBest', f),
+    draftFaq: (r: FAQRequest) => call('Knowledge', 'DraftFAQ', r),
+    editFaq: (e: FAQEdit) => call('Knowledge', 'EditFAQ', e),
+    deleteFaq: (id: string) => call('Knowledge', 'DeleteFAQ', id),
+    listFaq: (f: BestFilter) => call('Knowledge', 'ListFAQ', f),
+    entry: (id: string) => call('Knowledge', 'Entry', id),
+    saveTemplate: (r: TemplateRequest) => call('Knowledge', 'SaveTemplate', r),
+    deleteTemplate: (id: string) => call('Knowledge', 'DeleteTemplate', id),
+    templates: (q: string) => call('Knowledge', 'Templates', q),
+    archive: (r: ArchiveRequest) => call('Knowledge', 'Archive', r),
+    publishArchive: (p: ArchivePublication) => call('Knowledge', 'PublishArchive', p),
+    publishFaq: (id: string) => call('Knowledge', 'PublishFAQ', id),
+    channels: () => call('Knowledge', 'Channels'),
+  },
   metrics: {
     report: (q: MetricsQuery) => call('Metrics', 'Report', q),
     waits: (q: MetricsQuery, by: MetricsBy, id: string) => call('Metrics', 'Waits', q, by, id),
+    threads: (q: MetricsQuery, by: MetricsBy, id: string) => call('Metrics', 'Threads', q, by, id),
     accounts: () => call('Metrics', 'Accounts'),
     settings: () => call('Metrics', 'Settings'),
     setSettings: (s: MetricsSettings) => call('Metrics', 'SetSettings', s),
+  },
+  digests: {
+    build: (r: DigestRequest) => call('Digests', 'Build', r),
+    publish: (r: PublishRequest) => call('Digests', 'Publish', r),
+    publications: (week: string) => call('Digests', 'Publications', week),
+    channels: () => call('Digests', 'Channels'),
   },
   mode: (): 'wails' | 'http' => transport().kind,
 };

@@ -37,12 +37,70 @@ export interface AppInfo {
 // AppMode: the values of Go's app.AppInfo.mode.
 export type AppMode = "window" | "browser";
 
+// ArchiveFile is Go's knowledge.File.
+export interface ArchiveFile {
+  name: string;
+}
+
+// ArchivePreview is Go's app.ArchivePreview.
+export interface ArchivePreview {
+  archive: KnowledgeArchive;
+  sizes: number[];
+  html: string;
+}
+
+// ArchivePublication is Go's app.ArchivePublication.
+export interface ArchivePublication {
+  archive: ArchiveRequest;
+  team: string;
+  channel: string;
+}
+
+// ArchiveRequest is Go's knowledge.ArchiveRequest.
+export interface ArchiveRequest {
+  month: string;
+  account?: string;
+  team?: string;
+  lang?: string;
+}
+
+// ArchiveScope: the values of Go's knowledge.Archive.scopeKind.
+export type ArchiveScope = "account" | "team";
+
 // Attachment is Go's storage.Attachment.
 export interface Attachment {
   id: string;
   contentType: string;
   name?: string;
   url?: string;
+}
+
+// BestConversation is Go's knowledge.Best.
+export interface BestConversation {
+  target: string;
+  conv: string;
+  topic: string;
+  reason: string;
+  month: string;
+  first: string;
+  last: string;
+  messages: string[];
+  title: string;
+  created: string;
+  modified: string;
+}
+
+// BestFilter is Go's knowledge.BestFilter.
+export interface BestFilter {
+  month?: string;
+  topic?: string;
+}
+
+// BestRequest is Go's knowledge.BestRequest.
+export interface BestRequest {
+  target: string;
+  topic: string;
+  reason: string;
 }
 
 // Bucket is Go's metrics.Bucket.
@@ -77,6 +135,14 @@ export interface Channel {
   description?: string;
   membershipType: MembershipType;
   created?: string;
+}
+
+// ChannelChoice is Go's app.ChannelChoice.
+export interface ChannelChoice {
+  team: string;
+  teamName: string;
+  channel: string;
+  channelName: string;
 }
 
 // Chat is Go's app.ChatDTO.
@@ -205,6 +271,87 @@ export interface DeviceCode {
   expiresOn: string;
 }
 
+// Digest is Go's digest.Digest.
+export interface Digest {
+  week: string;
+  from: string;
+  to: string;
+  zone: string;
+  lang: string;
+  targetSeconds: number;
+  quietDays: number;
+  accounts: DigestAccount[];
+  total: MetricsGroup;
+  quiet: MetricsGroup[];
+  overview: boolean;
+}
+
+// DigestAccount is Go's digest.Account.
+export interface DigestAccount {
+  id: string;
+  name: string;
+  kind?: ConvKind;
+  team?: string;
+  waits: number;
+  answered: number;
+  unanswered: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  withinTarget: number | null;
+  withinCount: number;
+  decided: number;
+  messages: number;
+  customerMessages: number;
+  activeCustomers: number;
+  conversations: number;
+  lastCustomerMessage?: string;
+  quiet?: boolean;
+  casesOpened?: number;
+  casesResolved?: number;
+  threadsResolved?: number;
+  threadsUnresolved?: number;
+  questions: DigestQuestion[];
+  open: DigestQuestion[];
+  cases: DigestCase[];
+}
+
+// DigestCase is Go's digest.Case.
+export interface DigestCase {
+  number: string;
+  title: string;
+  change: string;
+  state: number;
+  at: string;
+}
+
+// DigestDoc is Go's app.DigestDoc.
+export interface DigestDoc {
+  digest: Digest;
+  markdownName: string;
+  htmlName: string;
+  markdown: string;
+}
+
+// DigestQuestion is Go's digest.Question.
+export interface DigestQuestion {
+  at: string;
+  customer: string;
+  conversation: string;
+  convId: string;
+  message: string;
+  text: string;
+  answered: boolean;
+  seconds: number;
+  withinTarget: boolean;
+}
+
+// DigestRequest is Go's digest.Request.
+export interface DigestRequest {
+  week: string;
+  account?: string;
+  lang?: string;
+}
+
 // Endpoints is Go's cloud.Endpoints.
 export interface Endpoints {
   cloud: CloudName;
@@ -222,6 +369,57 @@ export interface ErrorBody {
   message: string;
   field?: ConnectionField;
   reason?: string;
+}
+
+// FAQ is Go's knowledge.FAQ.
+export interface FAQ {
+  id: string;
+  question: string;
+  answer: string;
+  tags: string[];
+  from: string;
+  conv: string;
+  sources: string[];
+  month: string;
+  first: string;
+  created: string;
+  modified: string;
+}
+
+// FAQEdit is Go's knowledge.FAQEdit.
+export interface FAQEdit {
+  id: string;
+  question: string;
+  answer: string;
+  tags: string[];
+}
+
+// FAQEntry is Go's knowledge.Entry.
+export interface FAQEntry {
+  id: string;
+  question: string;
+  answer: string;
+  answerHtml: string;
+  tags: string[];
+  sources: FAQSource[];
+  review: RedactedText[];
+}
+
+// FAQRequest is Go's knowledge.FAQRequest.
+export interface FAQRequest {
+  from: string;
+  question: string;
+  answer?: string;
+  tags?: string[];
+}
+
+// FAQSource is Go's knowledge.Source.
+export interface FAQSource {
+  target: string;
+  from: string;
+  created: string;
+  text: string;
+  missing?: boolean;
 }
 
 // Facet is Go's search.Facet.
@@ -283,6 +481,16 @@ export interface HitRecord {
   subtitle?: string;
 }
 
+// IndexEntry is Go's knowledge.IndexEntry.
+export interface IndexEntry {
+  kind: KnowledgeKind;
+  id: string;
+  anchor: string;
+  title: string;
+  conv: string;
+  link: string;
+}
+
 // IndexState: the values of Go's search.Status.state.
 export type IndexState = "ready" | "building" | "catching-up";
 
@@ -293,6 +501,38 @@ export interface IndexStatus {
   queued: number;
   error?: string;
 }
+
+// IndexTopic is Go's knowledge.IndexTopic.
+export interface IndexTopic {
+  topic: string;
+  labels: string[];
+  best: number;
+  faq: number;
+  entries: IndexEntry[];
+}
+
+// ItemReview is Go's knowledge.ItemReview.
+export interface ItemReview {
+  kind: KnowledgeKind;
+  id: string;
+  redacted: RedactedText[];
+}
+
+// KnowledgeArchive is Go's knowledge.Archive.
+export interface KnowledgeArchive {
+  month: string;
+  scope?: string;
+  scopeKind?: ArchiveScope;
+  lang: string;
+  best: number;
+  faq: number;
+  topics: IndexTopic[];
+  files: ArchiveFile[];
+  review: ItemReview[];
+}
+
+// KnowledgeKind: the values of Go's knowledge.IndexEntry.kind.
+export type KnowledgeKind = "best" | "faq";
 
 // LanguageSetting: the values of Go's app.UISettings.language.
 export type LanguageSetting = "auto" | "zh-CN" | "en" | "fr";
@@ -449,6 +689,19 @@ export interface MetricsSettings {
   unresolvedTag: string;
 }
 
+// MetricsThread is Go's metrics.TaggedThread.
+export interface MetricsThread {
+  conversation: string;
+  kind: string;
+  name: string;
+  thread?: string;
+  message: string;
+  newest: string;
+  resolved: boolean;
+  account: string;
+  accountName: string;
+}
+
 // MetricsWait is Go's metrics.Wait.
 export interface MetricsWait {
   conversation: string;
@@ -496,13 +749,17 @@ export interface Op {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
-  team?: string;
-  channel?: string;
   change?: string;
   batch?: string;
   email?: string;
   name?: string;
   after?: string;
+  team?: string;
+  channel?: string;
+  file?: string;
+  size?: number;
+  digest?: string;
+  key?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -514,7 +771,7 @@ export interface Op {
 }
 
 // OpKind: the values of Go's storage.Op.kind.
-export type OpKind = "link" | "unlink" | "join" | "notice" | "create";
+export type OpKind = "link" | "unlink" | "join" | "notice" | "create" | "upload" | "post";
 
 // OpRef is Go's links.OpRef.
 export interface OpRef {
@@ -541,13 +798,17 @@ export interface OpView {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
-  team?: string;
-  channel?: string;
   change?: string;
   batch?: string;
   email?: string;
   name?: string;
   after?: string;
+  team?: string;
+  channel?: string;
+  file?: string;
+  size?: number;
+  digest?: string;
+  key?: string;
   by?: string;
   state: OpState;
   attempts: number;
@@ -596,6 +857,14 @@ export interface Progress {
   eta?: number;
 }
 
+// PublishRequest is Go's app.PublishRequest.
+export interface PublishRequest {
+  week: string;
+  lang?: string;
+  team: string;
+  channel: string;
+}
+
 // QueryError is Go's search.QueryError.
 export interface QueryError {
   code: string;
@@ -637,6 +906,25 @@ export interface RecordRef {
   title: string;
   detail?: string;
   match: string;
+}
+
+// RedactedText is Go's knowledge.Redacted.
+export interface RedactedText {
+  original: string;
+  text: string;
+  spans: RedactionSpan[];
+}
+
+// RedactionKind: the values of Go's knowledge.Span.kind.
+export type RedactionKind = "name" | "email" | "phone" | "case";
+
+// RedactionSpan is Go's knowledge.Span.
+export interface RedactionSpan {
+  start: number;
+  end: number;
+  kind: RedactionKind;
+  text: string;
+  placeholder: string;
 }
 
 // SavedSearch is Go's app.SavedSearch.
@@ -681,6 +969,8 @@ export interface SearchRequest {
 export interface SearchResult {
   q: string;
   total: number;
+  totalMore?: boolean;
+  facetsOf?: number;
   tookMs: number;
   hits: SearchHit[];
   facets?: Facet[];
@@ -794,6 +1084,26 @@ export interface Team {
   channels: Channel[];
 }
 
+// TemplateAnswer is Go's knowledge.Template.
+export interface TemplateAnswer {
+  id: string;
+  title: string;
+  text: string;
+  tags: string[];
+  from?: string;
+  created: string;
+  modified: string;
+}
+
+// TemplateRequest is Go's knowledge.TemplateRequest.
+export interface TemplateRequest {
+  id?: string;
+  from?: string;
+  title?: string;
+  text?: string;
+  tags?: string[];
+}
+
 // TenantChoice: the values of Go's app.TenantChoice.
 export type TenantChoice = "" | "start_over" | "keep_read_only";
 
@@ -867,6 +1177,30 @@ export interface Services {
     Messages: { args: [string, string, number]; result: MessagesPage };
     Teams: { args: []; result: Team[] };
   };
+  Digests: {
+    Build: { args: [DigestRequest]; result: DigestDoc[] };
+    Channels: { args: []; result: ChannelChoice[] };
+    Publications: { args: [string]; result: Op[] };
+    Publish: { args: [PublishRequest]; result: Op };
+  };
+  Knowledge: {
+    Archive: { args: [ArchiveRequest]; result: ArchivePreview };
+    Channels: { args: []; result: ChannelChoice[] };
+    DeleteFAQ: { args: [string]; result: void };
+    DeleteTemplate: { args: [string]; result: void };
+    DraftFAQ: { args: [FAQRequest]; result: FAQ };
+    EditBest: { args: [BestRequest]; result: BestConversation };
+    EditFAQ: { args: [FAQEdit]; result: FAQ };
+    Entry: { args: [string]; result: FAQEntry };
+    ListBest: { args: [BestFilter]; result: BestConversation[] };
+    ListFAQ: { args: [BestFilter]; result: FAQ[] };
+    MarkBest: { args: [BestRequest]; result: BestConversation };
+    PublishArchive: { args: [ArchivePublication]; result: Op[] };
+    PublishFAQ: { args: [string]; result: Op };
+    SaveTemplate: { args: [TemplateRequest]; result: TemplateAnswer };
+    Templates: { args: [string]; result: TemplateAnswer[] };
+    UnmarkBest: { args: [string]; result: void };
+  };
   Links: {
     Discard: { args: [number]; result: Op };
     DismissNotices: { args: [string, string, string, string]; result: void };
@@ -890,6 +1224,7 @@ export interface Services {
     Report: { args: [MetricsQuery]; result: MetricsReport };
     SetSettings: { args: [MetricsSettings]; result: MetricsSettings };
     Settings: { args: []; result: MetricsSettings };
+    Threads: { args: [MetricsQuery, string, string]; result: MetricsThread[] };
     Waits: { args: [MetricsQuery, string, string]; result: MetricsWait[] };
   };
   Records: {

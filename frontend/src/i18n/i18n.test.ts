@@ -32,7 +32,8 @@ describe('catalogues', () => {
     expect(same.sort()).toEqual(['capture.kind.note', 'nav.conversations', 'metrics.conversations', 'metrics.messages', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
       'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
       'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message',
-      'crm.field.incidents.description', 'crm.field.knowledgearticles.description', 'tags.color.orange', 'tags.what.alias', 'tags.col.actions', 'metrics.threadsOf'].sort());
+      'crm.field.incidents.description', 'crm.field.knowledgearticles.description', 'tags.color.orange', 'tags.what.alias', 'tags.col.actions', 'metrics.threadsOf',
+      'knowledge.faq.question', 'knowledge.messages'].sort());
   });
   test('every label of Go\'s CRM catalogue is translated, Chinese in Chinese', () => {
     for (const k of Object.keys(crmLabelsEn)) {

@@ -4,6 +4,7 @@ import { api, type LinkView } from '../api';
 import { useI18n } from '../i18n';
 import { fill } from '../i18n/format';
 import { CaptureActions } from '../capture/CaptureActions';
+import { KnowledgeActions } from '../knowledge/KnowledgeActions';
 import { LinkDialog } from './LinkDialog';
 import { useLinks } from './LinksContext';
 import { KindBadge, linkKey } from './parts';
@@ -72,6 +73,7 @@ export function PostLinks({ target, kind, title, text, links, onEdited }: {
         {t(kind === 'thread' ? 'links.post.thread' : 'links.post.message')}
       </button>
       <CaptureActions from={target} what={title} prefill={text} record={shown[0] ? `${shown[0].set}:${shown[0].recordId}` : undefined} />
+      <KnowledgeActions from={target} what={title} prefill={text} />
       {error && (
         <p className="status error" role="alert" data-testid="post-link-error">
           {error}

@@ -69,6 +69,8 @@ function fakeMetrics() {
           return report(args[0] as MetricsQuery);
         case 'Metrics.Accounts':
           return [{ id: 'acc-hd', name: 'Huadong' }, { id: 'acc-br', name: 'Boreal' }];
+        case 'Metrics.Threads':
+          return [{ conversation: '19:chan1@thread.tacv2', kind: 'channel', name: 'Boreal / Support', thread: 'A', message: 'A1', newest: '2026-05-19T02:20:00Z', resolved: true, account: 'acc-br', accountName: 'Boreal' }];
         case 'Metrics.Waits':
           return [wait({ message: 'cc', answer: 'rc', seconds: 300, answered: true, withinTarget: true, end: '2026-04-27T02:05:00Z' })];
       }
@@ -124,6 +126,11 @@ describe('Metrics section', () => {
     const link = within(ev).getByTestId('metrics-wait') as HTMLAnchorElement;
     expect(link.getAttribute('href')).toBe('#/conversations/19%3Achat1%40thread.v2/cc');
     expect(link.textContent).toContain('answered in 5 min');
+    // And the threads tagged resolved or unresolved behind it.
+    const thread = (await screen.findByTestId('metrics-thread')) as HTMLAnchorElement;
+    expect(f.of('Metrics.Threads').at(-1)!.slice(1)).toEqual(['week', '2026-W18']);
+    expect(thread.getAttribute('href')).toBe('#/conversations/19%3Achan1%40thread.tacv2/A1');
+    expect(thread.textContent).toContain('resolved');
 
     // Accounts side by side: quiet flagged, cases, an unknown account named so.
     const accounts = screen.getByTestId('metrics-accounts');

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, toAppError, type MetricsAccount, type MetricsBy, type MetricsGroup, type MetricsHours, type MetricsQuery, type MetricsReport, type MetricsWait } from '../api';
+import { api, toAppError, type MetricsAccount, type MetricsBy, type MetricsGroup, type MetricsHours, type MetricsQuery, type MetricsReport, type MetricsThread, type MetricsWait } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { conversationHash } from '../display/routes';
 import { csv, day, duration, share } from './format';
+import { DigestPanel } from './DigestPanel';
 import { TrendChart } from './TrendChart';
 
 type Preset = '4w' | '12w' | 'all' | 'custom';
@@ -34,6 +35,7 @@ interface Evidence {
   by: MetricsBy;
   id: string;
   waits: MetricsWait[] | null;
+  threads: MetricsThread[] | null;
 }
 
 // MetricsView is the Metrics section: response times to customers (in
@@ -74,9 +76,13 @@ export function MetricsView({ version }: { version: number }) {
   useEffect(() => setEvidence(null), [key]);
 
   const show = (title: string, by: MetricsBy, id: string) => {
-    setEvidence({ title, by, id, waits: null });
+    setEvidence({ title, by, id, waits: null, threads: null });
     api.metrics.waits(JSON.parse(key) as MetricsQuery, by, id).then(
       (waits) => setEvidence((e) => (e && e.by === by && e.id === id ? { ...e, waits } : e)),
+      (e: unknown) => setError(toAppError(e).message),
+    );
+    api.metrics.threads(JSON.parse(key) as MetricsQuery, by, id).then(
+      (threads) => setEvidence((e) => (e && e.by === by && e.id === id ? { ...e, threads } : e)),
       (e: unknown) => setError(toAppError(e).message),
     );
   };
@@ -229,6 +235,7 @@ export function MetricsView({ version }: { version: number }) {
           </section>
         </>
       )}
+      <DigestPanel version={version} />
       {evidence && (
         <aside className="metrics-evidence" data-testid="metrics-evidence" aria-label={evidence.title}>
           <header className="metrics-panel-head">
@@ -238,6 +245,7 @@ export function MetricsView({ version }: { version: number }) {
             </button>
           </header>
           {evidence.waits === null ? <p>{t('loading')}</p> : <WaitList waits={evidence.waits.slice(0, 500)} testId="metrics-evidence-list" />}
+          {evidence.threads && evidence.threads.length > 0 && <ThreadList threads={evidence.threads} />}
         </aside>
       )}
     </div>
@@ -291,6 +299,28 @@ function GroupTable({ groups, label, testId, cases, onPick }: {
         ))}
       </tbody>
     </table>
+  );
+}
+
+// ThreadList lists the threads tagged resolved or unresolved behind a
+// group's count; each opens its conversation at its newest message.
+function ThreadList({ threads }: { threads: MetricsThread[] }) {
+  const { t, locale } = useI18n();
+  return (
+    <>
+      <h3>{fill(t('metrics.threadsBehind'), { n: threads.length })}</h3>
+      <ol className="metrics-waits" data-testid="metrics-threads">
+        {threads.map((th) => (
+          <li key={`${th.conversation}/${th.thread ?? ''}`} className={th.resolved ? 'within' : 'open'}>
+            <a href={conversationHash(th.conversation, th.message)} data-testid="metrics-thread">
+              <span className="who">{t(th.resolved ? 'metrics.resolved' : 'metrics.unresolved')}</span>
+              <span className="where">{th.accountName ? `${th.accountName} · ${th.name}` : th.name}</span>
+              <span className="when">{when(th.newest, locale)}</span>
+            </a>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import { recordLabel } from '../display/crm';
 import { convTitle, MessageItem, threads } from '../display/messages';
 import { conversationHash } from '../display/routes';
 import { TagEditor } from '../tags/TagEditor';
+import { KnowledgeActions } from '../knowledge/KnowledgeActions';
 
 // Messages either side of the hit that Search.Context returns.
 export const contextAround = 10;
@@ -22,6 +23,7 @@ export function ContextPane({ hit }: { hit: SearchHit | null }) {
       ) : hit.conv && hit.message ? (
         <>
           <HitTags key={`tags-${hit.id}`} hit={hit} />
+          <KnowledgeActions key={`knowledge-${hit.id}`} from={`message/${hit.conv.id}/${hit.message.id}`} what={convTitle(hit.conv)} prefill={hit.snippet.map((f) => f.t).join('')} />
           <MessageContext key={hit.id} convId={hit.conv.id} msgId={hit.message.id} title={convTitle(hit.conv)} />
         </>
       ) : null}

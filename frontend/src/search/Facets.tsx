@@ -2,6 +2,7 @@ import type { Facet, FacetDim, FacetValue } from '../api';
 import { useI18n, type Locale, type MessageKey, type Translate } from '../i18n';
 import { isRecordSet, recordsLabel } from '../display/crm';
 import { hasClause } from './query';
+import { fill } from '../i18n/format';
 
 // Who, where, when, tags, type: the order facets are shown in.
 const order: FacetDim[] = ['from', 'in', 'month', 'tag', 'kind'];
@@ -20,12 +21,18 @@ export function facetLabel(dim: FacetDim, v: FacetValue, t: Translate, locale: L
 
 // Facets lists each dimension's values with counts; a click ANDs the
 // value's clause into the query (a second click takes it out again).
-export function Facets({ facets, q, onToggle }: { facets: Facet[]; q: string; onToggle(filter: string): void }) {
+// When of > 0 the counts are of the top `of` results only, and it says so.
+export function Facets({ facets, of = 0, q, onToggle }: { facets: Facet[]; of?: number; q: string; onToggle(filter: string): void }) {
   const { t, locale } = useI18n();
   const shown = [...facets].filter((f) => f.values.length > 0).sort((a, b) => order.indexOf(a.dim) - order.indexOf(b.dim));
   if (shown.length === 0) return null;
   return (
     <nav className="facets" aria-label={t('search.facets')} data-testid="facets">
+      {of > 0 && (
+        <p className="facets-of" data-testid="facets-of">
+          {fill(t('search.facetsOf'), { n: of.toLocaleString(locale) })}
+        </p>
+      )}
       {shown.map((f) => (
         <section key={f.dim} data-dim={f.dim}>
           <h3>{t(`search.facet.${f.dim}` as MessageKey)}</h3>

@@ -14,8 +14,10 @@ export interface ResultSet {
   q: string;
   sort: SearchSort;
   total: number;
+  more: boolean; // total is a lower bound: the index stopped counting (shown as "N+")
   tookMs: number;
   facets: Facet[];
+  facetsOf: number; // when > 0, the facets count the top facetsOf hits, not all of them
   pages: ReadonlyMap<number, SearchHit[]>;
   partial: boolean; // computed while the index was still building
   notes: Unmatched[]; // operators whose values named nothing, with names to try
@@ -110,7 +112,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
           }
           setQueryError(null);
           commit({
-            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), tookMs: res.tookMs, facets: current.current?.facets ?? [],
+            gen: my, q: text, sort: by, total: Math.max(res.total, res.hits.length), more: res.totalMore ?? false, tookMs: res.tookMs, facets: current.current?.facets ?? [], facetsOf: current.current?.facetsOf ?? 0,
             pages: new Map([[0, res.hits]]), partial: res.index.state !== 'ready', notes: res.notes ?? [],
           });
           facetTimer.current = setTimeout(() => {
@@ -118,7 +120,7 @@ export function SearchProvider({ children }: { children: ReactNode }) {
               (fr) => {
                 const rs = current.current;
                 if (my !== seq.current || !rs || rs.gen !== my) return;
-                commit({ ...rs, facets: fr.facets ?? [] });
+                commit({ ...rs, facets: fr.facets ?? [], facetsOf: fr.facetsOf ?? 0 });
               },
               () => {}, // facets are an extra; the hits stand
             );

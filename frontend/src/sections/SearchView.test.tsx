@@ -289,6 +289,32 @@ describe('facets', () => {
   });
 });
 
+describe('bounded answers', () => {
+  test('a total that is a lower bound reads N+, and facets counted over the top hits say so', async () => {
+    const f = fakeSearch({ total: 10000, facets: [{ dim: 'kind', values: [{ label: 'message', filter: 'kind:message', count: 500 }] }] });
+    const call = f.t.call.bind(f.t);
+    f.t.call = async (service, method, args) => {
+      const res = (await call(service, method, args)) as ReturnType<typeof page>;
+      const req = args[0] as SearchRequest;
+      return method === 'Query' ? { ...res, totalMore: true, ...(req.facets ? { facetsOf: 500 } : {}) } : res;
+    };
+    setTransport(f.t);
+    renderSearch();
+    await search('after:2026-08-02');
+    expect(screen.getByTestId('search-count').textContent).toBe('10,000+ results · 8 ms');
+    expect((await screen.findByTestId('facets-of')).textContent).toBe('Counted in the top 500 results');
+  });
+
+  test('an exact total has no +, and facets of every hit no note', async () => {
+    setTransport(fakeSearch({ total: 120, facets: [{ dim: 'kind', values: [{ label: 'message', filter: 'kind:message', count: 120 }] }] }).t);
+    renderSearch();
+    await search('invoice');
+    await screen.findByTestId('facets');
+    expect(screen.getByTestId('search-count').textContent).toBe('120 results · 8 ms');
+    expect(screen.queryByTestId('facets-of')).toBeNull();
+  });
+});
+
 describe('errors', () => {
   test('a query error is shown with its span underlined; the last hits stay, dimmed', async () => {
     const f = fakeSearch();

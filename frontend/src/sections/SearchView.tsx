@@ -52,7 +52,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   return (
     <div className={`search${showResults ? '' : ' search-start'}`} data-testid="search-view">
       <aside className="search-side">
-        {showResults && <Facets facets={rs.facets} q={s.q} onToggle={s.toggleFilter} />}
+        {showResults && <Facets facets={rs.facets} of={rs.facetsOf} q={s.q} onToggle={s.toggleFilter} />}
         <SavedSearches
           saved={saved}
           onRun={(q) => s.setQuery(q, { now: true })}
@@ -81,7 +81,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
         ) : (
           <>
             <div className="results-head">
-              <Count total={rs.total} tookMs={rs.tookMs} />
+              <Count total={rs.total} more={rs.more} tookMs={rs.tookMs} />
               {rs.partial && s.index?.state === 'ready' && (
                 <button type="button" className="link-button" onClick={s.rerun} data-testid="search-refresh">
                   {t('search.refresh')}
@@ -106,9 +106,9 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   );
 }
 
-function Count({ total, tookMs }: { total: number; tookMs: number }) {
+function Count({ total, more, tookMs }: { total: number; more: boolean; tookMs: number }) {
   const { t, locale } = useI18n();
-  const key: MessageKey = new Intl.PluralRules(locale).select(total) === 'one' ? 'search.count.one' : 'search.count.other';
+  const key: MessageKey = more ? 'search.count.more' : new Intl.PluralRules(locale).select(total) === 'one' ? 'search.count.one' : 'search.count.other';
   return (
     <p className="count" role="status" data-testid="search-count">
       {fill(t(key), { n: total.toLocaleString(locale), ms: Math.round(tookMs).toLocaleString(locale) })}
