@@ -62,6 +62,15 @@ Usage:
                                   response times to customers (per account, team, conversation,
                                   week: waits, answered, median, p90, within target), activity,
                                   cases, and the customers waiting now, oldest first
+  rapport guests [--json] [--account NAME] [--team NAME] [--inactive DAYS]
+                                  guest permissions: teams and private channels with owners,
+                                  members and guests, evidence and recommendations;
+                                  guests plan remove|owner|member|add-channel|remove-channel
+                                  TEAM[/CHANNEL] USER, guests changes [list|discard N|apply
+                                  [--yes]], guests audit, guests invite --csv FILE --dry-run
+  rapport review [--json] start [--account NAME] | status | decide USER approve|deny|dontknow
+                                  --why TEXT | export --out FILE.csv|FILE.html | finish
+                                  the quarterly guest access review
   rapport digest [--json] --week YYYY-Www [--account NAME] [--lang L] --out DIR
                                   a week's digests (per account and an overview) as Markdown and
                                   self-contained HTML; prints the files written
@@ -138,6 +147,10 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		fset.StringVar(&ma.hours, "hours", metricsHoursDefault, "metrics: clock, settings (working hours) or 24x7 (wall time)")
 		fset.StringVar(&ma.set, "set", "", "metrics settings: store the settings in this JSON file (as --json prints them)")
 	}
+	var ga *guestsArgs
+	if cmd == "guests" || cmd == "review" {
+		ga = guestsFlags(fset)
+	}
 	var da digestArgs
 	if cmd == "digest" || cmd == "publish" {
 		fset.StringVar(&da.week, "week", "", "digest, publish digest: the ISO week, YYYY-Www")
@@ -150,7 +163,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	kn := knowledgeFlags(fset, cmd)
 	switch cmd {
 	case "window", "serve", "version", "sync", "status", "demo", "signout", "search", "link", "unlink", "join", "outbox", "case", "task", "note", "tag", "tags", "metrics", "digest", "publish",
-		"best", "faq", "archive":
+		"best", "faq", "archive", "guests", "review":
 	case "help":
 		fset.Usage()
 		return 0
@@ -167,7 +180,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	if cmd == "tag" { // +TAG and -TAG are not flags
 		args, tagOps = splitTagArgs(fset, args)
 	}
-	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "digest", "publish", "best", "faq", "archive"}, cmd)
+	positional := slices.Contains([]string{"search", "link", "unlink", "join", "outbox", "case", "task", "note", "tags", "metrics", "digest", "publish", "best", "faq", "archive", "guests", "review"}, cmd)
 	if positional {
 		if i := slices.Index(args, "--"); i >= 0 {
 			args, tail = args[:i], args[i+1:]
@@ -234,6 +247,10 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	case "metrics":
 		ma.json, ma.words = *asJSON, words
 		err = cliMetrics(cfg, ma, version, log, stdout)
+	case "guests":
+		err = cliGuests(ctx, cfg, words, ga, *dryRun, *asJSON, version, stdout)
+	case "review":
+		err = cliReview(ctx, cfg, words, ga, *asJSON, version, stdout)
 	case "digest":
 		da.json, da.words = *asJSON, words
 		err = cliDigest(ctx, cfg, da, version, log, stdout)

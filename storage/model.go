@@ -15,6 +15,15 @@ type User struct {
 	ExternalUserState string     `json:"externalUserState,omitempty"`
 	Created           *time.Time `json:"created,omitempty"`
 	LastSignIn        *time.Time `json:"lastSignIn,omitempty"`
+	// SignInRead says the tenant answered signInActivity for this user
+	// (AuditLog.Read.All on an Entra P1/P2 tenant): LastSignIn nil then
+	// means never signed in, not "not known".
+	SignInRead bool `json:"signInRead,omitempty"`
+	// StateChanged is externalUserStateChangeDateTime: when a guest's
+	// invitation was sent (PendingAcceptance) or accepted.
+	StateChanged *time.Time `json:"stateChanged,omitempty"`
+	// Disabled is accountEnabled false.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Team is a Teams team the user belongs to.

@@ -34,6 +34,7 @@ const (
 	OpJoin   = "join"   // ask Dynamics to add the user to a chat linked to a record (JoinLinkedChat)
 	OpNotice = "notice" // post a linked record's key-field changes to its chat (Graph)
 	OpCreate = "create" // create a Dataverse row made in Rapport: a case, a follow-up task, a note
+	OpMember = "member" // change a team's or private channel's membership (Graph; storage/guests)
 	OpUpload = "upload" // upload a file to a channel's Files (publish.go)
 	OpPost   = "post"   // start a thread in a channel (publish.go)
 )
@@ -55,10 +56,23 @@ type Op struct {
 	// Row is a create's columns as sent (lookups as @odata.bind); Set
 	// and RecordID are the new row's table and client-made id.
 	Row map[string]any `json:"row,omitempty"`
+	// Change is a member operation's change (storage/guests' Act*:
+	// owner, member, remove, add-channel, remove-channel, invite) on
+	// Team and its private Channel ("" for the team, both declared with
+	// publishing below); UserID is the user changed and Batch the change
+	// set it came from.
+	Change string `json:"change,omitempty"`
+	Batch  string `json:"batch,omitempty"`
+	// Email and Name are an invitation's address and display name
+	// (Change "invite"; Body is its message, UserID filled in once the
+	// guest exists).
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
 	// After is the operation this one waits for (a link to a case made
 	// in Rapport waits for the case's create).
 	After string `json:"after,omitempty"`
-	// Publishing (publish.go): the channel, the file's name and size,
+	// Publishing (publish.go) and member operations: the team and
+	// channel; publishing: the file's name and size,
 	// and the key that makes a publication happen once.
 	Team    string `json:"team,omitempty"`
 	Channel string `json:"channel,omitempty"`

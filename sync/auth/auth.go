@@ -40,6 +40,24 @@ var syncGraphPermissions = []string{
 	"Files.ReadWrite.All", // archives the user chooses to upload to a channel's Files
 }
 
+// Graph delegated permissions the guest console's changes need, asked
+// for when the user first applies a change (incremental consent), never
+// at sign-in.
+var guestWritePermissions = []string{
+	"TeamMember.ReadWrite.All", "ChannelMember.ReadWrite.All", "User.Invite.All", "TeamSettings.ReadWrite.All",
+}
+
+// GuestWriteScopes are the Graph scopes of the guest console's changes
+// (see GraphScopes for resource).
+func GuestWriteScopes(resource string) []string {
+	base := strings.TrimRight(resource, "/")
+	out := make([]string, len(guestWritePermissions))
+	for i, p := range guestWritePermissions {
+		out[i] = base + "/" + p
+	}
+	return out
+}
+
 // GraphPermissions are the delegated Microsoft Graph permissions the app
 // registration needs, by name (a copy: the caller may keep it).
 func GraphPermissions() []string { return append([]string(nil), syncGraphPermissions...) }

@@ -63,9 +63,18 @@ func (c *Client) Me(ctx context.Context) (storage.User, error) {
 func toUser(u models.Userable) storage.User {
 	out := storage.User{ID: str(u.GetId()), DisplayName: str(u.GetDisplayName()), Mail: str(u.GetMail()),
 		UPN: str(u.GetUserPrincipalName()), UserType: str(u.GetUserType()), ExternalUserState: str(u.GetExternalUserState()),
-		Created: optTime(u.GetCreatedDateTime())}
+		Created: optTime(u.GetCreatedDateTime()), StateChanged: optTime(u.GetExternalUserStateChangeDateTime())}
+	if e := u.GetAccountEnabled(); e != nil && !*e {
+		out.Disabled = true
+	}
 	if sa := u.GetSignInActivity(); sa != nil {
-		out.LastSignIn = optTime(sa.GetLastSignInDateTime())
+		// lastSuccessfulSignInDateTime counts interactive and
+		// non-interactive sign-ins; lastSignInDateTime only interactive
+		// ones (a guest using Teams daily can look inactive by it).
+		out.LastSignIn = optTime(sa.GetLastSuccessfulSignInDateTime())
+		if out.LastSignIn == nil {
+			out.LastSignIn = latest(optTime(sa.GetLastSignInDateTime()), optTime(sa.GetLastNonInteractiveSignInDateTime()))
+		}
 	}
 	return out
 }
@@ -73,14 +82,17 @@ func toUser(u models.Userable) storage.User {
 // Guests lists the tenant's guest users with their invitation state and,
 // when the caller may read it (AuditLog.Read.All), their last sign-in.
 func (c *Client) Guests(ctx context.Context) ([]storage.User, error) {
-	sel := []string{"id", "displayName", "mail", "userPrincipalName", "userType", "externalUserState", "createdDateTime", "signInActivity"}
+	sel := []string{"id", "displayName", "mail", "userPrincipalName", "userType", "externalUserState",
+		"externalUserStateChangeDateTime", "accountEnabled", "createdDateTime", "signInActivity"}
 	var out []storage.User
+	withSignIn := true
 	for attempt := 0; attempt < 2; attempt++ {
 		res, err := users.NewUsersRequestBuilderInternal(c.params(), c.adapter).Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
 			QueryParameters: &users.UsersRequestBuilderGetQueryParameters{Filter: ptr("userType eq 'Guest'"), Select: sel, Top: ptr(int32(100))}})
 		err = wrap("GET /users (guests)", err)
 		if attempt == 0 && isForbidden(err) {
 			sel = sel[:len(sel)-1] // no AuditLog.Read.All: do without sign-in activity
+			withSignIn = false
 			continue
 		}
 		if err != nil {
@@ -88,7 +100,9 @@ func (c *Client) Guests(ctx context.Context) ([]storage.User, error) {
 		}
 		for {
 			for _, u := range res.GetValue() {
-				out = append(out, toUser(u))
+				gu := toUser(u)
+				gu.SignInRead = withSignIn
+				out = append(out, gu)
 			}
 			next := res.GetOdataNextLink()
 			if next == nil {
@@ -101,6 +115,14 @@ func (c *Client) Guests(ctx context.Context) ([]storage.User, error) {
 		}
 	}
 	return out, nil
+}
+
+// latest is the later of two optional times.
+func latest(a, b *time.Time) *time.Time {
+	if a == nil || b != nil && b.After(*a) {
+		return b
+	}
+	return a
 }
 
 func isForbidden(err error) bool {

@@ -67,6 +67,8 @@ func serial(op storage.Op) string {
 		return "join\x00" + op.ChatID
 	case storage.OpNotice, storage.OpCreate:
 		return op.Kind + "\x00" + op.ID
+	case storage.OpMember:
+		return memberSerial(op)
 	case storage.OpUpload, storage.OpPost:
 		return publishSerial(op)
 	}
@@ -137,6 +139,8 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			state, err = pushNotice(ctx, db, chats, op, now)
 		case storage.OpCreate:
 			state, err = pushCreate(ctx, db, dv, op, now)
+		case storage.OpMember:
+			state, err = pushMember(ctx, db, chats, op, now)
 		case storage.OpUpload:
 			state, err = pushUpload(ctx, db, ps, pub, op, now)
 		case storage.OpPost:

@@ -368,6 +368,34 @@ func (t *Tenant) RemoveMember(containerID, userID string) error {
 	return fmt.Errorf("%w: %s is not a member of %s", ErrNoUser, userID, containerID)
 }
 
+// Invitations returns a copy of the invitations sent (POST /invitations).
+func (t *Tenant) Invitations() []Invitation {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Invitation, len(t.invitations))
+	for i, inv := range t.invitations {
+		out[i] = *inv
+	}
+	return out
+}
+
+// Members returns a copy of the members of a team, private channel or
+// chat (the ground truth tests compare with).
+func (t *Tenant) Members(containerID string) ([]Member, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	members, err := t.membersOf(containerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(*members))
+	for i, m := range *members {
+		m.Roles = slices.Clone(m.Roles)
+		out[i] = m
+	}
+	return out, nil
+}
+
 func (t *Tenant) membersOf(id string) (*[]Member, error) {
 	if tm, ok := t.teams[id]; ok {
 		return &tm.Members, nil

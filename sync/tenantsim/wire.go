@@ -286,7 +286,7 @@ func (s *Server) userJSON(u *User, sel string, withSignIn bool) map[string]any {
 	}
 	extra := map[string]any{
 		"userType": u.UserType, "externalUserState": nil, "externalUserStateChangeDateTime": nil,
-		"createdDateTime": graphTime(u.Created), "creationType": nil, "accountEnabled": true,
+		"createdDateTime": graphTime(u.Created), "creationType": nil, "accountEnabled": !u.Disabled,
 	}
 	if u.ExternalUserState != "" {
 		extra["externalUserState"] = u.ExternalUserState

@@ -58,6 +58,7 @@ type User struct {
 	LastSignIn        *time.Time // nil: never signed in
 	PreferredLanguage string     // "zh-CN", "en-US", "fr-FR"
 	Customer          int        // index into World.Customers, -1 for colleagues
+	Disabled          bool       // accountEnabled false (an admin blocked sign-in)
 }
 
 // IsGuest reports whether u is a guest of the home tenant.

@@ -749,6 +749,10 @@ export interface Op {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
+  change?: string;
+  batch?: string;
+  email?: string;
+  name?: string;
   after?: string;
   team?: string;
   channel?: string;
@@ -794,6 +798,10 @@ export interface OpView {
   upTo?: string;
   seenBefore?: string;
   row?: Record<string, unknown>;
+  change?: string;
+  batch?: string;
+  email?: string;
+  name?: string;
   after?: string;
   team?: string;
   channel?: string;
