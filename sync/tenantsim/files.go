@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -640,28 +639,9 @@ func (d *driveState) session(id string) *uploadSession {
 
 // postChannelMessage starts a thread in a channel (201 with the message).
 func (s *Server) postChannelMessage(w http.ResponseWriter, r *http.Request, g *grant) {
-	var body struct {
-		Body struct {
-			ContentType string `json:"contentType"`
-			Content     string `json:"content"`
-		} `json:"body"`
-		Importance string `json:"importance"`
-		Subject    string `json:"subject"`
-	}
-	raw, err := readBody(r)
-	if err == nil {
-		err = json.Unmarshal(raw, &body)
-	}
-	if err != nil || strings.TrimSpace(body.Body.Content) == "" {
-		graphError(w, r, 400, "BadRequest", "A message needs a body with content.")
+	body, ok := readPost(w, r)
+	if !ok {
 		return
-	}
-	content := body.Body.Content
-	if !strings.EqualFold(body.Body.ContentType, "html") {
-		content = strings.ReplaceAll(html.EscapeString(content), "\n", "<br>")
-	}
-	if body.Importance == "" {
-		body.Importance = "normal"
 	}
 	s.t.mu.Lock()
 	defer s.t.mu.Unlock()
@@ -669,7 +649,7 @@ func (s *Server) postChannelMessage(w http.ResponseWriter, r *http.Request, g *g
 	if ch == nil {
 		return
 	}
-	m, err := s.t.post(ch.ID, "", g.userID, content, body.Importance, body.Subject)
+	m, err := s.t.post(ch.ID, "", g.userID, body.content, body.importance, body.subject)
 	if err != nil {
 		graphError(w, r, 400, "BadRequest", err.Error())
 		return

@@ -81,6 +81,32 @@ func (s *Server) joinLinkedChat(w http.ResponseWriter, r *http.Request, g *grant
 // postChatMessage sends a message to a chat the caller is in (201 with
 // the message).
 func (s *Server) postChatMessage(w http.ResponseWriter, r *http.Request, g *grant) {
+	body, ok := readPost(w, r)
+	if !ok {
+		return
+	}
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	c := s.chatFor(w, r, g)
+	if c == nil {
+		return
+	}
+	m, err := s.t.post(c.ID, "", g.userID, body.content, body.importance, body.subject)
+	if err != nil {
+		graphError(w, r, 400, "BadRequest", err.Error())
+		return
+	}
+	out := s.messageJSON(m, preferUnknownEnums(r), s.graphBase())
+	out["@odata.context"] = s.graphBase() + "/$metadata#chats('" + url.PathEscape(c.ID) + "')/messages/$entity"
+	writeJSON(w, 201, out)
+}
+
+// newPost is a chatMessage a client posts: its body as HTML (text
+// escaped, line breaks kept), importance ("normal" if none) and subject.
+type newPost struct{ content, importance, subject string }
+
+// readPost reads a posted chatMessage, answering 400 when it has no body.
+func readPost(w http.ResponseWriter, r *http.Request) (newPost, bool) {
 	var body struct {
 		Body struct {
 			ContentType string `json:"contentType"`
@@ -95,27 +121,14 @@ func (s *Server) postChatMessage(w http.ResponseWriter, r *http.Request, g *gran
 	}
 	if err != nil || strings.TrimSpace(body.Body.Content) == "" {
 		graphError(w, r, 400, "BadRequest", "A message needs a body with content.")
-		return
+		return newPost{}, false
 	}
-	content := body.Body.Content
+	p := newPost{content: body.Body.Content, importance: body.Importance, subject: body.Subject}
 	if !strings.EqualFold(body.Body.ContentType, "html") {
-		content = strings.ReplaceAll(html.EscapeString(content), "\n", "<br>")
+		p.content = strings.ReplaceAll(html.EscapeString(p.content), "\n", "<br>")
 	}
-	if body.Importance == "" {
-		body.Importance = "normal"
+	if p.importance == "" {
+		p.importance = "normal"
 	}
-	s.t.mu.Lock()
-	defer s.t.mu.Unlock()
-	c := s.chatFor(w, r, g)
-	if c == nil {
-		return
-	}
-	m, err := s.t.post(c.ID, "", g.userID, content, body.Importance, body.Subject)
-	if err != nil {
-		graphError(w, r, 400, "BadRequest", err.Error())
-		return
-	}
-	out := s.messageJSON(m, preferUnknownEnums(r), s.graphBase())
-	out["@odata.context"] = s.graphBase() + "/$metadata#chats('" + url.PathEscape(c.ID) + "')/messages/$entity"
-	writeJSON(w, 201, out)
+	return p, true
 }
