@@ -129,7 +129,8 @@ func soak(t *testing.T, seed uint64) {
 		pctx, cancel := context.WithCancel(ctx)
 		if rng.IntN(3) == 0 {
 			// Cut the push off part-way, as a crash would.
-			go func() { time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond); cancel() }()
+			wait := time.Duration(rng.IntN(3)) * time.Millisecond // drawn here: rng is not safe for concurrent use
+			go func() { time.Sleep(wait); cancel() }()
 		}
 		_, err := outbox.Push(pctx, r.DB, r.DV, r.G, c.now)
 		cancel()
