@@ -151,7 +151,7 @@ func TestPublishHelpers(t *testing.T) {
 	files := []knowledge.File{{Name: "archive-2026-11.md", Data: []byte("# 2026-11\n")}, {Name: "archive-2026-11.html", Data: []byte("<!DOCTYPE html><title>2026-11</title>")}}
 	var first []storage.Op
 	for i := 0; i < 2; i++ {
-		ops, err := queueFiles(ctx, rig.DB, ch, "archive/2026-11/"+ch.Team+"/"+ch.Channel, files)
+		ops, err := knowledge.QueueFiles(ctx, rig.DB, ch.Team, ch.Channel, knowledge.ArchiveKey("2026-11", ch.Team, ch.Channel), files, time.Now())
 		if err != nil || len(ops) != 2 {
 			t.Fatalf("queue files: %v, %v", ops, err)
 		}
@@ -159,11 +159,11 @@ func TestPublishHelpers(t *testing.T) {
 			t.Fatalf("queued again: %v, was %v", ops, first)
 		}
 		first = ops
-		if _, err := queueArticle(ctx, rig.DB, "faq/7", "How do I pay?", "<p>By transfer.</p>", []string{"付款", "payment"}); err != nil {
+		if _, err := knowledge.QueueArticle(ctx, rig.DB, knowledge.FAQKey("7"), "How do I pay?", "<p>By transfer.</p>", []string{"付款", "payment"}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := queueFiles(ctx, rig.DB, ch, "k", []knowledge.File{{Name: "../escape.md", Data: []byte("x")}}); err == nil {
+	if _, err := knowledge.QueueFiles(ctx, rig.DB, ch.Team, ch.Channel, "k", []knowledge.File{{Name: "../escape.md", Data: []byte("x")}}, time.Now()); err == nil {
 		t.Fatal("a file name with a path was queued")
 	}
 	if _, err := outbox.Push(ctx, rig.DB, rig.DV, rig.G, time.Now); err != nil {

@@ -73,27 +73,13 @@ func (s *Digests) Build(req digest.Request) ([]DigestDoc, error) {
 	return out, nil
 }
 
-// digestKey names a week's summary in a channel: posting it again is the
-// same publication.
-func digestKey(week, team, channel string) string {
-	return "digest/" + week + "/" + team + "/" + channel
-}
-
 // queueDigestPost queues the overview's summary of a week to a channel.
 func queueDigestPost(ctx context.Context, db *storage.DB, req PublishRequest) (storage.Op, error) {
-	if req.Team == "" || req.Channel == "" {
-		return storage.Op{}, fmt.Errorf("%w: choose a channel", errInvalid)
-	}
 	ds, err := buildDigests(ctx, db, digest.Request{Week: req.Week, Lang: req.Lang})
 	if err != nil {
 		return storage.Op{}, err
 	}
-	me, err := db.Me(ctx)
-	if err != nil {
-		return storage.Op{}, err
-	}
-	return db.QueuePost(ctx, storage.Op{Team: req.Team, Channel: req.Channel, Body: digest.Post(ds[0]), By: me,
-		Subject: "Weekly digest " + req.Week, Key: digestKey(req.Week, req.Team, req.Channel)}, time.Now().UTC())
+	return digest.QueuePost(ctx, db, ds[0], req.Week, req.Team, req.Channel, time.Now().UTC())
 }
 
 // Publish queues the week's summary (the overview) as a post in a
@@ -116,17 +102,7 @@ func (s *Digests) Publications(week string) ([]storage.Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops, err := db.Outbox(s.c.ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := []storage.Op{}
-	for _, op := range ops {
-		if op.Kind == storage.OpPost && strings.HasPrefix(op.Key, "digest/"+week+"/") {
-			out = append(out, op)
-		}
-	}
-	return out, nil
+	return digest.Publications(s.c.ctx, db, week)
 }
 
 // Channels lists the channels of the synced teams.

@@ -166,8 +166,7 @@ func cliKnowledge(cfg Config, a *knowledgeArgs, version string, log *slog.Logger
 		if len(args) != 1 {
 			return bad
 		}
-		db, _ := core.store()
-		op, err := queueFAQArticle(core.ctx, db, k, args[0])
+		op, err := k.PublishFAQ(args[0])
 		if err != nil {
 			return fail(err)
 		}

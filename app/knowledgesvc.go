@@ -145,11 +145,7 @@ func (s *Knowledge) PublishArchive(p ArchivePublication) ([]storage.Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.Archive(p.Archive)
-	if err != nil {
-		return nil, err
-	}
-	return queueFiles(s.c.ctx, db, ch, "archive/"+p.Archive.Month+"/"+ch.Team+"/"+ch.Channel, a.Archive.Files)
+	return knowledge.New(db).PublishArchive(s.c.ctx, db, p.Archive, ch.Team, ch.Channel)
 }
 
 // PublishFAQ queues a FAQ entry (redacted) as a Draft knowledge article
@@ -159,7 +155,7 @@ func (s *Knowledge) PublishFAQ(id string) (storage.Op, error) {
 	if err != nil {
 		return storage.Op{}, err
 	}
-	return queueFAQArticle(s.c.ctx, db, s, id)
+	return knowledge.New(db).PublishFAQ(s.c.ctx, db, id)
 }
 
 // Channels lists the channels an archive can be published to.

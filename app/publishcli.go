@@ -55,11 +55,7 @@ func cliPublish(ctx context.Context, cfg Config, a digestArgs, version string, l
 		if a.lang == "" {
 			a.lang = osLocale()
 		}
-		p, err := core.Knowledge.Archive(knowledge.ArchiveRequest{Month: a.month, Lang: a.lang})
-		if err != nil {
-			return cliRecordError(w, a.json, err)
-		}
-		ops, err := queueFiles(ctx, db, ch, "archive/"+a.month+"/"+ch.Team+"/"+ch.Channel, p.Archive.Files)
+		ops, err := core.Knowledge.PublishArchive(ArchivePublication{Archive: knowledge.ArchiveRequest{Month: a.month, Lang: a.lang}, Team: ch.Team, Channel: ch.Channel})
 		if err != nil {
 			return cliRecordError(w, a.json, err)
 		}
