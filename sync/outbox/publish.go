@@ -149,33 +149,23 @@ func unreachable(ctx context.Context, db Store, op storage.Op, err error, now fu
 // attempt whose outcome is unknown is looked for among the channel's
 // newest threads by the user before it is sent again.
 func pushPost(ctx context.Context, db Store, pub Publisher, op storage.Op, now func() time.Time) (string, error) {
-	if op.Attempts > 0 {
-		sent, err := pub.ChannelSentRecently(ctx, op.Team, op.Channel, op.By, recentMessages)
-		if err != nil && transient(err) {
-			return later(ctx, db, op, err, storage.OpInFlight, now)
-		}
-		if err != nil {
-			return settle(ctx, db, op, err, map[int]string{
-				403: "you are no longer a member of this channel (whether an earlier attempt reached it cannot be checked)",
-				404: "the channel no longer exists in Teams",
-			}, now)
-		}
-		want := plain(op.Body)
-		for _, h := range sent {
-			if plain(h) == want {
-				return finish(ctx, db, op, storage.OpDone, "", nil, now)
-			}
-		}
-	}
-	op, err := begin(ctx, db, op, now)
-	if err != nil {
-		return "", err
-	}
-	_, err = pub.PostChannelMessage(ctx, op.Team, op.Channel, op.Body)
-	return settle(ctx, db, op, err, map[int]string{
-		403: "you may not post in this channel",
-		404: "the channel no longer exists in Teams",
-	}, now)
+	return postOnce(ctx, db, op, now, postPlace{
+		recent: func() ([]string, error) {
+			return pub.ChannelSentRecently(ctx, op.Team, op.Channel, op.By, recentMessages)
+		},
+		send: func() error {
+			_, err := pub.PostChannelMessage(ctx, op.Team, op.Channel, op.Body)
+			return err
+		},
+		lookRefused: map[int]string{
+			403: "you are no longer a member of this channel (whether an earlier attempt reached it cannot be checked)",
+			404: "the channel no longer exists in Teams",
+		},
+		sendRefused: map[int]string{
+			403: "you may not post in this channel",
+			404: "the channel no longer exists in Teams",
+		},
+	})
 }
 
 // publishSerial orders an upload behind earlier uploads of its name to

@@ -323,22 +323,46 @@ func pushJoin(ctx context.Context, db Store, dv Dataverse, op storage.Op, now fu
 // found and is sent again.
 const recentMessages = 100
 
-// pushNotice posts a notice to its chat. A POST is not idempotent: an
-// attempt whose outcome is unknown is looked for among the chat's newest
-// messages from the user before it is sent again.
+// pushNotice posts a notice to its chat (postOnce).
 func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now func() time.Time) (string, error) {
+	return postOnce(ctx, db, op, now, postPlace{
+		recent: func() ([]string, error) { return chats.SentRecently(ctx, op.ChatID, op.By, recentMessages) },
+		send: func() error {
+			_, err := chats.PostChatMessage(ctx, op.ChatID, op.Body)
+			return err
+		},
+		lookRefused: map[int]string{
+			403: "you are no longer a member of this chat (whether an earlier attempt reached it cannot be checked)",
+			404: "the chat no longer exists in Teams",
+		},
+		sendRefused: map[int]string{
+			403: "you are no longer a member of this chat",
+			404: "the chat no longer exists in Teams",
+		},
+	})
+}
+
+// postPlace is where postOnce posts: how to read the user's recent
+// messages there and send the message, and what Graph's refusals of
+// either mean to the user.
+type postPlace struct {
+	recent                   func() ([]string, error)
+	send                     func() error
+	lookRefused, sendRefused map[int]string
+}
+
+// postOnce sends op.Body, a POST that is not idempotent: an attempt whose
+// outcome is unknown (in flight, or retried after a failure or conflict)
+// is looked for among the user's newest messages there, by its visible
+// text, before it is sent again.
+func postOnce(ctx context.Context, db Store, op storage.Op, now func() time.Time, at postPlace) (string, error) {
 	if op.Attempts > 0 {
-		// An earlier attempt may have landed (in flight, or retried after
-		// a failure or conflict whose outcome was unknown): look first.
-		sent, err := chats.SentRecently(ctx, op.ChatID, op.By, recentMessages)
+		sent, err := at.recent()
 		if err != nil && transient(err) {
 			return later(ctx, db, op, err, storage.OpInFlight, now) // still unknown
 		}
 		if err != nil {
-			return settle(ctx, db, op, err, map[int]string{
-				403: "you are no longer a member of this chat (whether an earlier attempt reached it cannot be checked)",
-				404: "the chat no longer exists in Teams",
-			}, now)
+			return settle(ctx, db, op, err, at.lookRefused, now)
 		}
 		want := plain(op.Body)
 		for _, h := range sent {
@@ -351,11 +375,7 @@ func pushNotice(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 	if err != nil {
 		return "", err
 	}
-	_, err = chats.PostChatMessage(ctx, op.ChatID, op.Body)
-	return settle(ctx, db, op, err, map[int]string{
-		403: "you are no longer a member of this chat",
-		404: "the chat no longer exists in Teams",
-	}, now)
+	return settle(ctx, db, op, at.send(), at.sendRefused, now)
 }
 
 // plain is an HTML body's visible text with white space collapsed: what a
