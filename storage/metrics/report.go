@@ -637,6 +637,24 @@ func (m *model) view(s span, th *thread, w *wait, account string, secs int64) Wa
 	return v
 }
 
+// inGroup reports whether something of conversation c, counted under
+// account on local day day, belongs to group id of dimension by.
+func (m *model) inGroup(by, id string, c *conv, account string, day int32) bool {
+	switch by {
+	case ByTotal:
+		return true
+	case ByAccount:
+		return account == id
+	case ByTeam:
+		return c.kind == KindChannel && m.dir.convs[c.id].team == id
+	case ByConversation:
+		return c.id == id
+	case ByWeek:
+		return weekOf(day) == id
+	}
+	return false
+}
+
 // waits lists the waits behind one group's figures, by first response
 // time (open waits by age), shortest first.
 func (m *model) waits(s span, by, id string) []Wait {
@@ -648,20 +666,7 @@ func (m *model) waits(s span, by, id string) []Wait {
 	}
 	var picks []pick
 	m.walk(s, accountOf, func(th *thread, w *wait, account string) {
-		ok := false
-		switch by {
-		case ByTotal:
-			ok = true
-		case ByAccount:
-			ok = account == id
-		case ByTeam:
-			ok = th.conv.kind == KindChannel && m.dir.convs[th.conv.id].team == id
-		case ByConversation:
-			ok = th.conv.id == id
-		case ByWeek:
-			ok = weekOf(w.day) == id
-		}
-		if ok {
+		if m.inGroup(by, id, th.conv, account, w.day) {
 			picks = append(picks, pick{th, w, account})
 		}
 	})

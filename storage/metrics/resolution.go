@@ -86,6 +86,7 @@ func (m *model) states(tg tagged) map[*thread]int8 {
 			out[th] = st
 		}
 	}
+	byMsg := map[*conv]map[string]*thread{} // a channel's messages' threads, made when first asked
 	for target, st := range tg {
 		kind, convID, msg := storage.ParseTarget(target)
 		c := m.convs[convID]
@@ -102,7 +103,16 @@ func (m *model) states(tg tagged) map[*thread]int8 {
 				set(th, st, true)
 			}
 		case storage.TargetMessage:
-			if th := m.threadOf(c, msg); th != nil {
+			th := c.threads[""]
+			if c.kind == KindChannel {
+				if th = c.threads[msg]; th == nil { // a root, or a reply
+					if byMsg[c] == nil {
+						byMsg[c] = messageThreads(c)
+					}
+					th = byMsg[c][msg]
+				}
+			}
+			if th != nil {
 				set(th, st, true)
 			}
 		}
@@ -110,22 +120,15 @@ func (m *model) states(tg tagged) map[*thread]int8 {
 	return out
 }
 
-// threadOf finds the thread holding a counted message.
-func (m *model) threadOf(c *conv, msg string) *thread {
-	if c.kind != KindChannel {
-		return c.threads[""]
-	}
-	if th := c.threads[msg]; th != nil {
-		return th
-	}
+// messageThreads maps a channel's counted messages to their threads.
+func messageThreads(c *conv) map[string]*thread {
+	out := map[string]*thread{}
 	for _, th := range c.list {
 		for _, e := range th.events {
-			if e.id == msg {
-				return th
-			}
+			out[e.id] = th
 		}
 	}
-	return nil
+	return out
 }
 
 // tagName is a setting's tag as the store keeps it, or def.
@@ -167,23 +170,10 @@ func (m *model) taggedThreads(s span, tg tagged, by, id string) []TaggedThread {
 		if !s.all && account != s.account {
 			continue
 		}
-		info := m.dir.convs[th.conv.id]
-		ok := false
-		switch by {
-		case ByTotal:
-			ok = true
-		case ByAccount:
-			ok = account == id
-		case ByTeam:
-			ok = th.conv.kind == KindChannel && info.team == id
-		case ByConversation:
-			ok = th.conv.id == id
-		case ByWeek:
-			ok = weekOf(th.events[n-1].day) == id
-		}
-		if !ok {
+		if !m.inGroup(by, id, th.conv, account, th.events[n-1].day) {
 			continue
 		}
+		info := m.dir.convs[th.conv.id]
 		out = append(out, TaggedThread{Conversation: th.conv.id, Kind: th.conv.kind, Name: info.name, Thread: th.root,
 			Message: th.events[n-1].id, Newest: time.Unix(0, th.events[n-1].at).UTC(), Resolved: st == stateResolved,
 			Account: account, AccountName: m.dir.account[account]})
@@ -198,18 +188,9 @@ func (m *model) taggedThreads(s span, tg tagged, by, id string) []TaggedThread {
 // of a report (by: ByTotal, ByAccount, ByTeam, ByConversation, ByWeek),
 // newest first.
 func (s *Service) Threads(ctx context.Context, q Query, by, id string) ([]TaggedThread, error) {
-	switch by {
-	case ByTotal, ByAccount, ByTeam, ByConversation, ByWeek:
-	default:
-		return nil, fmt.Errorf("%w: group by %q", ErrInvalid, by)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sp, err := s.compileQuery(m, q)
+	m, sp, err := s.behind(ctx, q, by)
 	if err != nil {
 		return nil, err
 	}

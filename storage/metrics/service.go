@@ -332,22 +332,33 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 // Waits lists the waits behind one group of a report: by is ByTotal,
 // ByAccount, ByTeam, ByConversation or ByWeek, id the group's id.
 func (s *Service) Waits(ctx context.Context, q Query, by, id string) ([]Wait, error) {
-	switch by {
-	case ByTotal, ByAccount, ByTeam, ByConversation, ByWeek:
-	default:
-		return nil, fmt.Errorf("%w: group by %q", ErrInvalid, by)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sp, err := s.compileQuery(m, q)
+	m, sp, err := s.behind(ctx, q, by)
 	if err != nil {
 		return nil, err
 	}
 	return m.waits(sp, by, id), nil
+}
+
+// behind checks a group dimension and compiles q against the current
+// model, for the calls that list what is behind a group's figures. s.mu
+// must be held.
+func (s *Service) behind(ctx context.Context, q Query, by string) (*model, span, error) {
+	switch by {
+	case ByTotal, ByAccount, ByTeam, ByConversation, ByWeek:
+	default:
+		return nil, span{}, fmt.Errorf("%w: group by %q", ErrInvalid, by)
+	}
+	m, err := s.current(ctx)
+	if err != nil {
+		return nil, span{}, err
+	}
+	sp, err := s.compileQuery(m, q)
+	if err != nil {
+		return nil, span{}, err
+	}
+	return m, sp, nil
 }
 
 // Account is a CRM account, for the account filter.
