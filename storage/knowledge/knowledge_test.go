@@ -3,7 +3,6 @@ package knowledge_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -21,9 +20,9 @@ var ctx = context.Background()
 var t0 = time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC)
 
 const (
-	chat    = "19:chat-a@thread.v2"
-	channel = "19:chan-b@thread.tacv2"
-	team    = "team-1"
+	chat    = storagetest.Chat
+	channel = storagetest.Channel
+	team    = storagetest.Team
 )
 
 // seed writes a chat with five messages over a month's end (three in
@@ -31,36 +30,8 @@ const (
 // and a lone post r2.
 func seed(t testing.TB, db *storage.DB) {
 	t.Helper()
-	must(t, db.Apply(ctx, func(w *storage.Writer) error {
-		if err := w.PutChat(storage.Chat{ID: chat, Topic: "Contoso payments", ChatType: "group", Created: t0}); err != nil {
-			return err
-		}
-		if err := w.PutTeam(storage.Team{ID: team, Name: "Support"}); err != nil {
-			return err
-		}
-		if err := w.PutChannel(storage.Channel{ID: channel, TeamID: team, Name: "Escalations"}); err != nil {
-			return err
-		}
-		bodies := []string{"<p>发票什么时候开？</p>", "<p>Invoice goes out Friday.</p>\n<p>Send it to li.wei@contoso.cn</p>", "<p>merci</p>", "<p>April question</p>", "<p>April answer</p>"}
-		for i, b := range bodies {
-			m := storage.Message{ConvID: chat, ID: fmt.Sprint(i + 1), Type: "message", FromName: "Li Wei", Created: t0.Add(time.Duration(i) * 24 * time.Hour)}
-			m.Modified = m.Created
-			if _, err := w.PutMessage(m, storage.Body{Raw: b}); err != nil {
-				return err
-			}
-		}
-		for i, id := range []string{"r1", "r1a", "r1b", "r2"} {
-			m := storage.Message{ConvID: channel, TeamID: team, ID: id, Type: "message", Created: t0.Add(time.Duration(i) * time.Hour)}
-			if id == "r1a" || id == "r1b" {
-				m.ReplyTo = "r1"
-			}
-			m.Modified = m.Created
-			if _, err := w.PutMessage(m, storage.Body{Raw: "<p>thread post " + id + "</p>"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	storagetest.WriteConversations(t, db, storagetest.Conversations{At: t0, ChatStep: 24 * time.Hour, From: "Li Wei",
+		ChatBodies: []string{"<p>发票什么时候开？</p>", "<p>Invoice goes out Friday.</p>\n<p>Send it to li.wei@contoso.cn</p>", "<p>merci</p>", "<p>April question</p>", "<p>April answer</p>"}})
 }
 
 func must(t testing.TB, err error) {

@@ -23,45 +23,17 @@ var ctx = context.Background()
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 const (
-	chat    = "19:chat-a@thread.v2"
-	channel = "19:chan-b@thread.tacv2"
-	team    = "team-1"
+	chat    = storagetest.Chat
+	channel = storagetest.Channel
+	team    = storagetest.Team
 )
 
 // seed writes a chat with five messages (two with hashtags) and a
 // channel with two threads: r1 (replies r1a, r1b) and r2.
 func seed(t testing.TB, db *storage.DB) {
 	t.Helper()
-	must(t, db.Apply(ctx, func(w *storage.Writer) error {
-		if err := w.PutChat(storage.Chat{ID: chat, Topic: "Contoso payments", ChatType: "group", Created: t0}); err != nil {
-			return err
-		}
-		if err := w.PutTeam(storage.Team{ID: team, Name: "Support"}); err != nil {
-			return err
-		}
-		if err := w.PutChannel(storage.Channel{ID: channel, TeamID: team, Name: "Escalations"}); err != nil {
-			return err
-		}
-		bodies := []string{"<p>Le #paiement est en retard</p>", "<p>付款 #付款 问题</p>", "<p>hello</p>", "<p>invoice sent</p>", "<p>merci</p>"}
-		for i, b := range bodies {
-			m := storage.Message{ConvID: chat, ID: fmt.Sprint(i + 1), Type: "message", Created: t0.Add(time.Duration(i) * time.Minute)}
-			m.Modified = m.Created
-			if _, err := w.PutMessage(m, storage.Body{Raw: b}); err != nil {
-				return err
-			}
-		}
-		for i, id := range []string{"r1", "r1a", "r1b", "r2"} {
-			m := storage.Message{ConvID: channel, TeamID: team, ID: id, Type: "message", Created: t0.Add(time.Duration(i) * time.Hour)}
-			if id == "r1a" || id == "r1b" {
-				m.ReplyTo = "r1"
-			}
-			m.Modified = m.Created
-			if _, err := w.PutMessage(m, storage.Body{Raw: "<p>thread post " + id + " #technique</p>"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	storagetest.WriteConversations(t, db, storagetest.Conversations{At: t0, ChatStep: time.Minute, ThreadSuffix: " #technique",
+		ChatBodies: []string{"<p>Le #paiement est en retard</p>", "<p>付款 #付款 问题</p>", "<p>hello</p>", "<p>invoice sent</p>", "<p>merci</p>"}})
 }
 
 func must(t testing.TB, err error) {
