@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness';
+import type { Browser } from 'playwright-core';
+import { callApp as call, launchChromium, startDemo, type Demo } from './harness';
 
 // The knowledge base on `rapport demo`: a channel thread marked best and
 // a FAQ entry drafted from it, from Conversations with the keyboard; both
@@ -12,56 +9,20 @@ import { launchChromium } from './harness';
 // that one key copies; the month's archive built and previewed, inert
 // (no script, nothing the page's CSP refuses).
 
-let child: ChildProcess;
-let dataDir: string;
+let demo: Demo;
 let appURL = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  const bin = process.env.RAPPORT_BIN;
-  if (!bin) throw new Error('RAPPORT_BIN must name the built rapport binary');
-  dataDir = mkdtempSync(join(tmpdir(), 'rapport-knowledge-e2e-'));
-  child = spawn(bin, ['demo', '--browser', '--size', 'small', '--data-dir', dataDir], {
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  appURL = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start; stderr:\n${stderr}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const app = /(http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/.exec(out);
-      if (app) {
-        clearTimeout(timer);
-        resolve(app[1]!);
-      }
-    });
-  });
+  demo = await startDemo('knowledge');
+  appURL = demo.appURL;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
-
-function call<T>(page: Page, method: string, args: unknown[] = []): Promise<T> {
-  return page.evaluate(
-    async ([m, a]) => {
-      const r = await fetch(`/api/call/${m}`, { method: 'POST', body: JSON.stringify(a), headers: { 'X-Rapport-Session': sessionStorage.getItem('rapport.session') ?? '' } });
-      if (!r.ok) throw new Error(`${m}: ${r.status} ${await r.text()}`);
-      return r.json();
-    },
-    [method, args] as const,
-  ) as Promise<T>;
-}
 
 interface Best {
   target: string;
