@@ -125,17 +125,9 @@ func (s *Service) FAQ(ctx context.Context, id string) (FAQ, error) {
 // ListFAQ lists the entries, newest conversation first, narrowed by f
 // (the topic matches any of an entry's tags, through aliases).
 func (s *Service) ListFAQ(ctx context.Context, f BestFilter) ([]FAQ, error) {
-	topicOf, err := s.topics(ctx)
+	topicOf, want, err := s.topicFilter(ctx, f.Topic)
 	if err != nil {
 		return nil, err
-	}
-	want := ""
-	if f.Topic != "" {
-		t, err := tags.Norm(f.Topic)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
-		}
-		want = topicOf(t)
 	}
 	out := []FAQ{}
 	err = each(ctx, s.db, kindFAQ, func(e FAQ) {

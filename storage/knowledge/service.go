@@ -161,6 +161,22 @@ func (s *Service) UnmarkBest(ctx context.Context, target string) error {
 	return s.db.DeleteKnowledge(ctx, kindBest, target)
 }
 
+// topicFilter is a list's topic filter: each label's topic, and the
+// topic asked for ("" for any).
+func (s *Service) topicFilter(ctx context.Context, topic string) (topicOf func(string) string, want string, err error) {
+	if topicOf, err = s.topics(ctx); err != nil {
+		return nil, "", err
+	}
+	if topic != "" {
+		t, err := tags.Norm(topic)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		want = topicOf(t)
+	}
+	return topicOf, want, nil
+}
+
 // ListBest lists the marks, newest conversation first, narrowed by f.
 func (s *Service) ListBest(ctx context.Context, f BestFilter) ([]Best, error) {
 	if f.Month != "" {
@@ -168,17 +184,9 @@ func (s *Service) ListBest(ctx context.Context, f BestFilter) ([]Best, error) {
 			return nil, err
 		}
 	}
-	topicOf, err := s.topics(ctx)
+	topicOf, want, err := s.topicFilter(ctx, f.Topic)
 	if err != nil {
 		return nil, err
-	}
-	want := ""
-	if f.Topic != "" {
-		t, err := tags.Norm(f.Topic)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
-		}
-		want = topicOf(t)
 	}
 	out := []Best{}
 	err = each(ctx, s.db, kindBest, func(b Best) {

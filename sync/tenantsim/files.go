@@ -351,16 +351,26 @@ func (s *Server) folderOf(w http.ResponseWriter, r *http.Request, g *grant, pare
 	return f
 }
 
-func (s *Server) getChild(w http.ResponseWriter, r *http.Request, g *grant, parent, name string) {
-	s.t.mu.Lock()
-	defer s.t.mu.Unlock()
+// childOf finds a folder's file by name (404 itemNotFound when it has
+// none); s.t.mu must be held.
+func (s *Server) childOf(w http.ResponseWriter, r *http.Request, g *grant, parent, name string) (*channelFolder, *driveItem) {
 	f := s.folderOf(w, r, g, parent)
 	if f == nil {
-		return
+		return nil, nil
 	}
 	it, ok := f.Files[strings.ToLower(name)]
 	if !ok {
 		graphError(w, r, 404, "itemNotFound", "The resource could not be found.")
+		return nil, nil
+	}
+	return f, it
+}
+
+func (s *Server) getChild(w http.ResponseWriter, r *http.Request, g *grant, parent, name string) {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	f, it := s.childOf(w, r, g, parent, name)
+	if it == nil {
 		return
 	}
 	w.Header().Set("ETag", it.eTag())
@@ -370,13 +380,8 @@ func (s *Server) getChild(w http.ResponseWriter, r *http.Request, g *grant, pare
 func (s *Server) getChildContent(w http.ResponseWriter, r *http.Request, g *grant, parent, name string) {
 	s.t.mu.Lock()
 	defer s.t.mu.Unlock()
-	f := s.folderOf(w, r, g, parent)
-	if f == nil {
-		return
-	}
-	it, ok := f.Files[strings.ToLower(name)]
-	if !ok {
-		graphError(w, r, 404, "itemNotFound", "The resource could not be found.")
+	_, it := s.childOf(w, r, g, parent, name)
+	if it == nil {
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
