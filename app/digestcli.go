@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/rapport-app/rapport/storage/digest"
 )
@@ -36,7 +37,7 @@ func cliDigest(ctx context.Context, cfg Config, a digestArgs, version string, lo
 	if a.lang == "" {
 		a.lang = osLocale()
 	}
-	ds, err := buildDigests(ctx, db, digest.Request{Week: a.week, Account: a.account, Lang: a.lang})
+	ds, err := digest.Week(ctx, db, digest.Request{Week: a.week, Account: a.account, Lang: a.lang}, time.Now())
 	if err != nil {
 		return cliRecordError(w, a.json, err)
 	}

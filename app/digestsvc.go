@@ -41,16 +41,6 @@ type ChannelChoice struct {
 	ChannelName string `json:"channelName"`
 }
 
-// buildDigests computes a week's digests as of the week's end.
-func buildDigests(ctx context.Context, db *storage.DB, req digest.Request) ([]digest.Digest, error) {
-	svc, err := digest.NewMetrics(ctx, db, req.Week, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	defer svc.Close()
-	return digest.Build(ctx, svc, db, req)
-}
-
 // Build computes the digests of a week (an account's, or the overview
 // and every account's).
 func (s *Digests) Build(req digest.Request) ([]DigestDoc, error) {
@@ -61,7 +51,7 @@ func (s *Digests) Build(req digest.Request) ([]DigestDoc, error) {
 	if req.Lang == "" {
 		req.Lang = osLocale()
 	}
-	ds, err := buildDigests(s.c.ctx, db, req)
+	ds, err := digest.Week(s.c.ctx, db, req, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +65,7 @@ func (s *Digests) Build(req digest.Request) ([]DigestDoc, error) {
 
 // queueDigestPost queues the overview's summary of a week to a channel.
 func queueDigestPost(ctx context.Context, db *storage.DB, req PublishRequest) (storage.Op, error) {
-	ds, err := buildDigests(ctx, db, digest.Request{Week: req.Week, Lang: req.Lang})
+	ds, err := digest.Week(ctx, db, digest.Request{Week: req.Week, Lang: req.Lang}, time.Now())
 	if err != nil {
 		return storage.Op{}, err
 	}

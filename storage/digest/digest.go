@@ -136,6 +136,23 @@ func NewMetrics(ctx context.Context, db metrics.Store, week string, now time.Tim
 	return svc, nil
 }
 
+// WeekStore is what Week reads: the metrics' store and the digest's.
+type WeekStore interface {
+	metrics.Store
+	Store
+}
+
+// Week computes the digests a request asks for as of the week's end (or
+// now): NewMetrics, then Build.
+func Week(ctx context.Context, db WeekStore, req Request, now time.Time) ([]Digest, error) {
+	svc, err := NewMetrics(ctx, db, req.Week, now)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	return Build(ctx, svc, db, req)
+}
+
 // Build computes the digests a request asks for: one per account (the
 // named one, or each with waits, messages or case changes in the week),
 // and with no account named, the overview first.
