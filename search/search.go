@@ -205,7 +205,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if q == nil {
 		return res, nil // empty, or only stop words
 	}
-	p, err := ix.plan(ctx, q, req, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
+	p, err := ix.plan(ctx, q, req, c.out.terms, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
 	if err != nil {
 		return res, err
 	}
