@@ -187,6 +187,21 @@ func TestLabelled(t *testing.T) {
 	t.Log(b.String())
 	labRanking(t, ctx, ix, c, queries)
 
+	// Issue 19 item 6: every labelled query highlights only its own terms
+	// (TestHighlightsOnlyTheQuery's check, over this set's first pages).
+	marked := 0
+	for _, q := range queries {
+		n, bad := checkHighlights(t, ix, q.q, search.Request{Q: q.q, Size: 50, Now: c.w.End, Loc: time.UTC})
+		marked += n
+		for _, e := range bad[:min(len(bad), 3)] {
+			t.Error(e)
+		}
+	}
+	t.Logf("highlights: %d marked spans over %d labelled queries, each one of the query's terms", marked, len(queries))
+	if marked < 1000 {
+		t.Errorf("only %d marked spans: the highlight check checks little", marked)
+	}
+
 	for _, rw := range rows {
 		if rw.unknown > 0 {
 			t.Logf("%s: %d hits are not in the ground truth", rw.q.q, rw.unknown)

@@ -486,6 +486,11 @@ func snippet(text string, c *compiled) []Fragment {
 	if to-from > snippetBytes {
 		to = runeStart(text, from+snippetBytes)
 	}
+	for _, sp := range spans { // never cut a marked word ("Invo" of "Invoice")
+		if sp.s < to && sp.e > to {
+			to = sp.e
+		}
+	}
 	var out []Fragment
 	add := func(s string, hit bool) {
 		s = strings.ReplaceAll(s, "\n", " ")
