@@ -121,7 +121,7 @@ func (a *analyzer) normalize(t *analysis.Token) bool {
 	}
 	// Elision: l'échéance, qu’il, jusqu'à. Apostrophes were folded to '.
 	if i := indexByte(term, '\''); i > 0 && i < len(term)-1 && articles[string(term[:i])] {
-		t.Start += i + 1
+		t.Start += apostropheEnd(t.Term)
 		term = term[i+1:]
 	}
 	if n := len(term); n > 2 && term[n-2] == '\'' && term[n-1] == 's' {
@@ -163,6 +163,19 @@ func fold(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// apostropheEnd is the byte offset just past word's first apostrophe,
+// straight or curly, in the text as written: the folded term's offset is
+// not the text's (’ is three bytes, ' one), and the marked word would
+// start inside a character.
+func apostropheEnd(word []byte) int {
+	for i, r := range string(word) {
+		if r == '\'' || r == '’' || r == 'ʼ' || r == '‘' {
+			return i + utf8.RuneLen(r)
+		}
+	}
+	return 0
 }
 
 func lowerASCII(b []byte) []byte {

@@ -78,7 +78,7 @@ func TestDateTerms(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
-	c := &compiled{terms: map[string]bool{"payment": true, "付款": true}, prefixes: []string{"inv"}}
+	c := &compiled{terms: map[string]bool{"payment": true, "付款": true, "erreur": true}, prefixes: []string{"inv"}}
 	tests := []struct {
 		text string
 		want string // hits in [brackets]
@@ -88,6 +88,10 @@ func TestSnippet(t *testing.T) {
 		{"Invoice and payments", "[Invoice] and [payments]"},
 		{"nothing here", "nothing here"},
 		{strings.Repeat("word ", 80) + "payment here", "…" + strings.Repeat("word ", 12) + "[payment] here"},
+		// The window's end falls inside a marked word: the word is whole.
+		{"payment " + strings.Repeat("x", 224) + " Invoices later", "[payment] " + strings.Repeat("x", 224) + " [Invoices]…"},
+		// An elision with a curly apostrophe (three bytes, one once folded).
+		{"code d’erreur, L’ERREUR", "code d’[erreur], L’[ERREUR]"},
 	}
 	for _, tt := range tests {
 		var b strings.Builder

@@ -24,7 +24,7 @@ import (
 // version is rebuilt from the store. (ut: terms came without a bump: no
 // store held user tags before schema 7 made their buckets, so a layout-5
 // index has every ut: term it should.)
-const MappingVersion = 6
+const MappingVersion = 7
 
 // The index holds four fields, no stored values and no _all field (rows
 // come from the store):
@@ -32,7 +32,7 @@ const MappingVersion = 6
 //	t   text, analyzed (AnalyzerName), with positions for phrases
 //	k   filter terms: has:attachment/image/link/reaction, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
 //	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>,
-//	    q:ack/q:body/q:ask (substance, rank.go)
+//	    q:ack/q:short/q:body/q:ask/q:case, s:<subject term> (substance, rank.go)
 //	f   facet terms, with doc values: kind:…, from:<user key>, in:<conv no.>, tag:<hashtag>,
 //	    ut:<user tag, the message's own or its thread's or conversation's>, mo:YYYYMM (UTC),
 //	    set:<entity set>
@@ -229,6 +229,13 @@ func messageDoc(doc string, m *storage.MessageWithBody, facts msgFacts) (*docBui
 	for _, k := range substance(text) {
 		d.key(k)
 	}
+	seen = seen[:0]
+	for _, t := range Analyze(m.Subject) {
+		if !slices.Contains(seen, t.Term) {
+			seen = append(seen, t.Term)
+			d.key("s:" + t.Term)
+		}
+	}
 	return d, true
 }
 
@@ -245,6 +252,7 @@ func recordDoc(doc string, r *storage.Record) (*docBuilder, bool) {
 	d.facet("set:" + r.Set)
 	d.key("rid:" + r.ID)
 	if r.Set == "incidents" {
+		d.key("q:case")
 		if t, _ := r.Fields["ticketnumber"].(string); t != "" {
 			d.key("case:" + strings.ToLower(t))
 		}

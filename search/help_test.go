@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,5 +92,43 @@ func TestUnknownNameSuggests(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("from:%s suggests %v, not a name with %s", typo, res.Notes[0].Suggest, name)
+	}
+
+	// A pinyin surname (the from:xu) finds the people whose
+	// address spells it; a misspelt record type or title, the type or the
+	// record.
+	pinyin := map[string][]string{} // surname in the address → display names
+	for _, u := range users {
+		local, _, _ := strings.Cut(strings.ToLower(u.Mail), "@")
+		if w := strings.Split(local, "."); len(w) == 2 && u.DisplayName != "" && []rune(u.DisplayName)[0] > 0x2E80 {
+			pinyin[w[1]] = append(pinyin[w[1]], u.DisplayName)
+		}
+	}
+	if len(pinyin["xu"]) == 0 {
+		t.Fatal("no one named Xu in the demo's directory")
+	}
+	tests := []struct {
+		q    string
+		want []string // each suggestion is one of these
+	}{
+		{"from:xu", pinyin["xu"]},
+		{"to:zhao", pinyin["zhao"]},
+		{"record:incidentz", []string{"incidents"}},
+		{"record:acount", []string{"accounts"}},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(ctx, search.Request{Q: tt.q, Size: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 0 || len(res.Notes) != 1 || len(res.Notes[0].Suggest) == 0 {
+			t.Errorf("%s: %d hits, notes %+v", tt.q, res.Total, res.Notes)
+			continue
+		}
+		for _, s := range res.Notes[0].Suggest {
+			if !slices.Contains(tt.want, s) {
+				t.Errorf("%s suggests %q, not one of %v", tt.q, s, tt.want)
+			}
+		}
 	}
 }

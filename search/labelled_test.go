@@ -187,6 +187,21 @@ func TestLabelled(t *testing.T) {
 	t.Log(b.String())
 	labRanking(t, ctx, ix, c, queries)
 
+	// Issue 19 item 6: every labelled query highlights only its own terms
+	// (TestHighlightsOnlyTheQuery's check, over this set's first pages).
+	marked := 0
+	for _, q := range queries {
+		n, bad := checkHighlights(t, ix, q.q, search.Request{Q: q.q, Size: 50, Now: c.w.End, Loc: time.UTC})
+		marked += n
+		for _, e := range bad[:min(len(bad), 3)] {
+			t.Error(e)
+		}
+	}
+	t.Logf("highlights: %d marked spans over %d labelled queries, each one of the query's terms", marked, len(queries))
+	if marked < 1000 {
+		t.Errorf("only %d marked spans: the highlight check checks little", marked)
+	}
+
 	for _, rw := range rows {
 		if rw.unknown > 0 {
 			t.Logf("%s: %d hits are not in the ground truth", rw.q.q, rw.unknown)
@@ -278,14 +293,14 @@ func labRanking(t *testing.T, ctx context.Context, ix *search.Index, c *labCorpu
 	before, bg := mean(false)
 	acksBefore, shownBefore := acks, shown
 	after, ag := mean(true)
-	t.Logf("first-page hits about no topic (acknowledgements, small talk): %d of %d without the boosts, %d of %d with", acksBefore, shownBefore, acks, shown)
-	t.Logf("NDCG@10 over %d word queries: %.3f without the substance boosts, %.3f with (zh %.3f→%.3f, en %.3f→%.3f, fr %.3f→%.3f, mixed %.3f→%.3f)",
+	t.Logf("first-page hits about no topic (acknowledgements, small talk): %d of %d without the substance factors, %d of %d with", acksBefore, shownBefore, acks, shown)
+	t.Logf("NDCG@10 over %d word queries: %.3f without the substance factors, %.3f with (zh %.3f→%.3f, en %.3f→%.3f, fr %.3f→%.3f, mixed %.3f→%.3f)",
 		len(words), before, after, bg["zh"], ag["zh"], bg["en"], ag["en"], bg["fr"], ag["fr"], bg["mixed"], ag["mixed"])
 	if after < labMinNDCG {
 		t.Errorf("NDCG@10 %.3f < %.2f", after, labMinNDCG)
 	}
 	if acks*2 > acksBefore {
-		t.Errorf("the boosts should at least halve the first pages' acknowledgements and small talk: %d, was %d", acks, acksBefore)
+		t.Errorf("the substance factors should at least halve the first pages' acknowledgements and small talk: %d, was %d", acks, acksBefore)
 	}
 }
 

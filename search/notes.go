@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/rapport-app/rapport/storage/crm"
 )
 
 // Unmatched is an operator whose value matched nobody and nothing (from:xu),
@@ -18,57 +20,73 @@ type Unmatched struct {
 const maxSuggest = 3
 
 // suggest finds the names an operator's value may have meant: people for
-// from:, to: and mentions:, teams and conversations for in:. A name is a
-// candidate when one of its words is within a third of the value's
-// length in edits (at least 1), or starts with the value's first two
-// letters.
+// from:, to: and mentions:, teams and conversations for in:, record types
+// and records' titles for record:. A name is a candidate when one of its
+// words is within a third of the value's length in edits (at least 1), or
+// starts with the value's first half (two letters at least); the closest
+// words come first. A person's words include
+// those of their e-mail address before the @, which spell a Chinese name
+// in pinyin (from:xu finds 许强, qiang.xu@…).
 func (d *directory) suggest(op, value string) []string {
-	var names []string
+	type named struct{ name, words string }
+	var names []named
 	switch op {
 	case "from", "to", "mentions":
-		for _, n := range d.names {
-			names = append(names, n)
+		for id, n := range d.names {
+			local, _, _ := strings.Cut(d.mails[id], "@")
+			names = append(names, named{n, n + " " + local})
 		}
 	case "in":
 		for _, t := range d.teams {
-			names = append(names, t.Name)
+			names = append(names, named{t.Name, t.Name})
 		}
 		for _, c := range d.convs {
-			names = append(names, c.Name)
+			names = append(names, named{c.Name, c.Name})
+		}
+	case "record":
+		for _, set := range crm.LinkableNames() {
+			names = append(names, named{set, set})
+		}
+		for _, r := range d.recs {
+			t := crm.Title(r.Set, r.Fields)
+			names = append(names, named{t, t})
 		}
 	default:
 		return nil
 	}
+	slices.SortFunc(names, func(a, b named) int { return strings.Compare(a.name, b.name) }) // maps iterate in any order
 	v := fold(strings.TrimSpace(value))
 	if v == "" {
 		return nil
 	}
 	type cand struct {
 		name string
-		dist int
+		dist int // the closest word's edit distance
 	}
+	rs := []rune(v)
+	prefix := string(rs[:min(len(rs), max(2, len(rs)/2))])
 	seen := map[string]bool{}
 	var out []cand
 	for _, n := range names {
-		if n == "" || seen[n] {
+		if n.name == "" || seen[n.name] {
 			continue
 		}
-		seen[n] = true
-		best := -1
-		for _, w := range strings.FieldsFunc(fold(n), func(r rune) bool { return r == ' ' || r == '-' || r == '.' || r == '/' || r == '·' }) {
+		seen[n.name] = true
+		best, near := -1, false
+		for _, w := range strings.FieldsFunc(fold(n.words), func(r rune) bool {
+			return r == ' ' || r == '-' || r == '.' || r == '/' || r == '·' || r == '_' || r == ',' || r == ':'
+		}) {
 			dist := editDistance(w, v)
-			if len(v) >= 2 && strings.HasPrefix(w, v[:2]) {
-				dist = min(dist, 1)
-			}
+			near = near || dist <= max(1, len(rs)/3) || len(rs) >= 2 && strings.HasPrefix(w, prefix)
 			if best < 0 || dist < best {
 				best = dist
 			}
 		}
-		if best >= 0 && best <= max(1, len([]rune(v))/3) {
-			out = append(out, cand{n, best})
+		if near {
+			out = append(out, cand{n.name, best})
 		}
 	}
-	slices.SortFunc(out, func(a, b cand) int { return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(a.name, b.name)) })
+	slices.SortStableFunc(out, func(a, b cand) int { return cmp.Compare(a.dist, b.dist) })
 	var res []string
 	for _, c := range out[:min(len(out), maxSuggest)] {
 		res = append(res, c.name)

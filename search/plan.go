@@ -278,7 +278,7 @@ type planned struct {
 // visiting every hit: filters alone are counted up to CountBound and come
 // in index order, date order reads the newest days first (newest), and
 // facets count the top FacetSample hits.
-func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, filtersOnly bool) (planned, error) {
+func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[string]bool, filtersOnly bool) (planned, error) {
 	var p planned
 	i, err := ix.idx.Advanced()
 	if err != nil {
@@ -295,7 +295,7 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, filtersOnly 
 		if req.Facets {
 			size, offset = max(req.Offset+req.Size, FacetSample), 0
 		}
-		hits, total, err := ix.collect(ctx, r, ranked(q), offset, size, byScore, true)
+		hits, total, err := ix.collect(ctx, r, ranked(q, terms, req.Now), offset, size, byScore, true)
 		if err != nil {
 			return p, err
 		}

@@ -1,33 +1,54 @@
 package search
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Substance: the words and length that make a message worth reading
 // first. Bleve scores a short field high (its length norm), so "收到，谢谢
-// #付款" outranked the question about the second payment; each message
-// document carries these signals as keys and a scored query rewards them.
+// #付款" outranked the question about the second payment. Each document
+// carries its signals as keys, and a scored query multiplies a hit's score
+// by the factor of each signal it has (quality): a factor, unlike an added
+// boost, demotes an acknowledgement whatever its text scores.
 //
-//	q:ack   an acknowledgement: nothing but thanks, OK, noted… (zh, en, fr)
-//	        and hashtags, or fewer than ackLetters letters
-//	q:body  at least bodyLetters letters (a CJK character counts 3)
-//	q:ask   a question (? or ？)
+//	q:ack    an acknowledgement: nothing but thanks, OK, noted… (zh, en, fr)
+//	         and hashtags, or fewer than ackLetters letters       ×factorAck
+//	q:short  fewer than shortLetters letters, not a question      ×factorShort
+//	q:body   at least bodyLetters letters (a CJK character counts 3);
+//	         every record has it                                  ×factorBody
+//	q:ask    a question (? or ？) of askLetters letters or more     ×factorAsk
+//	q:case   a CRM case (a match in a case's title or description) ×factorCase
+//	s:<term> a term of the message's subject: a query term there  ×factorSubject
+//	mo:      posted this month or the month before (the facet)    ×factorRecent
 const (
-	ackLetters  = 8
-	bodyLetters = 60
-	boostBody   = 4
-	boostAsk    = 2
+	ackLetters   = 8
+	shortLetters = 24
+	askLetters   = 12 // "training?" is a word, not a question
+	bodyLetters  = 60
+
+	factorAck     = 0.1
+	factorShort   = 0.4
+	factorBody    = 1.3
+	factorAsk     = 1.5
+	factorCase    = 1.2
+	factorSubject = 1.3
+	factorRecent  = 1.1
 )
 
 // ackWords are the words acknowledgements are made of, folded.
 var ackWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`收到 谢谢 谢谢您 多谢 好的 好 明白 了解 知道了 没问题 辛苦了 ok okay thanks thank you thx noted got it sure great perfect
+	for _, w := range strings.Fields(`收到 收到了 谢谢 谢谢您 多谢 好的 好 好嘞 嗯 嗯嗯 哦 了 啦 明白 了解 知道了 没问题 辛苦了 ok okay thanks thank you thx noted got it sure great perfect
 		merci bien reçu reçu noté c'est c’est d'accord parfait super entendu ça marche top beaucoup`) {
 		m[w] = true
 	}
@@ -55,13 +76,16 @@ func substance(text string) []string {
 		}
 	}
 	var out []string
-	if ack || letters < ackLetters {
+	ask := letters >= askLetters && strings.ContainsAny(body, "?？")
+	switch {
+	case ack || letters < ackLetters:
 		out = append(out, "q:ack")
-	}
-	if letters >= bodyLetters {
+	case letters < shortLetters && !ask:
+		out = append(out, "q:short")
+	case letters >= bodyLetters:
 		out = append(out, "q:body")
 	}
-	if strings.ContainsAny(body, "?？") {
+	if ask {
 		out = append(out, "q:ask")
 	}
 	return out
@@ -85,24 +109,153 @@ func allAck(w string) bool {
 	return true
 }
 
-// rankQuality turns the substance boosts on (tests measure without).
+// rankQuality turns the substance factors on (tests measure without).
 var rankQuality = true
 
-// ranked adds to a scored query the reward of substance: a longer
-// message and a question score more for the same words; acknowledgements
-// get neither.
-func ranked(q bq.Query) bq.Query {
+// ranked scales a scored query's hits by their substance (see quality):
+// terms are the query's analysed words (a match in a subject), now the
+// time recency is judged from.
+func ranked(q bq.Query, terms map[string]bool, now time.Time) bq.Query {
 	if !rankQuality {
 		return q
 	}
-	body := bleve.NewTermQuery("q:body")
-	body.SetField(fieldKeys)
-	body.SetBoost(boostBody)
-	ask := bleve.NewTermQuery("q:ask")
-	ask.SetField(fieldKeys)
-	ask.SetBoost(boostAsk)
-	b := bleve.NewBooleanQuery()
-	b.AddMust(q)
-	b.AddShould(body, ask)
-	return b
+	now = now.UTC()
+	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	sig := []signal{
+		{fieldKeys, []string{"q:ack"}, factorAck},
+		{fieldKeys, []string{"q:short"}, factorShort},
+		{fieldKeys, []string{"q:body"}, factorBody},
+		{fieldKeys, []string{"q:ask"}, factorAsk},
+		{fieldKeys, []string{"q:case"}, factorCase},
+		{fieldFacet, []string{"mo:" + this.Format("200601"), "mo:" + this.AddDate(0, -1, 0).Format("200601")}, factorRecent},
+	}
+	if len(terms) > 0 {
+		subj := signal{field: fieldKeys, factor: factorSubject}
+		for t := range terms {
+			subj.terms = append(subj.terms, "s:"+t)
+		}
+		slices.Sort(subj.terms)
+		sig = append(sig, subj)
+	}
+	return &quality{q: q, signals: sig}
+}
+
+// signal is a set of terms of a field and the factor a hit having any of
+// them gets.
+type signal struct {
+	field  string
+	terms  []string
+	factor float64
+}
+
+// quality is a query whose hits' scores are multiplied by the factors of
+// the signals they have. Its searcher walks each signal's postings in step
+// with the query's hits (both in index order), so a hit costs an advance
+// per signal term, and nothing is read per hit.
+type quality struct {
+	q       bq.Query
+	signals []signal
+}
+
+func (qq *quality) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := qq.q.Searcher(ctx, i, m, o)
+	if err != nil {
+		return nil, err
+	}
+	qs := &qualitySearcher{Searcher: s}
+	for _, sg := range qq.signals {
+		for _, t := range sg.terms {
+			r, err := i.TermFieldReader(ctx, []byte(t), sg.field, false, false, false)
+			if err != nil {
+				qs.Close()
+				return nil, fmt.Errorf("search: rank %s: %w", t, err)
+			}
+			if r.Count() == 0 {
+				r.Close()
+				continue
+			}
+			qs.postings = append(qs.postings, &posting{r: r, factor: sg.factor, signal: len(qs.sigs)})
+		}
+		qs.sigs = append(qs.sigs, sg.factor)
+	}
+	return qs, nil
+}
+
+// posting is one signal term's postings, read forward.
+type posting struct {
+	r      index.TermFieldReader
+	doc    index.TermFieldDoc
+	at     index.IndexInternalID // the current document; nil before the first
+	done   bool
+	factor float64
+	signal int
+}
+
+// has reports whether the term's postings hold id; ids must not decrease
+// from one call to the next.
+func (p *posting) has(id index.IndexInternalID) (bool, error) {
+	if p.done {
+		return false, nil
+	}
+	if p.at == nil || p.at.Compare(id) < 0 {
+		d, err := p.r.Advance(id, p.doc.Reset())
+		if err != nil {
+			return false, err
+		}
+		if d == nil {
+			p.done = true
+			return false, nil
+		}
+		p.at = append(p.at[:0], d.ID...)
+	}
+	return p.at.Equals(id), nil
+}
+
+type qualitySearcher struct {
+	bsearch.Searcher
+	postings []*posting
+	sigs     []float64 // factor per signal
+	hit      []bool    // per signal, for the current document
+}
+
+func (s *qualitySearcher) scale(dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if dm == nil || err != nil {
+		return dm, err
+	}
+	if s.hit == nil {
+		s.hit = make([]bool, len(s.sigs))
+	}
+	clear(s.hit)
+	for _, p := range s.postings {
+		ok, err := p.has(dm.IndexInternalID)
+		if err != nil {
+			return nil, fmt.Errorf("search: rank: %w", err)
+		}
+		if ok && !s.hit[p.signal] {
+			s.hit[p.signal] = true
+			dm.Score *= p.factor
+		}
+	}
+	return dm, nil
+}
+
+func (s *qualitySearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.scale(s.Searcher.Next(ctx))
+}
+
+func (s *qualitySearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.scale(s.Searcher.Advance(ctx, id))
+}
+
+func (s *qualitySearcher) Close() error {
+	var err error
+	if s.Searcher != nil {
+		err = s.Searcher.Close()
+	}
+	for _, p := range s.postings {
+		if e := p.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
 }

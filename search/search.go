@@ -205,7 +205,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if q == nil {
 		return res, nil // empty, or only stop words
 	}
-	p, err := ix.plan(ctx, q, req, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
+	p, err := ix.plan(ctx, q, req, c.out.terms, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
 	if err != nil {
 		return res, err
 	}
@@ -485,6 +485,11 @@ func snippet(text string, c *compiled) []Fragment {
 	to := len(text)
 	if to-from > snippetBytes {
 		to = runeStart(text, from+snippetBytes)
+	}
+	for _, sp := range spans { // never cut a marked word ("Invo" of "Invoice")
+		if sp.s < to && sp.e > to {
+			to = sp.e
+		}
 	}
 	var out []Fragment
 	add := func(s string, hit bool) {
