@@ -51,9 +51,10 @@ func anyOf(field string, terms []string) bq.Query {
 // compiler turns the query AST into Bleve queries. It resolves names
 // (people, conversations, records) through a directory snapshot.
 type compiler struct {
-	ix  *Index
-	dir *directory
-	out *compiled
+	ix      *Index
+	dir     *directory
+	out     *compiled
+	overlay *tagOverlay // the store's tags of documents not indexed yet (pending.go); nil when none
 }
 
 func (c *compiler) compile(n query.Node) (bq.Query, error) {
@@ -269,11 +270,24 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 	case "tag":
 		// Every label of the tag's topic, as a hashtag in the text or a
 		// user tag (own or inherited from the thread or conversation).
-		var terms []string
+		var hashtags, user []string
 		for _, l := range c.dir.tagLabels(Tag(v)) {
-			terms = append(terms, "tag:"+l, "ut:"+l)
+			hashtags = append(hashtags, "tag:"+l)
+			user = append(user, "ut:"+l)
 		}
-		return anyOf(fieldFacet, terms), nil
+		if c.overlay == nil {
+			return anyOf(fieldFacet, append(hashtags, user...)), nil
+		}
+		// Documents still queued answer from the store, not from their
+		// indexed ut: terms (pending.go).
+		indexed := bleve.NewBooleanQuery()
+		indexed.AddMust(anyOf(fieldFacet, user))
+		indexed.AddMustNot(bq.NewDocIDQuery(c.overlay.all))
+		qs := []bq.Query{anyOf(fieldFacet, hashtags), indexed}
+		if docs := c.overlay.matches[v]; len(docs) > 0 {
+			qs = append(qs, bq.NewDocIDQuery(docs))
+		}
+		return bleve.NewDisjunctionQuery(qs...), nil
 	case "from":
 		ids := c.dir.people(v)
 		c.note(f, len(ids))

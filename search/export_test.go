@@ -9,3 +9,10 @@ func SetRankQuality(on bool) { rankQuality = on }
 
 // Substance is a message text's substance signals.
 func Substance(text string) []string { return substance(text) }
+
+// HoldIndexing keeps the indexer from indexing another batch until
+// release is called: queued documents stay queued.
+func (ix *Index) HoldIndexing() (release func()) {
+	ix.hold.Lock()
+	return ix.hold.Unlock
+}

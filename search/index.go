@@ -29,6 +29,10 @@ type Store interface {
 	EnqueueAll(ctx context.Context) (int, error)
 	IndexItems(ctx context.Context, ids []string) ([]storage.IndexItem, error)
 	EachThreadPost(ctx context.Context, convNo int64, f func(storage.ThreadPost) error) error
+	// TagCounts and TagTargets read the user's tags: tag: answers from
+	// them for documents the index has not caught up with (pending.go).
+	TagCounts(ctx context.Context) (map[string]int, error)
+	TagTargets(ctx context.Context, tag string) ([]string, error)
 	ConvIDs(ctx context.Context) (map[int64]string, error)
 	Identity(ctx context.Context) (string, error)
 	OnIndexQueued(f func())
@@ -97,6 +101,7 @@ type Index struct {
 	idx   bleve.Index
 	store Store
 	opts  Options
+	hold  gosync.Mutex // the indexer waits for it before each batch; tests hold it to keep documents queued
 	log   *slog.Logger
 	path  string // the index directory
 
@@ -486,6 +491,8 @@ func (ix *Index) drain(ctx context.Context) error {
 			ix.report(ctx, true)
 			return nil
 		}
+		ix.hold.Lock() // only tests ever hold it (export_test.go)
+		ix.hold.Unlock()
 		if err := ix.apply(ctx, entries); err != nil {
 			return err
 		}

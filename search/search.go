@@ -257,7 +257,11 @@ func (ix *Index) compileQuery(ctx context.Context, req Request) (bq.Query, *comp
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}}
+	overlay, err := ix.newTagOverlay(ctx, ast, dir)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}, overlay: overlay}
 	q, err := c.compile(ast)
 	if err != nil || q == nil {
 		return nil, c, dir, nil, err

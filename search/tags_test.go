@@ -88,43 +88,7 @@ func TestTagSearch(t *testing.T) {
 	must(t, err)
 	defer func() { ix.Close() }()
 	svc := tags.New(db, ix)
-	set := func(target string, add ...string) func() {
-		return func() {
-			_, err := svc.Set(ctx, target, add, nil)
-			must(t, err)
-		}
-	}
-	steps := []struct {
-		name string
-		do   func()
-		q    string
-		want []string
-	}{
-		{"a hashtag", nil, "tag:paiement", []string{"c1"}},
-		{"# is tag:", nil, "#付款", []string{"c2"}},
-		{"folded", nil, "tag:TECHNIQUE", []string{"r1b"}},
-		{"a user tag on a message", set(storage.MessageTarget("chat-1", "c4"), "付款"), "tag:付款", []string{"c2", "c4"}},
-		{"a thread's tag reaches its replies", set(storage.ThreadTarget("chan-1", "r1"), "escalade"), "tag:escalade", []string{"r1", "r1a", "r1b"}},
-		{"a conversation's tag reaches every message", set("chat-1", "contoso"), "tag:contoso", []string{"c1", "c2", "c3", "c4"}},
-		{"combined with words", nil, "tag:escalade reply", []string{"r1a", "r1b"}},
-		{"negated", nil, "tag:contoso -tag:付款", []string{"c1", "c3"}},
-		{"aliases: one topic, three labels", func() {
-			_, err := svc.Alias(ctx, "付款", "payment")
-			must(t, err)
-			_, err = svc.Alias(ctx, "payment", "paiement")
-			must(t, err)
-		}, "tag:付款", []string{"c1", "c2", "c3", "c4"}},
-		{"any label finds the topic", nil, "#paiement", []string{"c1", "c2", "c3", "c4"}},
-		{"unalias", func() {
-			_, err := svc.Unalias(ctx, "paiement")
-			must(t, err)
-		}, "tag:paiement", []string{"c1"}},
-		{"untag", func() {
-			_, err := svc.Set(ctx, storage.MessageTarget("chat-1", "c4"), nil, []string{"付款"})
-			must(t, err)
-		}, "tag:付款", []string{"c2", "c3"}},
-	}
-	for _, st := range steps {
+	for _, st := range tagSteps(t, svc) {
 		if st.do != nil {
 			st.do()
 		}
@@ -132,19 +96,19 @@ func TestTagSearch(t *testing.T) {
 			t.Fatalf("%s: %q found %v, want %v", st.name, st.q, got, st.want)
 		}
 	}
-	res, err := ix.Search(ctx, search.Request{Q: "tag:escalade", Facets: true})
+	res, err := ix.Search(ctx, search.Request{Q: "tag:contoso", Facets: true})
 	must(t, err)
 	found := false
 	for _, f := range res.Facets {
 		for _, v := range f.Values {
-			found = found || f.Dim == "tag" && v.Label == "escalade" && v.Filter == "tag:escalade" && v.Count == 3
+			found = found || f.Dim == "tag" && v.Label == "contoso" && v.Filter == "tag:contoso" && v.Count == 4
 		}
 	}
 	if !found {
-		t.Fatalf("no tag facet for the user tag escalade: %+v", res.Facets)
+		t.Fatalf("no tag facet for the user tag contoso: %+v", res.Facets)
 	}
 	for _, h := range res.Hits {
-		if !slices.Equal(h.Message.InheritedTags, []string{"escalade"}) {
+		if !slices.Equal(h.Message.InheritedTags, []string{"contoso"}) {
 			t.Fatalf("hit %s carries inherited tags %v", h.ID, h.Message.InheritedTags)
 		}
 	}
@@ -168,6 +132,118 @@ func TestTagSearch(t *testing.T) {
 	for _, q := range queries {
 		if got := hitIDs(t, ix, q); !slices.Equal(got, before[q]) {
 			t.Fatalf("after a rebuild %q found %v, want %v", q, got, before[q])
+		}
+	}
+}
+
+type tagStep struct {
+	name string
+	do   func()
+	q    string
+	want []string
+}
+
+// tagSteps are tag changes on tagStore's conversations, each with a query
+// and the messages it must find once the change is made.
+func tagSteps(t *testing.T, svc *tags.Service) []tagStep {
+	ctx := context.Background()
+	set := func(target string, add ...string) func() {
+		return func() {
+			_, err := svc.Set(ctx, target, add, nil)
+			must(t, err)
+		}
+	}
+	return []tagStep{
+		{"a hashtag", nil, "tag:paiement", []string{"c1"}},
+		{"# is tag:", nil, "#付款", []string{"c2"}},
+		{"folded", nil, "tag:TECHNIQUE", []string{"r1b"}},
+		{"a user tag on a message", set(storage.MessageTarget("chat-1", "c4"), "付款"), "tag:付款", []string{"c2", "c4"}},
+		{"a thread's tag reaches its replies", set(storage.ThreadTarget("chan-1", "r1"), "escalade"), "tag:escalade", []string{"r1", "r1a", "r1b"}},
+		{"a conversation's tag reaches every message", set("chat-1", "contoso"), "tag:contoso", []string{"c1", "c2", "c3", "c4"}},
+		{"combined with words", nil, "tag:escalade reply", []string{"r1a", "r1b"}},
+		{"negated", nil, "tag:contoso -tag:付款", []string{"c1", "c3"}},
+		{"aliases: one topic, three labels", func() {
+			_, err := svc.Alias(ctx, "付款", "payment")
+			must(t, err)
+			_, err = svc.Alias(ctx, "payment", "paiement")
+			must(t, err)
+		}, "tag:付款", []string{"c1", "c2", "c3", "c4"}},
+		{"any label finds the topic", nil, "#paiement", []string{"c1", "c2", "c3", "c4"}},
+		{"unalias", func() {
+			_, err := svc.Unalias(ctx, "paiement")
+			must(t, err)
+		}, "tag:paiement", []string{"c1"}},
+		{"untag", func() {
+			_, err := svc.Set(ctx, storage.MessageTarget("chat-1", "c4"), nil, []string{"付款"})
+			must(t, err)
+		}, "tag:付款", []string{"c2", "c3"}},
+		{"untag a thread", func() {
+			_, err := svc.Set(ctx, storage.ThreadTarget("chan-1", "r1"), nil, []string{"escalade"})
+			must(t, err)
+		}, "tag:escalade", []string{}},
+		{"a bulk tag", func() {
+			_, err := svc.Bulk(ctx, "reply OR thread", []string{"suivi"}, nil, false)
+			must(t, err)
+		}, "tag:suivi", []string{"r1", "r1a", "r1b", "r2"}},
+		{"a bulk untag", func() {
+			_, err := svc.Bulk(ctx, "tag:suivi reply", nil, []string{"suivi"}, false)
+			must(t, err)
+		}, "tag:suivi", []string{"r1", "r2"}},
+	}
+}
+
+// TestTagSearchBeforeIndexed: tag: is right the moment a change commits,
+// while the index still holds the documents' old tags (the indexer is
+// held), and stays right once the index has caught up.
+func TestTagSearchBeforeIndexed(t *testing.T) {
+	ctx := context.Background()
+	db := tagStore(t)
+	ix, err := search.Open(ctx, t.TempDir(), db, search.Options{})
+	must(t, err)
+	defer func() { ix.Close() }()
+	must(t, ix.WaitIndexed(ctx))
+	svc := tags.New(db, ix)
+	release := ix.HoldIndexing()
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
+	found := func(q string) []string {
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: 200})
+		must(t, err)
+		ids := []string{}
+		for _, h := range res.Hits {
+			ids = append(ids, h.Message.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	var queued uint64
+	for _, st := range tagSteps(t, svc) {
+		if st.do != nil {
+			st.do()
+		}
+		if got := found(st.q); !slices.Equal(got, st.want) {
+			t.Fatalf("%s, before the index caught up: %q found %v, want %v", st.name, st.q, got, st.want)
+		}
+		queued = max(queued, ix.Status(ctx).Queued)
+	}
+	if queued == 0 {
+		t.Fatal("the index caught up while held: the test checked nothing")
+	}
+	release()
+	release = nil
+	must(t, ix.WaitIndexed(ctx))
+	for q, want := range map[string][]string{
+		"tag:付款":       {"c2", "c3"},
+		"tag:escalade": {},
+		"tag:contoso":  {"c1", "c2", "c3", "c4"},
+		"tag:suivi":    {"r1", "r2"},
+		"tag:paiement": {"c1"},
+	} {
+		if got := found(q); !slices.Equal(got, want) {
+			t.Fatalf("once indexed, %q found %v, want %v", q, got, want)
 		}
 	}
 }

@@ -20,7 +20,9 @@
 //     tag → item index and the search index queue entries of every message
 //     whose tags changed. A bulk change of any size is all or nothing: a
 //     crash, a cancelled context or a failure half-way leaves the store as
-//     it was, and the command says it failed.
+//     it was, and the command says it failed. Search's tag: finds the
+//     change as soon as it commits: for messages still queued it reads
+//     the store's tags, not the index's (search/pending.go).
 //   - Changes to tag entries (aliases, colours, the topics a rename or a
 //     merge moves) are computed from the entries as the writing
 //     transaction reads them (storage.TagEdit.MetaFunc), so changes made
