@@ -22,7 +22,7 @@ import (
 
 // staleDocs lists the message documents queued for the index and not yet
 // indexed, by conversation number; nil when none is.
-func (ix *Index) staleDocs(ctx context.Context) (map[int64][]string, int, error) {
+func (ix *Index) staleDocs(ctx context.Context) (map[int64]map[string]bool, int, error) {
 	q, err := ix.store.IndexQueueState(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("index queue: %w", err)
@@ -35,15 +35,20 @@ func (ix *Index) staleDocs(ctx context.Context) (map[int64][]string, int, error)
 	if err != nil {
 		return nil, 0, fmt.Errorf("index queue: %w", err)
 	}
-	out := map[int64][]string{}
+	out := map[int64]map[string]bool{}
 	n := 0
 	for _, e := range entries {
 		kind, no, _, msg, err := storage.ParseDocID(e.Doc)
 		if err != nil || kind != 'm' {
 			continue
 		}
-		out[no] = append(out[no], msg)
-		n++
+		if out[no] == nil {
+			out[no] = map[string]bool{}
+		}
+		if !out[no][msg] {
+			out[no][msg] = true
+			n++
+		}
 	}
 	if n == 0 {
 		return nil, 0, nil
@@ -54,9 +59,9 @@ func (ix *Index) staleDocs(ctx context.Context) (map[int64][]string, int, error)
 // tagOverlay holds, for one query, what its tag: operators need of the
 // documents the index has not caught up with.
 type tagOverlay struct {
-	stale   map[int64][]string  // conversation number → queued message ids
-	all     []string            // every queued document id
-	matches map[string][]string // tag: value → the queued documents the store tags with it
+	stale   map[int64]map[string]bool // conversation number → queued message ids
+	all     []string                  // every queued document id
+	matches map[string][]string       // tag: value → the queued documents the store tags with it
 }
 
 // newTagOverlay reads the store for every tag: operator of the query when
@@ -77,7 +82,7 @@ func (ix *Index) newTagOverlay(ctx context.Context, ast query.Node, dir *directo
 	}
 	o := &tagOverlay{stale: stale, all: make([]string, 0, n), matches: map[string][]string{}}
 	for no, msgs := range stale {
-		for _, m := range msgs {
+		for m := range msgs {
 			o.all = append(o.all, storage.MessageDocID(no, m))
 		}
 	}
@@ -121,7 +126,7 @@ func (o *tagOverlay) reach(ctx context.Context, store Store, dir *directory, tar
 	}
 	switch kind {
 	case storage.TargetMessage:
-		if slices.Contains(o.stale[no], msg) {
+		if o.stale[no][msg] {
 			docs[storage.MessageDocID(no, msg)] = true
 		}
 	case storage.TargetThread:
@@ -137,13 +142,13 @@ func (o *tagOverlay) reach(ctx context.Context, store Store, dir *directory, tar
 			}
 			posts[no] = roots
 		}
-		for _, m := range o.stale[no] {
+		for m := range o.stale[no] {
 			if m == msg || roots[m] == msg {
 				docs[storage.MessageDocID(no, m)] = true
 			}
 		}
 	default:
-		for _, m := range o.stale[no] {
+		for m := range o.stale[no] {
 			docs[storage.MessageDocID(no, m)] = true
 		}
 	}
