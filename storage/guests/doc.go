@@ -21,9 +21,10 @@
 //     AuditLog.Read.All) a guest's sign-in is "not available", never
 //     "never signed in", and no inactivity recommendation rests on it
 //     alone: the last message Rapport holds is then the evidence.
-//   - An e-mail domain maps to one account: the user's mapping
-//     (Settings.Domains) first, then the CRM contact with that address,
-//     then an account whose e-mail or web site has that domain.
+//   - An e-mail address maps to one account by storage/accounts, the
+//     mapping the client metrics use too: the user's mapping of its
+//     domain (Settings.Domains, kept there) first, then the CRM contact
+//     with that address, then an account (or a contact) on that domain.
 //   - Settings are kept in the store (setting "guests"); zero fields mean
 //     the defaults (inactive 90 days, pending 30 days, a new customer
 //     restricted for 3 months, a cap of 20 changes).

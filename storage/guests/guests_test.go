@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/accounts"
 	"github.com/rapport-app/rapport/storage/guests"
 	"github.com/rapport-app/rapport/storage/storagetest"
 )
@@ -282,11 +283,11 @@ func TestRecommendations(t *testing.T) {
 func TestDomainMapping(t *testing.T) {
 	db := storagetest.Open(t)
 	seed(t, db, true)
-	if err := guests.MapDomain(ctx, db, "@Unknown.Example", "acc-b"); err != nil {
+	if err := accounts.MapDomain(ctx, db, "@Unknown.Example", "acc-b"); err != nil {
 		t.Fatal(err)
 	}
 	// and the mapping beats the CRM: contoso.com is no customer now
-	if err := guests.MapDomain(ctx, db, "contoso.com", ""); err != nil {
+	if err := accounts.MapDomain(ctx, db, "contoso.com", ""); err != nil {
 		t.Fatal(err)
 	}
 	r := read(t, db, guests.Query{})

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // Invitation file formats.
@@ -226,11 +228,11 @@ func CheckInvites(ctx context.Context, db Store, now time.Time, f *InviteFile) (
 	if err != nil {
 		return 0, err
 	}
-	dir, err := readAccounts(ctx, db, r.Settings.Domains)
+	dir, err := accounts.Read(ctx, db, r.Settings.Domains)
 	if err != nil {
 		return 0, err
 	}
-	return validate(f, r, dir.accountOf), nil
+	return validate(f, r, dir.Of), nil
 }
 
 // validate checks each row against the roster: address syntax,

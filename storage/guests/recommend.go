@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // Recommendation kinds.
@@ -39,7 +41,7 @@ const ActRestrict = "restrict"
 const day = "2006-01-02"
 
 // recommend derives the recommendations of a roster.
-func recommend(r Roster, dir *accounts) []Recommendation {
+func recommend(r Roster, dir *accounts.Map) []Recommendation {
 	s := r.Settings
 	out := []Recommendation{}
 	for _, g := range r.Guests {
@@ -76,13 +78,14 @@ func recommend(r Roster, dir *accounts) []Recommendation {
 			if m.Private && g.Account != "" && m.Account != "" && m.Account != g.Account {
 				add(Recommendation{Kind: RecCrossCustomer, TeamID: m.TeamID, Team: m.Team, ContainerID: m.ContainerID, Channel: m.Channel,
 					Action:   ActRemoveChannel,
-					Reason:   fmt.Sprintf("a guest of %s in a private channel of %s", orName(dir.names[g.Account], g.Account), orName(dir.names[m.Account], m.Account)),
+					Reason:   fmt.Sprintf("a guest of %s in a private channel of %s", orName(dir.Name(g.Account), g.Account), orName(dir.Name(m.Account), m.Account)),
 					Evidence: []string{"account by e-mail domain: " + g.Domain}})
 			}
 		}
 	}
 	for _, c := range r.Containers {
-		created, ok := dir.created[c.Account]
+		created := dir.Created(c.Account)
+		ok := !created.IsZero()
 		if c.Private || c.Account == "" || !ok {
 			continue
 		}
@@ -90,7 +93,7 @@ func recommend(r Roster, dir *accounts) []Recommendation {
 		if r.Now.Before(until) {
 			out = append(out, Recommendation{Kind: RecNewCustomer, Account: c.Account, TeamID: c.TeamID, Team: c.Team, Action: ActRestrict,
 				Until:    until.Format(day),
-				Reason:   fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.names[c.Account], c.Account), s.RestrictMonths, until.Format(day)),
+				Reason:   fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.Name(c.Account), c.Account), s.RestrictMonths, until.Format(day)),
 				Evidence: []string{"account created " + created.Format(day)}})
 		}
 	}

@@ -2,13 +2,13 @@ package guests
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // Store is what the room reads of the store.
@@ -131,7 +131,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		s.InactiveDays = q.InactiveDays
 	}
 	r := Roster{Now: now, Settings: s, Containers: []Container{}, Guests: []Guest{}, Accounts: []Account{}, Unmapped: []string{}, Recommendations: []Recommendation{}}
-	dir, err := readAccounts(ctx, db, s.Domains)
+	dir, err := accounts.Read(ctx, db, s.Domains)
 	if err != nil {
 		return Roster{}, err
 	}
@@ -166,9 +166,9 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		if g.Email == "" {
 			g.Email = strings.ToLower(m.Email)
 		}
-		g.Domain = domainOf(g.Email)
-		g.Account = dir.accountOf(g.Email)
-		g.AccountName = dir.names[g.Account]
+		g.Domain = accounts.DomainOf(g.Email)
+		g.Account = dir.Of(g.Email)
+		g.AccountName = dir.Name(g.Account)
 		switch {
 		case u.Disabled:
 			g.State = StateDisabled
@@ -213,7 +213,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 			tc.People = append(tc.People, person(m))
 		}
 		tc.Account = majority(tc.People)
-		tc.AccountName = dir.names[tc.Account]
+		tc.AccountName = dir.Name(tc.Account)
 		containers = append(containers, tc)
 		chs, err := db.Channels(ctx, t.ID)
 		if err != nil {
@@ -342,12 +342,12 @@ func days(d time.Duration) int {
 }
 
 // filter keeps what q asks for.
-func (r *Roster) filter(q Query, dir *accounts) {
+func (r *Roster) filter(q Query, dir *accounts.Map) {
 	if q.Account == "" && q.Team == "" {
 		return
 	}
 	matchAcc := func(id string) bool {
-		return q.Account == "" || id != "" && (id == q.Account || strings.EqualFold(dir.names[id], q.Account))
+		return q.Account == "" || id != "" && (id == q.Account || strings.EqualFold(dir.Name(id), q.Account))
 	}
 	matchTeam := func(id, name string) bool { return q.Team == "" || id == q.Team || strings.EqualFold(name, q.Team) }
 	var cs []Container
@@ -390,13 +390,13 @@ func hasAccount(ps []Person, match func(string) bool) bool {
 
 // group lists accounts with their guests and teams, and the domains of
 // guests no account claims.
-func group(r Roster, dir *accounts) ([]Account, []string) {
+func group(r Roster, dir *accounts.Map) ([]Account, []string) {
 	byAcc := map[string]*Account{}
 	get := func(id string) *Account {
 		if a := byAcc[id]; a != nil {
 			return a
 		}
-		a := &Account{ID: id, Name: dir.names[id], Created: dir.created[id], Domains: []string{}, Guests: []string{}, Teams: []string{}}
+		a := &Account{ID: id, Name: dir.Name(id), Created: dir.Created(id), Domains: []string{}, Guests: []string{}, Teams: []string{}}
 		byAcc[id] = a
 		return a
 	}
@@ -443,69 +443,4 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// accounts is the CRM side: account names and creation, and who belongs
-// where.
-type accounts struct {
-	names     map[string]string
-	created   map[string]time.Time
-	overrides map[string]string
-	contact   map[string]string // e-mail → account id
-	domain    map[string]string // domain → account id
-}
-
-func readAccounts(ctx context.Context, db Store, overrides map[string]string) (*accounts, error) {
-	a := &accounts{names: map[string]string{}, created: map[string]time.Time{}, overrides: overrides, contact: map[string]string{}, domain: map[string]string{}}
-	accs, err := db.Records(ctx, "accounts")
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return nil, fmt.Errorf("read accounts: %w", err)
-	}
-	sort.Slice(accs, func(i, j int) bool { return accs[i].ID < accs[j].ID })
-	for _, r := range accs {
-		if r.Deleted != nil {
-			continue
-		}
-		a.names[r.ID], _ = r.Fields["name"].(string)
-		if s, _ := r.Fields["createdon"].(string); s != "" {
-			if t, err := time.Parse(time.RFC3339, s); err == nil {
-				a.created[r.ID] = t
-			}
-		}
-		for _, f := range []string{"emailaddress1", "websiteurl"} {
-			v, _ := r.Fields[f].(string)
-			if d := domainOf(v); d != "" && a.domain[d] == "" {
-				a.domain[d] = r.ID
-			}
-		}
-	}
-	contacts, err := db.Records(ctx, "contacts")
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return nil, fmt.Errorf("read contacts: %w", err)
-	}
-	sort.Slice(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID })
-	for _, r := range contacts {
-		mail, _ := r.Fields["emailaddress1"].(string)
-		acc, _ := r.Fields["_parentcustomerid_value"].(string)
-		if r.Deleted == nil && mail != "" && acc != "" {
-			a.contact[strings.ToLower(mail)] = acc
-			if d := domainOf(mail); d != "" && a.domain[d] == "" {
-				a.domain[d] = acc
-			}
-		}
-	}
-	return a, nil
-}
-
-// accountOf maps an e-mail address to its account ("" none).
-func (a *accounts) accountOf(mail string) string {
-	mail = strings.ToLower(mail)
-	d := domainOf(mail)
-	if acc, ok := a.overrides[d]; ok {
-		return acc
-	}
-	if acc := a.contact[mail]; acc != "" {
-		return acc
-	}
-	return a.domain[d]
 }

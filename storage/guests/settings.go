@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // SettingName is the store setting that holds Settings.
@@ -30,7 +30,8 @@ type Settings struct {
 	Cap int `json:"cap,omitempty"`
 	// Domains maps an e-mail domain (lower case) to a CRM account id,
 	// over what the CRM's contacts and accounts say; "" marks a domain
-	// as belonging to no customer.
+	// as belonging to no customer. It is storage/accounts' one mapping,
+	// which the client metrics read too, not kept with these settings.
 	Domains map[string]string `json:"domains,omitempty"`
 }
 
@@ -60,68 +61,41 @@ type SettingsStore interface {
 	PutSetting(ctx context.Context, name string, v any) error
 }
 
-// LoadSettings reads the settings, with defaults filled in.
+// LoadSettings reads the settings, with defaults filled in; Domains is
+// the one mapping of domains to accounts (storage/accounts).
 func LoadSettings(ctx context.Context, db SettingsStore) (Settings, error) {
 	var s Settings
 	if err := db.Setting(ctx, SettingName, &s); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return Settings{}, fmt.Errorf("read guests settings: %w", err)
 	}
+	d, err := accounts.Domains(ctx, db)
+	if err != nil {
+		return Settings{}, err
+	}
+	s.Domains = d
 	return s.withDefaults(), nil
 }
 
-// SaveSettings checks and stores the settings.
+// SaveSettings checks and stores the settings. Domains, when not nil,
+// replaces the mapping of domains to accounts (storage/accounts), which
+// the client metrics read too; nil leaves it as it is.
 func SaveSettings(ctx context.Context, db SettingsStore, s Settings) error {
 	for name, v := range map[string]int{"inactiveDays": s.InactiveDays, "pendingDays": s.PendingDays, "restrictMonths": s.RestrictMonths, "cap": s.Cap} {
 		if v < 0 || v > 3650 {
 			return fmt.Errorf("%w: %s = %d (0 for the default, at most 3650)", ErrBadSetting, name, v)
 		}
 	}
-	clean := map[string]string{}
-	for d, acc := range s.Domains {
-		d = normDomain(d)
-		if d == "" || strings.ContainsAny(d, " @/") {
-			return fmt.Errorf("%w: domain %q", ErrBadSetting, d)
+	if s.Domains != nil {
+		if _, err := accounts.SaveDomains(ctx, db, s.Domains); err != nil {
+			if errors.Is(err, accounts.ErrBadDomain) {
+				return fmt.Errorf("%w: %w", ErrBadSetting, err)
+			}
+			return err
 		}
-		clean[d] = acc
 	}
-	s.Domains = clean
+	s.Domains = nil
 	if err := db.PutSetting(ctx, SettingName, s); err != nil {
 		return fmt.Errorf("store guests settings: %w", err)
 	}
 	return nil
-}
-
-// MapDomain maps an e-mail domain to an account id ("" for no customer)
-// in the stored settings.
-func MapDomain(ctx context.Context, db SettingsStore, domain, accountID string) error {
-	s, err := LoadSettings(ctx, db)
-	if err != nil {
-		return err
-	}
-	if s.Domains == nil {
-		s.Domains = map[string]string{}
-	}
-	s.Domains[normDomain(domain)] = accountID
-	return SaveSettings(ctx, db, s)
-}
-
-func normDomain(d string) string {
-	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "@")
-}
-
-// domainOf is the domain of an e-mail address or web site, lower case.
-func domainOf(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.LastIndexByte(s, '@'); i >= 0 {
-		return s[i+1:]
-	}
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
-	s = strings.TrimPrefix(s, "www.")
-	if i := strings.IndexAny(s, "/?#:"); i >= 0 {
-		s = s[:i]
-	}
-	if !strings.Contains(s, ".") {
-		return ""
-	}
-	return s
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // Conversation kinds.
@@ -19,21 +20,18 @@ const (
 // directory is what the metrics read besides messages: who is who, which
 // conversation is which, the accounts, their cases, and links.
 type directory struct {
-	gen     uint64 // the store's NamesGeneration when read
-	me      string
-	org     map[string]bool   // organisation members by user id
-	guests  map[string]bool   // guests (and guest-role members) by user id
-	names   map[string]string // user id → display name
-	emails  map[string]string // user id → e-mail, lower case
-	convs   map[string]convInfo
-	teams   map[string]string // team id → name
-	account map[string]string // account id → name
+	gen      uint64 // the store's NamesGeneration when read
+	me       string
+	org      map[string]bool   // organisation members by user id
+	guests   map[string]bool   // guests (and guest-role members) by user id
+	names    map[string]string // user id → display name
+	emails   map[string]string // user id → e-mail, lower case
+	convs    map[string]convInfo
+	teams    map[string]string // team id → name
+	accounts *accounts.Map     // who belongs to which account (storage/accounts)
 
-	overrides      map[string]string // e-mail domain → account id, from Settings
-	contactAccount map[string]string // e-mail → account id
-	domainAccount  map[string]string // e-mail domain → account id
-	convAccount    map[string]string // chat id → linked account id
-	cases          []caseRow
+	convAccount map[string]string // chat id → linked account id
+	cases       []caseRow
 }
 
 type convInfo struct {
@@ -49,8 +47,7 @@ type caseRow struct {
 // accounts over the accounts' own.
 func readDirectory(ctx context.Context, db Store, overrides map[string]string) (*directory, error) {
 	d := &directory{gen: db.NamesGeneration(), org: map[string]bool{}, guests: map[string]bool{}, names: map[string]string{},
-		emails: map[string]string{}, convs: map[string]convInfo{}, teams: map[string]string{}, account: map[string]string{},
-		contactAccount: map[string]string{}, domainAccount: map[string]string{}, convAccount: map[string]string{}}
+		emails: map[string]string{}, convs: map[string]convInfo{}, teams: map[string]string{}, convAccount: map[string]string{}}
 	var err error
 	if d.me, err = db.Me(ctx); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("read the signed-in user: %w", err)
@@ -72,7 +69,7 @@ func readDirectory(ctx context.Context, db Store, overrides map[string]string) (
 		}
 		d.org[u.ID] = true
 		for _, a := range []string{u.Mail, u.UPN} {
-			if dom := domainOf(a); dom != "" {
+			if dom := accounts.DomainOf(a); dom != "" {
 				orgDomains[dom] = true
 			}
 		}
@@ -133,7 +130,7 @@ func readDirectory(ctx context.Context, db Store, overrides map[string]string) (
 		switch {
 		case m.Role() == "guest":
 			d.guests[m.UserID] = true
-		case !d.guests[m.UserID] && (len(orgDomains) == 0 || m.Email == "" || orgDomains[domainOf(m.Email)]):
+		case !d.guests[m.UserID] && (len(orgDomains) == 0 || m.Email == "" || orgDomains[accounts.DomainOf(m.Email)]):
 			// A member of one of our teams or chats without the guest
 			// role, on our domain: a colleague.
 			d.org[m.UserID] = true
@@ -173,36 +170,9 @@ func (d *directory) readAccounts(ctx context.Context, db Store, overrides map[st
 		}
 		return rs, nil
 	}
-	accounts, err := read("accounts")
-	if err != nil {
+	var err error
+	if d.accounts, err = accounts.Read(ctx, db, overrides); err != nil {
 		return err
-	}
-	for _, r := range accounts {
-		if r.Deleted != nil {
-			continue
-		}
-		name, _ := r.Fields["name"].(string)
-		d.account[r.ID] = name
-		for _, f := range []string{"emailaddress1", "websiteurl"} {
-			v, _ := r.Fields[f].(string)
-			if dom := domainOf(v); dom != "" {
-				if _, taken := d.domainAccount[dom]; !taken {
-					d.domainAccount[dom] = r.ID
-				}
-			}
-		}
-	}
-	d.overrides = overrides
-	contacts, err := read("contacts")
-	if err != nil {
-		return err
-	}
-	for _, r := range contacts {
-		mail, _ := r.Fields["emailaddress1"].(string)
-		acc, _ := r.Fields["_parentcustomerid_value"].(string)
-		if r.Deleted == nil && mail != "" && acc != "" {
-			d.contactAccount[strings.ToLower(mail)] = acc
-		}
 	}
 	cases, err := read("incidents")
 	if err != nil {
@@ -262,21 +232,6 @@ func dvTime(v any) time.Time {
 	return t
 }
 
-// domainOf is the domain of an e-mail address or a web address.
-func domainOf(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return ""
-	}
-	if _, dom, ok := strings.Cut(s, "@"); ok {
-		return dom
-	}
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
-	s = strings.TrimPrefix(s, "www.")
-	s, _, _ = strings.Cut(s, "/")
-	return s
-}
-
 // role is what a message's author is to the metrics.
 type role uint8
 
@@ -298,15 +253,5 @@ func (d *directory) role(userID string) role {
 
 // accountOf is the CRM account of a customer ("" when none is known).
 func (d *directory) accountOf(userID string) string {
-	mail := d.emails[userID]
-	if mail == "" {
-		return ""
-	}
-	if acc := d.overrides[domainOf(mail)]; acc != "" {
-		return acc
-	}
-	if acc := d.contactAccount[mail]; acc != "" {
-		return acc
-	}
-	return d.domainAccount[domainOf(mail)]
+	return d.accounts.Of(d.emails[userID])
 }

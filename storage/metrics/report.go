@@ -395,7 +395,7 @@ func (m *model) report(s span, tg tagged) Report {
 	accountOf := waitAccount(authorAcc, convAcc)
 	total := &acc{}
 	accounts, teams, convs, weeks := groups{}, groups{}, groups{}, groups{}
-	accountInit := func(g *Group) { g.Name = m.dir.account[g.ID] }
+	accountInit := func(g *Group) { g.Name = m.dir.accounts.Name(g.ID) }
 	teamInit := func(g *Group) { g.Name = m.dir.teams[g.ID] }
 	weekLabel := map[int32]string{}
 	week := func(day int32) string {
@@ -627,7 +627,7 @@ func (m *model) view(s span, th *thread, w *wait, account string, secs int64) Wa
 		name = cust
 	}
 	v := Wait{Conversation: th.conv.id, Kind: th.conv.kind, Name: info.name, Team: info.team, Thread: th.root,
-		Message: w.startMsg, Customer: name, CustomerID: cust, Account: account, AccountName: m.dir.account[account],
+		Message: w.startMsg, Customer: name, CustomerID: cust, Account: account, AccountName: m.dir.accounts.Name(account),
 		Week: weekOf(w.day), Start: time.Unix(0, w.start).UTC(), Seconds: secs, Answered: w.answered,
 		WithinTarget: w.answered && secs <= s.target}
 	if w.answered {

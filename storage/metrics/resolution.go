@@ -176,7 +176,7 @@ func (m *model) taggedThreads(s span, tg tagged, by, id string) []TaggedThread {
 		info := m.dir.convs[th.conv.id]
 		out = append(out, TaggedThread{Conversation: th.conv.id, Kind: th.conv.kind, Name: info.name, Thread: th.root,
 			Message: th.events[n-1].id, Newest: time.Unix(0, th.events[n-1].at).UTC(), Resolved: st == stateResolved,
-			Account: account, AccountName: m.dir.account[account]})
+			Account: account, AccountName: m.dir.accounts.Name(account)})
 	}
 	slices.SortFunc(out, func(a, b TaggedThread) int {
 		return cmp.Or(b.Newest.Compare(a.Newest), cmp.Compare(a.Conversation, b.Conversation), cmp.Compare(a.Thread, b.Thread))

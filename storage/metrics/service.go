@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/storage"
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // Errors the metrics calls return (wrapped, with the detail).
@@ -125,6 +126,11 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	if err := s.db.Setting(ctx, SettingName, &set); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return Settings{}, fmt.Errorf("read metrics settings: %w", err)
 	}
+	d, err := accounts.Domains(ctx, s.db)
+	if err != nil {
+		return Settings{}, err
+	}
+	set.Domains = d
 	return set.normalize(), nil
 }
 
@@ -134,10 +140,25 @@ func (s *Service) SetSettings(ctx context.Context, set Settings) (Settings, erro
 	if _, err := compile(set.Hours); err != nil {
 		return Settings{}, err
 	}
+	domains := set.Domains
+	if domains != nil {
+		var err error
+		if domains, err = accounts.SaveDomains(ctx, s.db, domains); err != nil {
+			if errors.Is(err, accounts.ErrBadDomain) {
+				return Settings{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+			}
+			return Settings{}, err
+		}
+	}
+	set.Domains = nil // kept by storage/accounts, the one mapping
 	if err := s.db.PutSetting(ctx, SettingName, set); err != nil {
 		return Settings{}, fmt.Errorf("store metrics settings: %w", err)
 	}
-	return set, nil
+	if domains == nil {
+		return s.Settings(ctx)
+	}
+	set.Domains = domains
+	return set.normalize(), nil
 }
 
 // build computes the model from the store.
@@ -375,9 +396,10 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Account, 0, len(m.dir.account))
-	for id, name := range m.dir.account {
-		out = append(out, Account{ID: id, Name: name})
+	ids := m.dir.accounts.IDs()
+	out := make([]Account, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Account{ID: id, Name: m.dir.accounts.Name(id)})
 	}
 	slices.SortFunc(out, func(a, b Account) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	return out, nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // working hours in any IANA zone, on machines without a zoneinfo database
+
+	"github.com/rapport-app/rapport/storage/accounts"
 )
 
 // SettingName is the store setting that holds Settings.
@@ -25,7 +27,10 @@ type Settings struct {
 	// many days (default 14).
 	QuietDays int `json:"quietDays"`
 	// Domains maps an e-mail domain to the CRM account its people belong
-	// to (an account id), over the accounts' own e-mail and web site.
+	// to (an account id; "" no customer), over the CRM's contacts and the
+	// accounts' own e-mail and web site. It is storage/accounts' one
+	// mapping, which the guest console reads too, not kept with these
+	// settings; SetSettings replaces it when not nil.
 	Domains map[string]string `json:"domains,omitempty"`
 	// ResolvedTag and UnresolvedTag are the tags (with their topics'
 	// aliases) that mark a thread, a message of it or its whole
@@ -78,10 +83,10 @@ func (s Settings) normalize() Settings {
 	}
 	s.ResolvedTag = tagName(s.ResolvedTag, d.ResolvedTag)
 	s.UnresolvedTag = tagName(s.UnresolvedTag, d.UnresolvedTag)
-	if len(s.Domains) > 0 {
+	if s.Domains != nil {
 		m := make(map[string]string, len(s.Domains))
 		for k, v := range s.Domains {
-			m[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+			m[accounts.NormDomain(k)] = strings.TrimSpace(v)
 		}
 		s.Domains = m
 	}
