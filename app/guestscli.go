@@ -26,6 +26,7 @@ type guestsArgs struct {
 }
 
 const guestsUsage = "guests [--json] [--account NAME] [--team NAME] [--inactive DAYS] | guests plan remove|owner|member|add-channel|remove-channel TEAM[/CHANNEL] USER | " +
+	"guests plan restrict TEAM | guests plan settings TEAM KEY=on|off… (KEY: memberSettings.allowCreateUpdateChannels, …, guestSettings.allowDeleteChannels) | " +
 	"guests invite --csv FILE [--dry-run] | guests changes [list | discard N | apply [--yes]] | guests audit"
 
 const reviewUsage = "review [--json] start [--account NAME] | status | decide USER approve|deny|dontknow --why TEXT | export --out FILE.csv|FILE.html | finish"
@@ -72,10 +73,21 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 		}
 		return out(r, func(w *tabwriter.Writer) { printRoster(w, r) })
 	case "plan":
-		if len(words) != 3 {
+		var c guests.Change
+		var err error
+		switch {
+		case len(words) == 2 && words[0] == guests.ActRestrict:
+			c, err = guests.Plan(ctx, db, now, guests.ActRestrict, words[1], "", "", "")
+		case len(words) >= 3 && words[0] == guests.ActSettings:
+			var set storage.TeamSettings
+			if set, err = guests.ParseSettings(words[2:]); err == nil {
+				c, err = guests.PlanSettings(ctx, db, now, words[1], set, "")
+			}
+		case len(words) == 3:
+			c, err = planCLI(ctx, db, now, words[0], words[1], words[2])
+		default:
 			return fmt.Errorf("%w: rapport %s", errInvalid, guestsUsage)
 		}
-		c, err := planCLI(ctx, db, now, words[0], words[1], words[2])
 		if err != nil {
 			return err
 		}

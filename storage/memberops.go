@@ -11,7 +11,9 @@ import (
 
 // QueueMemberOps queues a change set's membership changes (OpMember) in
 // one transaction, all or none, under one batch id, and returns them with
-// their sequence numbers. Each needs a team, a user and a change. An op
+// their sequence numbers. Each needs a team, a user and a change (an
+// invitation an address; a team settings change, "settings", the team
+// and the settings wanted in Row). An op
 // with an ID keeps it (a change set's change id), and one whose ID is
 // already in the outbox is not queued again (an apply repeated after a
 // crash queues nothing twice).
@@ -20,8 +22,19 @@ func (db *DB) QueueMemberOps(ctx context.Context, ops []Op, by string, now time.
 		return nil, err
 	}
 	for _, op := range ops {
-		if op.Change == "" || op.Change == "invite" && op.Email == "" || op.Change != "invite" && (op.Team == "" || op.UserID == "") {
-			return nil, fmt.Errorf("queue member change: a change, and a team and a user (an invitation: an address) are needed (%+v)", op)
+		bad := false
+		switch op.Change {
+		case "":
+			bad = true
+		case "invite":
+			bad = op.Email == ""
+		case "settings":
+			bad = op.Team == "" || len(op.Row) == 0
+		default:
+			bad = op.Team == "" || op.UserID == ""
+		}
+		if bad {
+			return nil, fmt.Errorf("queue member change: a change, and a team and a user (an invitation: an address; team settings: the team and the settings) are needed (%+v)", op)
 		}
 	}
 	batch := NewID()

@@ -32,6 +32,25 @@ type Team struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	Archived    bool   `json:"archived,omitempty"`
+	// Settings are the team's member and guest settings as Graph last
+	// gave them (nil: not read).
+	Settings TeamSettings `json:"settings,omitempty"`
+}
+
+// TeamSettings are a team's settings, keyed by Graph's group and property
+// ("guestSettings.allowCreateUpdateChannels"): the ones TeamSettingKeys
+// lists.
+type TeamSettings map[string]bool
+
+// TeamSettingKeys are the team settings Rapport reads and changes: what
+// members and guests may do with channels (Graph's memberSettings and
+// guestSettings).
+var TeamSettingKeys = []string{
+	"memberSettings.allowCreateUpdateChannels",
+	"memberSettings.allowCreatePrivateChannels",
+	"memberSettings.allowDeleteChannels",
+	"guestSettings.allowCreateUpdateChannels",
+	"guestSettings.allowDeleteChannels",
 }
 
 // Channel is a team channel.

@@ -44,6 +44,9 @@ type Change struct {
 	Message     string `json:"message,omitempty"`
 	RedirectURL string `json:"redirectUrl,omitempty"`
 	SendEmail   bool   `json:"sendEmail,omitempty"`
+	// A team settings change's settings wanted (ActSettings; Before and
+	// After say them in words).
+	Settings storage.TeamSettings `json:"settings,omitempty"`
 }
 
 // ActInvite invites a guest (and adds them to a team, and a private
@@ -65,6 +68,8 @@ func (c Change) Describe() string {
 		return fmt.Sprintf("remove %s from %s", c.Name, where)
 	case ActAddChannel:
 		return fmt.Sprintf("add %s to %s", c.Name, where)
+	case ActSettings:
+		return fmt.Sprintf("set %s's settings: %s", c.Team, DescribeSettings(c.Settings))
 	case ActInvite:
 		if where == "" {
 			return fmt.Sprintf("invite %s <%s>", c.Name, c.Email)
@@ -98,6 +103,12 @@ func Changes(ctx context.Context, db SettingsStore) ([]Change, error) {
 // changes, its private channel (a name or id). The roster as stored
 // decides whether it may be made (Check) and its preview.
 func Plan(ctx context.Context, db Store, now time.Time, action, team, channel, user, reason string) (Change, error) {
+	switch action {
+	case ActRestrict:
+		return PlanSettings(ctx, db, now, team, RestrictedGuests(), reason)
+	case ActSettings:
+		return Change{}, fmt.Errorf("%w: a settings change names its settings (PlanSettings)", ErrBadAction)
+	}
 	r, err := Read(ctx, db, now, Query{})
 	if err != nil {
 		return Change{}, err
@@ -151,7 +162,7 @@ func plan(ctx context.Context, db SettingsStore, r Roster, now time.Time, action
 		return Change{}, err
 	}
 	for _, o := range cs {
-		if o.TeamID == c.TeamID && o.ChannelID == c.ChannelID && o.UserID == c.UserID && strings.EqualFold(o.Email, c.Email) {
+		if o.Action != ActSettings && o.TeamID == c.TeamID && o.ChannelID == c.ChannelID && o.UserID == c.UserID && strings.EqualFold(o.Email, c.Email) {
 			return Change{}, fmt.Errorf("%w: %s", ErrPlanned, o.Describe())
 		}
 	}
@@ -290,6 +301,12 @@ func Apply(ctx context.Context, db ChangeStore, by string, confirmed bool, now t
 	ops := make([]storage.Op, len(cs))
 	for i, c := range cs {
 		ops[i] = storage.Op{ID: c.ID, Team: c.TeamID, Channel: c.ChannelID, UserID: c.UserID, Change: c.Action, Subject: c.Describe()}
+		if c.Action == ActSettings {
+			ops[i].Row = make(map[string]any, len(c.Settings))
+			for k, v := range c.Settings {
+				ops[i].Row[k] = v
+			}
+		}
 		if c.Action == ActInvite {
 			ops[i].Email, ops[i].Name, ops[i].Body = c.Email, c.Name, c.Message
 			ops[i].Row = map[string]any{"inviteRedirectUrl": c.RedirectURL, "sendInvitationMessage": c.SendEmail}

@@ -3,6 +3,7 @@ package guests_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -364,5 +365,106 @@ func TestCheck(t *testing.T) {
 	}
 	if got := guests.Actions(team.People[1], team, nil); !slices.Equal(got, []string{guests.ActOwner, guests.ActRemove}) {
 		t.Errorf("member actions %v", got)
+	}
+}
+
+// TestTeamSettings: a new customer's team is recommended for restriction
+// until its guest settings are restricted (its evidence says what they
+// are); planning the restriction previews before → after, leaves out what
+// is already so, and applies as one settings change of the team.
+func TestTeamSettings(t *testing.T) {
+	db := storagetest.Open(t)
+	seed(t, db, true)
+	setB := func(s storage.TeamSettings) {
+		t.Helper()
+		must(t, db.Apply(ctx, func(w *storage.Writer) error {
+			return w.PutTeam(storage.Team{ID: teamB, Name: "Fabrikam Projet", Settings: s})
+		}))
+	}
+	newCustomer := func() *guests.Recommendation {
+		for _, rec := range read(t, db, guests.Query{}).Recommendations {
+			if rec.Kind == guests.RecNewCustomer {
+				return &rec
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name     string
+		settings storage.TeamSettings
+		evidence string // "" no recommendation
+	}{
+		{"settings not synced", nil, "not synced yet"},
+		{"guests may create channels", storage.TeamSettings{"guestSettings.allowCreateUpdateChannels": true, "guestSettings.allowDeleteChannels": false},
+			"guests may create and update channels: yes, guests may delete channels: no"},
+		{"guests may delete channels", storage.TeamSettings{"guestSettings.allowCreateUpdateChannels": false, "guestSettings.allowDeleteChannels": true}, "guests may delete channels: yes"},
+		{"restricted", storage.TeamSettings{"guestSettings.allowCreateUpdateChannels": false, "guestSettings.allowDeleteChannels": false, "memberSettings.allowDeleteChannels": true}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			setB(c.settings)
+			rec := newCustomer()
+			switch {
+			case c.evidence == "" && rec != nil:
+				t.Fatalf("recommended for a restricted team: %+v", rec)
+			case c.evidence != "" && (rec == nil || !strings.Contains(strings.Join(rec.Evidence, "; "), c.evidence) || rec.Action != guests.ActRestrict):
+				t.Fatalf("recommendation %+v, want evidence %q", rec, c.evidence)
+			}
+		})
+	}
+
+	setB(storage.TeamSettings{"guestSettings.allowCreateUpdateChannels": true, "guestSettings.allowDeleteChannels": false})
+	c, err := guests.Plan(ctx, db, now, guests.ActRestrict, "Fabrikam Projet", "", "", "new customer")
+	must(t, err)
+	if c.Action != guests.ActSettings || fmt.Sprint(c.Settings) != fmt.Sprint(storage.TeamSettings{"guestSettings.allowCreateUpdateChannels": false}) ||
+		c.Before != "guests may create and update channels: yes" || c.After != "guests may create and update channels: no" {
+		t.Fatalf("restrict planned %+v", c)
+	}
+	if _, err := guests.PlanSettings(ctx, db, now, teamB, storage.TeamSettings{"memberSettings.allowDeleteChannels": true}, ""); !errors.Is(err, guests.ErrPlanned) {
+		t.Fatalf("a second settings change of the team: %v", err)
+	}
+	// Team A's settings were never synced: the preview says so.
+	c, err = guests.PlanSettings(ctx, db, now, "Contoso Support", storage.TeamSettings{"memberSettings.allowCreatePrivateChannels": true}, "")
+	must(t, err)
+	if !strings.Contains(c.Before, "not synced yet") || c.After != "members may create private channels: yes" {
+		t.Fatalf("preview of unknown settings: %q → %q", c.Before, c.After)
+	}
+	if _, err := guests.PlanSettings(ctx, db, now, teamA, storage.TeamSettings{"memberSettings.allowEverything": true}, ""); !errors.Is(err, guests.ErrBadAction) {
+		t.Fatalf("an unknown setting: %v", err)
+	}
+	ops, err := guests.Apply(ctx, db, "me", false, now)
+	must(t, err)
+	if len(ops) != 2 || ops[0].Change != guests.ActSettings || ops[0].Team != teamB || ops[0].Row["guestSettings.allowCreateUpdateChannels"] != false ||
+		!strings.Contains(ops[0].Subject, "Fabrikam Projet") {
+		t.Fatalf("applied %+v", ops)
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string // fmt of the settings; "" an error
+	}{
+		{[]string{"guestSettings.allowDeleteChannels=off"}, "map[guestSettings.allowDeleteChannels:false]"},
+		{[]string{"GUESTSETTINGS.allowCreateUpdateChannels=Yes", "memberSettings.allowCreatePrivateChannels=false"},
+			"map[guestSettings.allowCreateUpdateChannels:true memberSettings.allowCreatePrivateChannels:false]"},
+		{[]string{"guestSettings.allowDeleteChannels"}, ""},
+		{[]string{"guestSettings.allowDeleteChannels=maybe"}, ""},
+		{[]string{"funSettings.allowGiphy=on"}, ""},
+		{nil, ""},
+	} {
+		got, err := guests.ParseSettings(c.words)
+		switch {
+		case c.want == "" && !errors.Is(err, guests.ErrBadAction):
+			t.Errorf("%q: %v, %v; want an error", c.words, got, err)
+		case c.want != "" && (err != nil || fmt.Sprint(got) != c.want):
+			t.Errorf("%q: %v, %v; want %s", c.words, got, err, c.want)
+		}
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -34,10 +34,6 @@ type Recommendation struct {
 	Evidence    []string `json:"evidence"`
 }
 
-// ActRestrict keeps a team's guest settings restricted (no channel
-// create, update or delete for guests).
-const ActRestrict = "restrict"
-
 const day = "2006-01-02"
 
 // recommend derives the recommendations of a roster.
@@ -90,11 +86,17 @@ func recommend(r Roster, dir *accounts.Map) []Recommendation {
 			continue
 		}
 		until := created.AddDate(0, s.RestrictMonths, 0)
-		if r.Now.Before(until) {
+		if r.Now.Before(until) && !restricted(c.Settings) {
+			ev := []string{"account created " + created.Format(day)}
+			if c.Settings != nil {
+				ev = append(ev, "today: "+DescribeSettings(c.Settings))
+			} else {
+				ev = append(ev, "the team's settings are not synced yet")
+			}
 			out = append(out, Recommendation{Kind: RecNewCustomer, Account: c.Account, TeamID: c.TeamID, Team: c.Team, Action: ActRestrict,
 				Until:    until.Format(day),
 				Reason:   fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.Name(c.Account), c.Account), s.RestrictMonths, until.Format(day)),
-				Evidence: []string{"account created " + created.Format(day)}})
+				Evidence: ev})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -60,6 +60,9 @@ type Container struct {
 	Account     string   `json:"account,omitempty"` // the customer the team serves: most of its guests'
 	AccountName string   `json:"accountName,omitempty"`
 	People      []Person `json:"people"`
+	// Settings are a team's member and guest settings as last synced
+	// (nil: not read; never for a private channel).
+	Settings storage.TeamSettings `json:"settings,omitempty"`
 }
 
 // Membership is one team or private channel a guest is in.
@@ -208,7 +211,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		if err != nil {
 			return Roster{}, fmt.Errorf("read members of %s: %w", t.Name, err)
 		}
-		tc := Container{ID: t.ID, TeamID: t.ID, Team: t.Name}
+		tc := Container{ID: t.ID, TeamID: t.ID, Team: t.Name, Settings: t.Settings}
 		for _, m := range ms {
 			tc.People = append(tc.People, person(m))
 		}

@@ -21,6 +21,7 @@ type Graph interface {
 	Me(ctx context.Context) (storage.User, error)
 	Guests(ctx context.Context) ([]storage.User, error)
 	JoinedTeams(ctx context.Context) ([]storage.Team, error)
+	TeamSettings(ctx context.Context, teamID string) (storage.TeamSettings, error)
 	Channels(ctx context.Context, teamID string) ([]storage.Channel, error)
 	Members(ctx context.Context, teamID, channelID string) ([]storage.Member, error)
 	Chats(ctx context.Context, page func([]graph.ChatInfo) error) error
@@ -249,8 +250,25 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 		members  map[string][]storage.Member
 	}
 	var data []teamData
+	known, err := e.db.Teams(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read teams: %w", err)
+	}
 	for _, t := range teams {
-		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 2 })
+		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 3 })
+		// A team's settings are evidence, not a reason to stop the
+		// sync: a team that refuses them keeps the ones read before.
+		if t.Settings, err = e.g.TeamSettings(ctx, t.ID); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			e.opts.Log.Warn("team settings not read", "team", t.Name, "err", err)
+			for _, k := range known {
+				if k.ID == t.ID {
+					t.Settings = k.Settings
+				}
+			}
+		}
 		chs, err := e.g.Channels(ctx, t.ID)
 		if err != nil {
 			return nil, fmt.Errorf("sync channels of %s: %w", t.Name, err)

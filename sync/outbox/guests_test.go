@@ -68,6 +68,38 @@ func TestGuestsAgainstTenant(t *testing.T) {
 			t.Errorf("%s / %s: roles %v, tenant %v", c.Team, c.Channel, got, want)
 		}
 	}
+	// Each team's settings are the tenant's.
+	var loose, strict guests.Container // a team whose guests may change channels, and one whose guests may not
+	for _, c := range ro.Containers {
+		if c.Private {
+			if c.Settings != nil {
+				t.Errorf("private channel %s / %s has team settings", c.Team, c.Channel)
+			}
+			continue
+		}
+		ts, err := r.Srv.Tenant().TeamSettings(c.TeamID)
+		must(t, err)
+		want := storage.TeamSettings{
+			"memberSettings.allowCreateUpdateChannels": ts.MemberAllowCreateUpdateChannels, "memberSettings.allowCreatePrivateChannels": ts.MemberAllowCreatePrivateChannels,
+			"memberSettings.allowDeleteChannels": ts.MemberAllowDeleteChannels, "guestSettings.allowCreateUpdateChannels": ts.GuestAllowCreateUpdateChannels,
+			"guestSettings.allowDeleteChannels": ts.GuestAllowDeleteChannels,
+		}
+		if fmt.Sprint(c.Settings) != fmt.Sprint(want) {
+			t.Errorf("%s: settings %v, tenant %v", c.Team, c.Settings, want)
+		}
+		switch {
+		case ts.GuestAllowCreateUpdateChannels && loose.TeamID == "":
+			loose = c
+		case !ts.GuestAllowCreateUpdateChannels && !ts.GuestAllowDeleteChannels && strict.TeamID == "":
+			strict = c
+		}
+	}
+	if loose.TeamID == "" || strict.TeamID == "" {
+		t.Fatalf("no team with loose (%q) or strict (%q) guest settings", loose.Team, strict.Team)
+	}
+	if _, err := guests.Plan(ctx, r.DB, now, guests.ActRestrict, strict.TeamID, "", "", ""); !errors.Is(err, guests.ErrAlreadyRole) {
+		t.Errorf("restricting a team already restricted: %v", err)
+	}
 	states := map[string]string{}
 	for _, g := range ro.Guests {
 		states[g.UserID] = g.State
@@ -123,6 +155,17 @@ func TestGuestsAgainstTenant(t *testing.T) {
 			}
 		}
 	}
+	// A loosened team restricted again, and members allowed to create
+	// private channels in another.
+	if _, err := guests.Plan(ctx, r.DB, now, guests.ActRestrict, loose.TeamID, "", "", "new customer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := guests.PlanSettings(ctx, r.DB, now, strict.TeamID, storage.TeamSettings{"memberSettings.allowCreatePrivateChannels": true, "guestSettings.allowDeleteChannels": false}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := guests.PlanSettings(ctx, r.DB, now, strict.TeamID, storage.TeamSettings{"memberSettings.allowDeleteChannels": true}, ""); !errors.Is(err, guests.ErrPlanned) {
+		t.Errorf("a second settings change of one team: %v", err)
+	}
 	cs, err := guests.Changes(ctx, r.DB)
 	must(t, err)
 	if len(denied) == 0 || promoted == "" || len(cs) < len(denied)+1 {
@@ -144,6 +187,20 @@ func TestGuestsAgainstTenant(t *testing.T) {
 		c.t = c.t.Add(time.Hour)
 	}
 	for _, ch := range cs {
+		if ch.Action == guests.ActSettings {
+			ts, err := r.Srv.Tenant().TeamSettings(ch.TeamID)
+			must(t, err)
+			got := map[string]bool{
+				"memberSettings.allowCreatePrivateChannels": ts.MemberAllowCreatePrivateChannels,
+				"guestSettings.allowCreateUpdateChannels":   ts.GuestAllowCreateUpdateChannels, "guestSettings.allowDeleteChannels": ts.GuestAllowDeleteChannels,
+			}
+			for k, v := range ch.Settings {
+				if got[k] != v {
+					t.Errorf("%s: tenant's %s is %v", ch.Describe(), k, got[k])
+				}
+			}
+			continue
+		}
 		roles := tenantRoles(t, r.Srv, ch.TeamID)
 		want := ch.After
 		if roles[ch.UserID] != want {
@@ -159,6 +216,13 @@ func TestGuestsAgainstTenant(t *testing.T) {
 		if e.Result != storage.OpDone || e.Who != w.Me.ID || e.What == "" {
 			t.Errorf("audit entry %+v", e)
 		}
+	}
+	// The next sync reads the settings back: no team is left to restrict.
+	if _, err := r.Eng.Run(ctx, engine.RoundOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := guests.Plan(ctx, r.DB, now, guests.ActRestrict, loose.TeamID, "", "", ""); !errors.Is(err, guests.ErrAlreadyRole) {
+		t.Errorf("after the sync, restricting %s again: %v", loose.Team, err)
 	}
 	t.Logf("%d guests, %d containers, %d changes; faults fired %v", len(ro.Guests), len(ro.Containers), len(ops), r.Srv.FaultHits())
 }

@@ -44,6 +44,9 @@ func memberSerial(op storage.Op) string {
 	if op.Change == changeInvite {
 		return "invite\x00" + strings.ToLower(op.Email)
 	}
+	if op.Change == changeSettings {
+		return "settings\x00" + op.Team
+	}
 	return "member\x00" + op.Team + "\x00" + op.Channel + "\x00" + op.UserID
 }
 
@@ -59,6 +62,9 @@ func pushMember(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 	}
 	if op.Change == changeInvite {
 		return pushInvite(ctx, db, chats, m, op, now)
+	}
+	if op.Change == changeSettings {
+		return pushTeamSettings(ctx, db, chats, op, now)
 	}
 	switch op.Change {
 	case changeOwner, changeMember, changeRemove, changeAddChannel, changeRemoveChannel:

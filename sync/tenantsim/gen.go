@@ -229,6 +229,10 @@ func (g *generator) teams() {
 			Customer:    i,
 			Settings: TeamSettings{
 				MemberAllowCreateUpdateChannels: false, MemberAllowAddRemoveApps: false,
+				// Teams' default keeps guests from changing channels; a
+				// third of the teams were loosened along the way.
+				GuestAllowCreateUpdateChannels: hash64(g.seed, "guest-channels", i)%3 == 0,
+				GuestAllowDeleteChannels:       hash64(g.seed, "guest-channels", i)%6 == 0,
 				AllowUserEditMessages: true, AllowUserDeleteMessages: true, AllowOwnerDeleteMessages: true,
 				AllowTeamMentions: false, AllowChannelMentions: true, AllowGiphy: false, GiphyContentRating: "strict",
 			},

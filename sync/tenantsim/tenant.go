@@ -396,6 +396,17 @@ func (t *Tenant) Members(containerID string) ([]Member, error) {
 	return out, nil
 }
 
+// TeamSettings returns a team's settings (ground truth for tests).
+func (t *Tenant) TeamSettings(teamID string) (TeamSettings, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tm, ok := t.teams[teamID]
+	if !ok {
+		return TeamSettings{}, fmt.Errorf("%w: %s (a team)", ErrNoConversation, teamID)
+	}
+	return tm.Settings, nil
+}
+
 func (t *Tenant) membersOf(id string) (*[]Member, error) {
 	if tm, ok := t.teams[id]; ok {
 		return &tm.Members, nil

@@ -1081,6 +1081,7 @@ export interface Team {
   name: string;
   description?: string;
   archived?: boolean;
+  settings?: Record<string, boolean>;
   channels: Channel[];
 }
 
