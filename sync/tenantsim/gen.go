@@ -233,7 +233,7 @@ func (g *generator) teams() {
 				// third of the teams were loosened along the way.
 				GuestAllowCreateUpdateChannels: hash64(g.seed, "guest-channels", i)%3 == 0,
 				GuestAllowDeleteChannels:       hash64(g.seed, "guest-channels", i)%6 == 0,
-				AllowUserEditMessages: true, AllowUserDeleteMessages: true, AllowOwnerDeleteMessages: true,
+				AllowUserEditMessages:          true, AllowUserDeleteMessages: true, AllowOwnerDeleteMessages: true,
 				AllowTeamMentions: false, AllowChannelMentions: true, AllowGiphy: false, GiphyContentRating: "strict",
 			},
 		}
