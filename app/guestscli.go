@@ -217,7 +217,11 @@ func printRoster(w *tabwriter.Writer, r guests.Roster) {
 		}
 		fmt.Fprintf(w, "%s\t%s\n", name, c.AccountName)
 		for _, p := range c.People {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", p.Name, p.Email, p.Role, p.State)
+			since := "-"
+			if p.Since != nil {
+				since = "since " + p.Since.Local().Format("2006-01-02")
+			}
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", p.Name, p.Email, p.Role, p.State, since)
 		}
 	}
 	fmt.Fprintln(w)

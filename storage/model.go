@@ -125,10 +125,14 @@ type Message struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 	Mentions    []Mention    `json:"mentions,omitempty"`
 	Reactions   []Reaction   `json:"reactions,omitempty"`
-	Hosted      []string     `json:"hosted,omitempty"`   // hosted content ids of inline images
-	Event       string       `json:"event,omitempty"`    // system event type
-	TextBody    bool         `json:"textBody,omitempty"` // body is plain text, not HTML
-	ETag        string       `json:"etag,omitempty"`
+	Hosted      []string     `json:"hosted,omitempty"` // hosted content ids of inline images
+	Event       string       `json:"event,omitempty"`  // system event type
+	// EventMembers are the users a membersAdded or membersJoined event
+	// names (Graph's eventDetail.members): when they joined the
+	// conversation.
+	EventMembers []string `json:"eventMembers,omitempty"`
+	TextBody     bool     `json:"textBody,omitempty"` // body is plain text, not HTML
+	ETag         string   `json:"etag,omitempty"`
 }
 
 // Attachment is a file or card attached to a message. A card's content is

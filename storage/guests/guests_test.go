@@ -468,3 +468,50 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestMemberSince: a person joined a team or private channel at the
+// earliest membersAdded (or membersJoined) event naming them in its
+// channels; a team's standard channels count for the team, a private
+// channel only for itself; no event held, no date.
+func TestMemberSince(t *testing.T) {
+	db := storagetest.Open(t)
+	seed(t, db, true)
+	event := func(conv, id, kind string, days int, who ...string) storage.Message {
+		return storage.Message{ConvID: conv, TeamID: teamB, ID: id, Type: "systemEventMessage", Event: kind, EventMembers: who, Created: *ago(days)}
+	}
+	must(t, db.Apply(ctx, func(w *storage.Writer) error {
+		for _, m := range []storage.Message{
+			event(chanB2, "e1", "membersAdded", 60, "me", "eve"),
+			event(chanB2, "e2", "membersAdded", 5, "fay", "eve"), // eve again: the earliest wins
+			event(chanB1, "e3", "membersJoined", 30, "ann"),
+			event(chanB2, "e4", "membersDeleted", 2, "fay"), // not a join
+		} {
+			if _, err := w.PutMessage(m, storage.Body{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	r := read(t, db, guests.Query{})
+	want := map[string]int{ // container/user → days ago; absent: no date
+		teamB + "/me": 60, teamB + "/eve": 60, teamB + "/fay": 5, chanB1 + "/ann": 30,
+	}
+	n := 0
+	for _, c := range r.Containers {
+		for _, p := range c.People {
+			k := c.ID + "/" + p.UserID
+			days, ok := want[k]
+			switch {
+			case !ok && p.Since != nil:
+				t.Errorf("%s: since %v, want none", k, p.Since)
+			case ok && (p.Since == nil || !p.Since.Equal(*ago(days))):
+				t.Errorf("%s: since %v, want %d days ago", k, p.Since, days)
+			case ok:
+				n++
+			}
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d of %d dates found", n, len(want))
+	}
+}

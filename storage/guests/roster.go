@@ -47,6 +47,10 @@ type Person struct {
 	Guest   bool   `json:"guest"`           // a guest of the tenant
 	State   string `json:"state,omitempty"` // guests: StatePending, StateAccepted, StateDisabled
 	Account string `json:"account,omitempty"`
+	// Since is when they joined the team or private channel, from the
+	// earliest membersAdded or membersJoined event naming them among the
+	// messages Rapport holds (nil: no such event held).
+	Since *time.Time `json:"since,omitempty"`
 }
 
 // Container is a team or one of its private channels, with its people.
@@ -205,6 +209,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		return p
 	}
 	convNames := map[string]string{}
+	convPlace := map[string]string{} // channel → its team, or itself when private
 	var containers []Container
 	for _, t := range teams {
 		ms, err := db.Members(ctx, t.ID)
@@ -224,6 +229,10 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		}
 		for _, ch := range chs {
 			convNames[ch.ID] = t.Name + " / " + ch.Name
+			convPlace[ch.ID] = t.ID
+			if ch.MembershipType == storage.ChannelPrivate {
+				convPlace[ch.ID] = ch.ID
+			}
 			if ch.MembershipType != storage.ChannelPrivate {
 				continue
 			}
@@ -252,8 +261,17 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 			}
 		}
 	}
-	if err := lastMessages(ctx, db, guests, convNames); err != nil {
+	since, err := lastMessages(ctx, db, guests, convNames, convPlace)
+	if err != nil {
 		return Roster{}, err
+	}
+	for i := range containers {
+		for j := range containers[i].People {
+			p := &containers[i].People[j]
+			if at, ok := since[containers[i].ID][p.UserID]; ok {
+				p.Since = &at
+			}
+		}
 	}
 	r.Containers = containers
 	for _, g := range guests {
@@ -276,11 +294,15 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 }
 
 // lastMessages fills each guest's last message among the conversations
-// the store holds.
-func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convNames map[string]string) error {
+// the store holds, and returns when each person joined each team or
+// private channel (convPlace: a channel → its team, or itself when
+// private) by the earliest membersAdded or membersJoined event naming
+// them there.
+func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convNames, convPlace map[string]string) (map[string]map[string]time.Time, error) {
+	since := map[string]map[string]time.Time{}
 	chats, err := db.Chats(ctx)
 	if err != nil {
-		return fmt.Errorf("read chats: %w", err)
+		return nil, fmt.Errorf("read chats: %w", err)
 	}
 	for _, c := range chats {
 		convNames[c.ID] = c.Topic
@@ -298,9 +320,19 @@ func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convN
 		for {
 			page, err := db.Messages(ctx, conv, before, 500)
 			if err != nil {
-				return fmt.Errorf("read messages of %s: %w", convNames[conv], err)
+				return nil, fmt.Errorf("read messages of %s: %w", convNames[conv], err)
 			}
 			for _, m := range page {
+				if place := convPlace[conv]; place != "" && (m.Event == "membersAdded" || m.Event == "membersJoined") {
+					if since[place] == nil {
+						since[place] = map[string]time.Time{}
+					}
+					for _, u := range m.EventMembers {
+						if at, ok := since[place][u]; !ok || m.Created.Before(at) {
+							since[place][u] = m.Created
+						}
+					}
+				}
 				g := guests[m.FromID]
 				if g == nil || m.Deleted != nil {
 					continue
@@ -316,7 +348,7 @@ func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convN
 			before = page[len(page)-1].Created
 		}
 	}
-	return nil
+	return since, nil
 }
 
 // majority is the account most of people's guests belong to ("" none;

@@ -468,6 +468,18 @@ func convert(convID, teamID string, m models.ChatMessageable) Msg {
 	if ed := m.GetEventDetail(); ed != nil {
 		t := strings.TrimPrefix(str(ed.GetOdataType()), "#microsoft.graph.")
 		sm.Event = strings.TrimSuffix(t, "EventMessageDetail")
+		var added []models.TeamworkUserIdentityable
+		switch d := ed.(type) {
+		case models.MembersAddedEventMessageDetailable:
+			added = d.GetMembers()
+		case models.MembersJoinedEventMessageDetailable:
+			added = d.GetMembers()
+		}
+		for _, u := range added {
+			if id := str(u.GetId()); id != "" {
+				sm.EventMembers = append(sm.EventMembers, id)
+			}
+		}
 		if sm.Type == "unknownFutureValue" {
 			sm.Type = "systemEventMessage"
 		}

@@ -94,6 +94,22 @@ func TestGuestsAgainstTenant(t *testing.T) {
 			strict = c
 		}
 	}
+	// Teams' membersAdded events date when people joined: every team
+	// and private channel of the tenant opens with one.
+	for _, c := range ro.Containers {
+		dated := 0
+		for _, p := range c.People {
+			if p.Since != nil {
+				dated++
+				if p.Since.After(now) {
+					t.Errorf("%s / %s: %s joined in the future (%v)", c.Team, c.Channel, p.Name, p.Since)
+				}
+			}
+		}
+		if dated == 0 {
+			t.Errorf("%s / %s: nobody's joining date among %d people", c.Team, c.Channel, len(c.People))
+		}
+	}
 	if loose.TeamID == "" || strict.TeamID == "" {
 		t.Fatalf("no team with loose (%q) or strict (%q) guest settings", loose.Team, strict.Team)
 	}
