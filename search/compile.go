@@ -280,9 +280,13 @@ func (c *compiler) field(f *query.Field) (bq.Query, error) {
 		}
 		// Documents still queued answer from the store, not from their
 		// indexed ut: terms (pending.go).
-		indexed := bleve.NewBooleanQuery()
-		indexed.AddMust(anyOf(fieldFacet, user))
-		indexed.AddMustNot(bq.NewDocIDQuery(c.overlay.all))
+		indexed := anyOf(fieldFacet, user)
+		if docs := c.overlay.others[v]; len(docs) > 0 {
+			b := bleve.NewBooleanQuery()
+			b.AddMust(indexed)
+			b.AddMustNot(bq.NewDocIDQuery(docs))
+			indexed = b
+		}
 		qs := []bq.Query{anyOf(fieldFacet, hashtags), indexed}
 		if docs := c.overlay.matches[v]; len(docs) > 0 {
 			qs = append(qs, bq.NewDocIDQuery(docs))

@@ -59,9 +59,14 @@ func (ix *Index) staleDocs(ctx context.Context) (map[int64]map[string]bool, int,
 // tagOverlay holds, for one query, what its tag: operators need of the
 // documents the index has not caught up with.
 type tagOverlay struct {
-	stale   map[int64]map[string]bool // conversation number → queued message ids
-	all     []string                  // every queued document id
-	matches map[string][]string       // tag: value → the queued documents the store tags with it
+	stale map[int64]map[string]bool // conversation number → queued message ids
+	// For each tag: value, the queued documents the store tags with it
+	// (matches) and those it does not (others): the latter's indexed ut:
+	// terms may be stale and are ignored. One of the two is small after a
+	// bulk change (an add matches most queued documents, a removal few),
+	// and each costs a document-id lookup per index segment.
+	matches map[string][]string
+	others  map[string][]string
 }
 
 // newTagOverlay reads the store for every tag: operator of the query when
@@ -80,10 +85,11 @@ func (ix *Index) newTagOverlay(ctx context.Context, ast query.Node, dir *directo
 	if err != nil || stale == nil {
 		return nil, err
 	}
-	o := &tagOverlay{stale: stale, all: make([]string, 0, n), matches: map[string][]string{}}
+	o := &tagOverlay{stale: stale, matches: map[string][]string{}, others: map[string][]string{}}
+	all := make([]string, 0, n)
 	for no, msgs := range stale {
 		for m := range msgs {
-			o.all = append(o.all, storage.MessageDocID(no, m))
+			all = append(all, storage.MessageDocID(no, m))
 		}
 	}
 	counts, err := ix.store.TagCounts(ctx)
@@ -109,8 +115,13 @@ func (ix *Index) newTagOverlay(ctx context.Context, ast query.Node, dir *directo
 			}
 		}
 		o.matches[v] = make([]string, 0, len(docs))
-		for d := range docs {
-			o.matches[v] = append(o.matches[v], d)
+		o.others[v] = make([]string, 0, len(all)-len(docs))
+		for _, d := range all {
+			if docs[d] {
+				o.matches[v] = append(o.matches[v], d)
+			} else {
+				o.others[v] = append(o.others[v], d)
+			}
 		}
 	}
 	return o, nil
