@@ -49,7 +49,8 @@ describe('tags', () => {
     await editor.getByTestId('tag-input').fill('#e2e-hit');
     await editor.getByTestId('tag-input').press('Enter');
     await editor.locator('[data-testid="tag-chip"][data-tag="e2e-hit"]').waitFor();
-    await expect.poll(() => total(page, 'tag:e2e-hit'), { timeout: 30_000 }).toBe(1);
+    // Found at once: tag: reads the store for messages the index has not caught up with.
+    expect(await total(page, 'tag:e2e-hit')).toBe(1);
 
     // A search tagged in bulk: the count first, then the change.
     const query = 'payment';
@@ -66,13 +67,13 @@ describe('tags', () => {
     await page.getByTestId('tags-confirm-yes').click();
     await page.getByTestId('tags-done').waitFor();
     await page.locator('[data-testid="tag-row"][data-tag="e2e-bulk"]').waitFor();
-    await expect.poll(() => total(page, 'tag:e2e-bulk'), { timeout: 60_000 }).toBe(hits);
+    expect(await total(page, 'tag:e2e-bulk')).toBe(hits);
     // Undone: gone from the tags and from search.
     await page.getByTestId('tags-undo').locator('button').first().click();
     const undoConfirm = page.getByTestId('tags-confirm');
     if (await undoConfirm.isVisible()) await page.getByTestId('tags-confirm-yes').click();
     await page.locator('[data-testid="tag-row"][data-tag="e2e-bulk"]').waitFor({ state: 'detached' });
-    await expect.poll(() => total(page, 'tag:e2e-bulk'), { timeout: 60_000 }).toBe(0);
+    expect(await total(page, 'tag:e2e-bulk')).toBe(0);
 
     // A chat tagged resolved (by an alias of the topic) counts in the
     // metrics as a resolved thread.

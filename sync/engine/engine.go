@@ -256,8 +256,14 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 	}
 	for _, t := range teams {
 		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 3 })
+		// Every request here is on the team: paced under Graph's
+		// per-team limit with the message reads.
+		wait := func() error { return e.lim.wait(ctx, "", t.ID) }
 		// A team's settings are evidence, not a reason to stop the
 		// sync: a team that refuses them keeps the ones read before.
+		if err := wait(); err != nil {
+			return nil, err
+		}
 		if t.Settings, err = e.g.TeamSettings(ctx, t.ID); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -269,16 +275,25 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 				}
 			}
 		}
+		if err := wait(); err != nil {
+			return nil, err
+		}
 		chs, err := e.g.Channels(ctx, t.ID)
 		if err != nil {
 			return nil, fmt.Errorf("sync channels of %s: %w", t.Name, err)
 		}
 		td := teamData{team: t, channels: chs, members: map[string][]storage.Member{}}
+		if err := wait(); err != nil {
+			return nil, err
+		}
 		if td.members[t.ID], err = e.g.Members(ctx, t.ID, ""); err != nil {
 			return nil, fmt.Errorf("sync members of %s: %w", t.Name, err)
 		}
 		for _, ch := range chs {
 			if ch.MembershipType != "standard" {
+				if err := wait(); err != nil {
+					return nil, err
+				}
 				if td.members[ch.ID], err = e.g.Members(ctx, t.ID, ch.ID); err != nil {
 					return nil, fmt.Errorf("sync members of %s / %s: %w", t.Name, ch.Name, err)
 				}

@@ -27,7 +27,8 @@ func newLimiter(rate, perConv float64) *limiter {
 
 func every(rate float64) time.Duration { return time.Duration(float64(time.Second) / rate) }
 
-// wait blocks until a request on conv (in team, "" for chats) may go. It
+// wait blocks until a request on conv (in team, "" for chats; conv ""
+// for a request on the team itself, paced only by the team) may go. It
 // waits for the conversation's and the team's next slot, then takes a slot
 // in the overall budget, and only then books the conversation's and team's
 // next slots from the moment the request really leaves, so queueing for
@@ -45,7 +46,10 @@ func (l *limiter) book(ctx context.Context, conv, team string) (time.Time, error
 	teamKey := "team:" + team
 	for {
 		l.mu.Lock()
-		at := l.keyed[conv]
+		var at time.Time
+		if conv != "" {
+			at = l.keyed[conv]
+		}
 		if team != "" {
 			at = maxTime(at, l.keyed[teamKey])
 		}
@@ -55,13 +59,13 @@ func (l *limiter) book(ctx context.Context, conv, team string) (time.Time, error
 		}
 		l.mu.Lock()
 		now := time.Now()
-		if l.keyed[conv].After(now) || (team != "" && l.keyed[teamKey].After(now)) {
+		if (conv != "" && l.keyed[conv].After(now)) || (team != "" && l.keyed[teamKey].After(now)) {
 			l.mu.Unlock() // another request on this conversation or team got in first
 			continue
 		}
 		start := maxTime(now, l.next)
 		l.next = start.Add(every(l.rate))
-		if l.perConv > 0 {
+		if l.perConv > 0 && conv != "" {
 			l.keyed[conv] = start.Add(every(l.perConv))
 		}
 		if team != "" {
