@@ -7,6 +7,7 @@ import { LinkedRecords } from '../links/LinkedRecords';
 import { messageTarget, PostLinks, threadTarget, useConversationLinks } from '../links/PostLinks';
 import { plainText } from '../display/messages';
 import { TagEditor } from '../tags/TagEditor';
+import { narrowWidth, useFold } from '../display/fold';
 
 interface Selected {
   id: string;
@@ -165,6 +166,8 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // the members pane: shown or hidden by the user, else by the window's width
+  const side = useFold(narrowWidth);
   const list = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   // stick: the reader is at the newest message, so the pane follows what
@@ -332,7 +335,7 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   }, [sel.membersOf, version]);
 
   return (
-    <section className="thread" aria-label={sel.title}>
+    <section className={`thread ${side.open ? 'members-open' : 'members-closed'}`} aria-label={sel.title}>
       <header className="thread-head">
         <h2 data-testid="thread-title">{sel.title}</h2>
         <TagEditor
@@ -341,6 +344,15 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
           label={t('tags.forChat')}
           onChange={(ts) => setTags((prev) => ({ ...prev, [sel.id]: ts }))}
         />
+        <button
+          type="button"
+          className="small-button members-toggle"
+          data-testid="members-toggle"
+          aria-expanded={side.open}
+          onClick={side.toggle}
+        >
+          {t('conv.members')} ({members.length})
+        </button>
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
