@@ -114,7 +114,7 @@ export function MessageItem({ m, target = false, actions, extra }: { m: Message;
             {reactions.map(([k, n]) => {
               const names = m.reactedBy?.[k] ?? [];
               const who = names.join(', ') + (n > names.length ? `${names.length ? ', ' : ''}${fill(t(n - names.length === 1 ? 'conv.reactedOthers.one' : 'conv.reactedOthers'), { n: n - names.length })}` : '');
-              const label = fill(t('conv.reactedBy'), { reaction: reactionGlyph(k), who });
+              const label = `${reactionGlyph(k)} ${who}`; // names only: nothing to translate
               return (
                 <span key={k} className="reaction" data-testid="reaction" title={label} aria-label={label} role="img">
                   {reactionGlyph(k)} {n}
