@@ -114,6 +114,11 @@ type MessageDTO struct {
 	Event       string               `json:"event,omitempty"`
 	Attachments []storage.Attachment `json:"attachments,omitempty"`
 	Reactions   map[string]int       `json:"reactions,omitempty"`
+	// ReactedBy names who reacted, by reaction (people Rapport does not
+	// know are counted in Reactions, not named).
+	ReactedBy map[string][]string `json:"reactedBy,omitempty"`
+	Mine      bool                `json:"mine,omitempty"`     // the signed-in user wrote it
+	TeamsURL  string              `json:"teamsUrl,omitempty"` // where it opens in Teams (storage.Message.TeamsURL)
 }
 
 // MessagesPage is a page of messages, newest first.
@@ -146,8 +151,9 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 		return MessagesPage{}, err
 	}
 	out := MessagesPage{Messages: make([]MessageDTO, 0, len(ms))}
+	pg := s.c.dtoPage(db, convID)
 	for _, m := range ms {
-		out.Messages = append(out.Messages, s.c.messageDTO(db, convID, m))
+		out.Messages = append(out.Messages, pg.messageDTO(m))
 	}
 	if len(ms) == limit {
 		out.Before = ms[len(ms)-1].Created.Format(time.RFC3339Nano)
@@ -155,12 +161,48 @@ func (s *Conversations) Messages(convID, before string, limit int) (MessagesPage
 	return out, nil
 }
 
+// messages is what the messages of one page share: their conversation,
+// its team ("" for a chat), the signed-in user and the names of the
+// people who reacted, looked up once each.
+type messages struct {
+	c              *Core
+	db             *storage.DB
+	convID, teamID string
+	me             string
+	names          map[string]string
+}
+
+func (c *Core) dtoPage(db *storage.DB, convID string) *messages {
+	pg := &messages{c: c, db: db, convID: convID, me: c.meID(), names: map[string]string{}}
+	if chans, err := db.Channels(c.ctx, ""); err == nil {
+		for _, ch := range chans {
+			if ch.ID == convID {
+				pg.teamID = ch.TeamID
+			}
+		}
+	}
+	return pg
+}
+
+func (pg *messages) name(userID string) string {
+	n, ok := pg.names[userID]
+	if !ok {
+		if u, err := pg.db.User(pg.c.ctx, userID); err == nil {
+			n = u.DisplayName
+		}
+		pg.names[userID] = n
+	}
+	return n
+}
+
 // messageDTO renders a stored message for the UI: its body sanitized, its
 // inline images pointed at the /hosted/ route, then its cards (sanitized
 // too); the attachment list names the rest (files, quotes).
-func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBody) MessageDTO {
+func (pg *messages) messageDTO(m storage.MessageWithBody) MessageDTO {
+	c, db, convID := pg.c, pg.db, pg.convID
 	d := MessageDTO{ID: m.ID, ReplyTo: m.ReplyTo, Type: m.Type, Created: m.Created, Edited: m.Edited, Deleted: m.Deleted,
-		Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event}
+		Subject: m.Subject, Importance: m.Importance, From: m.FromName, Event: m.Event,
+		Mine: pg.me != "" && m.FromID == pg.me, TeamsURL: m.TeamsURL(convID, pg.teamID)}
 	for _, a := range m.Attachments {
 		if !storage.IsCard(a.ContentType) {
 			d.Attachments = append(d.Attachments, a)
@@ -184,6 +226,12 @@ func (c *Core) messageDTO(db *storage.DB, convID string, m storage.MessageWithBo
 			d.Reactions = map[string]int{}
 		}
 		d.Reactions[r.Type]++
+		if n := pg.name(r.UserID); n != "" {
+			if d.ReactedBy == nil {
+				d.ReactedBy = map[string][]string{}
+			}
+			d.ReactedBy[r.Type] = append(d.ReactedBy[r.Type], n)
+		}
 	}
 	return d
 }

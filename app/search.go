@@ -120,8 +120,9 @@ func (s *Search) Context(convID, msgID string, around int) (ContextPage, error) 
 		return ContextPage{}, err
 	}
 	out := ContextPage{Conv: conv, Target: msgID, Messages: make([]MessageDTO, 0, len(ms))}
+	pg := s.c.dtoPage(db, convID)
 	for _, m := range ms {
-		out.Messages = append(out.Messages, s.c.messageDTO(db, convID, m))
+		out.Messages = append(out.Messages, pg.messageDTO(m))
 	}
 	return out, nil
 }

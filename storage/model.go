@@ -133,6 +133,7 @@ type Message struct {
 	EventMembers []string `json:"eventMembers,omitempty"`
 	TextBody     bool     `json:"textBody,omitempty"` // body is plain text, not HTML
 	ETag         string   `json:"etag,omitempty"`
+	WebURL       string   `json:"webUrl,omitempty"` // Graph's link to it in Teams (channel messages); see TeamsURL
 }
 
 // Attachment is a file or card attached to a message. A card's content is

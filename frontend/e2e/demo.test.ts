@@ -185,7 +185,7 @@ describe('demo', () => {
     await page.getByTestId('chat').first().click();
     const msg = page.locator('[data-testid="message"]').filter({ hasText: '本地报表' });
     await msg.first().waitFor({ timeout: 30_000 });
-    const hrefs = await msg.first().locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const hrefs = await msg.first().locator('.body a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual(['mailto:ops@lumen.example?subject=hi', 'https://docs.example.com/ok']);
     for (const text of ['loopback-a', 'loopback-b', 'loopback-c']) await msg.first().getByText(text).click();
     await page.waitForTimeout(300); // any navigation or fetch would have reached the server by now

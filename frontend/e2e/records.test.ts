@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { callApp, launchChromium, startDemo, waitSynced, type Demo } from './harness';
 
 // A case number in a message is a link to the case's page, which lists
@@ -7,6 +7,7 @@ import { callApp, launchChromium, startDemo, waitSynced, type Demo } from './har
 
 let demo: Demo;
 let browser: Browser;
+let page: Page; // the demo's URL works once: one tab for the file's tests
 
 beforeAll(async () => {
   demo = await startDemo('records');
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 describe('records', () => {
   test('a case number in a message opens the case’s page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(demo.appURL);
     await waitSynced(page);
     // A message that mentions a case the store holds.
@@ -51,6 +52,44 @@ describe('records', () => {
     await details.waitFor();
     expect(await details.textContent()).toContain(number);
     await page.getByTestId('record-mention').first().waitFor();
-    await page.close();
   });
+
+  // Issue 19, item 5: a table sorts by any column, filters, and counts.
+  test('a records table sorts by any column (aria-sort), filters, and shows a count', async () => {
+    await page.goto(new URL('/#/records', demo.appURL).toString());
+    await page.getByTestId('records-incidents').click();
+    const table = page.locator('[data-testid="records-table"][data-set="incidents"]');
+    await table.waitFor();
+    const rows = table.getByTestId('record-row');
+    const total = (await callApp<unknown[]>(page, 'Records.List', ['incidents'])).length;
+    expect(total).toBeGreaterThan(3);
+    await expect.poll(() => rows.count()).toBe(total);
+    const count = page.getByTestId('records-count');
+    expect(await count.textContent()).toBe(`${total} records`);
+    const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+    const column = (field: string) => table.locator(`td[data-field="${field}"]`).allTextContents();
+    // Every column sorts, ascending then descending, and says so.
+    for (const th of await table.getByTestId('records-column').all()) {
+      const field = (await th.getAttribute('data-field'))!;
+      await th.getByTestId('records-sort').click();
+      expect(await th.getAttribute('aria-sort')).toBe('ascending');
+      const up = (await column(field)).filter(Boolean);
+      await th.getByTestId('records-sort').click();
+      expect(await th.getAttribute('aria-sort')).toBe('descending');
+      const down = (await column(field)).filter(Boolean);
+      expect(down, field).toEqual([...up].reverse());
+      expect(await table.locator('th[aria-sort]').count()).toBe(1);
+      if (field === 'ticketnumber') expect(up).toEqual([...up].sort(collator.compare));
+    }
+    // The filter keeps the rows holding its words; the count says so.
+    const number = (await column('ticketnumber'))[0]!;
+    await page.getByTestId('records-filter').fill(number.toLowerCase());
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await count.textContent()).toBe(`1 of ${total} records`);
+    expect(await rows.first().textContent()).toContain(number);
+    const shots = process.env.RAPPORT_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: `${shots}/records-filtered.png` });
+    await page.getByTestId('records-filter').fill('');
+    await expect.poll(() => rows.count()).toBe(total);
+  }, 60_000);
 });

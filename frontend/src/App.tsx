@@ -139,9 +139,9 @@ export function App() {
               <ul>
                 {sections.map((s) => (
                   <li key={s.id}>
-                    <a href={`#/${s.id}`} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
+                    <a href={`#/${s.id}`} title={t(s.label)} aria-current={s.id === section ? 'page' : undefined} data-testid={`nav-${s.id}`}>
                       <SectionIcon id={s.id} />
-                      {t(s.label)}
+                      <span className="nav-label">{t(s.label)}</span>
                     </a>
                   </li>
                 ))}

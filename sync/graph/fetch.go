@@ -424,7 +424,7 @@ func convert(convID, teamID string, m models.ChatMessageable) Msg {
 	sm := storage.Message{ConvID: convID, TeamID: teamID, ID: str(m.GetId()), ReplyTo: str(m.GetReplyToId()),
 		Created: tm(m.GetCreatedDateTime()), Modified: tm(m.GetLastModifiedDateTime()),
 		Edited: optTime(m.GetLastEditedDateTime()), Deleted: optTime(m.GetDeletedDateTime()),
-		Subject: str(m.GetSubject()), Locale: str(m.GetLocale()), ETag: str(m.GetEtag())}
+		Subject: str(m.GetSubject()), Locale: str(m.GetLocale()), ETag: str(m.GetEtag()), WebURL: str(m.GetWebUrl())}
 	if t := m.GetMessageType(); t != nil {
 		sm.Type = t.String()
 	}

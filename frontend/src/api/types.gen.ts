@@ -612,6 +612,9 @@ export interface Message {
   event?: string;
   attachments?: Attachment[];
   reactions?: Record<string, number>;
+  reactedBy?: Record<string, string[]>;
+  mine?: boolean;
+  teamsUrl?: string;
 }
 
 // MessagesPage is Go's app.MessagesPage.

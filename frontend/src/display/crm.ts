@@ -101,3 +101,14 @@ export function compareCells(a: Cell, b: Cell, dir: 1 | -1, collator: Intl.Colla
   if (typeof b.sort === 'number') return dir;
   return dir * collator.compare(a.sort, b.sort);
 }
+
+// matchesFilter says whether a row's cells (as shown) hold every word of
+// a table's filter, ignoring case and accents ("thérèse" finds "Therese").
+export function matchesFilter(cells: Cell[], filter: string): boolean {
+  const words = fold(filter).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const hay = cells.map((c) => fold(c.text)).join('\n');
+  return words.every((w) => hay.includes(w));
+}
+
+const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();

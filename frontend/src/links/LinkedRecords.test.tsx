@@ -396,6 +396,13 @@ describe('in ConversationsView', () => {
       </LinksProvider>,
     );
     fireEvent.click(await screen.findByTestId('channel'));
+    // The reply is folded under its root, as in Teams, until opened.
+    const fold = await screen.findByTestId('replies-toggle');
+    expect(fold.textContent).toBe('1 reply from Li Wei');
+    expect(fold.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.getAllByTestId('post-links')).toHaveLength(1);
+    fireEvent.click(fold);
+    expect(fold.getAttribute('aria-expanded')).toBe('true');
     await waitFor(() => expect(screen.getAllByTestId('post-links')).toHaveLength(2));
     const [root, reply] = screen.getAllByTestId('post-links');
     expect(root!.dataset.target).toBe('thread/ch1/100');

@@ -8,6 +8,7 @@ import { keyText } from '../display/crm';
 import { CardFields, KindBadge, linkKey, OpenInDynamics, realTime } from './parts';
 import { useAction } from './useAction';
 import { useLatest } from './useLatest';
+import { narrowWidth, useFold } from '../display/fold';
 
 // LinkedRecords is a chat's strip of linked Dynamics 365 records: a card
 // per link with its sync state, Open in Dynamics and Unlink, and a button
@@ -20,6 +21,9 @@ export function LinkedRecords({ chatId, chatName }: { chatId: string; chatName: 
   const [tick, setTick] = useState(0); // bumped after an edit made here
   const opener = useRef<HTMLButtonElement>(null);
   const headingId = useId();
+  // Folded (in a narrow window, or by the user) the cards are one line of
+  // chips, so the messages keep their room.
+  const fold = useFold(narrowWidth);
   // Only the newest answer counts (a push may refresh while one is out).
   const { data: links, error } = useLatest(() => api.links.forChat(chatId), [chatId, version, tick]);
 
@@ -34,15 +38,29 @@ export function LinkedRecords({ chatId, chatName }: { chatId: string; chatName: 
   }, []);
 
   return (
-    <section className="linked" data-testid="linked-records" aria-labelledby={headingId}>
+    <section className={`linked ${fold.open ? 'cards-open' : 'cards-folded'}`} data-testid="linked-records" aria-labelledby={headingId}>
       <header className="linked-head">
         <h3 id={headingId}>
           {t('links.title')}
           {links && links.length > 0 ? ` (${links.length})` : ''}
         </h3>
+        {links && links.length > 0 && !fold.open && (
+          <ul className="link-chips" data-testid="link-chips">
+            {links.map((l) => (
+              <li key={linkKey(l.set, l.recordId)} className={`link-chip sync-${l.sync}`}>
+                <KindBadge set={l.set} /> {l.record.title || l.recordId}
+              </li>
+            ))}
+          </ul>
+        )}
         <button type="button" className="small-button" data-testid="link-record" ref={opener} onClick={() => setDialog(true)}>
           {t('links.link')}
         </button>
+        {links && links.length > 0 && (
+          <button type="button" className="small-button fold-toggle" data-testid="linked-toggle" aria-expanded={fold.open} onClick={fold.toggle}>
+            {t(fold.open ? 'links.fold' : 'links.unfold')}
+          </button>
+        )}
       </header>
       {error && (
         <p className="status error" role="alert">
@@ -50,7 +68,7 @@ export function LinkedRecords({ chatId, chatName }: { chatId: string; chatName: 
         </p>
       )}
       {links && links.length === 0 && <p className="hint">{t('links.none')}</p>}
-      {links && links.length > 0 && (
+      {links && links.length > 0 && fold.open && (
         <ul className="link-cards">
           {links.map((l) => (
             <li key={linkKey(l.set, l.recordId)}>

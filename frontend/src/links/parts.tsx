@@ -1,7 +1,7 @@
-import type { MouseEvent } from 'react';
-import { api, type RecordCard } from '../api';
+import { type RecordCard } from '../api';
 import { useI18n, type Translate } from '../i18n';
 import { keyText, recordLabel } from '../display/crm';
+import { OutsideLink } from '../display/outside';
 
 // linkKey identifies a linked record (Dynamics ids are GUIDs in any case).
 export const linkKey = (set: string, id: string) => `${set}/${id.toLowerCase()}`;
@@ -16,21 +16,13 @@ export function KindBadge({ set }: { set: string }) {
   );
 }
 
-// OpenInDynamics links to the record in Dynamics 365: a new tab in browser
-// mode, the system browser in the window (which has no tabs). Only https
-// addresses are followed.
+// OpenInDynamics links to the record in Dynamics 365 (an OutsideLink).
 export function OpenInDynamics({ url }: { url?: string | undefined }) {
   const { t } = useI18n();
-  if (!url || !/^https:\/\//i.test(url)) return null;
-  const open = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (api.mode() !== 'wails') return;
-    e.preventDefault();
-    api.system.openURL(e.currentTarget.href).catch(() => {});
-  };
   return (
-    <a href={url} target="_blank" rel="noreferrer noopener" onClick={open} data-testid="open-in-dynamics">
+    <OutsideLink url={url} testId="open-in-dynamics">
       {t('search.openRecord')}
-    </a>
+    </OutsideLink>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
@@ -6,7 +6,9 @@ import { MessageItem, threads } from '../display/messages';
 import { LinkedRecords } from '../links/LinkedRecords';
 import { messageTarget, PostLinks, threadTarget, useConversationLinks } from '../links/PostLinks';
 import { plainText } from '../display/messages';
-import { TagEditor } from '../tags/TagEditor';
+import { TagChip, TagEditor } from '../tags/TagEditor';
+import { KindBadge, linkKey } from '../links/parts';
+import { narrowWidth, useFold } from '../display/fold';
 
 interface Selected {
   id: string;
@@ -165,6 +167,8 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // the members pane: shown or hidden by the user, else by the window's width
+  const side = useFold(narrowWidth);
   const list = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   // stick: the reader is at the newest message, so the pane follows what
@@ -258,32 +262,61 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
 
   // Threads (channel roots) and messages link to records in Rapport.
   const local = useConversationLinks(sel.id);
-  const postLinks = (m: Message, isThread: boolean) => {
-    if (m.type !== 'message' || m.deleted) return undefined;
+  // Its actions (link, capture, knowledge, tag) show over the message on
+  // hover or focus; under it, only what it is linked to or tagged with.
+  const postLinks = (m: Message, isThread: boolean): { actions?: ReactNode; extra?: ReactNode } => {
+    if (m.type !== 'message' || m.deleted) return {};
     const target = isThread ? threadTarget(sel.id, m.id) : messageTarget(sel.id, m.id);
     const title = fill(t(isThread ? 'links.post.threadTitle' : 'links.post.messageTitle'), { from: m.from, at: when(m.created, locale) });
     // A channel's root stands for its thread; a chat's messages for themselves.
     const inherited = [...(tags[sel.id] ?? []), ...(m.replyTo ? (tags[threadTarget(sel.id, m.replyTo)] ?? []) : [])];
-    return (
-      <>
-        <PostLinks
-          target={target}
-          kind={isThread ? 'thread' : 'message'}
-          title={title}
-          text={plainText(m.html)}
-          links={local.byTarget.get(target) ?? []}
-          onEdited={local.edited}
-        />
-        <TagEditor
-          target={target}
-          tags={tags[target] ?? []}
-          inherited={inherited}
-          label={t(isThread ? 'tags.forThread' : 'tags.forMessage')}
-          onChange={(ts) => setTags((prev) => ({ ...prev, [target]: ts }))}
-        />
-      </>
-    );
+    const links = (local.byTarget.get(target) ?? []).filter((l) => l.linked);
+    const own = tags[target] ?? [];
+    return {
+      actions: (
+        <>
+          <PostLinks
+            target={target}
+            kind={isThread ? 'thread' : 'message'}
+            title={title}
+            text={plainText(m.html)}
+            links={local.byTarget.get(target) ?? []}
+            onEdited={local.edited}
+          />
+          <TagEditor
+            target={target}
+            tags={own}
+            inherited={inherited}
+            label={t(isThread ? 'tags.forThread' : 'tags.forMessage')}
+            onChange={(ts) => setTags((prev) => ({ ...prev, [target]: ts }))}
+          />
+        </>
+      ),
+      extra:
+        links.length + own.length > 0 ? (
+          <div className="message-marks" data-testid="message-marks">
+            {links.map((l) => (
+              <span key={linkKey(l.set, l.recordId)} className="post-link">
+                <KindBadge set={l.set} /> {l.record.title || l.recordId}
+              </span>
+            ))}
+            {own.map((tg) => (
+              <TagChip key={tg} name={tg} />
+            ))}
+          </div>
+        ) : undefined,
+    };
   };
+
+  // Replies fold under their root, as in Teams: "N replies" opens them.
+  // A thread holding the linked message opens by itself.
+  const [unfolded, setUnfolded] = useState<ReadonlySet<string>>(new Set());
+  const unfold = (key: string) =>
+    setUnfolded((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
 
   const { focus } = sel;
   useEffect(() => {
@@ -332,7 +365,7 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   }, [sel.membersOf, version]);
 
   return (
-    <section className="thread" aria-label={sel.title}>
+    <section className={`thread ${side.open ? 'members-open' : 'members-closed'}`} aria-label={sel.title}>
       <header className="thread-head">
         <h2 data-testid="thread-title">{sel.title}</h2>
         <TagEditor
@@ -341,6 +374,15 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
           label={t('tags.forChat')}
           onChange={(ts) => setTags((prev) => ({ ...prev, [sel.id]: ts }))}
         />
+        <button
+          type="button"
+          className="small-button members-toggle"
+          data-testid="members-toggle"
+          aria-expanded={side.open}
+          onClick={side.toggle}
+        >
+          {t('conv.members')} ({members.length})
+        </button>
       </header>
       {sel.chat && <LinkedRecords chatId={sel.id} chatName={sel.title} />}
       <div className="thread-body">
@@ -353,18 +395,40 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
             </button>
           )}
           {messages.length === 0 && !error && <p className="hint">{t('conv.noMessages')}</p>}
-          {threads(messages).map((th) => (
-            <div className="thread-group" key={th.key} data-testid="thread-group">
-              {th.root ? (
-                <MessageItem m={th.root} target={th.root.id === focus} extra={postLinks(th.root, !sel.chat)} />
-              ) : (
-                <p className="hint earlier">{t('conv.earlierThread')}</p>
-              )}
-              {th.replies.map((m) => (
-                <MessageItem key={m.id} m={m} target={m.id === focus} extra={postLinks(m, false)} />
-              ))}
-            </div>
-          ))}
+          {threads(messages).map((th) => {
+            // a rootless group (its root on an older page) is not folded
+            const open = !th.root || unfolded.has(th.key) || th.replies.some((m) => m.id === focus);
+            const n = th.replies.length;
+            const names = [...new Set(th.replies.map((m) => m.from).filter(Boolean))];
+            const repliesId = `replies-${th.key}`;
+            return (
+              <div className="thread-group" key={th.key} data-testid="thread-group">
+                {th.root ? (
+                  <MessageItem m={th.root} target={th.root.id === focus} {...postLinks(th.root, !sel.chat)} />
+                ) : (
+                  <p className="hint earlier">{t('conv.earlierThread')}</p>
+                )}
+                {th.root && n > 0 && (
+                  <button type="button" className="replies-toggle" data-testid="replies-toggle" aria-expanded={open} aria-controls={repliesId}
+                    onClick={() => unfold(th.key)}>
+                    {open ? t('conv.hideReplies') : (
+                      <>
+                        {fill(t(n === 1 ? 'conv.replies.one' : 'conv.replies'), { n })}
+                        <span className="replies-from"> {fill(t('conv.repliesFrom'), { names: names.slice(0, 3).join(', ') + (names.length > 3 ? '…' : '') })}</span>
+                      </>
+                    )}
+                  </button>
+                )}
+                {open && n > 0 && (
+                  <div className="replies" id={repliesId} data-testid="replies">
+                    {th.replies.map((m) => (
+                      <MessageItem key={m.id} m={m} target={m.id === focus} {...postLinks(m, false)} />
+                    ))}
+                  </div>
+                )}
+              </div>
+            );
+          })}
           </div>
           {newBelow > 0 && (
             <button type="button" className="new-below" data-testid="new-below"

@@ -230,6 +230,26 @@ describe('records read like Dynamics', () => {
     expect(screen.getAllByTestId('records-column').map((th) => th.getAttribute('aria-sort'))).toEqual([null, null, null, null]);
   });
 
+  test('a filter keeps the rows holding its words, the count says how many of all; sorting applies to what is left; another table starts unfiltered', async () => {
+    renderRecords({ rows: { ...rows, incidents: cases } });
+    fireEvent.click(screen.getByTestId('records-incidents'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(4));
+    expect(screen.getByTestId('records-count').textContent).toBe('4 records');
+    fireEvent.change(screen.getByTestId('records-filter'), { target: { value: 'cas-0100' } });
+    expect(screen.getAllByTestId('record-row')).toHaveLength(3);
+    expect(screen.getByTestId('records-count').textContent).toBe('3 of 4 records');
+    sortBy('ticketnumber');
+    sortBy('ticketnumber');
+    expect(column('ticketnumber')).toEqual(['CAS-01003-D4', 'CAS-01002-B2', 'CAS-01001-A1']);
+    fireEvent.change(screen.getByTestId('records-filter'), { target: { value: 'nothing like it' } });
+    expect(screen.queryAllByTestId('record-row')).toHaveLength(0);
+    expect(screen.getByTestId('records-count').textContent).toBe('0 of 4 records');
+    fireEvent.click(screen.getByTestId('records-accounts'));
+    await waitFor(() => expect(screen.getAllByTestId('record-row')).toHaveLength(2));
+    expect((screen.getByTestId('records-filter') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId('records-count').textContent).toBe('2 records');
+  });
+
   test('numbers sort by value and read in the locale; empty cells stay last either way', async () => {
     renderRecords({ rows: { opportunities } }, 'fr');
     fireEvent.click(screen.getByTestId('records-opportunities'));

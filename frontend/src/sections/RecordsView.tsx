@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, crmSets, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
 import { useI18n } from '../i18n';
-import { cell, compareCells, fieldLabel, isRecordSet, recordsLabel, titleOf, type Cell } from '../display/crm';
+import { cell, compareCells, fieldLabel, isRecordSet, matchesFilter, recordsLabel, titleOf, type Cell } from '../display/crm';
+import { fill } from '../i18n/format';
 import { FollowUps } from '../capture/Activities';
 import { RecordTimeline } from '../links/RecordTimeline';
 import { recordHash } from '../display/routes';
@@ -25,6 +26,7 @@ export function RecordsView({ version, target = [] }: { version: number; target?
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<{ set: string; id: string; title: string } | null>(null);
   const [sort, setSort] = useState<Sort | null>(null);
+  const [filter, setFilter] = useState('');
   // #/records/<set>/<id> opens that record's page (a related record, a
   // search hit, a case number in a message).
   const [tSet, tID] = target;
@@ -38,16 +40,16 @@ export function RecordsView({ version, target = [] }: { version: number; target?
   }, [set, version]);
   const cols = crmSets[set].table;
 
-  // Each row's cells as shown, then the rows in the chosen order (Go's
-  // order until a header is clicked).
+  // Each row's cells as shown, those holding the filter's words, in the
+  // chosen order (Go's order until a header is clicked).
   const shown = useMemo(() => {
-    const out = rows.map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale)) }));
+    const out = rows.map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale)) })).filter((x) => matchesFilter(x.cells, filter));
     if (!sort) return out;
     const i = cols.indexOf(sort.col);
     if (i < 0) return out;
     const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
     return out.sort((a, b) => compareCells(a.cells[i]!, b.cells[i]!, sort.dir, collator));
-  }, [rows, cols, set, sort, t, locale]);
+  }, [rows, cols, set, sort, filter, t, locale]);
 
   const show = (r: CrmRecord, cells: Cell[]) => {
     setOpen({ set, id: r.id, title: titleOf(set, r.fields) || cells[0]?.text || r.id });
@@ -80,6 +82,7 @@ export function RecordsView({ version, target = [] }: { version: number; target?
               setSet(s);
               setOpen(null);
               setSort(null);
+              setFilter('');
             }}
           >
             {recordsLabel(s, t)}
@@ -87,6 +90,24 @@ export function RecordsView({ version, target = [] }: { version: number; target?
         ))}
       </div>
       {error && <p className="status error">{error}</p>}
+      {rows.length > 0 && (
+        <div className="records-tools">
+          <input
+            type="search"
+            className="records-filter"
+            data-testid="records-filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder={t('records.filter')}
+            aria-label={t('records.filter')}
+          />
+          <span className="records-count" role="status" data-testid="records-count">
+            {shown.length === rows.length
+              ? fill(t(rows.length === 1 ? 'records.count.one' : 'records.count'), { n: rows.length.toLocaleString(locale) })
+              : fill(t('records.countOf'), { n: shown.length.toLocaleString(locale), total: rows.length.toLocaleString(locale) })}
+          </span>
+        </div>
+      )}
       <div className={open ? 'records-body with-timeline' : 'records-body'}>
         {rows.length === 0 ? (
           <p className="hint">{t('records.empty')}</p>
