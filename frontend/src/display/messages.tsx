@@ -46,7 +46,7 @@ export function MessageItem({ m, target = false, extra }: { m: Message; target?:
   if (m.type !== 'message') {
     return (
       <div className={`message system${target ? ' target' : ''}`} data-testid="message" data-id={m.id} {...mark}>
-        {t('conv.system')}: {m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
+        {t('conv.system')}{t('colon')}{m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
         <time dateTime={m.created}> · {when(m.created, locale)}</time>
       </div>
     );
@@ -55,26 +55,26 @@ export function MessageItem({ m, target = false, extra }: { m: Message; target?:
   return (
     <article className={`message${m.replyTo ? ' reply' : ''}${target ? ' target' : ''}`} data-testid="message" data-id={m.id} {...mark}>
       <header>
-        <strong className="from">{m.from}</strong>
+        <strong className="from" data-user-content="">{m.from}</strong>
         <time dateTime={m.created}>{when(m.created, locale)}</time>
         {m.edited && !m.deleted && <span className="edited">({t('conv.edited')})</span>}
         {(m.importance === 'urgent' || m.importance === 'high') && (
           <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
         )}
       </header>
-      {m.subject && <h4 className="subject">{m.subject}</h4>}
+      {m.subject && <h4 className="subject" data-user-content="">{m.subject}</h4>}
       {m.deleted ? (
         <p className="deleted">
           {t('conv.deletedOn')} {when(m.deleted, locale)}
         </p>
       ) : (
         // Sanitized in Go (sync/render); the CSP is the second wall.
-        <div className="body" onClick={openOutside} dangerouslySetInnerHTML={{ __html: m.html }} />
+        <div className="body" data-user-content="" onClick={openOutside} dangerouslySetInnerHTML={{ __html: m.html }} />
       )}
       {m.attachments && m.attachments.length > 0 && !m.deleted && (
         <ul className="attachments">
           {m.attachments.map((a) => (
-            <li key={a.id}>📎 {a.name ?? a.contentType}</li>
+            <li key={a.id}>📎 <span data-user-content="">{a.name ?? a.contentType}</span></li>
           ))}
         </ul>
       )}

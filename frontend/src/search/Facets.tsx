@@ -48,7 +48,7 @@ export function Facets({ facets, of = 0, q, onToggle }: { facets: Facet[]; of?: 
                   data-filter={v.filter}
                   onClick={() => onToggle(v.filter)}
                 >
-                  <span className="facet-label">{facetLabel(f.dim, v, t, locale)}</span>
+                  <span className="facet-label" {...(f.dim === 'month' || f.dim === 'kind' ? {} : { 'data-user-content': '' })}>{facetLabel(f.dim, v, t, locale)}</span>
                   <span className="facet-count">{v.count.toLocaleString(locale)}</span>
                 </button>
               </li>

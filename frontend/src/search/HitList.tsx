@@ -116,9 +116,9 @@ function HitRow({ hit }: { hit: SearchHit }) {
       <>
         <div className="hit-line">
           <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
-          <strong className="hit-title">{r.title}</strong>
+          <strong className="hit-title" data-user-content="">{r.title}</strong>
         </div>
-        {r.subtitle && <div className="hit-meta">{r.subtitle}</div>}
+        {r.subtitle && <div className="hit-meta" data-user-content="">{r.subtitle}</div>}
         <Snippet parts={hit.snippet} />
       </>
     );
@@ -127,12 +127,12 @@ function HitRow({ hit }: { hit: SearchHit }) {
   return (
     <>
       <div className="hit-line">
-        <strong className="hit-title">{hit.conv ? convTitle(hit.conv) : ''}</strong>
+        <strong className="hit-title" data-user-content="">{hit.conv ? convTitle(hit.conv) : ''}</strong>
         {m && <time dateTime={m.created}>{when(m.created, locale)}</time>}
       </div>
       {m && (
         <div className="hit-meta">
-          <span className="from">{m.from}</span>
+          <span className="from" data-user-content="">{m.from}</span>
           {(m.importance === 'urgent' || m.importance === 'high') && (
             <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
           )}
@@ -142,7 +142,7 @@ function HitRow({ hit }: { hit: SearchHit }) {
               📎
             </span>
           )}
-          {m.subject && <span className="hit-subject">{m.subject}</span>}
+          {m.subject && <span className="hit-subject" data-user-content="">{m.subject}</span>}
           {m.tags?.map((tg) => <TagChip key={tg} name={tg} />)}
           {m.inheritedTags?.map((tg) => <TagChip key={`i-${tg}`} name={tg} kind="inherited" />)}
         </div>
@@ -155,7 +155,7 @@ function HitRow({ hit }: { hit: SearchHit }) {
 // Snippet shows plain-text fragments, the matched ones in <mark>. Never HTML.
 export function Snippet({ parts }: { parts: Piece[] }) {
   return (
-    <p className="snippet">
+    <p className="snippet" data-user-content="">
       {parts.map((f, i) => (f.hit ? <mark key={i}>{f.t}</mark> : <Fragment key={i}>{f.t}</Fragment>))}
     </p>
   );

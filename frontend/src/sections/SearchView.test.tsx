@@ -334,7 +334,7 @@ describe('errors', () => {
     type(bad);
     const note = await screen.findByTestId('query-error');
     expect(note.getAttribute('role')).toBe('alert');
-    expect(within(note).getByTestId('query-error-message').textContent).toBe('missing closing quote');
+    expect(within(note).getByTestId('query-error-message').textContent).toBe('A quote is not closed.');
     expect(within(note).getByTestId('query-error-span').textContent).toBe('"李伟');
     expect(note.querySelector('.query-echo')?.textContent).toBe(bad);
     expect(box().getAttribute('aria-invalid')).toBe('true');

@@ -3,6 +3,7 @@ import { api, toAppError, type IndexStatus, type SavedSearch, type SearchHit, ty
 import { useI18n, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
 import { EmptyState } from './EmptyState';
+import { Text } from '../i18n/Text';
 import { ContextPane } from '../search/ContextPane';
 import { Facets } from '../search/Facets';
 import { HitList } from '../search/HitList';
@@ -73,7 +74,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
         )}
         {!hasQuery ? (
           <div className="search-intro">
-            {hasData ? <p className="empty-what">{t('search.what')}</p> : <EmptyState what="search.what" />}
+            {hasData ? <p className="empty-what"><Text>{t('search.what')}</Text></p> : <EmptyState what="search.what" />}
             <SyntaxHelp />
           </div>
         ) : !rs ? (

@@ -17,10 +17,12 @@ interface Props {
 export function SettingsView({ info, settings, onChange, focus }: Props) {
   const { t } = useI18n();
   const langId = useId();
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  // The outcome: a message key (shown in the language current when it shows,
+  // so "Saved" after a language switch is in the new one), or an error.
+  const [status, setStatus] = useState<{ ok: true; key: MessageKey } | { ok: false; text: string } | null>(null);
   const save = (patch: Partial<UISettings>) => {
     onChange(patch).then(
-      () => setStatus({ ok: true, text: t('settings.saved') }),
+      () => setStatus({ ok: true, key: 'settings.saved' }),
       (e: unknown) => setStatus({ ok: false, text: toAppError(e).message }),
     );
   };
@@ -68,8 +70,8 @@ export function SettingsView({ info, settings, onChange, focus }: Props) {
             </label>
           ))}
         </fieldset>
-        <p role="status" className={status?.ok === false ? 'status error' : 'status'}>
-          {status?.text}
+        <p role="status" className={status?.ok === false ? 'status error' : 'status'} data-testid="settings-status">
+          {status ? (status.ok ? t(status.key) : status.text) : null}
         </p>
       </section>
       <section aria-labelledby="about">

@@ -107,9 +107,9 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
         ) : status.signedOut ? (
           t('sync.signedOut')
         ) : last?.error ? (
-          `${t('sync.failed')}: ${errorText(last.error, t)}`
+          `${t('sync.failed')}${t('colon')}${errorText(last.error, t)}`
         ) : last ? (
-          `${t('sync.last')}: ${when(last.progress.started, locale)} · ${resultText(last.progress, t)}`
+          `${t('sync.last')}${t('colon')}${when(last.progress.started, locale)} · ${resultText(last.progress, t, locale)}`
         ) : (
           t('sync.never')
         )}
@@ -166,8 +166,8 @@ function errorText(e: ErrorBody, t: Translate): string {
 
 // resultText says what a round brought in; failed sources only when some
 // failed (never "0 errors").
-function resultText(p: Progress, t: Translate): string {
-  let text = fill(t('sync.written'), { messages: p.messages, records: p.records });
+function resultText(p: Progress, t: Translate, locale: string): string {
+  let text = fill(t('sync.written'), { messages: p.messages, records: p.records }, locale);
   if (p.errors > 0) text += ` · ${fill(t(p.errors === 1 ? 'sync.sourcesFailed.one' : 'sync.sourcesFailed.other'), { n: p.errors })}`;
   return text;
 }
