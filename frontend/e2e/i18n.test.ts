@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { catalogs, type Locale } from '../src/i18n/messages';
 import { sections } from '../src/sections/sections';
 import { recordSets } from '../src/api/crm.gen';
-import { englishOnScreen, launchChromium, startDemo, waitSynced, type Demo } from './harness';
+import { englishOnScreen, expectNoEnglish, launchChromium, startDemo, waitSynced, type Demo } from './harness';
 
 // Every screen in Chinese and in French: the demo (started in a Chinese
 // system locale, then switched to French in Settings) walked section by
@@ -122,6 +122,13 @@ describe('every string translated', () => {
     await expect.poll(() => page.getByTestId('settings-status').textContent()).toBe(catalogs.fr['settings.saved']);
     const fr = await walk(page, 'fr');
     expect({ zh, fr }, 'English on Chinese and French screens').toEqual({ zh: [], fr: [] });
+
+    // Sign out is in Settings; the top bar offers to sign in again.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signed-out').waitFor();
+    await page.getByTestId('sign-in-browser').waitFor();
+    await expectNoEnglish(page, 'fr', 'Settings, signed out');
 
     // The check sees English when there is some, and not in user data.
     await page.evaluate((words) => {

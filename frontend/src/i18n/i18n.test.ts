@@ -31,7 +31,7 @@ describe('catalogues', () => {
     const same = keys.filter((k) => catalogs.fr[k as keyof typeof catalogs.en] === catalogs.en[k as keyof typeof catalogs.en]);
     // Proper names and words that are the same in both languages.
     expect(same.sort()).toEqual(['capture.kind.note', 'nav.conversations', 'metrics.conversations', 'metrics.messages', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
-      'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
+      'sync.progress', 'sync.rate', 'importance.urgent', 'importance.high', 'records.contacts',
       'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message',
       'crm.field.incidents.description', 'crm.field.knowledgearticles.description', 'tags.color.orange', 'tags.what.alias', 'tags.col.actions', 'metrics.threadsOf',
       'knowledge.faq.question', 'knowledge.messages'].sort());

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
 import { SyncSources } from './SyncSources';
 import { ConnectionSettings } from './ConnectionSettings';
+import { AccountSettings } from './AccountSettings';
 import { LinkSettingsPanel } from '../links/LinkSettings';
 import { MetricsSettingsPanel } from '../metrics/MetricsSettings';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
@@ -78,6 +79,7 @@ export function SettingsView({ info, settings, onChange, focus }: Props) {
         <h2 id="about">{t('settings.about')}</h2>
         <Table rows={rows} />
       </section>
+      <AccountSettings />
       <ConnectionSettings focus={focus === 'connection'} />
       <LinkSettingsPanel />
       <MetricsSettingsPanel />
