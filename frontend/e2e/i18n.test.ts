@@ -66,6 +66,15 @@ async function walk(page: Page, l: Locale): Promise<string[]> {
         await page.getByTestId('context-pane').waitFor();
         await check('search with a preview');
         await shot(page, `search-${l}`);
+        // Rows grow with their text: nothing clipped, none overlapping.
+        const rows = await page.getByTestId('hit').evaluateAll((els) =>
+          (els as HTMLElement[]).map((e) => ({ top: e.offsetTop, height: e.offsetHeight, clipped: e.scrollHeight > e.clientHeight + 1 })).sort((a, b) => a.top - b.top),
+        );
+        expect(rows.filter((r) => r.clipped), 'clipped rows').toEqual([]);
+        rows.slice(1).forEach((r, i) => expect(r.top, `row ${i + 1}`).toBeGreaterThanOrEqual(rows[i]!.top + rows[i]!.height - 1));
+        // Another query clears the preview.
+        await page.getByTestId('search-box').fill(l === 'fr' ? 'livraison' : '发票');
+        await expect.poll(() => page.getByTestId('context-pane').locator('[data-testid="message"]').count()).toBe(0);
         await page.getByTestId('search-box').fill('from:xu');
         await page.getByTestId('unmatched').waitFor();
         await check('search, an operator naming nobody');

@@ -20,7 +20,9 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   const [saved, setSaved] = useState<SavedSearch[]>([]);
   const [savedError, setSavedError] = useState<string | null>(null);
   const [selected, setSelected] = useState(-1);
-  const [opened, setOpened] = useState<SearchHit | null>(null);
+  // The opened hit, with the query it was found by: another query clears
+  // the pane (its hit may not be among the new results).
+  const [opened, setOpened] = useState<{ q: string; hit: SearchHit } | null>(null);
 
   useEffect(() => {
     api.search.saved().then(setSaved, (e: unknown) => setSavedError(toAppError(e).message));
@@ -32,9 +34,9 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   const open = useCallback(
     (i: number) => {
       const hit = rs && hitAt(rs, i);
-      if (hit) setOpened(hit); // a row still loading keeps the pane as it is
+      if (hit) setOpened({ q: s.q, hit }); // a row still loading keeps the pane as it is
     },
-    [rs],
+    [rs, s.q],
   );
   const savedCall = (p: Promise<SavedSearch[]>) =>
     p.then(
@@ -102,7 +104,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
           </>
         )}
       </div>
-      {showResults && <ContextPane hit={opened} />}
+      {showResults && <ContextPane hit={opened?.q === s.q ? opened.hit : null} />}
     </div>
   );
 }
