@@ -49,6 +49,13 @@ async function walk(page: Page, l: Locale): Promise<string[]> {
         await page.locator('.message').first().waitFor();
         await check('a chat');
         await shot(page, `conversations-${l}`);
+        // The Link dialog: suggestions and search results with their card lines.
+        await page.getByTestId('link-record').click();
+        await page.getByTestId('link-dialog').waitFor();
+        await page.getByTestId('record-search').fill('CAS');
+        await page.getByTestId('record-result').first().waitFor();
+        await check('the Link dialog');
+        await page.getByTestId('link-dialog-close').click();
         const team = page.locator('.conv-list details').first();
         if ((await team.count()) > 0) {
           if ((await team.getAttribute('open')) === null) await team.locator('summary').click();
