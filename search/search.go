@@ -73,10 +73,13 @@ type Result struct {
 
 // QueryError locates a query's syntax error (byte offsets into Q).
 type QueryError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Start   int      `json:"start"`
+	End     int      `json:"end"`
+	Op      string   `json:"op,omitempty"`
+	Suggest string   `json:"suggest,omitempty"`
+	Values  []string `json:"values,omitempty"`
 }
 
 // Hit is one result, with the rows it shows taken from the store.
@@ -246,7 +249,7 @@ func (ix *Index) compileQuery(ctx context.Context, req Request) (bq.Query, *comp
 	if err != nil {
 		var qe *query.Error
 		if errors.As(err, &qe) {
-			return nil, nil, nil, &QueryError{Code: qe.Code, Message: qe.Msg, Start: qe.Span.Start, End: qe.Span.End}, nil
+			return nil, nil, nil, &QueryError{Code: qe.Code, Message: qe.Msg, Start: qe.Span.Start, End: qe.Span.End, Op: qe.Op, Suggest: qe.Suggest, Values: qe.Values}, nil
 		}
 		return nil, nil, nil, nil, err
 	}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Keys, launchChromium } from './harness';
+import { expectNoEnglish, Keys, launchChromium } from './harness';
 import { crmSets } from '../src/api/crm.gen';
 import { catalogs, type Locale } from '../src/i18n/messages';
 
@@ -123,6 +123,7 @@ describe('demo', () => {
     await waitSynced(page);
     await page.reload();
     await page.getByTestId('chat').first().waitFor();
+    await expectNoEnglish(page, 'zh-CN', 'Conversations after the first sync');
     const chats = await page.getByTestId('chat').count();
     expect(chats).toBeGreaterThan(3);
 
@@ -258,6 +259,8 @@ describe('demo', () => {
     expect(await err.getAttribute('data-code')).toBe('unknown_operator');
     expect(await page.getByTestId('query-error-span').textContent()).toContain('form');
     expect(await page.getByTestId('hit').count()).toBeGreaterThan(0);
+    // Said in Chinese: no English from Go's parser beside it.
+    await expectNoEnglish(page, 'zh-CN', 'a query error');
     await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-search.png` });
     expect(problems).toEqual([]);
     await ctx.close();
@@ -426,6 +429,7 @@ describe('demo', () => {
       await header('prioritycode').getByTestId('records-sort').click();
       expect(await header('prioritycode').getAttribute('aria-sort')).toBe('descending');
       expect(await cells('prioritycode')).toEqual([...up].reverse().sort((a, b) => collator.compare(b, a)));
+      if (l !== 'en') await expectNoEnglish(page, l, 'Records: cases');
       await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/demo-records-${l}.png` });
     }
     await page.getByTestId('nav-settings').click();

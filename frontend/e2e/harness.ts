@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { catalogs, type Locale } from '../src/i18n/messages';
 
 export interface Server {
   url: string; // with the launch secret
@@ -249,4 +250,77 @@ export async function waitSynced(page: Page): Promise<void> {
       { timeout: 60_000, interval: 500 },
     )
     .toBe('synced');
+}
+
+// latinWords are the words of s written in unaccented Latin letters, 3
+// or more (accented words are not English; "Numéro" is not "ro").
+const latinWords = (s: string) => (s.match(/\p{L}+/gu) ?? []).filter((w) => /^[A-Za-z]{3,}$/.test(w));
+
+// englishWords are the words (3 letters or more) of the English catalogue
+// that the catalogue of locale l does not use itself: names such as Teams
+// or Dynamics are in every catalogue and pass.
+export function englishWords(l: Locale): Set<string> {
+  const words = (cat: Record<string, string>) =>
+    new Set(Object.values(cat).flatMap((m) => latinWords(m.replace(/\{\w+\}/g, ' '))).map((w) => w.toLowerCase()));
+  const own = words(catalogs[l]);
+  return new Set([...words(catalogs.en)].filter((w) => !own.has(w)));
+}
+
+// englishOnScreen lists the visible texts of the page (text, placeholders,
+// labels and tooltips) that hold a word of englishWords(l), with where
+// they are. User data is not the UI's to translate: anything inside an
+// element marked data-user-content (message bodies, names, record values,
+// titles), and code (syntax, commands), is skipped.
+export async function englishOnScreen(page: Page, l: Locale): Promise<string[]> {
+  const texts = await page.evaluate(() => {
+    const out: { text: string; where: string }[] = [];
+    // Also skipped: what is marked not to translate (identifiers such as
+    // time zone names) and what is marked as another language (a
+    // language's own name in the language menu).
+    const page = document.documentElement.lang;
+    const skip = (el: Element) =>
+      el.closest('[data-user-content], [translate="no"], code, kbd, script, style, noscript') !== null ||
+      (el.closest('[lang]')?.getAttribute('lang') ?? page) !== page;
+    const shown = (el: Element) => {
+      const box = el.closest('select') ?? el;
+      return box.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && (box as HTMLElement).getClientRects().length > 0;
+    };
+    const where = (el: Element) => {
+      const path: string[] = [];
+      for (let e: Element | null = el; e && e !== document.body && path.length < 4; e = e.parentElement) {
+        const id = e.getAttribute('data-testid');
+        path.unshift(id ? `${e.tagName.toLowerCase()}[${id}]` : e.className && typeof e.className === 'string' ? `${e.tagName.toLowerCase()}.${e.className.split(' ')[0]}` : e.tagName.toLowerCase());
+      }
+      return path.join(' > ');
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = n.textContent?.trim() ?? '';
+      if (!el || text === '' || skip(el) || !shown(el)) continue;
+      out.push({ text, where: where(el) });
+    }
+    for (const el of document.body.querySelectorAll('[placeholder], [title], [aria-label]')) {
+      if (skip(el) || !shown(el)) continue;
+      for (const a of ['placeholder', 'title', 'aria-label']) {
+        const v = el.getAttribute(a)?.trim();
+        if (v) out.push({ text: v, where: `${where(el)} @${a}` });
+      }
+    }
+    return out;
+  });
+  const english = englishWords(l);
+  const found: string[] = [];
+  for (const { text, where } of texts) {
+    const words = latinWords(text).filter((w) => english.has(w.toLowerCase()));
+    if (words.length > 0) found.push(`${where}: "${text.slice(0, 120)}" (${[...new Set(words)].join(', ')})`);
+  }
+  return [...new Set(found)];
+}
+
+// expectNoEnglish fails when a zh-CN or fr screen shows English outside
+// user data (see englishOnScreen); what names the screen in the message.
+export async function expectNoEnglish(page: Page, l: Locale, what: string): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.lang), `${what}: the page's language`).toBe(l);
+  expect(await englishOnScreen(page, l), `English on the ${l} screen "${what}"`).toEqual([]);
 }

@@ -154,7 +154,7 @@ describe('search from the header', () => {
     window.location.hash = '#/search';
     render(<App />);
     const empty = await screen.findByTestId('empty-state');
-    expect(empty.textContent).toContain(catalogs.en['search.what']);
+    expect(empty.textContent).toContain(catalogs.en['search.what'].replace(/`/g, ''));
     expect(empty.textContent).toContain(catalogs.en['empty.nothingYet']);
     expect(screen.getByTestId('syntax-help').textContent).toContain('is:unanswered');
   });

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -205,20 +206,20 @@ func (l *lexer) operator() (token, bool, *Error) {
 	canon := strings.ToLower(name)
 	if !isOperator(canon) {
 		if s := suggest(name); s != "" {
-			return token{}, true, &Error{Code: codeUnknownOperator, Span: Span{start, colonEnd},
+			return token{}, true, &Error{Code: codeUnknownOperator, Span: Span{start, colonEnd}, Suggest: s,
 				Msg: fmt.Sprintf("unknown operator %q — did you mean %q?", name+":", s+":")}
 		}
 		return leaf(&Term{Text: l.q[start:l.pos], Prefix: !quoted && l.pos == len(l.q), Span: sp}), true, nil
 	}
 	if value == "" {
-		return token{}, true, &Error{Code: codeEmptyValue, Span: sp,
+		return token{}, true, &Error{Code: codeEmptyValue, Span: sp, Op: canon, Values: values(canon),
 			Msg: fmt.Sprintf("%q has no value — type one right after the colon, e.g. %s", canon+":", example(canon))}
 	}
 	switch canon {
 	case "before", "after", "during":
 		from, to, ok := resolveDate(value, l.now)
 		if !ok {
-			return token{}, true, &Error{Code: codeBadDate, Span: valSpan,
+			return token{}, true, &Error{Code: codeBadDate, Span: valSpan, Op: canon, Values: values(canon),
 				Msg: fmt.Sprintf("invalid date %q for %s: — use YYYY, YYYY-MM, YYYY-MM-DD, today, yesterday, this-week, last-week, this-month, last-month, this-year, last-year, or Nd, Nw, Nm such as 7d", value, canon)}
 		}
 		switch canon {
@@ -235,7 +236,7 @@ func (l *lexer) operator() (token, bool, *Error) {
 	case "has", "is":
 		v, ok := enumValue(canon, value)
 		if !ok {
-			return token{}, true, &Error{Code: codeBadValue, Span: valSpan,
+			return token{}, true, &Error{Code: codeBadValue, Span: valSpan, Op: canon, Values: values(canon),
 				Msg: fmt.Sprintf("unknown value %q for %s: — use %s", value, canon, example(canon))}
 		}
 		value = v
@@ -251,39 +252,46 @@ func isOperator(name string) bool {
 	return false
 }
 
+// enums are the values has: and is: take (file is attachment's alias).
+var enums = map[string][]string{
+	"has": {"attachment", "image", "link", "reaction"},
+	"is":  {"urgent", "important", "unanswered", "deleted", "message", "record"},
+}
+
 // enumValue returns the canonical value of has: or is:.
 func enumValue(op, v string) (string, bool) {
 	v = strings.ToLower(v)
-	switch op {
-	case "has":
-		switch v {
-		case "attachment", "file":
-			return "attachment", true
-		case "image", "link", "reaction":
-			return v, true
-		}
-	case "is":
-		switch v {
-		case "urgent", "important", "unanswered", "deleted", "message", "record":
-			return v, true
-		}
+	if op == "has" && v == "file" {
+		return "attachment", true
+	}
+	if slices.Contains(enums[op], v) {
+		return v, true
 	}
 	return "", false
 }
 
-// example describes the values an operator takes.
-func example(op string) string {
+// values are values an operator takes, as typed after its colon: all of
+// an enumeration's, examples of a date's and of a name's.
+func values(op string) []string {
 	switch op {
-	case "has":
-		return "attachment, image, link or reaction"
-	case "is":
-		return "urgent, important, unanswered, deleted, message or record"
+	case "has", "is":
+		return enums[op]
 	case "before", "after", "during":
-		return op + ":2026-03 or " + op + ":last-week"
+		return []string{"2026-03", "last-week"}
 	case "tag":
-		return `tag:paiement or tag:"second payment"`
+		return []string{"paiement", `"second payment"`}
 	}
-	return op + `:name or ` + op + `:"two words"`
+	return []string{"name", `"two words"`}
+}
+
+// example describes the values an operator takes (values, in English).
+func example(op string) string {
+	vs := values(op)
+	switch op {
+	case "has", "is":
+		return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+	}
+	return op + ":" + strings.Join(vs, " or "+op+":")
 }
 
 // suggest returns the operator that name is probably a misspelling of, or "".

@@ -68,11 +68,18 @@ type Date struct {
 }
 
 // Error is a syntax error. Code is stable (for translation), Msg is an English
-// explanation, Span marks the offending part of the input.
+// explanation, Span marks the offending part of the input. Op, Suggest and
+// Values are the facts Msg is made of, for a UI to say them in its own
+// language: the operator concerned (lower case, no colon), the operator a
+// misspelt name probably means, and values the operator takes, as typed
+// after its colon.
 type Error struct {
-	Code string
-	Msg  string
-	Span Span
+	Code    string
+	Msg     string
+	Span    Span
+	Op      string
+	Suggest string
+	Values  []string
 }
 
 func (e *Error) Error() string {

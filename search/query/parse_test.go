@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -456,6 +457,30 @@ func TestErrorMessages(t *testing.T) {
 	err := &Error{Code: "bad_date", Msg: "invalid date", Span: Span{3, 9}}
 	if got, want := err.Error(), "invalid date (at 3–9)"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestErrorFacts: an error carries its message's facts (operator,
+// suggestion, values) for a UI to say in its own language.
+func TestErrorFacts(t *testing.T) {
+	now, loc := clock(t)
+	tests := []struct {
+		in, op, suggest string
+		values          []string
+	}{
+		{`form:张伟`, "", "from", nil},
+		{`has:video`, "has", "", []string{"attachment", "image", "link", "reaction"}},
+		{`IS:x`, "is", "", []string{"urgent", "important", "unanswered", "deleted", "message", "record"}},
+		{`before:someday`, "before", "", []string{"2026-03", "last-week"}},
+		{`to:`, "to", "", []string{"name", `"two words"`}},
+		{`"a`, "", "", nil},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in, now, loc)
+		e, ok := err.(*Error)
+		if !ok || e.Op != tt.op || e.Suggest != tt.suggest || !slices.Equal(e.Values, tt.values) {
+			t.Errorf("Parse(%q) = %#v; want op %q, suggest %q, values %q", tt.in, err, tt.op, tt.suggest, tt.values)
+		}
 	}
 }
 

@@ -874,6 +874,9 @@ export interface QueryError {
   message: string;
   start: number;
   end: number;
+  op?: string;
+  suggest?: string;
+  values?: string[];
 }
 
 // ReadyReport is Go's app.ReadyReport.

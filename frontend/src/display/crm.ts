@@ -57,6 +57,9 @@ export function titleOf(set: string, fields: Record<string, unknown>): string {
 export interface Cell {
   text: string;
   sort: number | string | null; // null: empty, last either way
+  // label: the text is the UI's own (an option set's label in the UI's
+  // language), not the record's data.
+  label?: true;
 }
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,7 +72,7 @@ export function cell(set: string, field: string, fields: Record<string, unknown>
   const raw = fields[field];
   if (raw === null || raw === undefined || raw === '') return { text: '', sort: null };
   const opt = optionOf(set, field, raw);
-  if (opt) return text(t(opt.key));
+  if (opt) return { ...text(t(opt.key)), label: true };
   const formatted = fields[field + formattedSuffix];
   if (isRecordSet(set) && field in crmSets[set].options) {
     return text(typeof formatted === 'string' && formatted !== '' ? formatted : String(raw));

@@ -53,7 +53,7 @@ export function MessageItem({ m, target = false, actions, extra }: { m: Message;
   if (m.type !== 'message') {
     return (
       <div className={`message system${target ? ' target' : ''}`} data-testid="message" data-id={m.id} {...mark}>
-        {t('conv.system')}: {m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
+        {t('conv.system')}{t('colon')}{m.event === 'membersAdded' ? t('conv.membersAdded') : m.event}
         <time dateTime={m.created}> · {when(m.created, locale)}</time>
       </div>
     );
@@ -71,12 +71,12 @@ export function MessageItem({ m, target = false, actions, extra }: { m: Message;
   };
   return (
     <article className={classes} data-testid="message" data-id={m.id} data-mine={m.mine ? 'true' : undefined} {...mark}>
-      <span className="avatar" data-hue={hue(m.from)} aria-hidden="true">
+      <span className="avatar" data-hue={hue(m.from)} aria-hidden="true" data-user-content="">
         {initials(m.from)}
       </span>
       <div className="message-main">
         <header>
-          <strong className="from">{m.from}</strong>
+          <strong className="from" data-user-content="">{m.from}</strong>
           {m.mine && <span className="you">{t('conv.you')}</span>}
           <time dateTime={m.created}>{when(m.created, locale)}</time>
           {m.edited && !m.deleted && <span className="edited">({t('conv.edited')})</span>}
@@ -84,14 +84,14 @@ export function MessageItem({ m, target = false, actions, extra }: { m: Message;
             <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
           )}
         </header>
-        {m.subject && <h4 className="subject">{m.subject}</h4>}
+        {m.subject && <h4 className="subject" data-user-content="">{m.subject}</h4>}
         {m.deleted ? (
           <p className="deleted">
             {t('conv.deletedOn')} {when(m.deleted, locale)}
           </p>
         ) : (
           // Sanitized in Go (sync/render); the CSP is the second wall.
-          <div className="body" onClick={onBody} dangerouslySetInnerHTML={{ __html: m.html }} />
+          <div className="body" data-user-content="" onClick={onBody} dangerouslySetInnerHTML={{ __html: m.html }} />
         )}
         {m.attachments && m.attachments.length > 0 && !m.deleted && (
           <ul className="attachments">
@@ -100,10 +100,10 @@ export function MessageItem({ m, target = false, actions, extra }: { m: Message;
                 📎{' '}
                 {isHTTPS(a.url) ? (
                   <OutsideLink url={a.url} testId="attachment-link">
-                    {a.name ?? a.contentType}
+                    <span data-user-content="">{a.name ?? a.contentType}</span>
                   </OutsideLink>
                 ) : (
-                  (a.name ?? a.contentType)
+                  <span data-user-content="">{a.name ?? a.contentType}</span>
                 )}
               </li>
             ))}

@@ -9,3 +9,17 @@ export function Text({ children }: { children: string }) {
     </>
   );
 }
+
+// Filled renders a message with its {name} placeholders filled, each value
+// marked as user data (a chat's name, a person): the UI's own words are
+// translated, the values are shown as they are.
+export function Filled({ msg, values }: { msg: string; values: Record<string, string | number> }) {
+  const parts = msg.split(/\{(\w+)\}/);
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 === 0 ? <Fragment key={i}>{p}</Fragment> : p in values ? <span key={i} data-user-content="">{String(values[p])}</span> : <Fragment key={i}>{`{${p}}`}</Fragment>,
+      )}
+    </>
+  );
+}

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { catalogs, locales, resolveLocale } from '.';
 import { crmLabelsEn } from '../api';
+import { fill } from './format';
 
 describe('resolveLocale', () => {
   test.each([
@@ -30,7 +31,7 @@ describe('catalogues', () => {
     const same = keys.filter((k) => catalogs.fr[k as keyof typeof catalogs.en] === catalogs.en[k as keyof typeof catalogs.en]);
     // Proper names and words that are the same in both languages.
     expect(same.sort()).toEqual(['capture.kind.note', 'nav.conversations', 'metrics.conversations', 'metrics.messages', 'settings.cloud', 'settings.graph', 'settings.version', 'settings.dataverse',
-      'sync.progress', 'importance.urgent', 'importance.high', 'records.contacts',
+      'sync.progress', 'sync.rate', 'importance.urgent', 'importance.high', 'records.contacts',
       'search.record.contacts', 'search.facet.kind', 'search.kind.message', 'search.sort.date', 'timeline.kind.message',
       'crm.field.incidents.description', 'crm.field.knowledgearticles.description', 'tags.color.orange', 'tags.what.alias', 'tags.col.actions', 'metrics.threadsOf',
       'knowledge.faq.question', 'knowledge.messages'].sort());
@@ -40,5 +41,46 @@ describe('catalogues', () => {
       expect(catalogs.en[k as keyof typeof catalogs.en], k).toBe(crmLabelsEn[k as keyof typeof crmLabelsEn]);
       expect(catalogs['zh-CN'][k as keyof typeof catalogs.en], k).toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+});
+
+describe('French typography', () => {
+  // The text a reader sees: code spans (`from:`) and placeholders aside.
+  const prose = (v: string) => v.replace(/`[^`]*`/g, '').replace(/\{\w+\}/g, 'x');
+  test('a narrow no-break space before ; ? ! and a colon that ends a phrase, inside « »', () => {
+    const bad = Object.entries(catalogs.fr)
+      .map(([k, v]) => [k, prose(v)] as const)
+      .filter(([, v]) => /[^\u202f][;?!]/.test(v) || /[^\u202f]:(\s|$)/.test(v) || /«[^\u202f]|[^\u202f]»/.test(v))
+      .map(([k]) => k);
+    expect(bad).toEqual([]);
+  });
+  test('the rule finds what it is for', () => {
+    expect(/[^\u202f]:(\s|$)/.test(prose('Dernière synchronisation: 4 déc.'))).toBe(true);
+    expect(/[^\u202f][;?!]/.test(prose('Pas de locataire ?'))).toBe(true);
+  });
+});
+
+describe('fill', () => {
+  test.each([
+    ['fr', 1, '1 envoyée'],
+    ['fr', 0, '0 envoyée'],
+    ['fr', 2, '2 envoyées'],
+    ['fr', 1500, '1\u202f500 envoyées'],
+    ['en', 1, '1 sent'],
+    ['en', 2, '2 sent'],
+    ['zh-CN', 1, '已发送 1 项'],
+  ] as const)('%s, %d: %s', (l, n, want) => {
+    expect(fill(catalogs[l]['pending.pushed.done'], { n }, l)).toBe(want);
+  });
+  test('two counts, each with its own form', () => {
+    expect(fill(catalogs.fr['sync.written'], { messages: 1, records: 2 }, 'fr')).toBe('1 message et 2 enregistrements mis à jour');
+    expect(fill(catalogs.en['sync.written'], { messages: 2, records: 1 }, 'en')).toBe('2 messages, 1 record updated');
+  });
+  test('without a locale, a plural takes its other form and numbers stay as they are', () => {
+    expect(fill('{n, plural, one {# file} other {# files}}', { n: 1 })).toBe('1 files');
+    expect(fill('{n} of {m}', { n: 1000, m: 'x' })).toBe('1000 of x');
+  });
+  test('an exact form (=0) wins over the rule', () => {
+    expect(fill('{n, plural, =0 {none} one {# file} other {# files}}', { n: 0 }, 'en')).toBe('none');
   });
 });

@@ -55,7 +55,7 @@ function ErrorLine({ error }: { error: string | null }) {
 }
 
 function BestList() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [month, setMonth] = useState(thisMonth);
   const [topic, setTopic] = useState('');
   const [list, setList] = useState<BestConversation[] | null>(null);
@@ -91,7 +91,7 @@ function BestList() {
           <li key={b.target} data-testid="best-item" data-target={b.target}>
             <p>
               <TagChip name={b.topic} /> <a href={targetHash(b.conv, b.messages)}>{b.title || b.target}</a>{' '}
-              <span className="hint">{fill(t('knowledge.messages'), { n: b.messages.length })}</span>
+              <span className="hint">{fill(t('knowledge.messages'), { n: b.messages.length }, locale)}</span>
             </p>
             {editing === b.target ? (
               <TopicReasonForm
@@ -145,7 +145,7 @@ export function TopicReasonForm({ topic: t0, reason: r0, onSave, onCancel }: { t
 }
 
 function FAQList() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [list, setList] = useState<FAQ[] | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -186,7 +186,7 @@ function FAQList() {
                   {f.tags.map((tg) => (
                     <TagChip key={tg} name={tg} />
                   ))}{' '}
-                  <a href={conversationHash(f.conv, f.sources[0]?.split('/').pop())}>{fill(t('knowledge.faq.sources'), { n: f.sources.length })}</a>{' '}
+                  <a href={conversationHash(f.conv, f.sources[0]?.split('/').pop())}>{fill(t('knowledge.faq.sources'), { n: f.sources.length }, locale)}</a>{' '}
                   <button type="button" className="link-button" data-testid="faq-edit" onClick={() => setEditing(f.id)}>
                     {t('knowledge.edit')}
                   </button>{' '}
@@ -355,7 +355,7 @@ function Archives() {
           {t('knowledge.archive.lang')}{' '}
           <select value={lang} onChange={(e) => setLang(e.target.value as Locale)} data-testid="archive-lang">
             {locales.map((l) => (
-              <option key={l} value={l}>
+              <option key={l} value={l} lang={l}>
                 {localeNames[l]}
               </option>
             ))}
@@ -422,7 +422,7 @@ function Archives() {
 // the outbox uploads each once on the next sync; a file changed in Teams
 // since is a conflict in Pending changes, never overwritten.
 function PublishArchive({ request }: { request: ArchiveRequest }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [channels, setChannels] = useState<ChannelChoice[]>([]);
   const [channel, setChannel] = useState('');
   const [ops, setOps] = useState<Op[] | null>(null);
@@ -456,7 +456,7 @@ function PublishArchive({ request }: { request: ArchiveRequest }) {
       <ErrorLine error={error} />
       {ops && (
         <p className="status" role="status" data-testid="archive-queued">
-          {fill(t('knowledge.archive.queued'), { n: ops.length })}
+          {fill(t('knowledge.archive.queued'), { n: ops.length }, locale)}
         </p>
       )}
     </form>

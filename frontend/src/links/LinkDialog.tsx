@@ -1,3 +1,4 @@
+import { Filled } from '../i18n/Text';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { api, toAppError, type RecordCard, type Suggestion } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
@@ -112,7 +113,7 @@ export function LinkDialog({ chatId, chatName, linked, onClose, onLinked }: Prop
         >
           <span className="choice-head">
             <KindBadge set={card.set} />
-            <strong className="choice-title">{card.title || card.id}</strong>
+            <strong className="choice-title" data-user-content="">{card.title || card.id}</strong>
             {why && (
               <span className="why" data-testid="suggestion-why" data-why={why}>
                 {t(`links.why.${why}` as MessageKey)}
@@ -132,7 +133,7 @@ export function LinkDialog({ chatId, chatName, linked, onClose, onLinked }: Prop
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal link-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="link-dialog" ref={box} onKeyDown={onKeyDown}>
         <header className="modal-head">
-          <h2 id={titleId}>{fill(t('links.dialog.title'), { chat: chatName })}</h2>
+          <h2 id={titleId}><Filled msg={t('links.dialog.title')} values={{ chat: chatName }} /></h2>
           <button type="button" className="close" aria-label={t('links.close')} title={t('links.close')} data-testid="link-dialog-close" onClick={onClose}>
             ×
           </button>

@@ -107,7 +107,7 @@ describe('linked records strip', () => {
     };
     for (const [locale, dts, dds, notes, oddDts, oddDds] of [
       ['zh-CN', ['案例编号', '优先级', '状态'], ['CAS-01001-A1B2C3', '高', '活动'], ['优先级已变更：高 → 低', '状态已变更：活动 → 已解决'], ['案例编号', '优先级', 'caseorigincode'], ['CAS-9', '9', 'Phone']],
-      ['fr', ['Numéro de l’incident', 'Priorité', 'Statut'], ['CAS-01001-A1B2C3', 'Élevée', 'Actif'], ['Priorité a changé : Élevée → Faible', 'Statut a changé : Actif → Résolu'], ['Numéro de l’incident', 'Priorité', 'caseorigincode'], ['CAS-9', '9', 'Phone']],
+      ['fr', ['Numéro de l’incident', 'Priorité', 'Statut'], ['CAS-01001-A1B2C3', 'Élevée', 'Actif'], ['Priorité a changé\u202f: Élevée → Faible', 'Statut a changé\u202f: Actif → Résolu'], ['Numéro de l’incident', 'Priorité', 'caseorigincode'], ['CAS-9', '9', 'Phone']],
     ] as const) {
       setTransport(fakeLinks({ links }).t);
       render(

@@ -1,3 +1,4 @@
+import { Filled } from '../i18n/Text';
 import { useCallback, useId, useRef, useState } from 'react';
 import { api, type LinkView, type UnlinkCode } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
@@ -125,7 +126,7 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
           </span>
         )}
       </header>
-      <h4 className="link-title">{card.title || l.recordId}</h4>
+      <h4 className="link-title" data-user-content="">{card.title || l.recordId}</h4>
       {card.deleted && <p className="hint deleted-mark">{t('records.deleted')}</p>}
       {card.waiting && <p className="hint" data-testid="record-waiting">{t('links.waiting')}</p>}
       <CardFields card={card} />
@@ -154,7 +155,7 @@ function LinkCard({ l, onEdited }: { l: LinkView; onEdited(): void }) {
       )}
       {(l.by || realTime(l.at)) && (
         <p className="hint link-by">
-          {l.by ? fill(t('links.linkedBy'), { by: l.by }) : ''}
+          {l.by ? <Filled msg={t('links.linkedBy')} values={{ by: l.by }} /> : ''}
           {l.by && realTime(l.at) ? ' · ' : ''}
           {realTime(l.at) && <time dateTime={l.at}>{when(l.at, locale)}</time>}
         </p>

@@ -23,10 +23,10 @@ function useOutbox(): { ops: OpView[] | null; error: string | null; replace(op: 
 
 // pushedText says what a push did, naming only the counts that are not
 // zero (never "0 failed"); "" when it did nothing.
-function pushedText(r: OutboxResult, t: (k: MessageKey) => string): string {
+function pushedText(r: OutboxResult, t: (k: MessageKey) => string, locale: string): string {
   const parts = (['done', 'failed', 'conflicts', 'waiting'] as const)
     .filter((k) => r[k] > 0)
-    .map((k) => fill(t(`pending.pushed.${k}`), { n: r[k] }));
+    .map((k) => fill(t(`pending.pushed.${k}`), { n: r[k] }, locale));
   return parts.length ? fill(t('pending.pushed'), { parts: parts.join(t('pending.pushed.sep')) }) : '';
 }
 
@@ -70,7 +70,7 @@ export function PendingHost() {
 // and what Dynamics 365 disagreed with (both sides shown), each with Retry
 // or Discard. Nothing is resolved without the user.
 export function PendingChanges({ onClose }: { onClose(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { pushed } = useLinks();
   const { ops, error, replace } = useOutbox();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -95,9 +95,9 @@ export function PendingChanges({ onClose }: { onClose(): void }) {
         </button>
       </header>
       <p className="hint">{t('pending.intro')}</p>
-      {pushed && pushedText(pushed, t) && (
+      {pushed && pushedText(pushed, t, locale) && (
         <p className="pushed" data-testid="pushed-summary" aria-live="polite">
-          {pushedText(pushed, t)}
+          {pushedText(pushed, t, locale)}
         </p>
       )}
       {error && (

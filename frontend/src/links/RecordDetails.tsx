@@ -31,7 +31,7 @@ export function RecordDetails({ set, id }: { set: string; id: string }) {
           {cards.map((c) => (
             <li key={`${c.set}/${c.id}`}>
               <a href={recordHash(c.set, c.id)} data-testid="related-record" data-set={c.set} data-id={c.id}>
-                <KindBadge set={c.set} /> {c.title || c.id}
+                <KindBadge set={c.set} /> <span data-user-content="">{c.title || c.id}</span>
               </a>
             </li>
           ))}
@@ -55,10 +55,10 @@ export function RecordDetails({ set, id }: { set: string; id: string }) {
               {hits.map((h) => (
                 <li key={h.id}>
                   <a href={conversationHash(h.conv!.id, h.message!.id)} data-testid="record-mention">
-                    <strong>{h.message!.from}</strong> · {h.conv!.team ? `${h.conv!.team} › ${h.conv!.name}` : h.conv!.name} ·{' '}
+                    <strong data-user-content="">{h.message!.from}</strong> · <span data-user-content="">{h.conv!.team ? `${h.conv!.team} › ${h.conv!.name}` : h.conv!.name}</span> ·{' '}
                     <time dateTime={h.message!.created}>{when(h.message!.created, locale)}</time>
                   </a>
-                  <p className="snippet">{h.snippet.map((f) => f.t).join('')}</p>
+                  <p className="snippet" data-user-content="">{h.snippet.map((f) => f.t).join('')}</p>
                 </li>
               ))}
             </ul>

@@ -1,3 +1,4 @@
+import { Filled } from '../i18n/Text';
 import { api, crmSets, type RecordSet, type TimelineItem } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
@@ -24,7 +25,7 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
   return (
     <section className="timeline" data-testid="record-timeline" data-set={set} data-id={id} aria-labelledby="record-timeline-title">
       <header className="timeline-head">
-        <h2 id="record-timeline-title">{fill(t('timeline.title'), { title })}</h2>
+        <h2 id="record-timeline-title"><Filled msg={t('timeline.title')} values={{ title }} /></h2>
         <button type="button" className="close" aria-label={t('links.close')} title={t('links.close')} data-testid="timeline-close" onClick={onClose}>
           ×
         </button>
@@ -55,20 +56,20 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
                     data-testid="timeline-chat"
                     title={t('timeline.open')}
                   >
-                    {it.chatName || it.convId || it.chatId}
+                    <span data-user-content="">{it.chatName || it.convId || it.chatId}</span>
                   </a>
                 ) : (
                   <span className="timeline-chat" data-testid="timeline-chat">
-                    {it.chatName || it.chatId}
+                    <span data-user-content="">{it.chatName || it.chatId}</span>
                   </span>
                 )}
                 <span className="timeline-via" data-testid="timeline-via">
-                  {direct(it) ? t('timeline.direct') : fill(t('timeline.via'), { kind: recordLabel(it.via.set, t), title: it.via.title || it.via.id })}
+                  {direct(it) ? t('timeline.direct') : <Filled msg={fill(t('timeline.via'), { kind: recordLabel(it.via.set, t) })} values={{ title: it.via.title || it.via.id }} />}
                 </span>
               </div>
               {(it.linkedBy || realTime(it.linkedAt)) && (
                 <p className="hint" data-testid="timeline-linked">
-                  {it.linkedBy ? fill(t('links.linkedBy'), { by: it.linkedBy }) : ''}
+                  {it.linkedBy ? <Filled msg={t('links.linkedBy')} values={{ by: it.linkedBy }} /> : ''}
                   {it.linkedBy && realTime(it.linkedAt) ? ' · ' : ''}
                   {realTime(it.linkedAt) && <time dateTime={it.linkedAt}>{when(it.linkedAt, locale)}</time>}
                 </p>
@@ -77,11 +78,11 @@ export function RecordTimeline({ set, id, title, onClose }: { set: string; id: s
               {!it.member ? null : it.lastMessage ? (
                 <blockquote className="timeline-last" data-testid="timeline-last">
                   <header>
-                    <strong className="from">{it.lastMessage.from}</strong>
+                    <strong className="from" data-user-content="">{it.lastMessage.from}</strong>
                     {realTime(it.lastMessage.at) && <time dateTime={it.lastMessage.at}>{when(it.lastMessage.at, locale)}</time>}
                   </header>
                   {/* Plain text from Go, shown as text: never parsed as HTML. */}
-                  <p>{it.lastMessage.text}</p>
+                  <p data-user-content="">{it.lastMessage.text}</p>
                 </blockquote>
               ) : (
                 <p className="hint">{t('conv.noMessages')}</p>

@@ -1,6 +1,6 @@
 import { type RecordCard } from '../api';
 import { useI18n, type Translate } from '../i18n';
-import { keyText, recordLabel } from '../display/crm';
+import { cell, keyText, recordLabel } from '../display/crm';
 import { OutsideLink } from '../display/outside';
 
 // linkKey identifies a linked record (Dynamics ids are GUIDs in any case).
@@ -28,16 +28,17 @@ export function OpenInDynamics({ url }: { url?: string | undefined }) {
 
 // CardFields lists a card's labelled values: Dynamics' names and
 // option-set labels in the UI's language (Go sends their keys beside the
-// English), as the Records view shows them.
+// English), as the Records view shows them: dates for the UI's locale;
+// the values that are the record's own are marked as user data.
 export function CardFields({ card }: { card: RecordCard }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   if (card.fields.length === 0) return null;
   return (
     <dl className="card-fields">
       {card.fields.map((f, i) => (
         <div key={`${i}-${f.field}`} data-field={f.field}>
           <dt>{keyText(f.key, f.label, t)}</dt>
-          <dd>{keyText(f.valueKey, f.value, t)}</dd>
+          {f.valueKey ? <dd>{keyText(f.valueKey, f.value, t)}</dd> : <dd data-user-content="">{cell(card.set, f.field, { [f.field]: f.value }, t, locale).text || f.value}</dd>}
         </div>
       ))}
     </dl>

@@ -96,7 +96,7 @@ export function MetricsSettingsPanel() {
               <select value={h.zone} onChange={(e) => editHours(i, { zone: e.target.value })} data-testid="metrics-zone">
                 <option value="">{t('metricsSettings.zoneHere')}</option>
                 {zones().map((z) => (
-                  <option key={z} value={z}>
+                  <option key={z} value={z} translate="no">
                     {z}
                   </option>
                 ))}

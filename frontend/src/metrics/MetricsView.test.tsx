@@ -111,7 +111,7 @@ describe('Metrics section', () => {
     expect(chart.data[0]).toEqual([Date.UTC(2026, 3, 27) / 1000, Date.UTC(2026, 4, 18) / 1000]);
     expect(chart.data[1]).toEqual([5, 20]);
     expect(chart.data[2]).toEqual([50, 20]);
-    expect(chart.opts.series.map((s) => s.label)).toEqual([undefined, 'Median first response', '90th percentile']);
+    expect(chart.opts.series.map((s) => s.label)).toEqual(['Week of', 'Median first response', '90th percentile']);
 
     // Its numbers, one click away; a week opens its waits.
     expect(screen.queryByTestId('metrics-weeks')).toBeNull();

@@ -141,7 +141,7 @@ export function MetricsView({ version }: { version: number }) {
             <button type="button" className="metric-card" data-testid="metric-waits" onClick={() => show(t('metrics.waits'), 'total', '')}>
               <span className="metric-label">{t('metrics.waits')}</span>
               <span className="metric-value">{tot.waits}</span>
-              <span className="metric-sub">{fill(t('metrics.answeredOf'), { n: tot.answered })}</span>
+              <span className="metric-sub">{fill(t('metrics.answeredOf'), { n: tot.answered }, locale)}</span>
             </button>
             <button type="button" className="metric-card" data-testid="metric-median" onClick={() => show(t('metrics.median'), 'total', '')}>
               <span className="metric-label">{t('metrics.median')}</span>
@@ -156,7 +156,7 @@ export function MetricsView({ version }: { version: number }) {
             <button type="button" className="metric-card" data-testid="metric-unanswered" onClick={() => document.getElementById('metrics-unanswered')?.scrollIntoView?.()}>
               <span className="metric-label">{t('metrics.unanswered')}</span>
               <span className="metric-value">{report.unanswered.length}</span>
-              <span className="metric-sub">{fill(t('metrics.activity'), { messages: tot.messages, customers: tot.activeCustomers })}</span>
+              <span className="metric-sub">{fill(t('metrics.activity'), { messages: tot.messages, customers: tot.activeCustomers }, locale)}</span>
             </button>
           </div>
 

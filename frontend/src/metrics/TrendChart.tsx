@@ -39,15 +39,19 @@ export function TrendChart({ weeks, onCanvas }: { weeks: MetricsGroup[]; onCanva
     const fg = cssVar(el, '--fg', '#1c2230');
     const grid = cssVar(el, '--border', '#d8dce6');
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    // Dates in the UI's language (uPlot's own are English): weeks start on
+    // a UTC Monday (weekStart).
+    const day = (secs: number | null) =>
+      secs === null ? '' : new Date(secs * 1000).toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
     const u = new UPlot(
       {
         width: Math.max(el.clientWidth, 320),
         height: 220,
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, 1)] } },
-        axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => duration(v * 60, locale)), size: 110 }],
+        axes: [{ ...axis, values: (_u, vals) => vals.map(day) }, { ...axis, values: (_u, vals) => vals.map((v) => duration(v * 60, locale)), size: 110 }],
         series: [
-          {},
+          { label: t('metrics.chart.week'), value: (_u, v) => day(v) },
           { label: t('metrics.median'), stroke: cssVar(el, '--accent', '#3566d6'), width: 2, points: { show: true }, value: (_u, v) => duration(v === null ? null : v * 60, locale) },
           { label: t('metrics.p90'), stroke: cssVar(el, '--chart-2', '#d9822b'), width: 2, dash: [6, 4], points: { show: true }, value: (_u, v) => duration(v === null ? null : v * 60, locale) },
         ],

@@ -77,7 +77,7 @@ function MessageContext({ convId, msgId, title }: { convId: string; msgId: strin
   return (
     <>
       <header className="context-head">
-        <h2>{page ? convTitle(page.conv) : title}</h2>
+        <h2 data-user-content="">{page ? convTitle(page.conv) : title}</h2>
         <a href={conversationHash(convId, target)} data-testid="open-in-conversation">
           {t('search.open')}
         </a>
@@ -108,8 +108,8 @@ function RecordCard({ hit }: { hit: SearchHit }) {
   return (
     <article className="record-card" data-testid="record-card">
       <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
-      <h2>{r.title}</h2>
-      {r.subtitle && <p className="hint">{r.subtitle}</p>}
+      <h2 data-user-content="">{r.title}</h2>
+      {r.subtitle && <p className="hint" data-user-content="">{r.subtitle}</p>}
     </article>
   );
 }

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
 import { when } from '../i18n/format';
 import type { Fragment as Piece, SearchHit } from '../api';
@@ -8,7 +8,8 @@ import { hitAt, useSearch, type ResultSet } from './SearchContext';
 import { rowsPerPage, useWindow } from './windowing';
 import { TagChip } from '../tags/TagEditor';
 
-// Every row has this height (styles.css .hit); the list is windowed on it.
+// A row is at least this high (styles.css .hit); it grows with its text,
+// and the list is windowed on the measured heights.
 export const rowHeight = 88;
 
 export const hitDomId = (i: number) => `search-hit-${i}`;
@@ -32,6 +33,12 @@ export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
   const w = useWindow(ref, rs.total, rowHeight);
   const { start, end, reveal, onScroll } = w;
   const { loadRange } = s;
+  const spacer = useRef<HTMLDivElement>(null);
+  // Rows grow with their text: measured after each render (a changed
+  // height re-renders once, with the rows below moved).
+  useLayoutEffect(() => {
+    if (spacer.current) w.measure(spacer.current.querySelectorAll<HTMLElement>('.hit'));
+  });
 
   useEffect(() => loadRange(rs.gen, start, end), [loadRange, start, end, rs]);
 
@@ -72,7 +79,7 @@ export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
         aria-posinset={i + 1}
         aria-setsize={rs.total}
         className={`hit${i === selected ? ' selected' : ''}${hit ? '' : ' placeholder'}`}
-        style={{ top: i * rowHeight, height: rowHeight }}
+        style={{ top: w.top(i), minHeight: rowHeight }}
         data-testid={hit ? 'hit' : 'hit-loading'}
         data-index={i}
         data-kind={hit?.kind}
@@ -101,7 +108,7 @@ export function HitList({ rs, selected, onSelect, onOpen, dim }: Props) {
       onKeyDown={onKeyDown}
       onFocus={() => selected < 0 && rs.total > 0 && onSelect(0)}
     >
-      <div className="hits-spacer" style={{ height: rs.total * rowHeight }}>
+      <div className="hits-spacer" ref={spacer} style={{ height: w.height }}>
         {rows}
       </div>
     </div>
@@ -116,9 +123,9 @@ function HitRow({ hit }: { hit: SearchHit }) {
       <>
         <div className="hit-line">
           <span className="kind-badge" data-set={r.set}>{recordLabel(r.set, t)}</span>
-          <strong className="hit-title">{r.title}</strong>
+          <strong className="hit-title" data-user-content="">{r.title}</strong>
         </div>
-        {r.subtitle && <div className="hit-meta">{r.subtitle}</div>}
+        {r.subtitle && <div className="hit-meta" data-user-content="">{r.subtitle}</div>}
         <Snippet parts={hit.snippet} />
       </>
     );
@@ -127,12 +134,12 @@ function HitRow({ hit }: { hit: SearchHit }) {
   return (
     <>
       <div className="hit-line">
-        <strong className="hit-title">{hit.conv ? convTitle(hit.conv) : ''}</strong>
+        <strong className="hit-title" data-user-content="">{hit.conv ? convTitle(hit.conv) : ''}</strong>
         {m && <time dateTime={m.created}>{when(m.created, locale)}</time>}
       </div>
       {m && (
         <div className="hit-meta">
-          <span className="from">{m.from}</span>
+          <span className="from" data-user-content="">{m.from}</span>
           {(m.importance === 'urgent' || m.importance === 'high') && (
             <span className={`badge ${m.importance}`}>{t(`importance.${m.importance}` as MessageKey)}</span>
           )}
@@ -142,7 +149,7 @@ function HitRow({ hit }: { hit: SearchHit }) {
               📎
             </span>
           )}
-          {m.subject && <span className="hit-subject">{m.subject}</span>}
+          {m.subject && <span className="hit-subject" data-user-content="">{m.subject}</span>}
           {m.tags?.map((tg) => <TagChip key={tg} name={tg} />)}
           {m.inheritedTags?.map((tg) => <TagChip key={`i-${tg}`} name={tg} kind="inherited" />)}
         </div>
@@ -155,7 +162,7 @@ function HitRow({ hit }: { hit: SearchHit }) {
 // Snippet shows plain-text fragments, the matched ones in <mark>. Never HTML.
 export function Snippet({ parts }: { parts: Piece[] }) {
   return (
-    <p className="snippet">
+    <p className="snippet" data-user-content="">
       {parts.map((f, i) => (f.hit ? <mark key={i}>{f.t}</mark> : <Fragment key={i}>{f.t}</Fragment>))}
     </p>
   );

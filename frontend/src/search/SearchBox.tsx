@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
+import { Text } from '../i18n/Text';
 import { UnmatchedNotes } from './UnmatchedNotes';
 import { useSearch } from './SearchContext';
 import { byteSpan } from './utf8';
@@ -94,16 +95,26 @@ export function SearchBox({ onSearchSection }: { onSearchSection: boolean }) {
 export function QueryErrorNote({ q, err }: { q: string; err: QueryError }) {
   const { t, locale } = useI18n();
   const [a, b] = byteSpan(q, err.start, err.end);
-  // Go's messages are English; other languages get the code's meaning first.
+  // The message is said in the UI's language from the code and its facts
+  // (the operator it probably means, values it takes); Go's English
+  // message shows only in English, for a code this UI does not know.
   const known = (queryErrorCodes as readonly string[]).includes(err.code);
-  const lead = locale !== 'en' && known ? t(`search.qerr.${err.code}` as MessageKey) : t('search.queryError');
+  const code = (s: string) => `\`${s.replace(/`/g, '')}\``;
+  const facts = [
+    err.suggest ? fill(t('search.qerr.didYouMean'), { op: code(`${err.suggest}:`) }) : '',
+    err.values?.length ? fill(t('search.qerr.values'), { values: new Intl.ListFormat(locale, { type: 'disjunction' }).format(err.values.map((v) => code(`${err.op ?? ''}:${v}`))) }) : '',
+  ].filter(Boolean);
   return (
     <div id={queryErrorId} className="query-error" role="alert" data-testid="query-error" data-code={err.code}>
-      <p>
-        {lead}{' '}
-        <span data-testid="query-error-message" lang="en">
-          {err.message}
-        </span>
+      <p data-testid="query-error-message">
+        {known ? (
+          <Text>{[t(`search.qerr.${err.code}` as MessageKey), ...facts].join(' ')}</Text>
+        ) : (
+          <>
+            {t('search.queryError')}
+            {locale === 'en' && ` ${err.message}`}
+          </>
+        )}
       </p>
       <code className="query-echo">
         {q.slice(0, a)}

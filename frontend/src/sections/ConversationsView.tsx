@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { api, toAppError, type Chat, type Member, type Message, type Team } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { fill, when } from '../i18n/format';
@@ -86,7 +86,7 @@ export function ConversationsView({ version, target }: { version: number; target
         <h2>{t('conv.teams')}</h2>
         {teams.map((tm) => (
           <details key={tm.id} open={teams.length < 4 || tm.id === openTeam}>
-            <summary data-nav={`team:${tm.id}`} tabIndex={tab(`team:${tm.id}`)}>{tm.name}</summary>
+            <summary data-nav={`team:${tm.id}`} tabIndex={tab(`team:${tm.id}`)}><span data-user-content="">{tm.name}</span></summary>
             <ul>
               {tm.channels.map((ch) => (
                 <li key={ch.id}>
@@ -98,7 +98,7 @@ export function ConversationsView({ version, target }: { version: number; target
                     tabIndex={tab(ch.id)}
                     onClick={() => setSel({ id: ch.id, title: `${tm.name} / ${ch.name}`, membersOf: ch.membershipType === 'standard' ? tm.id : ch.id })}
                   >
-                    {ch.name}
+                    <span data-user-content="">{ch.name}</span>
                     {ch.membershipType === 'private' && <span className="tag">{t('conv.private')}</span>}
                   </button>
                 </li>
@@ -112,8 +112,8 @@ export function ConversationsView({ version, target }: { version: number; target
             <li key={c.id}>
               <button type="button" className={sel?.id === c.id ? 'conv selected' : 'conv'} data-testid="chat" data-nav={c.id} tabIndex={tab(c.id)}
                 onClick={() => setSel({ id: c.id, title: c.name, membersOf: c.id, chat: true })}>
-                <span className="conv-name">{c.name}</span>
-                {c.preview && <span className="conv-preview">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
+                <span className="conv-name" data-user-content="">{c.name}</span>
+                {c.preview && <span className="conv-preview" data-user-content="">{c.previewFrom ? `${c.previewFrom}: ` : ''}{c.preview}</span>}
               </button>
             </li>
           ))}
@@ -163,6 +163,7 @@ function listKeys(e: React.KeyboardEvent<HTMLElement>) {
 // thread…) stays open across a background sync.
 function Thread({ sel, version }: { sel: Selected; version: number }) {
   const { t, locale } = useI18n();
+  const titleId = useId();
   const [messages, setMessages] = useState<Message[]>([]);
   const [before, setBefore] = useState('');
   const [members, setMembers] = useState<Member[]>([]);
@@ -365,9 +366,9 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
   }, [sel.membersOf, version]);
 
   return (
-    <section className={`thread ${side.open ? 'members-open' : 'members-closed'}`} aria-label={sel.title}>
+    <section className={`thread ${side.open ? 'members-open' : 'members-closed'}`} aria-labelledby={titleId}>
       <header className="thread-head">
-        <h2 data-testid="thread-title">{sel.title}</h2>
+        <h2 id={titleId} data-testid="thread-title" data-user-content="">{sel.title}</h2>
         <TagEditor
           target={sel.id}
           tags={tags[sel.id] ?? []}
@@ -450,7 +451,7 @@ function Thread({ sel, version }: { sel: Selected; version: number }) {
               const role = m.roles.includes('owner') ? 'owner' : m.roles.includes('guest') ? 'guest' : 'member';
               return (
                 <li key={m.userId} data-role={role}>
-                  <span>{m.displayName}</span> <span className={`role ${role}`}>{t(`role.${role}` as MessageKey)}</span>
+                  <span data-user-content="">{m.displayName}</span> <span className={`role ${role}`}>{t(`role.${role}` as MessageKey)}</span>
                 </li>
               );
             })}

@@ -6,7 +6,7 @@ export function EmptyState({ what }: { what: MessageKey }) {
   const { t } = useI18n();
   return (
     <div className="empty" data-testid="empty-state">
-      <p className="empty-what">{t(what)}</p>
+      <p className="empty-what"><Text>{t(what)}</Text></p>
       <div className="empty-card">
         <h2>{t('empty.nothingYet')}</h2>
         <h3>{t('howto.title')}</h3>

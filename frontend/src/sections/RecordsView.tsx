@@ -150,7 +150,7 @@ export function RecordsView({ version, target = [] }: { version: number; target?
                     onClick={() => show(r, cells)}
                   >
                     {cells.map((v, i) => (
-                      <td key={cols[i]} data-field={cols[i]}>
+                      <td key={cols[i]} data-field={cols[i]} {...(v.label ? {} : { 'data-user-content': '' })}>
                         {i === 0 ? (
                           // The row is clickable; this button is its keyboard way in.
                           <button type="button" className="row-open" data-testid="record-open" onClick={(e) => {

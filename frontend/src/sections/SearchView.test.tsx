@@ -6,6 +6,7 @@ import { SearchBox } from '../search/SearchBox';
 import { rowHeight } from '../search/HitList';
 import { fakeSearch, messageHit, page } from '../testing/fakeSearch';
 import { SearchView } from './SearchView';
+import { catalogs } from '../i18n';
 
 // Generous limits: these run next to Go builds on a small machine.
 configure({ asyncUtilTimeout: 5000 });
@@ -230,6 +231,12 @@ describe('results', () => {
     expect(target.dataset.id).toBe('msg-1');
     expect(target.className).toContain('target');
     expect(within(pane).getByTestId('open-in-conversation').getAttribute('href')).toBe('#/conversations/conv-1/msg-1');
+
+    // Another query clears the pane: its hit is not one of the new results.
+    type('kb2');
+    await waitFor(() => expect(rows()[0]!.dataset.id).toBe('hit-kb2-0'));
+    expect(within(screen.getByTestId('context-pane')).queryAllByTestId('message')).toHaveLength(0);
+    expect(screen.getByTestId('context-pane').textContent).toBe(catalogs.en['search.pickHit']);
   });
 
   test('sort toggle re-runs the query at once, sorted by date', async () => {
@@ -334,7 +341,7 @@ describe('errors', () => {
     type(bad);
     const note = await screen.findByTestId('query-error');
     expect(note.getAttribute('role')).toBe('alert');
-    expect(within(note).getByTestId('query-error-message').textContent).toBe('missing closing quote');
+    expect(within(note).getByTestId('query-error-message').textContent).toBe('A quote is not closed.');
     expect(within(note).getByTestId('query-error-span').textContent).toBe('"李伟');
     expect(note.querySelector('.query-echo')?.textContent).toBe(bad);
     expect(box().getAttribute('aria-invalid')).toBe('true');

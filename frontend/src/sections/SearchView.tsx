@@ -3,6 +3,7 @@ import { api, toAppError, type IndexStatus, type SavedSearch, type SearchHit, ty
 import { useI18n, type MessageKey } from '../i18n';
 import { fill } from '../i18n/format';
 import { EmptyState } from './EmptyState';
+import { Text } from '../i18n/Text';
 import { ContextPane } from '../search/ContextPane';
 import { Facets } from '../search/Facets';
 import { HitList } from '../search/HitList';
@@ -19,7 +20,9 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   const [saved, setSaved] = useState<SavedSearch[]>([]);
   const [savedError, setSavedError] = useState<string | null>(null);
   const [selected, setSelected] = useState(-1);
-  const [opened, setOpened] = useState<SearchHit | null>(null);
+  // The opened hit, with the query it was found by: another query clears
+  // the pane (its hit may not be among the new results).
+  const [opened, setOpened] = useState<{ q: string; hit: SearchHit } | null>(null);
 
   useEffect(() => {
     api.search.saved().then(setSaved, (e: unknown) => setSavedError(toAppError(e).message));
@@ -31,9 +34,9 @@ export function SearchView({ hasData }: { hasData: boolean }) {
   const open = useCallback(
     (i: number) => {
       const hit = rs && hitAt(rs, i);
-      if (hit) setOpened(hit); // a row still loading keeps the pane as it is
+      if (hit) setOpened({ q: s.q, hit }); // a row still loading keeps the pane as it is
     },
-    [rs],
+    [rs, s.q],
   );
   const savedCall = (p: Promise<SavedSearch[]>) =>
     p.then(
@@ -73,7 +76,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
         )}
         {!hasQuery ? (
           <div className="search-intro">
-            {hasData ? <p className="empty-what">{t('search.what')}</p> : <EmptyState what="search.what" />}
+            {hasData ? <p className="empty-what"><Text>{t('search.what')}</Text></p> : <EmptyState what="search.what" />}
             <SyntaxHelp />
           </div>
         ) : !rs ? (
@@ -101,7 +104,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
           </>
         )}
       </div>
-      {showResults && <ContextPane hit={opened} />}
+      {showResults && <ContextPane hit={opened?.q === s.q ? opened.hit : null} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useI18n, locales, localeNames, type MessageKey } from '../i18n';
 import { SyncSources } from './SyncSources';
 import { ConnectionSettings } from './ConnectionSettings';
+import { AccountSettings } from './AccountSettings';
 import { LinkSettingsPanel } from '../links/LinkSettings';
 import { MetricsSettingsPanel } from '../metrics/MetricsSettings';
 import { toAppError, type AppInfo, type LanguageSetting, type ThemeSetting, type UISettings } from '../api';
@@ -17,10 +18,12 @@ interface Props {
 export function SettingsView({ info, settings, onChange, focus }: Props) {
   const { t } = useI18n();
   const langId = useId();
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  // The outcome: a message key (shown in the language current when it shows,
+  // so "Saved" after a language switch is in the new one), or an error.
+  const [status, setStatus] = useState<{ ok: true; key: MessageKey } | { ok: false; text: string } | null>(null);
   const save = (patch: Partial<UISettings>) => {
     onChange(patch).then(
-      () => setStatus({ ok: true, text: t('settings.saved') }),
+      () => setStatus({ ok: true, key: 'settings.saved' }),
       (e: unknown) => setStatus({ ok: false, text: toAppError(e).message }),
     );
   };
@@ -68,14 +71,15 @@ export function SettingsView({ info, settings, onChange, focus }: Props) {
             </label>
           ))}
         </fieldset>
-        <p role="status" className={status?.ok === false ? 'status error' : 'status'}>
-          {status?.text}
+        <p role="status" className={status?.ok === false ? 'status error' : 'status'} data-testid="settings-status">
+          {status ? (status.ok ? t(status.key) : status.text) : null}
         </p>
       </section>
       <section aria-labelledby="about">
         <h2 id="about">{t('settings.about')}</h2>
         <Table rows={rows} />
       </section>
+      <AccountSettings />
       <ConnectionSettings focus={focus === 'connection'} />
       <LinkSettingsPanel />
       <MetricsSettingsPanel />

@@ -3,6 +3,7 @@ import { api, Events, onEvent, toAppError, type DeviceCode, type ErrorBody, type
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { fill, when } from '../i18n/format';
 import { PendingButton } from '../links/PendingChanges';
+import { duration } from '../metrics/format';
 
 // SyncBar shows who is signed in, sync progress or the last result, and a
 // Sync now button. onSynced runs after every finished round.
@@ -100,16 +101,16 @@ export function SyncBar({ onSynced }: { onSynced: () => void }) {
               <>
                 {' '}
                 <progress className="sync-progress" data-testid="sync-progress" max={progress.total} value={progress.done} />{' '}
-                {progressText(progress, t('sync.progress'), t('sync.eta'))}
+                {progressText(progress, t, locale)}
               </>
             )}
           </>
         ) : status.signedOut ? (
           t('sync.signedOut')
         ) : last?.error ? (
-          `${t('sync.failed')}: ${errorText(last.error, t)}`
+          `${t('sync.failed')}${t('colon')}${errorText(last.error, t)}`
         ) : last ? (
-          `${t('sync.last')}: ${when(last.progress.started, locale)} · ${resultText(last.progress, t)}`
+          `${t('sync.last')}${t('colon')}${when(last.progress.started, locale)} · ${resultText(last.progress, t, locale)}`
         ) : (
           t('sync.never')
         )}
@@ -164,28 +165,22 @@ function errorText(e: ErrorBody, t: Translate): string {
   return t(`sync.error.${e.code}` as MessageKey) ?? e.message;
 }
 
-// resultText says what a round brought in; failed sources only when some
-// failed (never "0 errors").
-function resultText(p: Progress, t: Translate): string {
-  let text = fill(t('sync.written'), { messages: p.messages, records: p.records });
+// resultText says what a round brought in ("up to date" when nothing,
+// never "0 messages"); failed sources only when some failed (never "0
+// errors").
+function resultText(p: Progress, t: Translate, locale: string): string {
+  let text = p.messages + p.records > 0 ? fill(t('sync.written'), { messages: p.messages, records: p.records }, locale) : t('sync.upToDate');
   if (p.errors > 0) text += ` · ${fill(t(p.errors === 1 ? 'sync.sourcesFailed.one' : 'sync.sourcesFailed.other'), { n: p.errors })}`;
   return text;
 }
 
-// progressText says what is being synced, how far, how fast, and how long
-// is left.
-function progressText(p: Progress, format: string, etaLabel: string): string {
-  const secs = Math.max(1, (Date.now() - new Date(p.started).getTime()) / 1000);
+// progressText says what is being synced, how far, how fast (once
+// messages arrive: never "0/s"), and how long is left, for the locale.
+export function progressText(p: Progress, t: Translate, locale: string, now = Date.now()): string {
+  const secs = Math.max(1, (now - new Date(p.started).getTime()) / 1000);
   const rate = Math.round(p.messages / secs);
-  let text = `${fill(format, { done: p.done, total: p.total, messages: p.messages })} · ${rate}/s`;
-  if (p.eta) text += ` · ${etaLabel} ${duration(p.eta)}`;
+  let text = fill(t('sync.progress'), { done: p.done, total: p.total, messages: p.messages }, locale);
+  if (rate > 0) text += ` · ${fill(t('sync.rate'), { n: rate }, locale)}`;
+  if (p.eta) text += ` · ${t('sync.eta')} ${duration(p.eta, locale)}`;
   return p.current ? `${text} — ${p.current}` : text;
-}
-
-// duration writes seconds as 42s, 7m 05s or 2h 03m.
-function duration(s: number): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
-  return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
 }

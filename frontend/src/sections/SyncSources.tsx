@@ -41,7 +41,7 @@ export function SyncSources() {
       <h2 id="sources">{t('sources.title')}</h2>
       {status.tokenCache && (
         <p data-testid="token-cache">
-          {t('sources.tokens')}: <strong>{t(`sources.tokens.${status.tokenCache}` as MessageKey)}</strong>
+          {t('sources.tokens')}{t('colon')}<strong>{t(`sources.tokens.${status.tokenCache}` as MessageKey)}</strong>
           {status.tokenCacheNote && <span className="hint"> — {status.tokenCacheNote}</span>}
         </p>
       )}
@@ -54,9 +54,9 @@ export function SyncSources() {
               <tr key={k.kind}>
                 <th>{t(`sources.${k.kind}` as MessageKey)}</th>
                 <td>{k.count}</td>
-                <td>{k.oldest ? `${t('sync.last')}: ${when(k.oldest, locale)}` : t('sync.never')}</td>
+                <td>{k.oldest ? `${t('sync.last')}${t('colon')}${when(k.oldest, locale)}` : t('sync.never')}</td>
                 <td className={k.errors.length ? 'status error' : ''}>
-                  {k.errors.length > 0 && `${k.errors.length} ${t('sources.failed')}: ${k.errors[0]!.error ?? ''}`}
+                  {k.errors.length > 0 && `${k.errors.length} ${t('sources.failed')}${t('colon')}${k.errors[0]!.error ?? ''}`}
                 </td>
               </tr>
             ))}

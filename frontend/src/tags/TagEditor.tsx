@@ -13,7 +13,7 @@ export function TagChip({ name, color, kind = 'own', onRemove }: {
   const { t } = useI18n();
   return (
     <span className={`tag-chip ${kind}`} data-color={color || undefined} data-tag={name} data-testid="tag-chip" title={kind === 'inherited' ? t('tags.inherited') : undefined}>
-      {kind === 'hashtag' ? `#${name}` : name}
+      <span data-user-content="">{kind === 'hashtag' ? `#${name}` : name}</span>
       {onRemove && (
         <button type="button" className="tag-remove" aria-label={fill(t('tags.remove'), { tag: name })} onClick={onRemove}>
           ×

@@ -63,7 +63,7 @@ describe('Tags list', () => {
     const f = renderView({ items });
     await waitFor(() => expect(rows()).toHaveLength(3));
     fireEvent.click(within(row('urgent')).getByRole('button', { name: 'Delete' }));
-    expect((await screen.findByTestId('tags-confirm')).textContent).toContain('This changes 1 items.');
+    expect((await screen.findByTestId('tags-confirm')).textContent).toContain('This changes 1 item.');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByTestId('tags-confirm')).toBeNull();
     expect(f.of('Tags.Delete')).toEqual([['urgent', true]]);

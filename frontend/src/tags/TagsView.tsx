@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, toAppError, type Tag, type TagColor, type TagEditResult, type TagList } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
+import { Text } from '../i18n/Text';
 import { fill } from '../i18n/format';
 import { TagChip } from './TagEditor';
 
@@ -24,7 +25,7 @@ interface Pending {
 // bulk change; tagging every result of a search; and the hashtags found
 // in messages, apart.
 export function TagsView() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [list, setList] = useState<TagList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -66,12 +67,12 @@ export function TagsView() {
       )}
       {done && (
         <p className="status" role="status" data-testid="tags-done">
-          {fill(t('tags.done'), { items: done.items })}
+          {fill(t('tags.done'), { items: done.items }, locale)}
         </p>
       )}
       {pending && (
         <div className="banner confirm" role="alertdialog" aria-label={t('tags.confirm')} data-testid="tags-confirm">
-          <span>{fill(t(pending.op === 'bulk' ? 'tags.preview.bulk' : 'tags.preview'), { items: pending.preview.items, matched: pending.preview.matched ?? 0 })}</span>
+          <span>{fill(t(pending.op === 'bulk' ? 'tags.preview.bulk' : 'tags.preview'), { items: pending.preview.items, matched: pending.preview.matched ?? 0 }, locale)}</span>
           <button type="button" autoFocus onClick={() => void act(() => pending.run(false))} data-testid="tags-confirm-yes">
             {t(`tags.${pending.op}` as MessageKey)}
           </button>
@@ -82,7 +83,7 @@ export function TagsView() {
       )}
       {list.undo && (
         <p className="tags-undo" data-testid="tags-undo">
-          {fill(t('tags.lastChange'), { what: t(`tags.what.${list.undo.what}` as MessageKey), items: list.undo.items })}{' '}
+          {fill(t('tags.lastChange'), { what: t(`tags.what.${list.undo.what}` as MessageKey), items: list.undo.items }, locale)}{' '}
           <button type="button" onClick={() => void act(() => api.tags.undo(false))}>
             {t('tags.undo')}
           </button>
@@ -111,7 +112,7 @@ export function TagsView() {
       )}
       <BulkForm onAsk={ask} />
       <h2>{t('tags.hashtags')}</h2>
-      <p className="hint">{t('tags.hashtagsHint')}</p>
+      <p className="hint"><Text>{t('tags.hashtagsHint')}</Text></p>
       {list.hashtagsError && <p className="status error">{list.hashtagsError}</p>}
       <ul className="hashtags" data-testid="hashtags">
         {list.hashtags.map((h) => (
@@ -205,7 +206,7 @@ function BulkForm({ onAsk }: { onAsk(op: 'bulk', run: Pending['run']): void }) {
         {t('tags.bulk.query')} <input value={q} onChange={(e) => setQ(e.target.value)} data-testid="bulk-query" />
       </label>
       <label>
-        {t('tags.bulk.tags')} <input value={ops} onChange={(e) => setOps(e.target.value)} placeholder="+付款 -draft" data-testid="bulk-tags" />
+        {t('tags.bulk.tags')} <input value={ops} onChange={(e) => setOps(e.target.value)} placeholder={t('tags.bulk.tagsExample')} data-testid="bulk-tags" />
       </label>
       <button type="submit">{t('tags.next')}</button>
     </form>
