@@ -47,6 +47,9 @@ type Person struct {
 	Guest   bool   `json:"guest"`           // a guest of the tenant
 	State   string `json:"state,omitempty"` // guests: StatePending, StateAccepted, StateDisabled
 	Account string `json:"account,omitempty"`
+	// Actions are the changes that may be planned for this person here
+	// (Actions): never owner for a guest.
+	Actions []string `json:"actions"`
 }
 
 // Container is a team or one of its private channels, with its people.
@@ -251,6 +254,25 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 	}
 	if err := lastMessages(ctx, db, guests, convNames); err != nil {
 		return Roster{}, err
+	}
+	teamOf := map[string]Container{}
+	for _, c := range containers {
+		if c.ChannelID == "" {
+			teamOf[c.TeamID] = c
+		}
+	}
+	for i := range containers {
+		c := &containers[i]
+		for j := range c.People {
+			if c.ChannelID == "" {
+				c.People[j].Actions = Actions(c.People[j], *c, nil)
+			} else {
+				c.People[j].Actions = Actions(c.People[j], teamOf[c.TeamID], c)
+			}
+			if c.People[j].Actions == nil {
+				c.People[j].Actions = []string{}
+			}
+		}
 	}
 	r.Containers = containers
 	for _, g := range guests {

@@ -198,3 +198,89 @@ func pushMembers(t *testing.T, seed uint64) {
 	t.Logf("seed %d: faults fired %v", seed, r.Srv.FaultHits())
 	must(t, r.DB.Check())
 }
+
+// TestPushMembersAsksConsent: signing in asks for the sync permissions
+// only; a membership change pushed with the console's client (real MSAL,
+// real SDK) waits, pending, for the write permissions while the other
+// edits go on; once the user grants them (a sign-in asking for them: the
+// first apply), the change lands.
+func TestPushMembersAsksConsent(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small}, engine.Options{})
+	u := r.Srv.URLs()
+	write := auth.GuestWriteScopes(u.GraphResource)
+	for _, s := range write {
+		if !strings.HasPrefix(s, "https://graph.microsoft.com/") {
+			t.Fatalf("scope %q does not name Graph's resource", s)
+		}
+	}
+	granted := func() []string { return r.Srv.Tenant().Consented("") }
+	if got := granted(); slices.Contains(got, "TeamMember.ReadWrite.All") || slices.Contains(got, "User.Invite.All") || !slices.Contains(got, "TeamMember.Read.All") {
+		t.Fatalf("consented at sign-in: %v", got)
+	}
+	w := r.Srv.Tenant().World()
+	var team, colleague string
+	for _, tm := range w.Teams {
+		ms, err := r.Srv.Tenant().Members(tm.ID)
+		must(t, err)
+		if role, _ := roleOf(ms, w.Me.ID); role != "owner" {
+			continue
+		}
+		for _, m := range ms {
+			if role, _ := roleOf(ms, m.UserID); role == "member" && colleague == "" {
+				team, colleague = tm.ID, m.UserID
+			}
+		}
+	}
+	if colleague == "" {
+		t.Fatal("no team of mine with a member")
+	}
+	g, err := graph.New(u.Graph, &tls.Config{RootCAs: r.Srv.CertPool()}, r.Sess.For(auth.GuestChangeScopes(u.GraphResource)), graph.Options{MaxRetries: 3})
+	must(t, err)
+	c := &clock{t: time.Now()}
+	ops, err := r.DB.QueueMemberOps(ctx, []storage.Op{{Team: team, UserID: colleague, Change: "owner"}}, w.Me.ID, c.now())
+	must(t, err)
+	chat := w.Chats[0].ID
+	inc := r.Srv.Tenant().Rows("incidents")[0]["incidentid"].(string)
+	if _, err := r.DB.SetLink(ctx, chat, "incidents", inc, true, "me", "", c.now()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		res, err := outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		must(t, err)
+		if !res.NeedsConsent || res.Failed != 0 || res.Waiting != 1 {
+			t.Fatalf("push %d without consent: %+v", i, res)
+		}
+		got, err := r.DB.Outbox(ctx)
+		must(t, err)
+		for _, op := range got {
+			switch {
+			case op.Seq == ops[0].Seq && (op.State != storage.OpPending || op.Error != outbox.WaitingConsent || op.Attempts != 0):
+				t.Fatalf("the change without consent: %+v", op)
+			case op.Kind == storage.OpLink && op.State != storage.OpDone:
+				t.Fatalf("the link waited for the consent: %+v", op)
+			}
+		}
+		ms, err := r.Srv.Tenant().Members(team)
+		must(t, err)
+		if role, _ := roleOf(ms, colleague); role != "member" {
+			t.Fatalf("changed without consent: %s", role)
+		}
+	}
+	cx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	must(t, r.Sess.SignInDeviceCode(cx, auth.GuestChangeScopes(u.GraphResource), func(auth.DeviceCode) {}))
+	if got := granted(); !slices.Contains(got, "TeamMember.ReadWrite.All") || !slices.Contains(got, "ChannelMember.ReadWrite.All") ||
+		!slices.Contains(got, "User.Invite.All") || !slices.Contains(got, "TeamSettings.ReadWrite.All") {
+		t.Fatalf("consented after asking: %v", got)
+	}
+	res, err := outbox.Push(ctx, r.DB, r.DV, g, c.now)
+	must(t, err)
+	if res.Done != 1 || res.NeedsConsent {
+		t.Fatalf("push after consent: %+v", res)
+	}
+	ms, err := r.Srv.Tenant().Members(team)
+	must(t, err)
+	if role, _ := roleOf(ms, colleague); role != "owner" {
+		t.Fatalf("after consent: %s", role)
+	}
+}

@@ -136,6 +136,23 @@ export const api = {
     publications: (week: string) => call('Digests', 'Publications', week),
     channels: () => call('Digests', 'Channels'),
   },
+  guests: {
+    roster: (account: string, team: string, inactive: number) => call('Guests', 'Roster', account, team, inactive),
+    plan: (action: string, team: string, channel: string, user: string, reason: string) => call('Guests', 'Plan', action, team, channel, user, reason),
+    changes: () => call('Guests', 'Changes'),
+    discard: (n: number) => call('Guests', 'Discard', n),
+    apply: (confirm: boolean) => call('Guests', 'Apply', confirm),
+    consent: () => call('Guests', 'Consent'),
+    consentBrowser: () => call('Guests', 'ConsentBrowser'),
+    audit: () => call('Guests', 'Audit'),
+    importInvites: (text: string, dryRun: boolean) => call('Guests', 'Import', text, dryRun),
+    mapDomain: (domain: string, accountId: string) => call('Guests', 'MapDomain', domain, accountId),
+    reviewStatus: () => call('Guests', 'ReviewStatus'),
+    startReview: (account: string) => call('Guests', 'StartReview', account),
+    decide: (user: string, decision: string, why: string) => call('Guests', 'Decide', user, decision, why),
+    finishReview: () => call('Guests', 'FinishReview'),
+    exportReview: (format: 'csv' | 'html') => call('Guests', 'ExportReview', format),
+  },
   mode: (): 'wails' | 'http' => transport().kind,
 };
 
