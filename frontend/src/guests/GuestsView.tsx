@@ -87,6 +87,7 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
   }, [t]);
   useEffect(reload, [reload]);
   useEffect(() => onEvent(Events.syncDone, reload), [reload]);
+  useEffect(() => setNote(null), [current]);
   const plan = useCallback(
     (action: string, team: string, channel: string, user: string, reason = '') =>
       api.guests.plan(action, team, channel, user, reason).then(
@@ -126,11 +127,18 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
       {roster && current === 'accounts' && <ByAccount roster={roster} onMapped={reload} onError={setError} />}
       {roster && current === 'teams' && <ByTeam roster={roster} plan={plan} />}
       {roster && current === 'recommendations' && <Recommendations roster={roster} plan={plan} />}
-      {current === 'changes' && <ChangeSet changes={changes} onChanged={reload} />}
+      {current === 'changes' && <ChangeSet changes={changes} names={names(roster)} onChanged={reload} />}
       {current === 'invite' && <Invite onPlanned={reload} />}
       {roster && current === 'review' && <Review roster={roster} onPlanned={reload} />}
     </div>
   );
+}
+
+// names are the roster's people by id (the audit log's "by").
+function names(r: Roster | null): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const c of r?.containers ?? []) for (const p of c.people) m.set(p.userId, p.name);
+  return m;
 }
 
 // describe says what a change does, in the UI language.
@@ -384,7 +392,7 @@ function Recommendations({ roster, plan }: { roster: Roster; plan: Plan }) {
   );
 }
 
-function ChangeSet({ changes, onChanged }: { changes: Change[]; onChanged(): void }) {
+function ChangeSet({ changes, names, onChanged }: { changes: Change[]; names: Map<string, string>; onChanged(): void }) {
   const { t, locale } = useI18n();
   const [confirm, setConfirm] = useState<{ n: number; cap: number } | null>(null);
   const [code, setCode] = useState<DeviceCode | null>(null);
@@ -397,9 +405,20 @@ function ChangeSet({ changes, onChanged }: { changes: Change[]; onChanged(): voi
   useEffect(loadAudit, [loadAudit, changes]);
   useEffect(() => onEvent(Events.outboxPushed, loadAudit), [loadAudit]);
   useEffect(() => onEvent(Events.syncDone, loadAudit), [loadAudit]);
-  useEffect(() => onEvent(Events.signedIn, () => setCode(null)), []);
-  const consent = () =>
-    api.guests.consent().then(setCode, (e: unknown) => setError(toAppError(e).message));
+  const [granted, setGranted] = useState(false);
+  const asked = useRef(false);
+  useEffect(
+    () =>
+      onEvent(Events.signedIn, () => {
+        setCode(null);
+        if (asked.current) setGranted(true);
+      }),
+    [],
+  );
+  const consent = () => {
+    asked.current = true;
+    return api.guests.consent().then(setCode, (e: unknown) => setError(toAppError(e).message));
+  };
   const apply = (yes: boolean) =>
     api.guests.apply(yes).then(
       (r) => {
@@ -437,7 +456,12 @@ function ChangeSet({ changes, onChanged }: { changes: Change[]; onChanged(): voi
           <code>{code.userCode}</code>
         </p>
       )}
-      {!code && waitingConsent && (
+      {granted && !code && (
+        <p className="status" role="status" data-testid="consent-granted">
+          {t('guests.consent.granted')}
+        </p>
+      )}
+      {!code && !granted && waitingConsent && (
         <p className="banner warn" role="status">
           {t('guests.consent.waiting')}{' '}
           <button type="button" onClick={() => void consent()} data-testid="consent-ask">
@@ -517,7 +541,7 @@ function ChangeSet({ changes, onChanged }: { changes: Change[]; onChanged(): voi
             {audit.map((a) => (
               <tr key={a.seq} data-testid="audit-row" data-result={a.result}>
                 <td>{when(a.when, locale)}</td>
-                <td>{a.who}</td>
+                <td>{names.get(a.who) ?? a.who}</td>
                 <th scope="row">{a.what}</th>
                 <td>
                   {t(`guests.result.${a.result}` as MessageKey) ?? a.result}
