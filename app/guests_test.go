@@ -220,6 +220,29 @@ func TestGuestsApplyAsksConsent(t *testing.T) {
 	if code, _, stderr = run("guests", "changes", "apply"); code != 0 || strings.Contains(stderr, "Grant permission") {
 		t.Fatalf("second apply: exit %d\n%s", code, stderr)
 	}
+	// The team's guest settings (created with channel changes forbidden to
+	// guests), planned and applied the same way.
+	if code, out, stderr := run("guests", "plan", "settings", team, "guestSettings.allowCreateUpdateChannels=on,guestSettings.allowDeleteChannels=off"); code != 0 {
+		t.Fatalf("plan settings: %d %s%s", code, out, stderr)
+	}
+	if code, out, stderr := run("guests", "plan", "settings", team, "funSettings.allowGiphy=off"); code == 0 {
+		t.Fatalf("an unknown setting was planned: %s%s", out, stderr)
+	}
+	if code, _, stderr = run("guests", "changes", "apply"); code != 0 {
+		t.Fatalf("apply settings: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := run("sync"); code != 0 {
+		t.Fatalf("sync after settings: exit %d\n%s", code, stderr)
+	}
+	for _, tm := range srv.Tenant().World().Teams {
+		if tm.ID == team && (!tm.Settings.GuestAllowCreateUpdateChannels || tm.Settings.GuestAllowDeleteChannels) {
+			t.Errorf("guest settings after sync: %+v", tm.Settings)
+		}
+	}
+	code, out, _ = run("guests", "audit", "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &audit) != nil || len(audit) != 3 || audit[0].Result != "done" {
+		t.Fatalf("audit after settings: %d %s", code, out)
+	}
 }
 
 // TestGuestsService drives the service the UI binds: the roster with the

@@ -27,6 +27,7 @@ type guestsArgs struct {
 }
 
 const guestsUsage = "guests [--json] [--account NAME] [--team NAME] [--inactive DAYS] | guests plan remove|owner|member|add-channel|remove-channel TEAM[/CHANNEL] USER | " +
+	"guests plan settings TEAM guestSettings.allowCreateUpdateChannels=off[,…] | " +
 	"guests invite --csv FILE [--dry-run] | guests changes [list | discard N | apply [--yes]] | guests audit"
 
 const reviewUsage = "review [--json] start [--account NAME] | status | decide USER approve|deny|dontknow --why TEXT | export --out FILE.csv|FILE.html | finish"
@@ -75,6 +76,17 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 	case "plan":
 		if len(words) != 3 {
 			return fmt.Errorf("%w: rapport %s", errInvalid, guestsUsage)
+		}
+		if words[0] == guests.ActSettings {
+			set, err := settingsArg(words[2])
+			if err != nil {
+				return err
+			}
+			c, err := guests.PlanSettings(ctx, db, now, words[1], set, "")
+			if err != nil {
+				return err
+			}
+			return out(c, func(w *tabwriter.Writer) { fmt.Fprintf(w, "planned: %s\n", c.Describe()) })
 		}
 		c, err := planCLI(ctx, db, now, words[0], words[1], words[2])
 		if err != nil {
@@ -169,6 +181,24 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 		})
 	}
 	return fmt.Errorf("%w: rapport %s", errInvalid, guestsUsage)
+}
+
+// settingsArg reads team settings written group.property=on|off[,…]
+// (guestSettings.allowDeleteChannels=off).
+func settingsArg(s string) (map[string]map[string]bool, error) {
+	out := map[string]map[string]bool{}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		group, prop, ok2 := strings.Cut(k, ".")
+		if !ok || !ok2 || (v != "on" && v != "off") {
+			return nil, fmt.Errorf("%w: team setting %q: want group.property=on|off", errInvalid, kv)
+		}
+		if out[group] == nil {
+			out[group] = map[string]bool{}
+		}
+		out[group][prop] = v == "on"
+	}
+	return out, nil
 }
 
 // planCLI plans a change on TEAM or TEAM/CHANNEL (a team whose name holds

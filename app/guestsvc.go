@@ -46,6 +46,14 @@ func (s *Guests) Plan(action, team, channel, user, reason string) (guests.Change
 	})
 }
 
+// PlanSettings adds a change of a team's member or guest settings
+// (group → property → value, Graph's names; see guests.SettingKeys).
+func (s *Guests) PlanSettings(team string, settings map[string]map[string]bool, reason string) (guests.Change, error) {
+	return guestsCall(s, func(ctx context.Context, db *storage.DB, _ string) (guests.Change, error) {
+		return guests.PlanSettings(ctx, db, time.Now(), team, settings, reason)
+	})
+}
+
 // Changes is the change set, in plan order.
 func (s *Guests) Changes() ([]guests.Change, error) {
 	return guestsCall(s, func(ctx context.Context, db *storage.DB, _ string) ([]guests.Change, error) {

@@ -72,6 +72,14 @@ func (p pushClients) Invite(ctx context.Context, email, name, redirect, message 
 	return p.changes.Invite(ctx, email, name, redirect, message, send)
 }
 
+func (p pushClients) GetTeamSettings(ctx context.Context, teamID string) (graph.TeamSettings, error) {
+	return p.changes.GetTeamSettings(ctx, teamID)
+}
+
+func (p pushClients) SetTeamSettings(ctx context.Context, teamID string, s graph.TeamSettings) error {
+	return p.changes.SetTeamSettings(ctx, teamID, s)
+}
+
 func (p pushClients) GuestByMail(ctx context.Context, email string) (string, error) {
 	return p.changes.GuestByMail(ctx, email)
 }

@@ -20,8 +20,9 @@ func (db *DB) QueueMemberOps(ctx context.Context, ops []Op, by string, now time.
 		return nil, err
 	}
 	for _, op := range ops {
-		if op.Change == "" || op.Change == "invite" && op.Email == "" || op.Change != "invite" && (op.Team == "" || op.UserID == "") {
-			return nil, fmt.Errorf("queue member change: a change, and a team and a user (an invitation: an address) are needed (%+v)", op)
+		if op.Change == "" || op.Change == "invite" && op.Email == "" || op.Change == "settings" && (op.Team == "" || op.Row["settings"] == nil) ||
+			op.Change != "invite" && op.Change != "settings" && (op.Team == "" || op.UserID == "") {
+			return nil, fmt.Errorf("queue member change: a change, and a team and a user (an invitation: an address; team settings: the settings) are needed (%+v)", op)
 		}
 	}
 	batch := NewID()

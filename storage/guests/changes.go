@@ -44,6 +44,8 @@ type Change struct {
 	Message     string `json:"message,omitempty"`
 	RedirectURL string `json:"redirectUrl,omitempty"`
 	SendEmail   bool   `json:"sendEmail,omitempty"`
+	// Settings are the team settings an ActSettings change sets.
+	Settings map[string]map[string]bool `json:"settings,omitempty"`
 }
 
 // ActInvite invites a guest (and adds them to a team, and a private
@@ -65,6 +67,8 @@ func (c Change) Describe() string {
 		return fmt.Sprintf("remove %s from %s", c.Name, where)
 	case ActAddChannel:
 		return fmt.Sprintf("add %s to %s", c.Name, where)
+	case ActSettings:
+		return fmt.Sprintf("set %s of %s", SettingsText(c.Settings), c.Team)
 	case ActInvite:
 		if where == "" {
 			return fmt.Sprintf("invite %s <%s>", c.Name, c.Email)
@@ -293,6 +297,17 @@ func Apply(ctx context.Context, db ChangeStore, by string, confirmed bool, now t
 		if c.Action == ActInvite {
 			ops[i].Email, ops[i].Name, ops[i].Body = c.Email, c.Name, c.Message
 			ops[i].Row = map[string]any{"inviteRedirectUrl": c.RedirectURL, "sendInvitationMessage": c.SendEmail}
+		}
+		if c.Action == ActSettings {
+			settings := map[string]any{}
+			for g, props := range c.Settings {
+				m := map[string]any{}
+				for p, v := range props {
+					m[p] = v
+				}
+				settings[g] = m
+			}
+			ops[i].Row = map[string]any{"settings": settings}
 		}
 	}
 	queued, err := db.QueueMemberOps(ctx, ops, by, now)

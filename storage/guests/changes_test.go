@@ -106,3 +106,49 @@ func TestApplyCap(t *testing.T) {
 		t.Fatalf("confirmed apply: %d %v", len(ops), err)
 	}
 }
+
+// TestPlanSettings: a team's guest or member settings are planned with
+// Graph's names only, once per team, and queued with the settings an
+// outbox operation carries.
+func TestPlanSettings(t *testing.T) {
+	db := storagetest.Open(t)
+	seed(t, db, true)
+	tests := []struct {
+		name string
+		team string
+		set  map[string]map[string]bool
+		err  error
+	}{
+		{"restrict guests", "Contoso Support", guests.RestrictGuests(), nil},
+		{"same team again", "contoso support", map[string]map[string]bool{"memberSettings": {"allowDeleteChannels": false}}, guests.ErrPlanned},
+		{"member settings", "Fabrikam Projet", map[string]map[string]bool{"memberSettings": {"allowCreatePrivateChannels": false}}, nil},
+		{"unknown property", teamA, map[string]map[string]bool{"guestSettings": {"allowCreatePrivateChannels": true}}, guests.ErrBadAction},
+		{"unknown group", teamA, map[string]map[string]bool{"funSettings": {"allowGiphy": false}}, guests.ErrBadAction},
+		{"nothing", teamA, map[string]map[string]bool{}, guests.ErrBadAction},
+		{"no such team", "Nope", guests.RestrictGuests(), guests.ErrNotFound},
+	}
+	for _, tc := range tests {
+		c, err := guests.PlanSettings(ctx, db, now, tc.team, tc.set, "new customer")
+		if tc.err != nil {
+			if !errors.Is(err, tc.err) {
+				t.Errorf("%s: %v, want %v", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || c.Action != guests.ActSettings || c.After != guests.SettingsText(tc.set) {
+			t.Errorf("%s: %+v %v", tc.name, c, err)
+		}
+	}
+	if got := guests.SettingsText(guests.RestrictGuests()); got != "guestSettings.allowCreateUpdateChannels=false, guestSettings.allowDeleteChannels=false" {
+		t.Errorf("text: %s", got)
+	}
+	ops, err := guests.Apply(ctx, db, "me", false, now)
+	if err != nil || len(ops) != 2 {
+		t.Fatalf("apply: %d %v", len(ops), err)
+	}
+	set, _ := ops[0].Row["settings"].(map[string]any)
+	g, _ := set["guestSettings"].(map[string]any)
+	if ops[0].Change != guests.ActSettings || ops[0].Team == "" || g["allowDeleteChannels"] != false || len(g) != 2 {
+		t.Errorf("queued: %+v", ops[0])
+	}
+}

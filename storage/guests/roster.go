@@ -122,6 +122,8 @@ type Roster struct {
 	Accounts        []Account        `json:"accounts"`
 	Unmapped        []string         `json:"unmapped"` // guests' domains mapped to no account
 	Recommendations []Recommendation `json:"recommendations"`
+	// SettingKeys are the team settings a change may set (SettingKeys).
+	SettingKeys map[string][]string `json:"settingKeys"`
 }
 
 // Read reads the roster as of now.
@@ -133,7 +135,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 	if q.InactiveDays > 0 {
 		s.InactiveDays = q.InactiveDays
 	}
-	r := Roster{Now: now, Settings: s, Containers: []Container{}, Guests: []Guest{}, Accounts: []Account{}, Unmapped: []string{}, Recommendations: []Recommendation{}}
+	r := Roster{Now: now, Settings: s, SettingKeys: SettingKeys, Containers: []Container{}, Guests: []Guest{}, Accounts: []Account{}, Unmapped: []string{}, Recommendations: []Recommendation{}}
 	dir, err := readAccounts(ctx, db, s.Domains)
 	if err != nil {
 		return Roster{}, err

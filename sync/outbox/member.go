@@ -2,6 +2,8 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -17,6 +19,13 @@ type Members interface {
 	AddMember(ctx context.Context, teamID, channelID, userID string, roles []string) error
 	SetMemberRoles(ctx context.Context, teamID, channelID, membershipID string, roles []string) error
 	RemoveMember(ctx context.Context, teamID, channelID, membershipID string) error
+}
+
+// TeamSettings reads and changes a team's member and guest settings
+// (*graph.Client with TeamSettings.ReadWrite.All).
+type TeamSettings interface {
+	GetTeamSettings(ctx context.Context, teamID string) (graph.TeamSettings, error)
+	SetTeamSettings(ctx context.Context, teamID string, s graph.TeamSettings) error
 }
 
 // Inviter invites guests (*graph.Client with User.Invite.All).
@@ -37,12 +46,16 @@ const (
 	changeRemove        = "remove"
 	changeAddChannel    = "add-channel"
 	changeRemoveChannel = "remove-channel"
+	changeSettings      = "settings"
 )
 
 // memberSerial orders the changes of one person in one team or channel.
 func memberSerial(op storage.Op) string {
 	if op.Change == changeInvite {
 		return "invite\x00" + strings.ToLower(op.Email)
+	}
+	if op.Change == changeSettings {
+		return "settings\x00" + op.Team
 	}
 	return "member\x00" + op.Team + "\x00" + op.Channel + "\x00" + op.UserID
 }
@@ -59,6 +72,9 @@ func pushMember(ctx context.Context, db Store, chats Chats, op storage.Op, now f
 	}
 	if op.Change == changeInvite {
 		return pushInvite(ctx, db, chats, m, op, now)
+	}
+	if op.Change == changeSettings {
+		return pushSettings(ctx, db, chats, op, now)
 	}
 	switch op.Change {
 	case changeOwner, changeMember, changeRemove, changeAddChannel, changeRemoveChannel:
@@ -211,4 +227,63 @@ func pushInvite(ctx context.Context, db Store, chats Chats, m Members, op storag
 		}
 	}
 	return finish(ctx, db, op, storage.OpDone, "", nil, now)
+}
+
+// opSettings are the settings an op sets (its Row's "settings", as
+// storage/guests queues them).
+func opSettings(op storage.Op) (graph.TeamSettings, error) {
+	b, err := json.Marshal(op.Row["settings"])
+	if err != nil {
+		return nil, err
+	}
+	var s graph.TeamSettings
+	if err := json.Unmarshal(b, &s); err != nil || len(s) == 0 {
+		return nil, fmt.Errorf("team settings %s: %w", b, err)
+	}
+	return s, nil
+}
+
+// pushSettings changes a team's member or guest settings. It reads them
+// first: settings already as wanted (an earlier attempt that landed, or
+// someone else's change) are done without a request; PATCH sets values,
+// so sending it again after an unknown outcome is harmless.
+func pushSettings(ctx context.Context, db Store, chats Chats, op storage.Op, now func() time.Time) (string, error) {
+	ts, ok := chats.(TeamSettings)
+	if !ok {
+		return finish(ctx, db, op, storage.OpFailed, "team settings need a Microsoft Graph connection", nil, now)
+	}
+	want, err := opSettings(op)
+	if err != nil {
+		return finish(ctx, db, op, storage.OpFailed, err.Error(), nil, now)
+	}
+	refused := map[int]string{
+		404: "the team no longer exists in Teams",
+		403: "Teams refused the change: only the team's owners change its settings, or the permission was not granted",
+	}
+	cur, err := ts.GetTeamSettings(ctx, op.Team)
+	if err != nil {
+		if transient(err) {
+			return later(ctx, db, op, err, op.State, now)
+		}
+		return settle(ctx, db, op, err, refused, now)
+	}
+	same := true
+	for group, props := range want {
+		for p, v := range props {
+			if got, ok := cur[group][p]; !ok || got != v {
+				same = false
+			}
+		}
+	}
+	if same {
+		return finish(ctx, db, op, storage.OpDone, "", nil, now)
+	}
+	if op, err = begin(ctx, db, op, now); err != nil {
+		return "", err
+	}
+	err = ts.SetTeamSettings(ctx, op.Team, want)
+	if isStatus(err, 400) {
+		return finish(ctx, db, op, storage.OpFailed, "Microsoft Teams refused: "+err.Error(), nil, now)
+	}
+	return settle(ctx, db, op, err, refused, now)
 }

@@ -284,3 +284,65 @@ func TestPushMembersAsksConsent(t *testing.T) {
 		t.Fatalf("after consent: %s", role)
 	}
 }
+
+// TestPushTeamSettings: a team's guest settings, changed through the
+// outbox while every write is applied then answered 503 and calls are
+// throttled, end as wanted (read back before each attempt); a team the
+// user does not own answers 403, shown as Teams' refusal.
+func TestPushTeamSettings(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small, ImmediateRetry: true}, engine.Options{})
+	w := r.Srv.Tenant().World()
+	var mine, theirs *tenantsim.Team
+	for _, tm := range w.Teams {
+		ms, err := r.Srv.Tenant().Members(tm.ID)
+		must(t, err)
+		role, in := roleOf(ms, w.Me.ID)
+		switch {
+		case role == "owner" && mine == nil:
+			mine = tm
+		case in && role != "owner" && theirs == nil:
+			theirs = tm
+		}
+	}
+	if mine == nil {
+		t.Fatal("no team of mine")
+	}
+	g := writeClient(t, r)
+	before, err := g.GetTeamSettings(ctx, mine.ID)
+	must(t, err)
+	want := map[string]any{"guestSettings": map[string]any{"allowCreateUpdateChannels": !before["guestSettings"]["allowCreateUpdateChannels"], "allowDeleteChannels": false}}
+	plan := []storage.Op{{Team: mine.ID, Change: "settings", Row: map[string]any{"settings": want}}}
+	if theirs != nil {
+		plan = append(plan, storage.Op{Team: theirs.ID, Change: "settings", Row: map[string]any{"settings": want}})
+	}
+	c := &clock{t: time.Now()}
+	ops, err := r.DB.QueueMemberOps(ctx, plan, w.Me.ID, c.now())
+	must(t, err)
+	must(t, r.Srv.SetFaults("503after=1,429=0.2,seed=3"))
+	for i := 0; i < 4; i++ {
+		_, _ = outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		c.t = c.t.Add(time.Hour)
+	}
+	must(t, r.Srv.SetFaults(""))
+	_, err = outbox.Push(ctx, r.DB, r.DV, g, c.now)
+	must(t, err)
+	got, err := g.GetTeamSettings(ctx, mine.ID)
+	must(t, err)
+	if got["guestSettings"]["allowCreateUpdateChannels"] == before["guestSettings"]["allowCreateUpdateChannels"] || got["guestSettings"]["allowDeleteChannels"] {
+		t.Fatalf("settings after: %v (before %v)", got, before)
+	}
+	if got["memberSettings"]["allowCreateUpdateChannels"] != before["memberSettings"]["allowCreateUpdateChannels"] {
+		t.Errorf("member settings changed: %v → %v", before, got)
+	}
+	all, err := r.DB.Outbox(ctx)
+	must(t, err)
+	for _, op := range all {
+		switch {
+		case op.Seq == ops[0].Seq && op.State != storage.OpDone:
+			t.Errorf("my team's settings: %s %s", op.State, op.Error)
+		case len(ops) > 1 && op.Seq == ops[1].Seq && (op.State != storage.OpConflict || !strings.Contains(op.Error, "owners")):
+			t.Errorf("another's team: %s %q", op.State, op.Error)
+		}
+	}
+	t.Logf("faults fired %v; a team not mine: %v", r.Srv.FaultHits(), theirs != nil)
+}

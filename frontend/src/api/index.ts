@@ -139,6 +139,7 @@ export const api = {
   guests: {
     roster: (account: string, team: string, inactive: number) => call('Guests', 'Roster', account, team, inactive),
     plan: (action: string, team: string, channel: string, user: string, reason: string) => call('Guests', 'Plan', action, team, channel, user, reason),
+    planSettings: (team: string, settings: Record<string, Record<string, boolean>>, reason: string) => call('Guests', 'PlanSettings', team, settings, reason),
     changes: () => call('Guests', 'Changes'),
     discard: (n: number) => call('Guests', 'Discard', n),
     apply: (confirm: boolean) => call('Guests', 'Apply', confirm),

@@ -167,6 +167,7 @@ export interface Change {
   message?: string;
   redirectUrl?: string;
   sendEmail?: boolean;
+  settings?: Record<string, Record<string, boolean>>;
 }
 
 // Channel is Go's storage.Channel.
@@ -1026,6 +1027,7 @@ export interface Recommendation {
   action: string;
   days?: number;
   until?: string;
+  settings?: Record<string, Record<string, boolean>>;
   reason: string;
   evidence: string[];
 }
@@ -1123,6 +1125,7 @@ export interface Roster {
   accounts: Account[];
   unmapped: string[];
   recommendations: Recommendation[];
+  settingKeys: Record<string, string[]>;
 }
 
 // SavedSearch is Go's app.SavedSearch.
@@ -1403,6 +1406,7 @@ export interface Services {
     Import: { args: [string, boolean]; result: Import };
     MapDomain: { args: [string, string]; result: void };
     Plan: { args: [string, string, string, string, string]; result: Change };
+    PlanSettings: { args: [string, Record<string, Record<string, boolean>>, string]; result: Change };
     ReviewStatus: { args: []; result: ReviewStatus };
     Roster: { args: [string, string, number]; result: Roster };
     StartReview: { args: [string]; result: Review };

@@ -47,6 +47,7 @@ const roster: Roster = {
   ],
   unmapped: [],
   recommendations: [],
+  settingKeys: { memberSettings: ['allowCreateUpdateChannels'], guestSettings: ['allowCreateUpdateChannels', 'allowDeleteChannels'] },
 };
 
 function transport(changes: Change[] = []) {
@@ -65,6 +66,8 @@ function transport(changes: Change[] = []) {
         case 'Guests.Plan':
           if (args[0] === 'owner' && args[3] === 'g') return Promise.reject(new AppError('guest_owner', 'a guest cannot be an owner'));
           return Promise.resolve({ id: 'x', action: args[0], teamId: 't1', team: 'Acme project', userId: args[3], name: 'Mei', before: 'member', after: 'owner', planned: '' });
+        case 'Guests.PlanSettings':
+          return Promise.resolve({ id: 's', action: 'settings', teamId: String(args[0]), team: 'Acme project', userId: '', name: 'Acme project', before: '', after: '', planned: '', settings: args[1] });
         case 'Guests.Apply':
           if (!args[0]) return Promise.reject(new AppError('confirm_required', 'more changes than the cap: confirm again: 21 changes, the cap is 20'));
           return Promise.resolve({ queued: 21, needsConsent: true });
@@ -111,6 +114,15 @@ describe('Guests section', () => {
     fireEvent.click(within(member).getByTestId('act-owner'));
     await waitFor(() => expect(screen.getByTestId('guests-note').textContent).toContain('Make owner: Mei'));
     expect(f.calls).toContainEqual(['Guests.Plan', ['owner', 't1', '', 'm', '']]);
+  });
+
+  test('team settings: only the settings chosen are planned, in Graph’s names', async () => {
+    const f = renderView('teams', [], 'fr');
+    const form = await screen.findByTestId('team-settings');
+    fireEvent.change(within(form).getByTestId('setting-guestSettings.allowDeleteChannels'), { target: { value: 'off' } });
+    fireEvent.click(within(form).getByTestId('settings-plan'));
+    await waitFor(() => expect(screen.getByTestId('guests-note').textContent).toContain('Les invités suppriment des canaux\u202f: interdit'));
+    expect(f.calls).toContainEqual(['Guests.PlanSettings', ['t1', { guestSettings: { allowDeleteChannels: false } }, '']]);
   });
 
   test('the change set: preview before → after, the cap asks again, then the permission is asked', async () => {

@@ -88,9 +88,9 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
   useEffect(reload, [reload]);
   useEffect(() => onEvent(Events.syncDone, reload), [reload]);
   useEffect(() => setNote(null), [current]);
-  const plan = useCallback(
-    (action: string, team: string, channel: string, user: string, reason = '') =>
-      api.guests.plan(action, team, channel, user, reason).then(
+  const planned = useCallback(
+    (p: Promise<Change>) =>
+      p.then(
         (c) => {
           setError(null);
           setNote(fill(t('guests.planned'), { what: describe(c, t) }));
@@ -102,6 +102,14 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
         },
       ),
     [reload, t],
+  );
+  const plan = useCallback(
+    (action: string, team: string, channel: string, user: string, reason = '') => planned(api.guests.plan(action, team, channel, user, reason)),
+    [planned],
+  );
+  const planSettings = useCallback(
+    (team: string, settings: Record<string, Record<string, boolean>>, reason = '') => planned(api.guests.planSettings(team, settings, reason)),
+    [planned],
   );
   return (
     <div className="knowledge guests" data-testid="guests-view">
@@ -125,8 +133,8 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
       )}
       {roster && !roster.signInAvailable && current !== 'changes' && current !== 'invite' && <p className="hint">{t('guests.signInNote')}</p>}
       {roster && current === 'accounts' && <ByAccount roster={roster} onMapped={reload} onError={setError} />}
-      {roster && current === 'teams' && <ByTeam roster={roster} plan={plan} />}
-      {roster && current === 'recommendations' && <Recommendations roster={roster} plan={plan} />}
+      {roster && current === 'teams' && <ByTeam roster={roster} plan={plan} planSettings={planSettings} />}
+      {roster && current === 'recommendations' && <Recommendations roster={roster} plan={plan} planSettings={planSettings} />}
       {current === 'changes' && <ChangeSet changes={changes} names={names(roster)} onChanged={reload} />}
       {current === 'invite' && <Invite onPlanned={reload} />}
       {roster && current === 'review' && <Review roster={roster} onPlanned={reload} />}
@@ -143,8 +151,9 @@ function names(r: Roster | null): Map<string, string> {
 
 // describe says what a change does, in the UI language.
 function describe(c: Change, t: Translate): string {
+  if (c.action === 'settings') return fill(t('guests.describe'), { act: t('guests.act.settings'), what: `${c.team} — ${settingsText(c.settings ?? {}, t)}` });
   const where = c.channel ? `${c.team} / ${c.channel}` : c.team;
-  return `${t(`guests.act.${c.action}` as MessageKey)}: ${c.name}${where ? ` — ${where}` : ''}`;
+  return fill(t('guests.describe'), { act: t(`guests.act.${c.action}` as MessageKey), what: `${c.name}${where ? ` — ${where}` : ''}` });
 }
 
 function ByAccount({ roster, onMapped, onError }: { roster: Roster; onMapped(): void; onError(e: string): void }) {
@@ -245,8 +254,61 @@ function MapDomain({ domain, accounts, onMapped, onError }: { domain: string; ac
 }
 
 type Plan = (action: string, team: string, channel: string, user: string, reason?: string) => Promise<void>;
+type Settings = Record<string, Record<string, boolean>>;
+type PlanSettings = (team: string, settings: Settings, reason?: string) => Promise<void>;
 
-function ByTeam({ roster, plan }: { roster: Roster; plan: Plan }) {
+// settingsText words team settings: "Guests may create and update
+// channels: no, …".
+function settingsText(s: Settings, t: Translate): string {
+  return Object.entries(s)
+    .flatMap(([g, props]) =>
+      Object.entries(props).map(([p, v]) => fill(t('guests.setting.pair'), { name: t(`guests.setting.${g}.${p}` as MessageKey) ?? `${g}.${p}`, value: t(v ? 'guests.setting.yes' : 'guests.setting.no') })),
+    )
+    .sort()
+    .join(', ');
+}
+
+// TeamSettingsForm plans a team's member and guest settings: each
+// setting left as it is, allowed or forbidden (Teams holds the current
+// values; the push reads them first).
+function TeamSettingsForm({ team, keys, planSettings }: { team: Container; keys: Record<string, string[]>; planSettings: PlanSettings }) {
+  const { t } = useI18n();
+  const [set, setSet] = useState<Record<string, string>>({});
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const out: Settings = {};
+    for (const [k, v] of Object.entries(set)) {
+      if (v === '') continue;
+      const [g, p] = k.split('.') as [string, string];
+      out[g] = { ...(out[g] ?? {}), [p]: v === 'on' };
+    }
+    if (Object.keys(out).length > 0) void planSettings(team.teamId, out).then(() => setSet({}));
+  };
+  return (
+    <details className="team-settings" data-testid="team-settings">
+      <summary>{t('guests.settings')}</summary>
+      <form className="knowledge-form" onSubmit={submit}>
+        {Object.entries(keys).flatMap(([g, props]) =>
+          props.map((p) => (
+            <label key={`${g}.${p}`}>
+              {t(`guests.setting.${g}.${p}` as MessageKey) ?? `${g}.${p}`}{' '}
+              <select value={set[`${g}.${p}`] ?? ''} onChange={(e) => setSet({ ...set, [`${g}.${p}`]: e.target.value })} data-testid={`setting-${g}.${p}`}>
+                <option value="">{t('guests.setting.keep')}</option>
+                <option value="on">{t('guests.setting.allow')}</option>
+                <option value="off">{t('guests.setting.forbid')}</option>
+              </select>
+            </label>
+          )),
+        )}
+        <button type="submit" disabled={!Object.values(set).some((v) => v !== '')} data-testid="settings-plan">
+          {t('guests.plan')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function ByTeam({ roster, plan, planSettings }: { roster: Roster; plan: Plan; planSettings: PlanSettings }) {
   const { t } = useI18n();
   const [team, setTeam] = useState('');
   const teams = roster.containers.filter((c) => !c.channelId);
@@ -267,7 +329,10 @@ function ByTeam({ roster, plan }: { roster: Roster; plan: Plan }) {
         </label>
       </div>
       {shown.map((c) => (
-        <TeamTable key={c.id} c={c} team={teams.find((x) => x.teamId === c.teamId)} guests={roster.guests} plan={plan} />
+        <div key={c.id}>
+          <TeamTable c={c} team={teams.find((x) => x.teamId === c.teamId)} guests={roster.guests} plan={plan} />
+          {!c.channelId && <TeamSettingsForm team={c} keys={roster.settingKeys} planSettings={planSettings} />}
+        </div>
       ))}
     </section>
   );
@@ -357,7 +422,7 @@ function recText(r: Recommendation, t: Translate): string {
   return fill(t(key) ?? r.reason, { name: r.name ?? '', days: r.days ?? 0, team: r.team ?? '', channel: r.channel ?? '', until: r.until ?? '' });
 }
 
-function Recommendations({ roster, plan }: { roster: Roster; plan: Plan }) {
+function Recommendations({ roster, plan, planSettings }: { roster: Roster; plan: Plan; planSettings: PlanSettings }) {
   const { t } = useI18n();
   const recs = roster.recommendations;
   return (
@@ -384,7 +449,11 @@ function Recommendations({ roster, plan }: { roster: Roster; plan: Plan }) {
                 {t('guests.plan')}: {t(`guests.act.${r.action}` as MessageKey)}
               </button>
             )}
-            {r.action === 'restrict' && <p className="hint">{t('guests.act.restrict')}</p>}
+            {r.action === 'restrict' && r.teamId && r.settings && (
+              <button type="button" data-testid="rec-plan" onClick={() => void planSettings(r.teamId ?? '', r.settings ?? {}, r.reason)}>
+                {t('guests.plan')}: {t('guests.act.restrict')}
+              </button>
+            )}
           </li>
         ))}
       </ul>
