@@ -47,6 +47,9 @@ type Person struct {
 	Guest   bool   `json:"guest"`           // a guest of the tenant
 	State   string `json:"state,omitempty"` // guests: StatePending, StateAccepted, StateDisabled
 	Account string `json:"account,omitempty"`
+	// Since is when sync first found the person here (storage.Member.Since):
+	// nil when they were there at the first sync.
+	Since *time.Time `json:"since,omitempty"`
 	// Actions are the changes that may be planned for this person here
 	// (Actions): never owner for a guest.
 	Actions []string `json:"actions"`
@@ -197,7 +200,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		return g
 	}
 	person := func(m storage.Member) Person {
-		p := Person{UserID: m.UserID, Name: m.DisplayName, Email: strings.ToLower(m.Email), Role: m.Role()}
+		p := Person{UserID: m.UserID, Name: m.DisplayName, Email: strings.ToLower(m.Email), Role: m.Role(), Since: m.Since}
 		if g := guestOf(m.UserID, m); g != nil {
 			p.Guest, p.State, p.Account = true, g.State, g.Account
 			if p.Role == RoleMember {

@@ -702,6 +702,7 @@ export interface Member {
   displayName: string;
   email?: string;
   roles: string[];
+  since?: string;
 }
 
 // Membership is Go's guests.Membership.
@@ -974,6 +975,7 @@ export interface Person {
   guest: boolean;
   state?: string;
   account?: string;
+  since?: string;
   actions: string[];
 }
 

@@ -23,7 +23,7 @@ const roster: Roster = {
       id: 't1', teamId: 't1', team: 'Acme project', account: 'a', accountName: 'Acme',
       people: [
         { userId: 'o', name: 'Olivia', email: 'o@us.example', role: 'owner', guest: false, actions: ['member', 'remove'] },
-        { userId: 'm', name: 'Mei', email: 'm@us.example', role: 'member', guest: false, actions: ['owner', 'remove'] },
+        { userId: 'm', name: 'Mei', email: 'm@us.example', role: 'member', guest: false, actions: ['owner', 'remove'], since: '2026-11-02T08:00:00Z' },
         { userId: 'g', name: 'Gao', email: 'g@acme.example', role: 'guest', guest: true, state: 'pending', account: 'a', actions: ['remove'] },
       ],
     },
@@ -111,6 +111,9 @@ describe('Guests section', () => {
     const member = rows.find((r) => r.getAttribute('data-user') === 'm')!;
     expect(within(guest).queryByTestId('act-owner')).toBeNull();
     expect(within(guest).getByTestId('act-remove')).toBeTruthy();
+    // Member since: when sync found them, else before the first sync.
+    expect(within(member).getByTestId('person-since').textContent).toMatch(/^since .*2026/);
+    expect(within(rows.find((r) => r.getAttribute('data-user') === 'o')!).getByTestId('person-since').textContent).toBe('before Rapport’s first sync');
     fireEvent.click(within(member).getByTestId('act-owner'));
     await waitFor(() => expect(screen.getByTestId('guests-note').textContent).toContain('Make owner: Mei'));
     expect(f.calls).toContainEqual(['Guests.Plan', ['owner', 't1', '', 'm', '']]);

@@ -344,8 +344,9 @@ function TeamTable({ c, team, guests, plan }: { c: Container; team: Container | 
   const [add, setAdd] = useState('');
   const addable = c.private && team ? team.people.filter((p) => !c.people.some((x) => x.userId === p.userId)) : [];
   const since = (p: Person) => {
+    if (p.since) return fill(t('guests.sinceDate'), { date: day(p.since, locale) });
     const g = byId.get(p.userId);
-    return g?.invited ? fill(t('guests.invited'), { date: day(g.invited, locale) }) : '';
+    return g?.invited ? fill(t('guests.invited'), { date: day(g.invited, locale) }) : t('guests.sinceFirstSync');
   };
   return (
     <table className="metrics-table guests-table" data-testid="team-table" data-container={c.id} data-private={c.private || undefined}>
@@ -372,7 +373,7 @@ function TeamTable({ c, team, guests, plan }: { c: Container; team: Container | 
             </th>
             <td>{roleLabel(p.role, t)}</td>
             <td>{p.guest ? stateLabel(p.state, byId.get(p.userId)?.pendingDays, t) : ''}</td>
-            <td>{since(p)}</td>
+            <td data-testid="person-since">{since(p)}</td>
             <td className="guests-actions">
               {p.actions.map((a) => (
                 <button key={a} type="button" className="link-button" data-testid={`act-${a}`} onClick={() => void plan(a, c.teamId, c.channelId ?? '', p.userId)}>
