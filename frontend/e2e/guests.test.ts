@@ -105,6 +105,24 @@ describe('guests', () => {
     expect(after.filter((m) => m.UserID === other!.userId).map(tenantRole)).toEqual(['guest']);
     expect(new Set(after.map((m) => m.UserID)).size).toBe(after.length);
 
+    // The team's guest settings (created with channel changes forbidden
+    // to guests), planned from its settings form and applied.
+    type Settings = { GuestAllowCreateUpdateChannels: boolean; GuestAllowDeleteChannels: boolean }; // Go's field names
+    const settings = async () => JSON.parse((await demo.tenant('GET', `/_control/team-settings?team=${team!.teamId}`)).body) as Settings;
+    expect((await settings()).GuestAllowCreateUpdateChannels).toBe(false);
+    await page.getByTestId('guests-tab-teams').click();
+    await page.getByTestId('guests-team-filter').selectOption(team!.teamId);
+    const form = page.getByTestId('team-settings');
+    await form.locator('summary').click();
+    await form.getByTestId('setting-guestSettings.allowCreateUpdateChannels').selectOption('on');
+    await form.getByTestId('settings-plan').click();
+    await expect.poll(() => page.getByTestId('guests-note').textContent()).toContain('Guests create and update channels: allowed');
+    await page.getByTestId('guests-tab-changes').click();
+    await page.getByTestId('apply-changes').click();
+    await page.getByTestId('apply-done').waitFor();
+    await expect.poll(async () => (await settings()).GuestAllowCreateUpdateChannels, { timeout: 60_000 }).toBe(true);
+    await expect.poll(audit, { timeout: 30_000 }).toEqual(['done', 'done', 'done']);
+
     // A review: approve by keyboard, deny with a justification that looks
     // like a formula; exported as CSV (escaped) and as an HTML report.
     await page.getByTestId('guests-tab-review').click();
@@ -154,7 +172,7 @@ describe('guests', () => {
     await page.getByTestId('apply-confirm-yes').click();
     await page.getByTestId('apply-done').waitFor();
     for (let i = 0; i < 4 && (await audit()).some((r) => r !== 'done'); i++) await syncOnce(page);
-    await expect.poll(async () => (await audit()).filter((r) => r === 'done').length, { timeout: 30_000 }).toBe(2 + denied + 21);
+    await expect.poll(async () => (await audit()).filter((r) => r === 'done').length, { timeout: 30_000 }).toBe(3 + denied + 21);
     await page.screenshot({ path: `${process.env.RAPPORT_SCREENSHOT_DIR ?? '/tmp'}/guests-changes.png` });
     expect(problems).toEqual([]);
     await ctx.close();

@@ -144,6 +144,17 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		ms, err := s.t.Members(r.URL.Query().Get("container"))
 		controlAnswer(w, ms, err)
 	})
+	mux.HandleFunc("GET /_control/team-settings", func(w http.ResponseWriter, r *http.Request) {
+		s.t.mu.Lock()
+		defer s.t.mu.Unlock()
+		for _, tm := range s.t.w.Teams {
+			if tm.ID == r.URL.Query().Get("team") {
+				writeJSON(w, 200, tm.Settings)
+				return
+			}
+		}
+		http.Error(w, "no such team", http.StatusNotFound)
+	})
 	mux.HandleFunc("GET /_control/consent", func(w http.ResponseWriter, r *http.Request) {
 		c := s.t.Consented(r.URL.Query().Get("user"))
 		if c == nil {

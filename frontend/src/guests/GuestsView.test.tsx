@@ -129,9 +129,9 @@ describe('Guests section', () => {
   });
 
   test('the change set: preview before → after, the cap asks again, then the permission is asked', async () => {
-    const cs: Change[] = [{ id: '1', action: 'remove', teamId: 't1', team: 'Acme project', userId: 'g', name: 'Gao', before: 'guest', after: '', planned: '' }];
+    const cs: Change[] = Array.from({ length: 21 }, (_, i) => ({ id: String(i), action: 'remove', teamId: 't1', team: 'Acme project', userId: 'g', name: 'Gao', before: 'guest', after: '', planned: '' }));
     const f = renderView('changes', cs, 'zh-CN');
-    const row = await screen.findByTestId('change-row');
+    const row = (await screen.findAllByTestId('change-row'))[0]!;
     expect(within(row).getByTestId('change-before').textContent).toBe('来宾');
     expect(within(row).getByTestId('change-after').textContent).toBe('非成员');
     fireEvent.click(screen.getByTestId('apply-changes'));

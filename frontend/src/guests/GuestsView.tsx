@@ -135,7 +135,7 @@ export function GuestsView({ tab }: { tab?: string | undefined }) {
       {roster && current === 'accounts' && <ByAccount roster={roster} onMapped={reload} onError={setError} />}
       {roster && current === 'teams' && <ByTeam roster={roster} plan={plan} planSettings={planSettings} />}
       {roster && current === 'recommendations' && <Recommendations roster={roster} plan={plan} planSettings={planSettings} />}
-      {current === 'changes' && <ChangeSet changes={changes} names={names(roster)} onChanged={reload} />}
+      {current === 'changes' && <ChangeSet changes={changes} cap={roster?.settings.cap ?? 20} names={names(roster)} onChanged={reload} />}
       {current === 'invite' && <Invite onPlanned={reload} />}
       {roster && current === 'review' && <Review roster={roster} onPlanned={reload} />}
     </div>
@@ -462,9 +462,9 @@ function Recommendations({ roster, plan, planSettings }: { roster: Roster; plan:
   );
 }
 
-function ChangeSet({ changes, names, onChanged }: { changes: Change[]; names: Map<string, string>; onChanged(): void }) {
+function ChangeSet({ changes, cap, names, onChanged }: { changes: Change[]; cap: number; names: Map<string, string>; onChanged(): void }) {
   const { t, locale } = useI18n();
-  const [confirm, setConfirm] = useState<{ n: number; cap: number } | null>(null);
+  const [confirm, setConfirm] = useState(false);
   const [code, setCode] = useState<DeviceCode | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -492,7 +492,7 @@ function ChangeSet({ changes, names, onChanged }: { changes: Change[]; names: Ma
   const apply = (yes: boolean) =>
     api.guests.apply(yes).then(
       (r) => {
-        setConfirm(null);
+        setConfirm(false);
         setError(null);
         setDone(fill(t('guests.changes.queued'), { n: r.queued }));
         onChanged();
@@ -501,8 +501,7 @@ function ChangeSet({ changes, names, onChanged }: { changes: Change[]; names: Ma
       (e: unknown) => {
         const err = toAppError(e);
         if (err.code === 'confirm_required') {
-          const m = /(\d+) changes, the cap is (\d+)/.exec(err.message);
-          setConfirm({ n: Number(m?.[1] ?? changes.length), cap: Number(m?.[2] ?? 20) });
+          setConfirm(true);
           return;
         }
         setError(err.message);
@@ -574,11 +573,11 @@ function ChangeSet({ changes, names, onChanged }: { changes: Change[]; names: Ma
       )}
       {confirm ? (
         <div className="banner confirm" role="alertdialog" aria-label={t('guests.changes.apply')} data-testid="apply-confirm">
-          <span>{fill(t('guests.changes.cap'), confirm)}</span>
+          <span>{fill(t('guests.changes.cap'), { n: changes.length, cap })}</span>
           <button type="button" autoFocus onClick={() => void apply(true)} data-testid="apply-confirm-yes">
             {t('guests.changes.confirm')}
           </button>
-          <button type="button" onClick={() => setConfirm(null)}>
+          <button type="button" onClick={() => setConfirm(false)}>
             {t('guests.changes.cancel')}
           </button>
         </div>
