@@ -248,7 +248,7 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 		ma.json, ma.words = *asJSON, words
 		err = cliMetrics(cfg, ma, version, log, stdout)
 	case "guests":
-		err = cliGuests(ctx, cfg, words, ga, *dryRun, *asJSON, version, stdout)
+		err = cliGuests(ctx, cfg, words, ga, *dryRun, *asJSON, version, stdout, stderr)
 	case "review":
 		err = cliReview(ctx, cfg, words, ga, *asJSON, version, stdout)
 	case "digest":

@@ -55,6 +55,7 @@ type Core struct {
 	Digests       *Digests
 	Connection    *Connection
 	Knowledge     *Knowledge
+	Guests        *Guests
 }
 
 // How Rapport runs: the UI sees ModeWindow or ModeBrowser (AppInfo.Mode).
@@ -81,6 +82,7 @@ func newCore(cfg Config, mode, version string, log *slog.Logger) *Core {
 	c.Digests = &Digests{c: c}
 	c.Connection = &Connection{c}
 	c.Knowledge = &Knowledge{c}
+	c.Guests = &Guests{c}
 	return c
 }
 
@@ -89,7 +91,7 @@ func (c *Core) services() map[string]any {
 	return map[string]any{"System": c.System, "Settings": c.Settings, "Sync": c.Sync,
 		"Conversations": c.Conversations, "Records": c.Records, "Search": c.Search, "Links": c.Links, "Tags": c.Tags,
 		"Capture": c.Capture, "Metrics": c.Metrics, "Digests": c.Digests, "Connection": c.Connection,
-		"Knowledge": c.Knowledge}
+		"Knowledge": c.Knowledge, "Guests": c.Guests}
 }
 
 // openStore opens the store. A failure is kept and reported by every call

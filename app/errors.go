@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/capture"
 	"github.com/rapport-app/rapport/storage/digest"
+	"github.com/rapport-app/rapport/storage/guests"
 	"github.com/rapport-app/rapport/storage/knowledge"
 	"github.com/rapport-app/rapport/storage/links"
 	"github.com/rapport-app/rapport/storage/metrics"
@@ -68,6 +69,24 @@ var codes = []struct {
 	{digest.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{knowledge.ErrInvalid, "invalid_argument", http.StatusBadRequest},
 	{knowledge.ErrExists, "already_exists", http.StatusConflict},
+	{guests.ErrGuestOwner, "guest_owner", http.StatusBadRequest},
+	{guests.ErrCap, "confirm_required", http.StatusConflict},
+	{guests.ErrNotFound, "not_found", http.StatusNotFound},
+	{guests.ErrNoReview, "not_found", http.StatusNotFound},
+	{guests.ErrAmbiguous, "ambiguous", http.StatusBadRequest},
+	{guests.ErrPlanned, "already_exists", http.StatusConflict},
+	{guests.ErrReviewOpen, "already_exists", http.StatusConflict},
+	{guests.ErrNoChanges, "failed_precondition", http.StatusConflict},
+	{guests.ErrLastOwner, "failed_precondition", http.StatusConflict},
+	{guests.ErrNotTeamMember, "failed_precondition", http.StatusConflict},
+	{guests.ErrAlreadyMember, "failed_precondition", http.StatusConflict},
+	{guests.ErrNotMember, "failed_precondition", http.StatusConflict},
+	{guests.ErrAlreadyRole, "failed_precondition", http.StatusConflict},
+	{guests.ErrNotPrivate, "invalid_argument", http.StatusBadRequest},
+	{guests.ErrBadAction, "invalid_argument", http.StatusBadRequest},
+	{guests.ErrBadDecision, "invalid_argument", http.StatusBadRequest},
+	{guests.ErrBadSetting, "invalid_argument", http.StatusBadRequest},
+	{auth.ErrConsentRequired, "consent_required", http.StatusForbidden},
 	{errNoClientID, "no_client_id", http.StatusConflict},
 	{errReadOnly, "read_only", http.StatusConflict},
 	{errTenantChange, "tenant_change", http.StatusConflict},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/guests"
+	"github.com/rapport-app/rapport/sync/auth"
 )
 
 // guestsArgs are the flags of rapport guests and rapport review.
@@ -26,7 +27,7 @@ type guestsArgs struct {
 }
 
 const guestsUsage = "guests [--json] [--account NAME] [--team NAME] [--inactive DAYS] | guests plan remove|owner|member|add-channel|remove-channel TEAM[/CHANNEL] USER | " +
-	"guests plan restrict TEAM | guests plan settings TEAM KEY=on|off… (KEY: memberSettings.allowCreateUpdateChannels, …, guestSettings.allowDeleteChannels) | " +
+	"guests plan restrict TEAM | guests plan settings TEAM KEY=on|off[,…] (KEY: memberSettings.allowCreateUpdateChannels, …, guestSettings.allowDeleteChannels) | " +
 	"guests invite --csv FILE [--dry-run] | guests changes [list | discard N | apply [--yes]] | guests audit"
 
 const reviewUsage = "review [--json] start [--account NAME] | status | decide USER approve|deny|dontknow --why TEXT | export --out FILE.csv|FILE.html | finish"
@@ -44,7 +45,7 @@ func guestsFlags(fset *flag.FlagSet) *guestsArgs {
 	return a
 }
 
-func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, dryRun, asJSON bool, version string, stdout io.Writer) error {
+func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, dryRun, asJSON bool, version string, stdout, stderr io.Writer) error {
 	core := newCore(cfg, ModeCLI, version, slog.New(slog.DiscardHandler))
 	defer core.Close()
 	if err := core.openStore(); err != nil {
@@ -103,42 +104,24 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 			return fmt.Errorf("%w: %w", errInvalid, err)
 		}
 		defer fh.Close()
-		f, err := guests.ParseInvites(fh)
-		if err != nil {
+		res, err := guests.ImportInvites(ctx, db, now, fh, dryRun)
+		if errors.Is(err, guests.ErrInviteFile) {
 			return fmt.Errorf("%w: %s: %w", errInvalid, a.csv, err)
 		}
-		ok, err := guests.CheckInvites(ctx, db, now, &f)
 		if err != nil {
 			return err
 		}
-		var planned []guests.Change
-		if !dryRun {
-			// The valid rows join the change set; `guests changes apply`
-			// sends them (nothing is sent before).
-			if planned, err = guests.PlanInvites(ctx, db, now, f); err != nil {
-				return err
-			}
-		}
-		res := struct {
-			guests.InviteFile
-			Valid   int             `json:"valid"`
-			DryRun  bool            `json:"dryRun"`
-			Planned []guests.Change `json:"planned"`
-		}{f, ok, dryRun, planned}
-		if err := out(res, func(w *tabwriter.Writer) {
-			fmt.Fprintf(w, "%s file, %d rows, %d valid\n", f.Format, len(f.Rows), ok)
-			for _, r := range f.Rows {
+		return out(res, func(w *tabwriter.Writer) {
+			fmt.Fprintf(w, "%s file, %d rows, %d valid\n", res.Format, len(res.Rows), res.Valid)
+			for _, r := range res.Rows {
 				if len(r.Errors) > 0 {
 					fmt.Fprintf(w, "line %d\t%s\t%s\n", r.Line, r.Email, strings.Join(r.Errors, ", "))
 				}
 			}
 			if !dryRun {
-				fmt.Fprintf(w, "%d invitations planned: rapport guests changes apply sends them\n", len(planned))
+				fmt.Fprintf(w, "%d invitations planned: rapport guests changes apply sends them\n", len(res.Planned))
 			}
-		}); err != nil {
-			return err
-		}
-		return nil
+		})
 	case "changes":
 		sub := "list"
 		if len(words) > 0 {
@@ -172,6 +155,14 @@ func cliGuests(ctx context.Context, cfg Config, words []string, a *guestsArgs, d
 			}
 			if err != nil {
 				return err
+			}
+			// The first apply asks for the write permissions (incremental
+			// consent); the sign-in asked for none of them.
+			if core.needsConsent(ctx) {
+				fmt.Fprintln(stderr, "Rapport needs your permission to change team members and invite guests (asked once).")
+				if err := core.askConsent(ctx, func(dc auth.DeviceCode) { fmt.Fprintf(stderr, "Grant permission: %s\n", dc.Message) }); err != nil {
+					return fmt.Errorf("the changes are queued, but the permission was not granted: %w", err)
+				}
 			}
 			return out(ops, func(w *tabwriter.Writer) {
 				fmt.Fprintf(w, "%d changes queued; the next sync applies them (rapport outbox shows them)\n", len(ops))
@@ -265,26 +256,13 @@ func cliReview(ctx context.Context, cfg Config, words []string, a *guestsArgs, a
 		}
 		return print(rv, fmt.Sprintf("review started: %d guests", len(rv.Items)))
 	case verb == "status" && len(words) == 0:
-		due, at, err := guests.ReviewDue(ctx, db, now)
+		st, err := guests.Status(ctx, db, now)
 		if err != nil {
 			return err
 		}
-		rv, err := guests.CurrentReview(ctx, db)
-		if err != nil && !errors.Is(err, guests.ErrNoReview) {
-			return err
-		}
-		d, n := rv.Progress()
-		st := struct {
-			Due    bool           `json:"due"`
-			DueAt  time.Time      `json:"dueAt,omitzero"`
-			Review *guests.Review `json:"review,omitempty"`
-		}{Due: due, DueAt: at}
-		if rv.ID != "" {
-			st.Review = &rv
-		}
-		text := fmt.Sprintf("no review in progress; due: %v", due)
-		if rv.ID != "" {
-			text = fmt.Sprintf("review in progress: %d of %d decided", d, n)
+		text := fmt.Sprintf("no review in progress; due: %v", st.Due)
+		if st.Review != nil {
+			text = fmt.Sprintf("review in progress: %d of %d decided", st.Decided, st.Total)
 		}
 		return print(st, text)
 	case verb == "decide" && len(words) == 2:

@@ -38,6 +38,50 @@ type connection struct {
 	eng  *engine.Engine
 	dv   *dataverse.Client // nil without a Dataverse endpoint
 	g    *graph.Client
+	// changes applies the guest console's membership changes: its tokens
+	// ask for the write permissions, which the user grants when first
+	// applying a change (incremental consent), never at sign-in.
+	changes *graph.Client
+}
+
+// pushClients is what the outbox pushes with: the sync client for
+// notices and publications, the console's client for membership changes
+// and invitations.
+type pushClients struct {
+	*graph.Client
+	changes *graph.Client
+}
+
+func (p pushClients) Memberships(ctx context.Context, teamID, channelID string) ([]graph.Membership, error) {
+	return p.changes.Memberships(ctx, teamID, channelID)
+}
+
+func (p pushClients) AddMember(ctx context.Context, teamID, channelID, userID string, roles []string) error {
+	return p.changes.AddMember(ctx, teamID, channelID, userID, roles)
+}
+
+func (p pushClients) SetMemberRoles(ctx context.Context, teamID, channelID, membershipID string, roles []string) error {
+	return p.changes.SetMemberRoles(ctx, teamID, channelID, membershipID, roles)
+}
+
+func (p pushClients) RemoveMember(ctx context.Context, teamID, channelID, membershipID string) error {
+	return p.changes.RemoveMember(ctx, teamID, channelID, membershipID)
+}
+
+func (p pushClients) Invite(ctx context.Context, email, name, redirect, message string, send bool) (string, error) {
+	return p.changes.Invite(ctx, email, name, redirect, message, send)
+}
+
+func (p pushClients) TeamSettings(ctx context.Context, teamID string) (storage.TeamSettings, error) {
+	return p.changes.TeamSettings(ctx, teamID)
+}
+
+func (p pushClients) SetTeamSettings(ctx context.Context, teamID string, s storage.TeamSettings) error {
+	return p.changes.SetTeamSettings(ctx, teamID, s)
+}
+
+func (p pushClients) GuestByMail(ctx context.Context, email string) (string, error) {
+	return p.changes.GuestByMail(ctx, email)
 }
 
 // syncState is the sync side of Core.
@@ -101,6 +145,10 @@ func (c *Core) connect() (*connection, error) {
 	if err != nil {
 		return nil, err
 	}
+	changes, err := graph.New(ep.Graph, tlsConf, sess.For(auth.GuestChangeScopes(ep.GraphResource)), graph.Options{})
+	if err != nil {
+		return nil, err
+	}
 	var dv engine.Dataverse
 	var dvc *dataverse.Client
 	if ep.Dataverse != "" {
@@ -114,7 +162,7 @@ func (c *Core) connect() (*connection, error) {
 	if where, why := sess.CacheWhere(); where == auth.CacheMemory && why != "" {
 		c.log.Warn("token cache", "where", where, "why", why)
 	}
-	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng, dv: dvc, g: g}
+	c.sync.conn = &connection{ep: ep, sess: sess, eng: eng, dv: dvc, g: g, changes: changes}
 	return c.sync.conn, nil
 }
 
@@ -172,7 +220,7 @@ func (c *Core) round(ctx context.Context, conn *connection, ro engine.RoundOptio
 		if err != nil {
 			return engine.Progress{}, err
 		}
-		res, err := outbox.Push(ctx, db, conn.dv, conn.g, time.Now)
+		res, err := outbox.Push(ctx, db, conn.dv, pushClients{conn.g, conn.changes}, time.Now)
 		if res != (outbox.Result{}) {
 			c.log.Info("pushed queued edits", "done", res.Done, "waiting", res.Waiting, "failed", res.Failed, "conflicts", res.Conflicts)
 			c.events.Emit(EventOutbox, res)
@@ -396,32 +444,38 @@ type DeviceCodeDTO struct {
 // sign-in completes in the background: EventSignedIn follows, then a sync
 // round; a failure arrives as EventSignInFailed.
 func (s *Sync) SignIn() (DeviceCodeDTO, error) {
-	conn, err := s.c.connect()
+	return s.c.signInDevice(func(conn *connection) []string { return auth.GraphScopes(conn.ep.GraphResource) })
+}
+
+// signInDevice starts a device-code sign-in asking for the scopes and
+// returns the code to show; the rest is as SignIn says.
+func (c *Core) signInDevice(scopes func(*connection) []string) (DeviceCodeDTO, error) {
+	conn, err := c.connect()
 	if err != nil {
 		return DeviceCodeDTO{}, err
 	}
 	codes := make(chan DeviceCodeDTO, 1)
 	errs := make(chan error, 1)
-	s.c.goFunc(func(ctx context.Context) {
-		err := conn.sess.SignInDeviceCode(ctx, auth.GraphScopes(conn.ep.GraphResource), func(dc auth.DeviceCode) {
+	c.goFunc(func(ctx context.Context) {
+		err := conn.sess.SignInDeviceCode(ctx, scopes(conn), func(dc auth.DeviceCode) {
 			codes <- DeviceCodeDTO{UserCode: dc.UserCode, VerificationURL: dc.VerificationURL, Message: dc.Message, ExpiresOn: dc.ExpiresOn}
 		})
 		if err != nil {
 			errs <- err
 			e := toError(err)
-			s.c.events.Emit(EventSignInFailed, e)
+			c.events.Emit(EventSignInFailed, e)
 			return
 		}
-		s.c.signedIn(ctx, conn)
-		s.c.startRound(engine.RoundOptions{}, nil)
+		c.signedIn(ctx, conn)
+		c.startRound(engine.RoundOptions{}, nil)
 	})
 	select {
 	case dc := <-codes:
 		return dc, nil
 	case err := <-errs:
 		return DeviceCodeDTO{}, err
-	case <-s.c.ctx.Done():
-		return DeviceCodeDTO{}, s.c.ctx.Err()
+	case <-c.ctx.Done():
+		return DeviceCodeDTO{}, c.ctx.Err()
 	}
 }
 
@@ -430,17 +484,23 @@ func (s *Sync) SignIn() (DeviceCodeDTO, error) {
 // in browser mode the UI opens it in a new tab. Completion arrives as
 // EventSignedIn (then a sync round) or EventSignInFailed.
 func (s *Sync) SignInBrowser() (string, error) {
-	conn, err := s.c.connect()
+	return s.c.signInBrowser(func(conn *connection) []string { return auth.GraphScopes(conn.ep.GraphResource) })
+}
+
+// signInBrowser starts a browser sign-in asking for the scopes and
+// returns its URL; the rest is as SignInBrowser says.
+func (c *Core) signInBrowser(scopes func(*connection) []string) (string, error) {
+	conn, err := c.connect()
 	if err != nil {
 		return "", err
 	}
 	urls := make(chan string, 1)
 	errs := make(chan error, 1)
-	s.c.goFunc(func(ctx context.Context) {
-		err := conn.sess.SignInInteractive(ctx, auth.GraphScopes(conn.ep.GraphResource), func(u string) error {
-			s.c.mu.Lock()
-			open := s.c.openURL
-			s.c.mu.Unlock()
+	c.goFunc(func(ctx context.Context) {
+		err := conn.sess.SignInInteractive(ctx, scopes(conn), func(u string) error {
+			c.mu.Lock()
+			open := c.openURL
+			c.mu.Unlock()
 			if open != nil {
 				open(u)
 			}
@@ -449,20 +509,48 @@ func (s *Sync) SignInBrowser() (string, error) {
 		})
 		if err != nil {
 			errs <- err
-			s.c.events.Emit(EventSignInFailed, toError(err))
+			c.events.Emit(EventSignInFailed, toError(err))
 			return
 		}
-		s.c.signedIn(ctx, conn)
-		s.c.startRound(engine.RoundOptions{}, nil)
+		c.signedIn(ctx, conn)
+		c.startRound(engine.RoundOptions{}, nil)
 	})
 	select {
 	case u := <-urls:
 		return u, nil
 	case err := <-errs:
 		return "", err
-	case <-s.c.ctx.Done():
-		return "", s.c.ctx.Err()
+	case <-c.ctx.Done():
+		return "", c.ctx.Err()
 	}
+}
+
+// guestChangeScopes are the scopes the guest console's changes need.
+func guestChangeScopes(conn *connection) []string {
+	return auth.GuestChangeScopes(conn.ep.GraphResource)
+}
+
+// askConsent asks the user, by device code, for the guest console's
+// write permissions (show gives the code), and returns once granted.
+func (c *Core) askConsent(ctx context.Context, show func(auth.DeviceCode)) error {
+	conn, err := c.connect()
+	if err != nil {
+		return err
+	}
+	return conn.sess.SignInDeviceCode(ctx, guestChangeScopes(conn), show)
+}
+
+// needsConsent reports whether applying membership changes needs the
+// user to grant the write permissions first: true only when the tenant
+// answered so (consent_required). Offline, not set up or signed out, it
+// is false: the changes wait in the outbox and the next sync says so.
+func (c *Core) needsConsent(ctx context.Context) bool {
+	conn, err := c.connect()
+	if err != nil || conn.sess.Account(ctx) == "" {
+		return false
+	}
+	_, err = conn.sess.Token(ctx, guestChangeScopes(conn))
+	return errors.Is(err, auth.ErrConsentRequired)
 }
 
 // SignOut forgets the signed-in account and its tokens. The store keeps

@@ -3,9 +3,11 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -60,9 +62,15 @@ func (w *Writer) SetMembers(containerID string, ms []Member) error {
 	prefix := key(nil).str(containerID)
 	c := b.Cursor()
 	var stale [][]byte
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	since := map[string]*time.Time{} // when each known member was first found
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		stale = append(stale, slices.Clone(k))
+		var old Member
+		if err := json.Unmarshal(v, &old); err == nil {
+			since[old.UserID] = old.Since
+		}
 	}
+	now := time.Now().UTC()
 	for _, k := range stale {
 		if err := b.Delete(k); err != nil {
 			return fmt.Errorf("delete member: %w", err)
@@ -70,6 +78,11 @@ func (w *Writer) SetMembers(containerID string, ms []Member) error {
 	}
 	for _, m := range ms {
 		m.ContainerID = containerID
+		if s, known := since[m.UserID]; known {
+			m.Since = s
+		} else if len(stale) > 0 {
+			m.Since = &now // new since the last sync of a container already known
+		}
 		if err := put(w.tx, bucketMembers, key(nil).str(containerID).str(m.UserID), m); err != nil {
 			return err
 		}

@@ -160,3 +160,43 @@ func TestMembersRecordsAndStatus(t *testing.T) {
 		t.Fatalf("records %+v: want the deleted one kept as a tombstone", recs)
 	}
 }
+
+// TestMemberSince: Graph gives no join date, so sync records when it
+// first found each member: nobody at a container's first sync (there
+// before Rapport looked), a member who appears later from then on, kept
+// through later syncs.
+func TestMemberSince(t *testing.T) {
+	db := storagetest.Open(t)
+	set := func(ids ...string) map[string]*time.Time {
+		t.Helper()
+		var ms []storage.Member
+		for _, id := range ids {
+			ms = append(ms, storage.Member{UserID: id, Roles: []string{}})
+		}
+		if err := db.Apply(ctx, func(w *storage.Writer) error { return w.SetMembers("t1", ms) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Members(ctx, "t1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*time.Time{}
+		for _, m := range got {
+			out[m.UserID] = m.Since
+		}
+		return out
+	}
+	first := set("u1", "u2")
+	if first["u1"] != nil || first["u2"] != nil {
+		t.Fatalf("first sync: %v", first)
+	}
+	before := time.Now().UTC()
+	second := set("u1", "u3")
+	if second["u1"] != nil || second["u3"] == nil || second["u3"].Before(before.Add(-time.Second)) {
+		t.Fatalf("second sync: %v", second)
+	}
+	third := set("u1", "u3")
+	if third["u3"] == nil || !third["u3"].Equal(*second["u3"]) {
+		t.Fatalf("third sync moved the date: %v → %v", second["u3"], third["u3"])
+	}
+}

@@ -94,6 +94,10 @@ type Member struct {
 	DisplayName string   `json:"displayName"`
 	Email       string   `json:"email,omitempty"`
 	Roles       []string `json:"roles"`
+	// Since is when sync first found the member here: Graph gives no
+	// join date. nil for members already there at the container's first
+	// sync (members since before Rapport looked).
+	Since *time.Time `json:"since,omitempty"`
 }
 
 // Role is "owner", "guest" or "member".

@@ -10,6 +10,7 @@ import { SyncBar } from './sections/SyncBar';
 import { ConversationsView } from './sections/ConversationsView';
 import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
+import { GuestsView } from './guests/GuestsView';
 import { KnowledgeView } from './knowledge/KnowledgeView';
 import { MetricsView } from './metrics/MetricsView';
 import { SearchProvider } from './search/SearchContext';
@@ -174,6 +175,8 @@ export function App() {
                 <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
               ) : current.id === 'knowledge' && hasData(store) ? (
                 <KnowledgeView tab={route.params[0]} />
+              ) : current.id === 'guests' && store && store.teams > 0 ? (
+                <GuestsView tab={route.params[0]} />
               ) : current.id === 'metrics' && store && store.messages > 0 ? (
                 <MetricsView version={version} />
               ) : current.what ? (

@@ -106,3 +106,47 @@ func TestApplyCap(t *testing.T) {
 		t.Fatalf("confirmed apply: %d %v", len(ops), err)
 	}
 }
+
+// TestPlanSettings: a team's guest or member settings are planned with
+// Graph's names only, once per team, and queued with the settings an
+// outbox operation carries.
+func TestPlanSettings(t *testing.T) {
+	db := storagetest.Open(t)
+	seed(t, db, true)
+	tests := []struct {
+		name string
+		team string
+		set  storage.TeamSettings
+		err  error
+	}{
+		{"restrict guests", "Contoso Support", guests.RestrictedGuests(), nil},
+		{"same team again", "contoso support", storage.TeamSettings{"memberSettings.allowDeleteChannels": false}, guests.ErrPlanned},
+		{"member settings", "Fabrikam Projet", storage.TeamSettings{"memberSettings.allowCreatePrivateChannels": false}, nil},
+		{"unknown property", teamA, storage.TeamSettings{"guestSettings.allowCreatePrivateChannels": true}, guests.ErrBadAction},
+		{"unknown group", teamA, storage.TeamSettings{"funSettings.allowGiphy": false}, guests.ErrBadAction},
+		{"nothing", teamA, storage.TeamSettings{}, guests.ErrBadAction},
+		{"no such team", "Nope", guests.RestrictedGuests(), guests.ErrNotFound},
+	}
+	for _, tc := range tests {
+		c, err := guests.PlanSettings(ctx, db, now, tc.team, tc.set, "new customer")
+		if tc.err != nil {
+			if !errors.Is(err, tc.err) {
+				t.Errorf("%s: %v, want %v", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || c.Action != guests.ActSettings || c.After != guests.DescribeSettings(tc.set) {
+			t.Errorf("%s: %+v %v", tc.name, c, err)
+		}
+	}
+	if got := guests.DescribeSettings(guests.RestrictedGuests()); got != "guests may create and update channels: no, guests may delete channels: no" {
+		t.Errorf("text: %s", got)
+	}
+	ops, err := guests.Apply(ctx, db, "me", false, now)
+	if err != nil || len(ops) != 2 {
+		t.Fatalf("apply: %d %v", len(ops), err)
+	}
+	if ops[0].Change != guests.ActSettings || ops[0].Team == "" || ops[0].Row["guestSettings.allowDeleteChannels"] != false || len(ops[0].Row) != 2 {
+		t.Errorf("queued: %+v", ops[0])
+	}
+}

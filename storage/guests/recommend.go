@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/storage/accounts"
 )
 
@@ -19,19 +20,21 @@ const (
 
 // Recommendation is one thing to change, why, and the evidence behind it.
 type Recommendation struct {
-	Kind        string   `json:"kind"`
-	UserID      string   `json:"userId,omitempty"`
-	Name        string   `json:"name,omitempty"`
-	Account     string   `json:"account,omitempty"`
-	TeamID      string   `json:"teamId,omitempty"`
-	Team        string   `json:"team,omitempty"`
-	ContainerID string   `json:"containerId,omitempty"` // the private channel, for RecCrossCustomer
-	Channel     string   `json:"channel,omitempty"`
-	Action      string   `json:"action"` // ActRemove, ActRemoveChannel, or "restrict"
-	Days        int      `json:"days,omitempty"`
-	Until       string   `json:"until,omitempty"` // RecNewCustomer: YYYY-MM-DD
-	Reason      string   `json:"reason"`
-	Evidence    []string `json:"evidence"`
+	Kind        string `json:"kind"`
+	UserID      string `json:"userId,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Account     string `json:"account,omitempty"`
+	TeamID      string `json:"teamId,omitempty"`
+	Team        string `json:"team,omitempty"`
+	ContainerID string `json:"containerId,omitempty"` // the private channel, for RecCrossCustomer
+	Channel     string `json:"channel,omitempty"`
+	Action      string `json:"action"` // ActRemove, ActRemoveChannel, or "restrict"
+	Days        int    `json:"days,omitempty"`
+	Until       string `json:"until,omitempty"` // RecNewCustomer: YYYY-MM-DD
+	// Settings are the team settings ActRestrict plans (PlanSettings).
+	Settings storage.TeamSettings `json:"settings,omitempty"`
+	Reason   string               `json:"reason"`
+	Evidence []string             `json:"evidence"`
 }
 
 const day = "2006-01-02"
@@ -94,7 +97,7 @@ func recommend(r Roster, dir *accounts.Map) []Recommendation {
 				ev = append(ev, "the team's settings are not synced yet")
 			}
 			out = append(out, Recommendation{Kind: RecNewCustomer, Account: c.Account, TeamID: c.TeamID, Team: c.Team, Action: ActRestrict,
-				Until:    until.Format(day),
+				Until: until.Format(day), Settings: RestrictedGuests(),
 				Reason:   fmt.Sprintf("%s is a customer of less than %d months: keep guests from creating, updating or deleting channels until %s", orName(dir.Name(c.Account), c.Account), s.RestrictMonths, until.Format(day)),
 				Evidence: ev})
 		}

@@ -47,10 +47,15 @@ type Person struct {
 	Guest   bool   `json:"guest"`           // a guest of the tenant
 	State   string `json:"state,omitempty"` // guests: StatePending, StateAccepted, StateDisabled
 	Account string `json:"account,omitempty"`
-	// Since is when they joined the team or private channel, from the
+	// Since is when they joined the team or private channel: the
 	// earliest membersAdded or membersJoined event naming them among the
-	// messages Rapport holds (nil: no such event held).
+	// messages Rapport holds, else when sync first found them there
+	// (storage.Member.Since); nil when neither is known (there at the
+	// first sync, and no event held).
 	Since *time.Time `json:"since,omitempty"`
+	// Actions are the changes that may be planned for this person here
+	// (Actions): never owner for a guest.
+	Actions []string `json:"actions"`
 }
 
 // Container is a team or one of its private channels, with its people.
@@ -126,6 +131,8 @@ type Roster struct {
 	Accounts        []Account        `json:"accounts"`
 	Unmapped        []string         `json:"unmapped"` // guests' domains mapped to no account
 	Recommendations []Recommendation `json:"recommendations"`
+	// SettingKeys are the team settings a change may set (storage.TeamSettingKeys).
+	SettingKeys []string `json:"settingKeys"`
 }
 
 // Read reads the roster as of now.
@@ -137,7 +144,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 	if q.InactiveDays > 0 {
 		s.InactiveDays = q.InactiveDays
 	}
-	r := Roster{Now: now, Settings: s, Containers: []Container{}, Guests: []Guest{}, Accounts: []Account{}, Unmapped: []string{}, Recommendations: []Recommendation{}}
+	r := Roster{Now: now, Settings: s, SettingKeys: storage.TeamSettingKeys, Containers: []Container{}, Guests: []Guest{}, Accounts: []Account{}, Unmapped: []string{}, Recommendations: []Recommendation{}}
 	dir, err := accounts.Read(ctx, db, s.Domains)
 	if err != nil {
 		return Roster{}, err
@@ -199,7 +206,7 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 		return g
 	}
 	person := func(m storage.Member) Person {
-		p := Person{UserID: m.UserID, Name: m.DisplayName, Email: strings.ToLower(m.Email), Role: m.Role()}
+		p := Person{UserID: m.UserID, Name: m.DisplayName, Email: strings.ToLower(m.Email), Role: m.Role(), Since: m.Since}
 		if g := guestOf(m.UserID, m); g != nil {
 			p.Guest, p.State, p.Account = true, g.State, g.Account
 			if p.Role == RoleMember {
@@ -265,11 +272,25 @@ func Read(ctx context.Context, db Store, now time.Time, q Query) (Roster, error)
 	if err != nil {
 		return Roster{}, err
 	}
+	teamOf := map[string]Container{}
+	for _, c := range containers {
+		if c.ChannelID == "" {
+			teamOf[c.TeamID] = c
+		}
+	}
 	for i := range containers {
-		for j := range containers[i].People {
-			p := &containers[i].People[j]
-			if at, ok := since[containers[i].ID][p.UserID]; ok {
-				p.Since = &at
+		c := &containers[i]
+		for j := range c.People {
+			if at, ok := since[c.ID][c.People[j].UserID]; ok {
+				c.People[j].Since = &at
+			}
+			if c.ChannelID == "" {
+				c.People[j].Actions = Actions(c.People[j], *c, nil)
+			} else {
+				c.People[j].Actions = Actions(c.People[j], teamOf[c.TeamID], c)
+			}
+			if c.People[j].Actions == nil {
+				c.People[j].Actions = []string{}
 			}
 		}
 	}

@@ -64,11 +64,16 @@ func DescribeSettings(s storage.TeamSettings) string {
 	return strings.Join(parts, ", ")
 }
 
-// ParseSettings reads KEY=VALUE words: KEY a storage.TeamSettingKeys
-// entry (any case), VALUE true/false, on/off or yes/no.
+// ParseSettings reads KEY=VALUE words (or comma-separated lists of them):
+// KEY a storage.TeamSettingKeys entry (any case), VALUE true/false,
+// on/off or yes/no.
 func ParseSettings(words []string) (storage.TeamSettings, error) {
 	out := storage.TeamSettings{}
+	var split []string
 	for _, w := range words {
+		split = append(split, strings.Split(w, ",")...)
+	}
+	for _, w := range split {
 		k, v, ok := strings.Cut(w, "=")
 		i := slices.IndexFunc(storage.TeamSettingKeys, func(s string) bool { return strings.EqualFold(s, strings.TrimSpace(k)) })
 		if !ok || i < 0 {
@@ -95,6 +100,14 @@ func ParseSettings(words []string) (storage.TeamSettings, error) {
 // would change nothing is ErrAlreadyRole. One settings change per team
 // waits in a change set at a time (ErrPlanned).
 func PlanSettings(ctx context.Context, db Store, now time.Time, team string, set storage.TeamSettings, reason string) (Change, error) {
+	if len(set) == 0 {
+		return Change{}, fmt.Errorf("%w: no setting to change", ErrBadAction)
+	}
+	for k := range set {
+		if !slices.Contains(storage.TeamSettingKeys, k) {
+			return Change{}, fmt.Errorf("%w: team setting %q", ErrBadAction, k)
+		}
+	}
 	r, err := Read(ctx, db, now, Query{})
 	if err != nil {
 		return Change{}, err

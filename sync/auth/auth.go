@@ -26,6 +26,13 @@ import (
 // had just issued. Errors wrapping it say which.
 var ErrSignInRequired = errors.New("sign-in required")
 
+// ErrConsentRequired means the user has not granted a permission yet
+// (Entra's consent_required, AADSTS65001): the tenant will not issue the
+// token silently. Asking for it is a sign-in with those scopes
+// (SignInDeviceCode, SignInInteractive): incremental consent. The user
+// stays signed in for everything else.
+var ErrConsentRequired = errors.New("permission not granted yet")
+
 // ErrSignInFailed means a sign-in the user started did not complete: the
 // user declined, the code expired, the tenant refused the app or the
 // scopes. Errors wrapping it carry the tenant's reason.
@@ -56,6 +63,14 @@ func GuestWriteScopes(resource string) []string {
 		out[i] = base + "/" + p
 	}
 	return out
+}
+
+// GuestChangeScopes are what the client that applies the guest
+// console's changes asks for: the sync scopes (it reads the members back
+// before each change) and the write ones. Asked silently, they fail with
+// ErrConsentRequired until the user consented to the write ones.
+func GuestChangeScopes(resource string) []string {
+	return append(GraphScopes(resource), GuestWriteScopes(resource)...)
 }
 
 // GraphPermissions are the delegated Microsoft Graph permissions the app
@@ -275,7 +290,11 @@ func classify(err error) error {
 		if ce.Resp.StatusCode >= 500 || ce.Resp.StatusCode == 429 {
 			return fmt.Errorf("refresh sign-in: the sign-in service answered %d: %w", ce.Resp.StatusCode, err)
 		}
-		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, oauthReason(ce))
+		reason := oauthReason(ce)
+		if strings.Contains(reason, "AADSTS65001") || strings.Contains(reason, "consent_required") {
+			return fmt.Errorf("%w (%s)", ErrConsentRequired, reason)
+		}
+		return fmt.Errorf("%w: the tenant signed you out (%s): sign in again", ErrSignInRequired, reason)
 	}
 	if unanswered(err) {
 		return fmt.Errorf("refresh sign-in: %w", err)

@@ -198,3 +198,152 @@ func pushMembers(t *testing.T, seed uint64) {
 	t.Logf("seed %d: faults fired %v", seed, r.Srv.FaultHits())
 	must(t, r.DB.Check())
 }
+
+// TestPushMembersAsksConsent: signing in asks for the sync permissions
+// only; a membership change pushed with the console's client (real MSAL,
+// real SDK) waits, pending, for the write permissions while the other
+// edits go on; once the user grants them (a sign-in asking for them: the
+// first apply), the change lands.
+func TestPushMembersAsksConsent(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small}, engine.Options{})
+	u := r.Srv.URLs()
+	write := auth.GuestWriteScopes(u.GraphResource)
+	for _, s := range write {
+		if !strings.HasPrefix(s, "https://graph.microsoft.com/") {
+			t.Fatalf("scope %q does not name Graph's resource", s)
+		}
+	}
+	granted := func() []string { return r.Srv.Tenant().Consented("") }
+	if got := granted(); slices.Contains(got, "TeamMember.ReadWrite.All") || slices.Contains(got, "User.Invite.All") || !slices.Contains(got, "TeamMember.Read.All") {
+		t.Fatalf("consented at sign-in: %v", got)
+	}
+	w := r.Srv.Tenant().World()
+	var team, colleague string
+	for _, tm := range w.Teams {
+		ms, err := r.Srv.Tenant().Members(tm.ID)
+		must(t, err)
+		if role, _ := roleOf(ms, w.Me.ID); role != "owner" {
+			continue
+		}
+		for _, m := range ms {
+			if role, _ := roleOf(ms, m.UserID); role == "member" && colleague == "" {
+				team, colleague = tm.ID, m.UserID
+			}
+		}
+	}
+	if colleague == "" {
+		t.Fatal("no team of mine with a member")
+	}
+	g, err := graph.New(u.Graph, &tls.Config{RootCAs: r.Srv.CertPool()}, r.Sess.For(auth.GuestChangeScopes(u.GraphResource)), graph.Options{MaxRetries: 3})
+	must(t, err)
+	c := &clock{t: time.Now()}
+	ops, err := r.DB.QueueMemberOps(ctx, []storage.Op{{Team: team, UserID: colleague, Change: "owner"}}, w.Me.ID, c.now())
+	must(t, err)
+	chat := w.Chats[0].ID
+	inc := r.Srv.Tenant().Rows("incidents")[0]["incidentid"].(string)
+	if _, err := r.DB.SetLink(ctx, chat, "incidents", inc, true, "me", "", c.now()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		res, err := outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		must(t, err)
+		if !res.NeedsConsent || res.Failed != 0 || res.Waiting != 1 {
+			t.Fatalf("push %d without consent: %+v", i, res)
+		}
+		got, err := r.DB.Outbox(ctx)
+		must(t, err)
+		for _, op := range got {
+			switch {
+			case op.Seq == ops[0].Seq && (op.State != storage.OpPending || op.Error != outbox.WaitingConsent || op.Attempts != 0):
+				t.Fatalf("the change without consent: %+v", op)
+			case op.Kind == storage.OpLink && op.State != storage.OpDone:
+				t.Fatalf("the link waited for the consent: %+v", op)
+			}
+		}
+		ms, err := r.Srv.Tenant().Members(team)
+		must(t, err)
+		if role, _ := roleOf(ms, colleague); role != "member" {
+			t.Fatalf("changed without consent: %s", role)
+		}
+	}
+	cx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	must(t, r.Sess.SignInDeviceCode(cx, auth.GuestChangeScopes(u.GraphResource), func(auth.DeviceCode) {}))
+	if got := granted(); !slices.Contains(got, "TeamMember.ReadWrite.All") || !slices.Contains(got, "ChannelMember.ReadWrite.All") ||
+		!slices.Contains(got, "User.Invite.All") || !slices.Contains(got, "TeamSettings.ReadWrite.All") {
+		t.Fatalf("consented after asking: %v", got)
+	}
+	res, err := outbox.Push(ctx, r.DB, r.DV, g, c.now)
+	must(t, err)
+	if res.Done != 1 || res.NeedsConsent {
+		t.Fatalf("push after consent: %+v", res)
+	}
+	ms, err := r.Srv.Tenant().Members(team)
+	must(t, err)
+	if role, _ := roleOf(ms, colleague); role != "owner" {
+		t.Fatalf("after consent: %s", role)
+	}
+}
+
+// TestPushTeamSettings: a team's guest settings, changed through the
+// outbox while every write is applied then answered 503 and calls are
+// throttled, end as wanted (read back before each attempt); a team the
+// user does not own answers 403, shown as Teams' refusal.
+func TestPushTeamSettings(t *testing.T) {
+	r := enginetest.New(t, tenantsim.Options{Seed: 4, Size: tenantsim.Small, ImmediateRetry: true}, engine.Options{})
+	w := r.Srv.Tenant().World()
+	var mine, theirs *tenantsim.Team
+	for _, tm := range w.Teams {
+		ms, err := r.Srv.Tenant().Members(tm.ID)
+		must(t, err)
+		role, in := roleOf(ms, w.Me.ID)
+		switch {
+		case role == "owner" && mine == nil:
+			mine = tm
+		case in && role != "owner" && theirs == nil:
+			theirs = tm
+		}
+	}
+	if mine == nil {
+		t.Fatal("no team of mine")
+	}
+	g := writeClient(t, r)
+	before, err := g.TeamSettings(ctx, mine.ID)
+	must(t, err)
+	const createUpdate, del = "guestSettings.allowCreateUpdateChannels", "guestSettings.allowDeleteChannels"
+	want := map[string]any{createUpdate: !before[createUpdate], del: false}
+	plan := []storage.Op{{Team: mine.ID, Change: "settings", Row: want}}
+	if theirs != nil {
+		plan = append(plan, storage.Op{Team: theirs.ID, Change: "settings", Row: map[string]any{createUpdate: !before[createUpdate]}})
+	}
+	c := &clock{t: time.Now()}
+	ops, err := r.DB.QueueMemberOps(ctx, plan, w.Me.ID, c.now())
+	must(t, err)
+	must(t, r.Srv.SetFaults("503after=1,429=0.2,seed=3"))
+	for i := 0; i < 4; i++ {
+		_, _ = outbox.Push(ctx, r.DB, r.DV, g, c.now)
+		c.t = c.t.Add(time.Hour)
+	}
+	must(t, r.Srv.SetFaults(""))
+	_, err = outbox.Push(ctx, r.DB, r.DV, g, c.now)
+	must(t, err)
+	got, err := g.TeamSettings(ctx, mine.ID)
+	must(t, err)
+	if got[createUpdate] == before[createUpdate] || got[del] {
+		t.Fatalf("settings after: %v (before %v)", got, before)
+	}
+	if got["memberSettings.allowCreateUpdateChannels"] != before["memberSettings.allowCreateUpdateChannels"] {
+		t.Errorf("member settings changed: %v → %v", before, got)
+	}
+	all, err := r.DB.Outbox(ctx)
+	must(t, err)
+	for _, op := range all {
+		switch {
+		case op.Seq == ops[0].Seq && op.State != storage.OpDone:
+			t.Errorf("my team's settings: %s %s", op.State, op.Error)
+		case len(ops) > 1 && op.Seq == ops[1].Seq && (op.State != storage.OpConflict || !strings.Contains(op.Error, "owners")):
+			t.Errorf("another's team: %s %q", op.State, op.Error)
+		}
+	}
+	t.Logf("faults fired %v; a team not mine: %v", r.Srv.FaultHits(), theirs != nil)
+}

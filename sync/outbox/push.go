@@ -46,6 +46,10 @@ type Result struct {
 	Failed    int `json:"failed"`
 	Conflicts int `json:"conflicts"`
 	Waiting   int `json:"waiting"` // pending or in-flight, to retry later
+	// NeedsConsent says membership changes wait for the user to grant
+	// the write permissions (auth.ErrConsentRequired): asked when the
+	// user applies a change, never at sign-in.
+	NeedsConsent bool `json:"needsConsent,omitempty"`
 }
 
 // linkCols are the columns a link row is read back with.
@@ -126,7 +130,8 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			}
 			blocked[link] = true
 		}
-		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) || (isPublish(op.Kind) && !canPublish) {
+		if blocked[link] || now().Before(op.NotBefore) || (op.Kind == storage.OpNotice && chats == nil) || (isPublish(op.Kind) && !canPublish) ||
+			(op.Kind == storage.OpMember && res.NeedsConsent) {
 			blocked[link] = true
 			res.Waiting++
 			continue
@@ -147,6 +152,14 @@ func Push(ctx context.Context, db Store, dv Dataverse, chats Chats, now func() t
 			state, err = pushPost(ctx, db, pub, op, now)
 		default:
 			state, err = push(ctx, db, dv, op, now)
+		}
+		if errors.Is(err, auth.ErrConsentRequired) {
+			// Every membership change would be refused the same way; the
+			// other edits go on.
+			res.Waiting++
+			res.NeedsConsent = true
+			blocked[link] = true
+			continue
 		}
 		if err != nil {
 			if errors.Is(err, auth.ErrSignInRequired) {
@@ -243,6 +256,9 @@ func begin(ctx context.Context, db Store, op storage.Op, now func() time.Time) (
 func settle(ctx context.Context, db Store, op storage.Op, err error, conflicts map[int]string, now func() time.Time) (string, error) {
 	if err == nil {
 		return finish(ctx, db, op, storage.OpDone, "", nil, now)
+	}
+	if errors.Is(err, auth.ErrConsentRequired) {
+		return waitConsent(ctx, db, op, err, storage.OpPending, now)
 	}
 	if signIn(err) {
 		// Refused before it was carried out: pending, not failed.
@@ -405,6 +421,9 @@ func finish(ctx context.Context, db Store, op storage.Op, state, msg string, ser
 // later leaves op to retry after a back-off (the server's Retry-After
 // when it gave one).
 func later(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
+	if errors.Is(cause, auth.ErrConsentRequired) {
+		return waitConsent(ctx, db, op, cause, state, now)
+	}
 	if signIn(cause) {
 		return waitSignIn(ctx, db, op, cause, state, now)
 	}
@@ -444,6 +463,24 @@ func waitSignIn(ctx context.Context, db Store, op storage.Op, cause error, state
 	}
 	if !errors.Is(cause, auth.ErrSignInRequired) {
 		cause = fmt.Errorf("%w: %w", auth.ErrSignInRequired, cause)
+	}
+	return state, cause
+}
+
+// WaitingConsent is what an operation waiting for the user to grant a
+// permission says.
+const WaitingConsent = "waiting for permission: Rapport asks for it when you apply a change"
+
+// waitConsent leaves op in state until the user grants the permission it
+// needs (incremental consent) and returns the cause, which wraps
+// auth.ErrConsentRequired: the token was refused before any request left.
+func waitConsent(ctx context.Context, db Store, op storage.Op, cause error, state string, now func() time.Time) (string, error) {
+	_, err := db.UpdateOp(ctx, op.Seq, func(o *storage.Op) error {
+		o.State, o.Error, o.Updated, o.NotBefore = state, WaitingConsent, now(), time.Time{}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	return state, cause
 }

@@ -138,6 +138,30 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	})
 	// A channel's Files: open its Files tab (provisions the folder), list
 	// what it holds, or change a file as another member would.
+	// The members of a team or channel as the tenant holds them, and the
+	// Graph permissions the signed-in user consented to.
+	mux.HandleFunc("GET /_control/members", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := s.t.Members(r.URL.Query().Get("container"))
+		controlAnswer(w, ms, err)
+	})
+	mux.HandleFunc("GET /_control/team-settings", func(w http.ResponseWriter, r *http.Request) {
+		s.t.mu.Lock()
+		defer s.t.mu.Unlock()
+		for _, tm := range s.t.w.Teams {
+			if tm.ID == r.URL.Query().Get("team") {
+				writeJSON(w, 200, tm.Settings)
+				return
+			}
+		}
+		http.Error(w, "no such team", http.StatusNotFound)
+	})
+	mux.HandleFunc("GET /_control/consent", func(w http.ResponseWriter, r *http.Request) {
+		c := s.t.Consented(r.URL.Query().Get("user"))
+		if c == nil {
+			c = []string{}
+		}
+		writeJSON(w, 200, c)
+	})
 	mux.HandleFunc("POST /_control/files-tab", func(w http.ResponseWriter, r *http.Request) {
 		controlAnswer(w, map[string]bool{"provisioned": true}, s.t.OpenFilesTab(r.URL.Query().Get("channel")))
 	})

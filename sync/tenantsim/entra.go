@@ -83,6 +83,17 @@ type entra struct {
 	// claims (tokens issued until then refused with a claims challenge).
 	revoked    map[string]time.Time
 	challenged map[string]time.Time
+
+	// consented holds, per user, the Graph permissions the user consented
+	// to by signing in for them (device code or browser). A refresh token
+	// redeemed for a Graph permission not among them is refused with
+	// consent_required (AADSTS65001), as Entra refuses a silent request
+	// for a permission nobody consented to: the app must send the user
+	// through an interactive sign-in that asks for it (incremental
+	// consent). ".default" stands for every permission of the app
+	// registration (an admin's consent). Dataverse's user_impersonation
+	// counts as consented by the tenant's admin.
+	consented map[string]map[string]bool
 }
 
 func newEntra(clientID string, lifetime time.Duration, me string) *entra {
@@ -91,6 +102,7 @@ func newEntra(clientID string, lifetime time.Duration, me string) *entra {
 		devices: map[string]*deviceGrant{}, codes: map[string]*authCode{},
 		access: map[string]*grant{}, refresh: map[string]string{},
 		revoked: map[string]time.Time{}, challenged: map[string]time.Time{},
+		consented: map[string]map[string]bool{},
 	}
 }
 
@@ -514,7 +526,71 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		scopeFail(w, err)
 		return
 	}
+	if resource == s.graphResource() {
+		if r.PostFormValue("grant_type") == "refresh_token" {
+			if missing := t.auth.unconsented(userID, perms); len(missing) > 0 {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(400)
+				json.NewEncoder(w).Encode(map[string]any{
+					"error": "invalid_grant", "suberror": "consent_required",
+					"error_description": fmt.Sprintf("AADSTS65001: The user or administrator has not consented to use the application with ID '%s' named 'Rapport'. Send an interactive authorization request for this user and resource. (%s)",
+						t.auth.clientID, strings.Join(missing, ", ")),
+					"error_codes": []int{65001}, "timestamp": time.Now().UTC().Format("2006-01-02 15:04:05Z"),
+					"trace_id": guid(time.Now().UnixNano(), "trace"), "correlation_id": guid(time.Now().UnixNano(), "corr"),
+				})
+				return
+			}
+		} else {
+			t.auth.consent(userID, perms)
+		}
+	}
 	writeJSON(w, 200, s.issue(userID, resource, perms, scope))
+}
+
+// consent records that userID consented to Graph perms (an interactive
+// or device-code sign-in asking for them).
+func (e *entra) consent(userID string, perms []string) {
+	if e.consented[userID] == nil {
+		e.consented[userID] = map[string]bool{}
+	}
+	for _, p := range perms {
+		if p == ".default" {
+			for _, k := range graphPermissions {
+				e.consented[userID][strings.ToLower(k)] = true
+			}
+			continue
+		}
+		e.consented[userID][strings.ToLower(p)] = true
+	}
+}
+
+// unconsented are the Graph perms userID has not consented to.
+func (e *entra) unconsented(userID string, perms []string) []string {
+	var out []string
+	for _, p := range perms {
+		if p != ".default" && !e.consented[userID][strings.ToLower(p)] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Consented lists the Graph permissions userID (the signed-in user when
+// "") has consented to, sorted.
+func (t *Tenant) Consented(userID string) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if userID == "" {
+		userID = t.auth.signIn
+	}
+	var out []string
+	for _, k := range graphPermissions {
+		if t.auth.consented[userID][strings.ToLower(k)] {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // issue mints tokens; the caller holds t.mu. The scope it answers echoes

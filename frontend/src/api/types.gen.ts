@@ -1,6 +1,16 @@
 // Code generated from the Go types by `go test ./app -run TestTypesGenerated -args -update-ts`; DO NOT EDIT.
 // JSON names are the Go struct tags; optional fields are omitempty ones.
 
+// Account is Go's guests.Account.
+export interface Account {
+  id: string;
+  name: string;
+  created?: string;
+  domains: string[];
+  guests: string[];
+  teams: string[];
+}
+
 // Activity is Go's capture.Activity.
 export interface Activity {
   kind: ActivityKind;
@@ -75,6 +85,18 @@ export interface Attachment {
   url?: string;
 }
 
+// AuditEntry is Go's guests.AuditEntry.
+export interface AuditEntry {
+  seq: number;
+  who: string;
+  what: string;
+  when: string;
+  queued: string;
+  result: string;
+  error?: string;
+  tries: number;
+}
+
 // BestConversation is Go's knowledge.Best.
 export interface BestConversation {
   target: string;
@@ -125,6 +147,27 @@ export interface CaseRequest {
   customer: string;
   priority: string;
   description?: string;
+}
+
+// Change is Go's guests.Change.
+export interface Change {
+  id: string;
+  action: string;
+  teamId: string;
+  team: string;
+  channelId?: string;
+  channel?: string;
+  userId: string;
+  name: string;
+  email?: string;
+  before: string;
+  after: string;
+  reason?: string;
+  planned: string;
+  message?: string;
+  redirectUrl?: string;
+  sendEmail?: boolean;
+  settings?: Record<string, boolean>;
 }
 
 // Channel is Go's storage.Channel.
@@ -207,6 +250,20 @@ export interface ConnectionView {
   accountTenant?: string;
   permissions: Permissions;
   clouds: CloudInfo[];
+}
+
+// Container is Go's guests.Container.
+export interface Container {
+  id: string;
+  teamId: string;
+  team: string;
+  channelId?: string;
+  channel?: string;
+  private?: boolean;
+  account?: string;
+  accountName?: string;
+  people: Person[];
+  settings?: Record<string, boolean>;
 }
 
 // ContextPage is Go's app.ContextPage.
@@ -450,6 +507,36 @@ export interface Fragment {
   hit?: boolean;
 }
 
+// Guest is Go's guests.Guest.
+export interface Guest {
+  userId: string;
+  name: string;
+  email?: string;
+  domain?: string;
+  account?: string;
+  accountName?: string;
+  state: string;
+  invited?: string;
+  pendingDays?: number;
+  signIn: string;
+  lastSignIn?: string;
+  lastMessage?: string;
+  lastMessageIn?: string;
+  memberships: Membership[];
+}
+
+// GuestsApplied is Go's app.GuestsApplied.
+export interface GuestsApplied {
+  queued: number;
+  needsConsent: boolean;
+}
+
+// GuestsDecision is Go's app.GuestsDecision.
+export interface GuestsDecision {
+  item: ReviewItem;
+  planned: Change[];
+}
+
 // Hashtag is Go's tags.Hashtag.
 export interface Hashtag {
   name: string;
@@ -481,6 +568,16 @@ export interface HitRecord {
   subtitle?: string;
 }
 
+// Import is Go's guests.Import.
+export interface Import {
+  format: string;
+  delimiter: string;
+  rows: InviteRow[];
+  valid: number;
+  dryRun: boolean;
+  planned: Change[];
+}
+
 // IndexEntry is Go's knowledge.IndexEntry.
 export interface IndexEntry {
   kind: KnowledgeKind;
@@ -509,6 +606,20 @@ export interface IndexTopic {
   best: number;
   faq: number;
   entries: IndexEntry[];
+}
+
+// InviteRow is Go's guests.InviteRow.
+export interface InviteRow {
+  line: number;
+  email: string;
+  name?: string;
+  team?: string;
+  channel?: string;
+  message?: string;
+  redirectUrl?: string;
+  sendEmail: boolean;
+  account?: string;
+  errors: string[];
 }
 
 // ItemReview is Go's knowledge.ItemReview.
@@ -592,6 +703,18 @@ export interface Member {
   displayName: string;
   email?: string;
   roles: string[];
+  since?: string;
+}
+
+// Membership is Go's guests.Membership.
+export interface Membership {
+  containerId: string;
+  teamId: string;
+  team: string;
+  channel?: string;
+  private?: boolean;
+  role: string;
+  account?: string;
 }
 
 // MembershipType: the values of Go's storage.Channel.membershipType.
@@ -837,6 +960,7 @@ export interface OutboxResult {
   failed: number;
   conflicts: number;
   waiting: number;
+  needsConsent?: boolean;
 }
 
 // Permissions is Go's app.Permissions.
@@ -844,6 +968,19 @@ export interface Permissions {
   graph: string[];
   dataverse: string[];
   redirectUri: string;
+}
+
+// Person is Go's guests.Person.
+export interface Person {
+  userId: string;
+  name: string;
+  email?: string;
+  role: string;
+  guest: boolean;
+  state?: string;
+  account?: string;
+  since?: string;
+  actions: string[];
 }
 
 // Progress is Go's engine.Progress.
@@ -884,6 +1021,24 @@ export interface ReadyReport {
   sections: string[];
   locale: string;
   theme: string;
+}
+
+// Recommendation is Go's guests.Recommendation.
+export interface Recommendation {
+  kind: string;
+  userId?: string;
+  name?: string;
+  account?: string;
+  teamId?: string;
+  team?: string;
+  containerId?: string;
+  channel?: string;
+  action: string;
+  days?: number;
+  until?: string;
+  settings?: Record<string, boolean>;
+  reason: string;
+  evidence: string[];
 }
 
 // RecordCard is Go's links.RecordCard.
@@ -931,6 +1086,55 @@ export interface RedactionSpan {
   kind: RedactionKind;
   text: string;
   placeholder: string;
+}
+
+// Review is Go's guests.Review.
+export interface Review {
+  id: string;
+  account?: string;
+  accountName?: string;
+  started: string;
+  by?: string;
+  items: ReviewItem[];
+}
+
+// ReviewItem is Go's guests.ReviewItem.
+export interface ReviewItem {
+  userId: string;
+  name: string;
+  email?: string;
+  accountName?: string;
+  state: string;
+  teams: string[];
+  evidence: string[];
+  recommendation: string;
+  reasons?: string[];
+  decision?: string;
+  why?: string;
+  decided?: string;
+  decidedBy?: string;
+}
+
+// ReviewStatus is Go's guests.ReviewStatus.
+export interface ReviewStatus {
+  due: boolean;
+  dueAt?: string;
+  review?: Review;
+  decided: number;
+  total: number;
+}
+
+// Roster is Go's guests.Roster.
+export interface Roster {
+  now: string;
+  settings: Settings;
+  signInAvailable: boolean;
+  containers: Container[];
+  guests: Guest[];
+  accounts: Account[];
+  unmapped: string[];
+  recommendations: Recommendation[];
+  settingKeys: string[];
 }
 
 // SavedSearch is Go's app.SavedSearch.
@@ -987,6 +1191,15 @@ export interface SearchResult {
 
 // SearchSort: the values of Go's search.Request.sort.
 export type SearchSort = "relevance" | "date";
+
+// Settings is Go's guests.Settings.
+export interface Settings {
+  inactiveDays?: number;
+  pendingDays?: number;
+  restrictMonths?: number;
+  cap?: number;
+  domains?: Record<string, string>;
+}
 
 // StoreStatus is Go's storage.Status.
 export interface StoreStatus {
@@ -1189,6 +1402,24 @@ export interface Services {
     Channels: { args: []; result: ChannelChoice[] };
     Publications: { args: [string]; result: Op[] };
     Publish: { args: [PublishRequest]; result: Op };
+  };
+  Guests: {
+    Apply: { args: [boolean]; result: GuestsApplied };
+    Audit: { args: []; result: AuditEntry[] };
+    Changes: { args: []; result: Change[] };
+    Consent: { args: []; result: DeviceCode };
+    ConsentBrowser: { args: []; result: string };
+    Decide: { args: [string, string, string]; result: GuestsDecision };
+    Discard: { args: [number]; result: Change };
+    ExportReview: { args: [string]; result: string };
+    FinishReview: { args: []; result: Review };
+    Import: { args: [string, boolean]; result: Import };
+    MapDomain: { args: [string, string]; result: void };
+    Plan: { args: [string, string, string, string, string]; result: Change };
+    PlanSettings: { args: [string, Record<string, boolean>, string]; result: Change };
+    ReviewStatus: { args: []; result: ReviewStatus };
+    Roster: { args: [string, string, number]; result: Roster };
+    StartReview: { args: [string]; result: Review };
   };
   Knowledge: {
     Archive: { args: [ArchiveRequest]; result: ArchivePreview };

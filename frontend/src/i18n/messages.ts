@@ -2,6 +2,7 @@
 // of them (the type checker enforces it). Dynamics 365's field and option
 // labels are in crm.ts, keyed by Go's catalogue, and merged in below.
 import { crmFr, crmLabelsEn, crmZhCN } from './crm';
+import { guestsEn, guestsFr, guestsZhCN } from './guests';
 import { knowledgeEn, knowledgeFr, knowledgeZhCN } from './knowledge';
 
 const en = {
@@ -1761,12 +1762,12 @@ const fr: Record<UIKey, string> = {
 
 export type Locale = 'zh-CN' | 'en' | 'fr';
 export const locales: readonly Locale[] = ['zh-CN', 'en', 'fr'];
-export type MessageKey = UIKey | keyof typeof crmLabelsEn | keyof typeof knowledgeEn;
+export type MessageKey = UIKey | keyof typeof crmLabelsEn | keyof typeof knowledgeEn | keyof typeof guestsEn;
 export type Messages = Record<MessageKey, string>;
 export const catalogs: Record<Locale, Messages> = {
-  en: { ...en, ...crmLabelsEn, ...knowledgeEn },
-  'zh-CN': { ...zhCN, ...crmZhCN, ...knowledgeZhCN },
-  fr: { ...fr, ...crmFr, ...knowledgeFr },
+  en: { ...en, ...crmLabelsEn, ...knowledgeEn, ...guestsEn },
+  'zh-CN': { ...zhCN, ...crmZhCN, ...knowledgeZhCN, ...guestsZhCN },
+  fr: { ...fr, ...crmFr, ...knowledgeFr, ...guestsFr },
 };
 
 // Language names are shown in their own language.
