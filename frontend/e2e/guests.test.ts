@@ -105,22 +105,23 @@ describe('guests', () => {
     expect(after.filter((m) => m.UserID === other!.userId).map(tenantRole)).toEqual(['guest']);
     expect(new Set(after.map((m) => m.UserID)).size).toBe(after.length);
 
-    // The team's guest settings (created with channel changes forbidden
-    // to guests), planned from its settings form and applied.
+    // The team's guest settings, shown as last synced, planned from its
+    // settings form (the opposite of today's) and applied.
     type Settings = { GuestAllowCreateUpdateChannels: boolean; GuestAllowDeleteChannels: boolean }; // Go's field names
     const settings = async () => JSON.parse((await demo.tenant('GET', `/_control/team-settings?team=${team!.teamId}`)).body) as Settings;
-    expect((await settings()).GuestAllowCreateUpdateChannels).toBe(false);
+    const start = (await settings()).GuestAllowCreateUpdateChannels;
     await page.getByTestId('guests-tab-teams').click();
     await page.getByTestId('guests-team-filter').selectOption(team!.teamId);
     const form = page.getByTestId('team-settings');
     await form.locator('summary').click();
-    await form.getByTestId('setting-guestSettings.allowCreateUpdateChannels').selectOption('on');
+    expect(await form.getByTestId('setting-now-guestSettings.allowCreateUpdateChannels').textContent()).toBe(start ? '(allowed)' : '(forbidden)');
+    await form.getByTestId('setting-guestSettings.allowCreateUpdateChannels').selectOption(start ? 'off' : 'on');
     await form.getByTestId('settings-plan').click();
-    await expect.poll(() => page.getByTestId('guests-note').textContent()).toContain('Guests create and update channels: allowed');
+    await expect.poll(() => page.getByTestId('guests-note').textContent()).toContain(`Guests create and update channels: ${start ? 'forbidden' : 'allowed'}`);
     await page.getByTestId('guests-tab-changes').click();
     await page.getByTestId('apply-changes').click();
     await page.getByTestId('apply-done').waitFor();
-    await expect.poll(async () => (await settings()).GuestAllowCreateUpdateChannels, { timeout: 60_000 }).toBe(true);
+    await expect.poll(async () => (await settings()).GuestAllowCreateUpdateChannels, { timeout: 60_000 }).toBe(!start);
     await expect.poll(audit, { timeout: 30_000 }).toEqual(['done', 'done', 'done']);
 
     // A review: approve by keyboard, deny with a justification that looks
