@@ -43,6 +43,28 @@ func (w *Writer) PutTeam(t Team) error {
 	return put(w.tx, bucketTeams, key(nil).str(t.ID), t)
 }
 
+// SetTeamSettings records a team's settings as read (or written) at at:
+// the outbox calls it once a settings change has landed, so the roster
+// shows them before the next sync reads them. A team the store does not
+// hold is ErrNotFound.
+func (db *DB) SetTeamSettings(ctx context.Context, teamID string, s TeamSettings, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		var t Team
+		ok, err := get(tx, bucketTeams, key(nil).str(teamID), &t)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("team %s: %w", teamID, ErrNotFound)
+		}
+		t.Settings, t.SettingsRead = s, at
+		return put(tx, bucketTeams, key(nil).str(teamID), t)
+	})
+}
+
 // PutChannel stores a channel.
 func (w *Writer) PutChannel(c Channel) error {
 	w.names = true

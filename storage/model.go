@@ -33,8 +33,11 @@ type Team struct {
 	Description string `json:"description,omitempty"`
 	Archived    bool   `json:"archived,omitempty"`
 	// Settings are the team's member and guest settings as Graph last
-	// gave them (nil: not read).
-	Settings TeamSettings `json:"settings,omitempty"`
+	// gave them (nil: not read), and when: sync reads them again after
+	// a while (they change rarely) and the outbox records what a
+	// settings change it pushed left (DB.SetTeamSettings).
+	Settings     TeamSettings `json:"settings,omitempty"`
+	SettingsRead time.Time    `json:"settingsRead,omitzero"`
 }
 
 // TeamSettings are a team's settings, keyed by Graph's group and property

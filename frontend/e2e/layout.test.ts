@@ -95,4 +95,54 @@ describe('any window size', () => {
       expect(await pane.isVisible()).toBe(shown);
     }
   }, 60_000);
+
+  // Search (a hit open in its context pane), the cases table and a case's
+  // page: at each size nothing is cut off sideways and the page itself
+  // does not scroll sideways; the panes keep a readable width.
+  test.each([
+    { width: 1024, height: 700 },
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+  ])('at $width×$height, search, the cases table and a case page fit the window', async ({ width, height }) => {
+    await page.setViewportSize({ width, height });
+    const sideways = () =>
+      page.evaluate(() => {
+        const doc = document.scrollingElement!;
+        const content = document.querySelector<HTMLElement>('.content')!;
+        return { doc: doc.scrollWidth - doc.clientWidth, content: content.scrollWidth - content.clientWidth };
+      });
+    const inWindow = (testId: string) =>
+      page.getByTestId(testId).first().evaluate((el, w) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, right: r.right, width: r.width, fits: r.left >= 0 && r.right <= w + 1 };
+      }, width);
+
+    await page.goto(new URL('/#/search', demo.appURL).toString());
+    await page.getByTestId('search-box').fill('付款');
+    await page.getByTestId('hit').first().waitFor();
+    await page.getByTestId('hit').first().click();
+    await page.getByTestId('context-pane').waitFor();
+    for (const id of ['search-results', 'context-pane']) {
+      const b = await inWindow(id);
+      expect(b.fits, `${id} within the window: ${JSON.stringify(b)}`).toBe(true);
+      expect(b.width).toBeGreaterThanOrEqual(280);
+    }
+    expect(await sideways()).toEqual({ doc: 0, content: 0 });
+    if (shots) await page.screenshot({ path: `${shots}/search-${width}x${height}.png` });
+
+    await page.goto(new URL('/#/records', demo.appURL).toString());
+    await page.getByTestId('records-incidents').click();
+    await page.getByTestId('record-row').first().waitFor();
+    const table = await inWindow('records-table');
+    expect(table.fits, `the cases table within the window: ${JSON.stringify(table)}`).toBe(true);
+    expect(await sideways()).toEqual({ doc: 0, content: 0 });
+    if (shots) await page.screenshot({ path: `${shots}/records-${width}x${height}.png` });
+
+    await page.getByTestId('record-row').first().getByTestId('record-open').first().click();
+    await page.getByTestId('record-details').waitFor();
+    const details = await inWindow('record-details');
+    expect(details.fits, `the case page within the window: ${JSON.stringify(details)}`).toBe(true);
+    expect(await sideways()).toEqual({ doc: 0, content: 0 });
+    if (shots) await page.screenshot({ path: `${shots}/case-${width}x${height}.png` });
+  }, 60_000);
 });

@@ -231,6 +231,10 @@ type task struct {
 
 // directory syncs the user, guests, teams, channels and members, and
 // returns the channel tasks.
+// settingsMaxAge is how long a team's synced settings are trusted
+// before sync reads them again.
+const settingsMaxAge = 12 * time.Hour
+
 func (e *Engine) directory(ctx context.Context) ([]task, error) {
 	me, err := e.g.Me(ctx)
 	if err != nil {
@@ -255,24 +259,38 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 		return nil, fmt.Errorf("read teams: %w", err)
 	}
 	for _, t := range teams {
-		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 3 })
-		// Every request here is on the team: paced under Graph's
-		// per-team limit with the message reads.
-		wait := func() error { return e.lim.wait(ctx, "", t.ID) }
-		// A team's settings are evidence, not a reason to stop the
-		// sync: a team that refuses them keeps the ones read before.
-		if err := wait(); err != nil {
-			return nil, err
-		}
-		if t.Settings, err = e.g.TeamSettings(ctx, t.ID); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		var prev storage.Team
+		for _, k := range known {
+			if k.ID == t.ID {
+				prev = k
 			}
-			e.opts.Log.Warn("team settings not read", "team", t.Name, "err", err)
-			for _, k := range known {
-				if k.ID == t.ID {
-					t.Settings = k.Settings
-				}
+		}
+		// A team's settings change rarely: read when unknown or after
+		// settingsMaxAge (the outbox records what its own changes left).
+		// That read is one more request on the team, so this team's
+		// requests are then paced under Graph's per-team limit.
+		t.Settings, t.SettingsRead = prev.Settings, prev.SettingsRead
+		readSettings := prev.Settings == nil || time.Since(prev.SettingsRead) > settingsMaxAge
+		wait := func() error {
+			if !readSettings {
+				return nil
+			}
+			return e.lim.wait(ctx, "", t.ID)
+		}
+		e.update(func(p *Progress) { p.Current = t.Name; p.Requests += 2 })
+		if readSettings {
+			if err := wait(); err != nil {
+				return nil, err
+			}
+			e.update(func(p *Progress) { p.Requests++ })
+			// Evidence, not a reason to stop the sync: a team that
+			// refuses keeps the settings read before.
+			if s, err := e.g.TeamSettings(ctx, t.ID); err == nil {
+				t.Settings, t.SettingsRead = s, time.Now()
+			} else if ctx.Err() != nil {
+				return nil, ctx.Err()
+			} else {
+				e.opts.Log.Warn("team settings not read", "team", t.Name, "err", err)
 			}
 		}
 		if err := wait(); err != nil {

@@ -23,6 +23,9 @@ import (
 type Store interface {
 	Outbox(ctx context.Context, states ...string) ([]storage.Op, error)
 	UpdateOp(ctx context.Context, seq uint64, f func(op *storage.Op) error) (storage.Op, error)
+	// SetTeamSettings records a team's settings once a settings change
+	// has landed (or was found in place).
+	SetTeamSettings(ctx context.Context, teamID string, s storage.TeamSettings, at time.Time) error
 }
 
 // Dataverse writes and reads rows (*dataverse.Client).

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -56,13 +57,28 @@ func pushTeamSettings(ctx context.Context, db Store, chats Chats, op storage.Op,
 			403: "Teams refused to show the team's settings: you are no longer a member",
 		}, now)
 	}
-	diff := storage.TeamSettings{}
+	diff, after := storage.TeamSettings{}, storage.TeamSettings{}
+	for k, v := range cur {
+		after[k] = v
+	}
 	for k, v := range want {
 		if got, known := cur[k]; !known || got != v {
 			diff[k] = v
 		}
+		after[k] = v
+	}
+	// The store shows the settings as they now are, before the next
+	// sync reads them (which it does only now and then).
+	record := func() error {
+		if err := db.SetTeamSettings(ctx, op.Team, after, now()); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		return nil
 	}
 	if len(diff) == 0 {
+		if err := record(); err != nil {
+			return "", err
+		}
 		return finish(ctx, db, op, storage.OpDone, "", nil, now)
 	}
 	if op, err = begin(ctx, db, op, now); err != nil {
@@ -71,6 +87,11 @@ func pushTeamSettings(ctx context.Context, db Store, chats Chats, op storage.Op,
 	err = ts.SetTeamSettings(ctx, op.Team, diff)
 	if isStatus(err, 400) {
 		return finish(ctx, db, op, storage.OpFailed, "Microsoft Teams refused: "+err.Error(), nil, now)
+	}
+	if err == nil {
+		if err := record(); err != nil {
+			return "", err
+		}
 	}
 	return settle(ctx, db, op, err, map[int]string{
 		404: "the team no longer exists in Teams",
