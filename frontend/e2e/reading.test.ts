@@ -75,9 +75,11 @@ test('a chat opens at its newest message; a sync keeps older pages, the scroll p
   const before = await pane(page);
   const opener = page.getByTestId('link-post').nth(Math.floor(before.count / 3));
   await opener.scrollIntoViewIfNeeded();
-  const reading = await pane(page);
   await opener.click();
   await page.getByRole('dialog').waitFor();
+  // Where the reader is when the sync comes (clicking may have scrolled
+  // the opener fully into view).
+  const reading = await pane(page);
   await shot(page, 'reading-dialog-before-sync');
 
   // Someone in the chat writes; a sync brings it in.
