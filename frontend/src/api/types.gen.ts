@@ -1301,6 +1301,7 @@ export interface Team {
   description?: string;
   archived?: boolean;
   settings?: Record<string, boolean>;
+  settingsRead?: string;
   channels: Channel[];
 }
 
