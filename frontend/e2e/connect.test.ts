@@ -152,4 +152,4 @@ test('a revoked sign-in shows in the sync bar and is recovered by signing in aga
   const text = (await page.getByTestId('syncbar').textContent()) ?? '';
   expect(text).not.toContain(zh['sync.signedOut']);
   expect(text).not.toMatch(/0 errors|0 个来源失败/);
-});
+}, 150_000); // its own waits: a sync to notice, a sign-in, a sync

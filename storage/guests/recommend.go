@@ -166,7 +166,11 @@ func evidence(g Guest) []string {
 		ev = append(ev, "last sign-in not available (the tenant does not give sign-in activity)")
 	}
 	if g.LastMessage != nil {
-		ev = append(ev, fmt.Sprintf("last message %s in %s", g.LastMessage.Format(day), g.LastMessageIn))
+		where := g.LastMessageIn
+		if where == "" && g.LastMessageChat {
+			where = "a chat"
+		}
+		ev = append(ev, fmt.Sprintf("last message %s in %s", g.LastMessage.Format(day), where))
 	} else {
 		ev = append(ev, "no message in the conversations Rapport holds")
 	}

@@ -87,20 +87,22 @@ type Membership struct {
 
 // Guest is one guest with the evidence about them.
 type Guest struct {
-	UserID        string       `json:"userId"`
-	Name          string       `json:"name"`
-	Email         string       `json:"email,omitempty"`
-	Domain        string       `json:"domain,omitempty"`
-	Account       string       `json:"account,omitempty"` // "" when the domain maps to no account
-	AccountName   string       `json:"accountName,omitempty"`
-	State         string       `json:"state"`
-	Invited       *time.Time   `json:"invited,omitempty"` // externalUserStateChangeDateTime, else creation
-	PendingDays   int          `json:"pendingDays,omitempty"`
-	SignIn        string       `json:"signIn"`
-	LastSignIn    *time.Time   `json:"lastSignIn,omitempty"`
-	LastMessage   *time.Time   `json:"lastMessage,omitempty"`
-	LastMessageIn string       `json:"lastMessageIn,omitempty"`
-	Memberships   []Membership `json:"memberships"`
+	UserID        string     `json:"userId"`
+	Name          string     `json:"name"`
+	Email         string     `json:"email,omitempty"`
+	Domain        string     `json:"domain,omitempty"`
+	Account       string     `json:"account,omitempty"` // "" when the domain maps to no account
+	AccountName   string     `json:"accountName,omitempty"`
+	State         string     `json:"state"`
+	Invited       *time.Time `json:"invited,omitempty"` // externalUserStateChangeDateTime, else creation
+	PendingDays   int        `json:"pendingDays,omitempty"`
+	SignIn        string     `json:"signIn"`
+	LastSignIn    *time.Time `json:"lastSignIn,omitempty"`
+	LastMessage   *time.Time `json:"lastMessage,omitempty"`
+	LastMessageIn string     `json:"lastMessageIn,omitempty"` // the team / channel, or the chat's topic ("" an untitled chat)
+	// LastMessageChat says the last message was in a chat.
+	LastMessageChat bool         `json:"lastMessageChat,omitempty"`
+	Memberships     []Membership `json:"memberships"`
 }
 
 // Account is a customer account with its guests.
@@ -325,11 +327,10 @@ func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convN
 	if err != nil {
 		return nil, fmt.Errorf("read chats: %w", err)
 	}
+	isChat := map[string]bool{}
 	for _, c := range chats {
-		convNames[c.ID] = c.Topic
-		if c.Topic == "" {
-			convNames[c.ID] = "chat"
-		}
+		convNames[c.ID] = c.Topic // "" for an untitled chat
+		isChat[c.ID] = true
 	}
 	ids := make([]string, 0, len(convNames))
 	for id := range convNames {
@@ -360,7 +361,7 @@ func lastMessages(ctx context.Context, db Store, guests map[string]*Guest, convN
 				}
 				if g.LastMessage == nil || m.Created.After(*g.LastMessage) {
 					at := m.Created
-					g.LastMessage, g.LastMessageIn = &at, convNames[conv]
+					g.LastMessage, g.LastMessageIn, g.LastMessageChat = &at, convNames[conv], isChat[conv]
 				}
 			}
 			if len(page) < 500 {

@@ -522,6 +522,7 @@ export interface Guest {
   lastSignIn?: string;
   lastMessage?: string;
   lastMessageIn?: string;
+  lastMessageChat?: boolean;
   memberships: Membership[];
 }
 

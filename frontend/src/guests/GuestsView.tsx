@@ -209,7 +209,7 @@ function GuestTable({ caption, sub, guests, testId }: { caption: string; sub: st
                   const cross = m.private && !!m.account && !!g.account && m.account !== g.account;
                   return (
                     <li key={m.containerId} className={cross ? 'cross' : undefined} data-cross={cross || undefined}>
-                      {m.channel ? `${m.team} / ${m.channel}` : m.team} <span className="hint">{roleLabel(m.role, t)}</span>
+                      <span data-user-content="">{m.channel ? `${m.team} / ${m.channel}` : m.team}</span> <span className="hint">{roleLabel(m.role, t)}</span>
                       {m.private && <span className="hint"> · {t('guests.private')}</span>}
                       {cross && <strong className="cross-flag"> ⚠ {t('guests.crossCustomer')}</strong>}
                     </li>
@@ -218,7 +218,14 @@ function GuestTable({ caption, sub, guests, testId }: { caption: string; sub: st
               </ul>
             </td>
             <td>{g.signIn === 'known' ? day(g.lastSignIn, locale) : g.signIn === 'never' ? t('guests.signIn.never') : t('guests.signIn.unavailable')}</td>
-            <td>{g.lastMessage ? `${day(g.lastMessage, locale)} · ${g.lastMessageIn ?? ''}` : ''}</td>
+            <td>
+              {g.lastMessage && (
+                <>
+                  {day(g.lastMessage, locale)} ·{' '}
+                  {g.lastMessageIn ? <span data-user-content="">{g.lastMessageIn}</span> : g.lastMessageChat ? t('guests.aChat') : ''}
+                </>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -870,7 +877,9 @@ function ReviewRow({ item, onDecided, onError }: { item: ReviewItem; onDecided(p
       <td>
         <ul className="guests-places">
           {item.teams.map((x) => (
-            <li key={x}>{x}</li>
+            <li key={x} data-user-content="">
+              {x}
+            </li>
           ))}
           {item.evidence.map((x) => (
             <li key={x} className="hint">
