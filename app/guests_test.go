@@ -132,19 +132,7 @@ func TestGuestsCommands(t *testing.T) {
 // applies the change in the tenant, once.
 func TestGuestsApplyAsksConsent(t *testing.T) {
 	srv := simtest.Start(t, tenantsim.Options{Seed: 5, Size: tenantsim.Small})
-	ca, err := srv.WriteCA(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := srv.URLs()
-	dataDir := filepath.Join(t.TempDir(), "data")
-	flags := []string{"--data-dir", dataDir, "--authority-url", u.Authority, "--graph-url", u.Graph, "--dataverse-url", u.Dataverse,
-		"--tenant", u.Tenant, "--client-id", u.ClientID, "--ca-file", ca, "--token-cache", "file"}
-	run := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		code := Main(append(args, flags...), fstest.MapFS{}, "test", &out, &errb)
-		return code, out.String(), errb.String()
-	}
+	run := cliAgainst(t, srv)
 	if code, _, stderr := run("sync"); code != 0 {
 		t.Fatalf("rapport sync: exit %d\n%s", code, stderr)
 	}

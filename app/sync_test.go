@@ -25,19 +25,7 @@ import (
 // token cache).
 func TestSyncCommandAgainstAnyTenant(t *testing.T) {
 	srv := simtest.Start(t, tenantsim.Options{Seed: 5, Size: tenantsim.Small})
-	ca, err := srv.WriteCA(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := srv.URLs()
-	dataDir := filepath.Join(t.TempDir(), "data")
-	flags := []string{"--data-dir", dataDir, "--authority-url", u.Authority, "--graph-url", u.Graph, "--dataverse-url", u.Dataverse,
-		"--tenant", u.Tenant, "--client-id", u.ClientID, "--ca-file", ca, "--token-cache", "file"}
-	run := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		code := Main(append(args, flags...), fstest.MapFS{}, "test", &out, &errb)
-		return code, out.String(), errb.String()
-	}
+	run := cliAgainst(t, srv)
 	code, _, stderr := run("sync")
 	if code != 0 {
 		t.Fatalf("rapport sync: exit %d\n%s", code, stderr)
@@ -220,4 +208,24 @@ func gatewayCerts(t *testing.T, gw *simtest.Gateway) [][]byte {
 		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
 	}
 	return out
+}
+
+// cliAgainst runs the rapport command line against a simulated tenant as
+// a user would in a fresh shell: endpoints and CA from flags, a new data
+// directory, tokens in a file. It returns the exit code, stdout and
+// stderr.
+func cliAgainst(t *testing.T, srv *tenantsim.Server) func(args ...string) (int, string, string) {
+	t.Helper()
+	ca, err := srv.WriteCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URLs()
+	flags := []string{"--data-dir", filepath.Join(t.TempDir(), "data"), "--authority-url", u.Authority, "--graph-url", u.Graph, "--dataverse-url", u.Dataverse,
+		"--tenant", u.Tenant, "--client-id", u.ClientID, "--ca-file", ca, "--token-cache", "file"}
+	return func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(append(args, flags...), fstest.MapFS{}, "test", &out, &errb)
+		return code, out.String(), errb.String()
+	}
 }
