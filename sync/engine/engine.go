@@ -254,17 +254,16 @@ func (e *Engine) directory(ctx context.Context) ([]task, error) {
 		members  map[string][]storage.Member
 	}
 	var data []teamData
-	known, err := e.db.Teams(ctx)
+	stored, err := e.db.Teams(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read teams: %w", err)
 	}
+	known := make(map[string]storage.Team, len(stored))
+	for _, k := range stored {
+		known[k.ID] = k
+	}
 	for _, t := range teams {
-		var prev storage.Team
-		for _, k := range known {
-			if k.ID == t.ID {
-				prev = k
-			}
-		}
+		prev := known[t.ID]
 		// A team's settings change rarely: read when unknown or after
 		// settingsMaxAge (the outbox records what its own changes left).
 		// That read is one more request on the team, so this team's
