@@ -1,5 +1,7 @@
 package search
 
+import "github.com/blevesearch/bleve/v2/index/scorch"
+
 // PrefixTokens are text's tokens as the last word being typed is matched
 // (folded, not stemmed), for tests.
 func PrefixTokens(text string) []Token { return tokens(prefixAnalyzer, text) }
@@ -15,4 +17,28 @@ func Substance(text string) []string { return substance(text) }
 func (ix *Index) HoldIndexing() (release func()) {
 	ix.hold.Lock()
 	return ix.hold.Unlock
+}
+
+// UseSignalBitmaps switches the substance signals between the per-segment
+// bitmaps (on, as Open sets) and walking each signal's postings (off).
+func (ix *Index) UseSignalBitmaps(on bool) {
+	if on {
+		ix.signals = newSignalCache()
+	} else {
+		ix.signals = nil
+	}
+}
+
+// Segments is how many segments the index holds now.
+func (ix *Index) Segments(t interface{ Fatal(...any) }) int {
+	i, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := i.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	return len(r.(*scorch.IndexSnapshot).Segments())
 }

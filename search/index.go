@@ -132,6 +132,8 @@ type Index struct {
 	expMu    gosync.Mutex
 	expCache map[string]expansion // typeahead prefix → expansion
 
+	signals *signalCache // substance signals per segment (rank.go)
+
 	dirMu gosync.Mutex
 	dir   *directory // names for queries and results
 
@@ -162,7 +164,7 @@ func Open(ctx context.Context, dataDir string, store Store, opts Options) (*Inde
 	}
 	ix := &Index{store: store, opts: opts, log: log, path: filepath.Join(dataDir, DirName()),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), indexed: make(chan struct{}),
-		expCache: map[string]expansion{}}
+		expCache: map[string]expansion{}, signals: newSignalCache()}
 	removeOtherVersions(dataDir, log)
 	identity, err := store.Identity(ctx)
 	if err != nil {

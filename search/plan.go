@@ -295,7 +295,7 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[st
 		if req.Facets {
 			size, offset = max(req.Offset+req.Size, FacetSample), 0
 		}
-		hits, total, err := ix.collect(ctx, r, ranked(q, terms, req.Now), offset, size, byScore, true)
+		hits, total, err := ix.collect(ctx, r, ranked(q, terms, req.Now, ix.signals), offset, size, byScore, true)
 		if err != nil {
 			return p, err
 		}

@@ -2,16 +2,22 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Substance: the words and length that make a message worth reading
@@ -115,7 +121,7 @@ var rankQuality = true
 // ranked scales a scored query's hits by their substance (see quality):
 // terms are the query's analysed words (a match in a subject), now the
 // time recency is judged from.
-func ranked(q bq.Query, terms map[string]bool, now time.Time) bq.Query {
+func ranked(q bq.Query, terms map[string]bool, now time.Time, cache *signalCache) bq.Query {
 	if !rankQuality {
 		return q
 	}
@@ -137,7 +143,7 @@ func ranked(q bq.Query, terms map[string]bool, now time.Time) bq.Query {
 		slices.Sort(subj.terms)
 		sig = append(sig, subj)
 	}
-	return &quality{q: q, signals: sig}
+	return &quality{q: q, signals: sig, cache: cache}
 }
 
 // signal is a set of terms of a field and the factor a hit having any of
@@ -149,18 +155,29 @@ type signal struct {
 }
 
 // quality is a query whose hits' scores are multiplied by the factors of
-// the signals they have. Its searcher walks each signal's postings in step
-// with the query's hits (both in index order), so a hit costs an advance
-// per signal term, and nothing is read per hit.
+// the signals they have. On Scorch's snapshots (the index Rapport opens)
+// each signal is a bitmap of the documents holding it, per segment, kept
+// across queries (segments never change: see signalCache), so a hit
+// costs a bitmap lookup per signal. Another reader walks each signal's
+// postings in step with the hits (both in index order).
 type quality struct {
 	q       bq.Query
 	signals []signal
+	cache   *signalCache
 }
 
 func (qq *quality) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	s, err := qq.q.Searcher(ctx, i, m, o)
 	if err != nil {
 		return nil, err
+	}
+	if snap, ok := i.(*scorch.IndexSnapshot); ok && qq.cache != nil {
+		bs, err := qq.cache.signals(snap, qq.signals)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		return &bitsSearcher{Searcher: s, bits: bs}, nil
 	}
 	qs := &qualitySearcher{Searcher: s}
 	for _, sg := range qq.signals {
@@ -179,6 +196,164 @@ func (qq *quality) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 		qs.sigs = append(qs.sigs, sg.factor)
 	}
 	return qs, nil
+}
+
+// signalCache keeps, per segment of the index, the bitmap of the
+// documents holding each signal term. A segment is immutable (a batch
+// adds one, a merge replaces several by a new one), so its bitmaps stay
+// true for as long as it exists; entries of segments no longer in the
+// index are dropped as snapshots move on.
+type signalCache struct {
+	mu   sync.Mutex
+	segs map[segment.Segment]map[string]*roaring.Bitmap
+}
+
+func newSignalCache() *signalCache {
+	return &signalCache{segs: map[segment.Segment]map[string]*roaring.Bitmap{}}
+}
+
+// maxSignalTerms bounds the terms cached per segment (s: terms vary with
+// the query); the segment's entry is cleared when full.
+const maxSignalTerms = 512
+
+// snapSignals are a snapshot's signals: per signal, a bitmap per segment
+// (nil: no document there has it), with the segments' first global
+// document numbers.
+type snapSignals struct {
+	offsets []uint64
+	factors []float64
+	bits    [][]*roaring.Bitmap // [signal][segment]
+}
+
+func (c *signalCache) signals(snap *scorch.IndexSnapshot, sigs []signal) (*snapSignals, error) {
+	segs := snap.Segments()
+	out := &snapSignals{offsets: make([]uint64, len(segs)), factors: make([]float64, len(sigs)), bits: make([][]*roaring.Bitmap, len(sigs))}
+	var running uint64
+	for j, ss := range segs {
+		out.offsets[j] = running // as Scorch numbers a snapshot's documents
+		running += ss.Segment().Count()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, sg := range sigs {
+		out.factors[k] = sg.factor
+		out.bits[k] = make([]*roaring.Bitmap, len(segs))
+		for j, ss := range segs {
+			var union *roaring.Bitmap
+			for _, t := range sg.terms {
+				b, err := c.term(ss.Segment(), sg.field, t)
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case b == nil:
+				case union == nil:
+					union = b
+				default:
+					union = roaring.Or(union, b)
+				}
+			}
+			out.bits[k][j] = union
+		}
+	}
+	if len(c.segs) > 2*len(segs)+8 {
+		live := make(map[segment.Segment]bool, len(segs))
+		for _, ss := range segs {
+			live[ss.Segment()] = true
+		}
+		for s := range c.segs {
+			if !live[s] {
+				delete(c.segs, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// term returns the segment's bitmap of the documents holding the term
+// (nil when none does); c.mu is held.
+func (c *signalCache) term(seg segment.Segment, field, term string) (*roaring.Bitmap, error) {
+	key := field + "\x00" + term
+	m := c.segs[seg]
+	if b, ok := m[key]; ok {
+		return b, nil
+	}
+	if m == nil || len(m) >= maxSignalTerms {
+		m = map[string]*roaring.Bitmap{}
+		c.segs[seg] = m
+	}
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("search: rank %s: %w", term, err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: rank %s: %w", term, err)
+	}
+	var b *roaring.Bitmap
+	if or, ok := pl.(interface{ OrInto(*roaring.Bitmap) }); ok {
+		b = roaring.New()
+		or.OrInto(b)
+	} else {
+		b = roaring.New()
+		it := pl.Iterator(false, false, false, nil)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("search: rank %s: %w", term, err)
+			}
+			if p == nil {
+				break
+			}
+			b.Add(uint32(p.Number()))
+		}
+	}
+	if b.IsEmpty() {
+		b = nil
+	}
+	m[key] = b
+	return b, nil
+}
+
+// bitsSearcher scales each hit by the signals its segment's bitmaps give
+// it. Hits come in increasing document number, so the segment is found
+// by moving forward.
+type bitsSearcher struct {
+	bsearch.Searcher
+	bits *snapSignals
+	seg  int
+}
+
+func (s *bitsSearcher) scale(dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if dm == nil || err != nil || len(dm.IndexInternalID) != 8 {
+		return dm, err
+	}
+	g := binary.BigEndian.Uint64(dm.IndexInternalID)
+	off := s.bits.offsets
+	if s.seg >= len(off) || off[s.seg] > g {
+		s.seg = 0
+	}
+	for s.seg+1 < len(off) && off[s.seg+1] <= g {
+		s.seg++
+	}
+	if s.seg >= len(off) {
+		return dm, nil
+	}
+	local := uint32(g - off[s.seg])
+	for k, f := range s.bits.factors {
+		if b := s.bits.bits[k][s.seg]; b != nil && b.Contains(local) {
+			dm.Score *= f
+		}
+	}
+	return dm, nil
+}
+
+func (s *bitsSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.scale(s.Searcher.Next(ctx))
+}
+
+func (s *bitsSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.scale(s.Searcher.Advance(ctx, id))
 }
 
 // posting is one signal term's postings, read forward.

@@ -2,11 +2,15 @@ package search_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport/search"
+	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/engine/enginetest"
 	"github.com/rapport-app/rapport/sync/tenantsim"
 )
@@ -108,4 +112,78 @@ func BenchmarkRanked(b *testing.B) {
 			b.ReportMetric(float64(hits)/float64(b.N*len(queries)), "hits/query")
 		})
 	}
+}
+
+// TestSignalBitmaps: the substance signals read from per-segment bitmaps
+// give every hit the score that walking the signals' postings gives, on an
+// index of many segments (small batches), for word, phrase, prefix and
+// filtered queries (filters alone are not ranked), in relevance order, before and after more documents
+// arrive (new segments, the cache's old entries dropped).
+func TestSignalBitmaps(t *testing.T) {
+	ctx := context.Background()
+	r := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	ix, err := search.Open(ctx, t.TempDir(), r.DB, search.Options{Batch: 97})
+	must(t, err)
+	defer ix.Close()
+	must(t, ix.WaitIndexed(ctx))
+	if n := ix.Segments(t); n < 2 {
+		t.Fatalf("%d segment(s): the test needs several", n)
+	}
+	queries := []string{"付款", "技术故障", "payment", "delivery", "facture", "livraison", "second payment", "付款 OR payment", "from:王 付款", "is:unanswered 付款"}
+	// The first 200 hits: their scores in order (ties may swap places
+	// when segments merge between two searches) and by document.
+	scores := func(bitmaps bool, q string) (uint64, []float64, map[string]float64) {
+		ix.UseSignalBitmaps(bitmaps)
+		res, err := ix.Search(ctx, search.Request{Q: q, Size: 200})
+		must(t, err)
+		byID := map[string]float64{}
+		var order []float64
+		for _, h := range res.Hits {
+			byID[h.ID] = h.Score
+			order = append(order, h.Score)
+		}
+		return res.Total, order, byID
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) }
+	compare := func(round string) {
+		for _, q := range queries {
+			wn, worder, walked := scores(false, q)
+			bn, border, bits := scores(true, q)
+			if wn == 0 {
+				t.Errorf("%s %q: no hits", round, q)
+			}
+			if wn != bn || len(worder) != len(border) {
+				t.Errorf("%s %q: %d hits walking, %d with bitmaps", round, q, wn, bn)
+				continue
+			}
+			for i := range worder {
+				if !near(worder[i], border[i]) {
+					t.Errorf("%s %q: hit %d scores %v walking, %v with bitmaps", round, q, i+1, worder[i], border[i])
+					break
+				}
+			}
+			for id, w := range walked {
+				if b, ok := bits[id]; ok && !near(w, b) {
+					t.Errorf("%s %q: %s scores %v walking, %v with bitmaps", round, q, id, w, b)
+				}
+			}
+		}
+	}
+	compare("first")
+	ix.UseSignalBitmaps(true)
+	scores(true, "付款") // the cache holds today's segments
+	chats, err := r.DB.Chats(ctx)
+	must(t, err)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	texts := []string{"第二期付款什么时候能安排？", "收到，谢谢 #付款", "Can the second payment go out before Friday?", "ok thanks", "La facture de livraison est-elle prête ?"}
+	for i := range 40 { // one batch each: a segment each; the last ten edit earlier ones (deleted documents in old segments)
+		m := storage.Message{ID: fmt.Sprintf("sig%d", i%30), ConvID: chats[i%30%len(chats)].ID, Type: "message",
+			Created: now.Add(-time.Duration(i%30) * time.Hour), Modified: now.Add(time.Duration(i) * time.Second)}
+		must(t, r.DB.Apply(ctx, func(w *storage.Writer) error {
+			_, err := w.PutMessage(m, storage.Body{Raw: texts[i%len(texts)] + fmt.Sprint(" ", i)})
+			return err
+		}))
+		must(t, ix.WaitIndexed(ctx))
+	}
+	compare("after new messages")
 }
