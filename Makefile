@@ -141,6 +141,9 @@ bench:
 	$(GO) test -run '^$$' -bench 'QuickRound' -benchtime 20x -v ./sync/engine/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'SearchLarge' -benchtime 1x -timeout 60m -tags fts5bench -v ./search/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'SearchUI' -benchtime 1x -timeout 60m -v ./app/ | grep -v '^=== RUN'
+	@$(MAKE) --no-print-directory build
+	RAPPORT_BIN=$(CURDIR)/$(BIN) dbus-run-session -- $(XVFB) $(GO) test -tags windowsmoke -run '^$$' -bench 'WindowFirstResult' -benchtime 1x -timeout 60m -v ./app/ 2>&1 \
+	  | grep -v -e '^dbus-daemon' -e 'SpiRegistry' -e '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Links' -benchtime 1x -timeout 30m -v ./storage/links/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'BulkTag' -benchtime 1x -timeout 60m -v ./storage/tags/ | grep -v '^=== RUN'
 	$(GO) test -run '^$$' -bench 'Metrics' -benchtime 1x -timeout 30m -v ./storage/metrics/ | grep -v '^=== RUN'

@@ -128,6 +128,9 @@ func Main(args []string, assets fs.FS, version string, stdout, stderr io.Writer)
 	limit := fset.Int("limit", 20, "search: how many hits to print (1–200)")
 	demoSize := fset.String("size", "medium", "demo: size of the simulated tenant (small, medium, large or a message count)")
 	demoBrowser := fset.Bool("browser", false, "demo: browser mode even when a display is available")
+	if cmd == "window" || cmd == "serve" || cmd == "demo" {
+		fset.StringVar(&cfg.OpenSearch, "search", "", "window, serve, demo: open at search with this query")
+	}
 	var capt captureArgs
 	if cmd == "case" || cmd == "task" || cmd == "note" {
 		fset.StringVar(&capt.from, "from", "", "case, task, note: the messages (message/CONV/MSG, thread/CHANNEL/ROOT, range/CONV/FIRST/LAST)")

@@ -30,6 +30,9 @@ type Config struct {
 	// file in the data directory, for machines without a secret store) or
 	// "memory" (tokens die with the process).
 	TokenCache string
+	// OpenSearch is a query the window (or browser mode) shows at launch
+	// (--search), as if typed into search.
+	OpenSearch string
 }
 
 // newFlagSet returns a flag set with the global flags bound to c.

@@ -23,6 +23,8 @@ type Core struct {
 	// hostedKey signs /hosted/ image URLs for this launch (hostedURL):
 	// an image loads only through a URL Rapport handed out.
 	hostedKey [32]byte
+	// firstResult logs the time to search's first hits once (System.FirstResult).
+	firstResult sync.Once
 
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/rapport-app/rapport/storage"
 	"github.com/rapport-app/rapport/sync/cloud"
@@ -24,12 +25,14 @@ type AppInfo struct {
 	StoreError    *Error          `json:"storeError,omitempty"`
 	OSLocale      string          `json:"osLocale"`
 	Endpoints     cloud.Endpoints `json:"endpoints"`
+	// OpenSearch is the query to show at launch (--search), if any.
+	OpenSearch string `json:"openSearch,omitempty"`
 }
 
 // Info describes this Rapport. A store that failed to open is reported in
 // StoreError rather than as an error, so the UI can still render.
 func (s *System) Info() (AppInfo, error) {
-	info := AppInfo{Version: s.c.version, Mode: s.c.mode, DataDir: s.c.cfg.DataDir, OSLocale: osLocale()}
+	info := AppInfo{Version: s.c.version, Mode: s.c.mode, DataDir: s.c.cfg.DataDir, OSLocale: osLocale(), OpenSearch: s.c.cfg.OpenSearch}
 	if ep, err := s.c.endpoints(); err == nil {
 		info.Endpoints = ep
 	}
@@ -39,11 +42,13 @@ func (s *System) Info() (AppInfo, error) {
 		info.StoreError = &e
 		return info, nil
 	}
-	st, err := db.Stats(s.c.ctx)
+	// Not db.Stats: it reads the whole store, seconds at launch on a
+	// large one (BenchmarkWindowFirstResult).
+	v, err := db.SchemaVersion(s.c.ctx)
 	if err != nil {
 		return AppInfo{}, err
 	}
-	info.StorePath, info.SchemaVersion = st.Path, st.SchemaVersion
+	info.StorePath, info.SchemaVersion = db.Path(), v
 	return info, nil
 }
 
@@ -61,6 +66,28 @@ func (s *System) UIReady(r ReadyReport) error {
 		return fmt.Errorf("%w: no sections rendered", errInvalid)
 	}
 	s.c.log.Info("ui ready", "mode", s.c.mode, "sections", len(r.Sections), "locale", r.Locale, "theme", r.Theme)
+	return nil
+}
+
+// FirstResult is what the UI says when search first shows hits.
+type FirstResult struct {
+	Hits int `json:"hits"`
+}
+
+// launched is when the process started (package initialisation comes
+// first thing at exec), for the time to the first result.
+var launched = time.Now()
+
+// FirstResult records, once per process, how long after launch search
+// first showed hits: what a person waits from opening Rapport to an
+// answer (BenchmarkWindowFirstResult reads this line).
+func (s *System) FirstResult(r FirstResult) error {
+	if r.Hits <= 0 {
+		return fmt.Errorf("%w: no hits shown", errInvalid)
+	}
+	s.c.firstResult.Do(func() {
+		s.c.log.Info("first result", "mode", s.c.mode, "hits", r.Hits, "since_launch_ms", time.Since(launched).Milliseconds())
+	})
 	return nil
 }
 

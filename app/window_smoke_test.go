@@ -30,45 +30,59 @@ import (
 
 // window is one running rapport process whose log we watch.
 type window struct {
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	log  strings.Builder
-	done chan struct{}
+	cmd     *exec.Cmd
+	started time.Time
+	mu      sync.Mutex
+	log     strings.Builder
+	stamps  []stamp // every line, with when it arrived
+	done    chan struct{}
 }
 
-func startWindow(t *testing.T, bin, dataDir string, env ...string) *window {
+type stamp struct {
+	line string
+	at   time.Time
+}
+
+// startWindow runs bin on dataDir with args after it and env added.
+func startWindow(t testing.TB, bin, dataDir string, args []string, env ...string) *window {
 	t.Helper()
-	cmd := exec.Command(bin, "--data-dir", dataDir)
+	cmd := exec.Command(bin, append([]string{"--data-dir", dataDir}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd.Stdout = io.Discard
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	w := &window{cmd: cmd, done: make(chan struct{})}
+	w := &window{cmd: cmd, started: start, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			now := time.Now()
 			w.mu.Lock()
 			w.log.WriteString(sc.Text() + "\n")
+			w.stamps = append(w.stamps, stamp{sc.Text(), now})
 			w.mu.Unlock()
 		}
 		cmd.Wait()
 	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-w.done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-w.done
-		}
-	})
+	t.Cleanup(w.stop)
 	return w
+}
+
+// stop interrupts the process and waits for it to exit (killed after 10 s).
+func (w *window) stop() {
+	w.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-w.done:
+	case <-time.After(10 * time.Second):
+		w.cmd.Process.Kill()
+		<-w.done
+	}
 }
 
 func (w *window) logText() string {
@@ -77,18 +91,25 @@ func (w *window) logText() string {
 	return w.log.String()
 }
 
-// waitFor polls the log for s.
-func (w *window) waitFor(t *testing.T, s string, timeout time.Duration) string {
+// waitFor polls the log for s and returns the line holding it.
+func (w *window) waitFor(t testing.TB, s string, timeout time.Duration) string {
+	line, _ := w.waitAt(t, s, timeout)
+	return line
+}
+
+// waitAt polls the log for s and returns the line and when it arrived.
+func (w *window) waitAt(t testing.TB, s string, timeout time.Duration) (string, time.Time) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if log := w.logText(); strings.Contains(log, s) {
-			for _, line := range strings.Split(log, "\n") {
-				if strings.Contains(line, s) {
-					return line
-				}
+		w.mu.Lock()
+		for _, st := range w.stamps {
+			if strings.Contains(st.line, s) {
+				w.mu.Unlock()
+				return st.line, st.at
 			}
 		}
+		w.mu.Unlock()
 		select {
 		case <-w.done:
 			t.Fatalf("rapport exited before logging %q:\n%s", s, w.logText())
@@ -96,7 +117,7 @@ func (w *window) waitFor(t *testing.T, s string, timeout time.Duration) string {
 		}
 	}
 	t.Fatalf("no %q within %v; log:\n%s", s, timeout, w.logText())
-	return ""
+	return "", time.Time{}
 }
 
 func screenshot(t *testing.T, name string) image.Image {
@@ -165,7 +186,7 @@ func TestNativeWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := startWindow(t, bin, t.TempDir(), "LANG="+tt.lang, "LC_ALL=", "LC_MESSAGES=")
+			w := startWindow(t, bin, t.TempDir(), nil, "LANG="+tt.lang, "LC_ALL=", "LC_MESSAGES=")
 			line := w.waitFor(t, `msg="ui ready"`, 90*time.Second)
 			for _, want := range []string{"mode=window", "sections=7", "locale=" + tt.locale} {
 				if !strings.Contains(line, want) {
@@ -200,9 +221,9 @@ func TestSecondLaunchFocusesFirst(t *testing.T) {
 		t.Fatal("the single-instance lock needs a D-Bus session: run under dbus-run-session")
 	}
 	dir := t.TempDir()
-	first := startWindow(t, bin, dir)
+	first := startWindow(t, bin, dir, nil)
 	first.waitFor(t, `msg="ui ready"`, 90*time.Second)
-	second := startWindow(t, bin, dir)
+	second := startWindow(t, bin, dir, nil)
 	select {
 	case <-second.done:
 	case <-time.After(30 * time.Second):

@@ -426,6 +426,8 @@ func (ix *Index) run(ctx context.Context) {
 			return
 		}
 		ix.log.Info("search index rebuild queued", "documents", n)
+	} else if err := ix.warm(ctx); err != nil && ctx.Err() == nil {
+		ix.log.Warn("search index warm-up", "err", err) // the first search does it instead
 	}
 	backoff := time.Second
 	for {

@@ -125,6 +125,12 @@ func ranked(q bq.Query, terms map[string]bool, now time.Time, cache *signalCache
 	if !rankQuality {
 		return q
 	}
+	return &quality{q: q, signals: qualitySignals(terms, now), cache: cache}
+}
+
+// qualitySignals are the signals a query with these analysed terms
+// weighs, as of now.
+func qualitySignals(terms map[string]bool, now time.Time) []signal {
 	now = now.UTC()
 	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	sig := []signal{
@@ -143,7 +149,31 @@ func ranked(q bq.Query, terms map[string]bool, now time.Time, cache *signalCache
 		slices.Sort(subj.terms)
 		sig = append(sig, subj)
 	}
-	return &quality{q: q, signals: sig, cache: cache}
+	return sig
+}
+
+// warm reads what the first search would otherwise wait for: the names
+// directory and the signals' bitmaps of the index's segments. The
+// indexer runs it once at open, while the UI is still starting.
+func (ix *Index) warm(ctx context.Context) error {
+	if _, err := ix.directory(ctx); err != nil {
+		return err
+	}
+	i, err := ix.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("search: warm: %w", err)
+	}
+	r, err := i.Reader()
+	if err != nil {
+		return fmt.Errorf("search: warm: %w", err)
+	}
+	defer r.Close()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && ix.signals != nil {
+		if _, err := ix.signals.signals(snap, qualitySignals(nil, time.Now())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // signal is a set of terms of a field and the factor a hit having any of

@@ -49,7 +49,14 @@ func versionOf(t *testing.T, db *DB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.SchemaVersion
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != s.SchemaVersion {
+		t.Fatalf("SchemaVersion %d, Stats says %d", v, s.SchemaVersion)
+	}
+	return v
 }
 
 func TestMigrations(t *testing.T) {

@@ -102,6 +102,12 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [locale, theme]);
 
+  // rapport --search QUERY: open at search with the query, once.
+  const openSearch = info?.openSearch;
+  useEffect(() => {
+    if (openSearch) window.location.hash = `#/search/${encodeURIComponent(openSearch)}`;
+  }, [openSearch]);
+
   useEffect(() => {
     if (!info || reported.current) return;
     reported.current = true;
@@ -170,7 +176,7 @@ export function App() {
               {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
                 <ConversationsView version={version} target={convTarget} />
               ) : current.id === 'search' ? (
-                <SearchView hasData={hasData(store)} />
+                <SearchView hasData={hasData(store)} routeQuery={route.section === 'search' ? route.params[0] : undefined} />
               ) : current.id === 'records' && store && Object.keys(store.records).length > 0 ? (
                 <RecordsView version={version} target={route.section === 'records' ? route.params : []} />
               ) : current.id === 'knowledge' && hasData(store) ? (

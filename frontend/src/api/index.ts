@@ -1,6 +1,6 @@
 // Typed calls to Rapport's Go services. Components import from here only.
 import { transport } from './transport';
-import type { ArchivePublication, ArchiveRequest, BestFilter, BestRequest, CaseRequest, ConnectionFields, DigestRequest, EventPayloads, FAQEdit, FAQRequest, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, ReadyReport, SearchRequest, Services, TaskRequest, TemplateRequest, TenantChoice, UISettings } from './types';
+import type { ArchivePublication, ArchiveRequest, BestFilter, BestRequest, CaseRequest, ConnectionFields, DigestRequest, EventPayloads, FAQEdit, FAQRequest, LinkSettings, MetricsQuery, MetricsSettings, NoteRequest, PublishRequest, FirstResult, ReadyReport, SearchRequest, Services, TaskRequest, TemplateRequest, TenantChoice, UISettings } from './types';
 
 export { AppError, setTransport, toAppError, type Transport } from './transport';
 export * from './types';
@@ -27,6 +27,7 @@ export const api = {
   system: {
     info: () => call('System', 'Info'),
     uiReady: (r: ReadyReport) => call('System', 'UIReady', r),
+    firstResult: (r: FirstResult) => call('System', 'FirstResult', r),
     openURL: (url: string) => call('System', 'OpenURL', url),
   },
   settings: {

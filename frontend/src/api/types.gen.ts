@@ -42,6 +42,7 @@ export interface AppInfo {
   storeError?: ErrorBody;
   osLocale: string;
   endpoints: Endpoints;
+  openSearch?: string;
 }
 
 // AppMode: the values of Go's app.AppInfo.mode.
@@ -499,6 +500,11 @@ export interface FacetValue {
 export interface FieldChoice {
   field: string;
   label: string;
+}
+
+// FirstResult is Go's app.FirstResult.
+export interface FirstResult {
+  hits: number;
 }
 
 // Fragment is Go's search.Fragment.
@@ -1490,6 +1496,7 @@ export interface Services {
     Status: { args: []; result: SyncStatus };
   };
   System: {
+    FirstResult: { args: [FirstResult]; result: void };
     Info: { args: []; result: AppInfo };
     OpenURL: { args: [string]; result: void };
     UIReady: { args: [ReadyReport]; result: void };

@@ -79,10 +79,17 @@ export function SearchProvider({ children }: { children: ReactNode }) {
   const box = useRef<HTMLInputElement | null>(null);
   const list = useRef<HTMLDivElement | null>(null);
 
+  const firstShown = useRef(false); // once per launch: the provider lives as long as the app
   const commit = useCallback((rs: ResultSet | null) => {
     if (rs?.gen !== current.current?.gen) loading.current = new Set();
     current.current = rs;
     setResultState(rs);
+    const shown = rs?.pages.get(0)?.length ?? 0;
+    if (shown > 0 && !firstShown.current) {
+      // The time from launch to the first hits goes to the log.
+      firstShown.current = true;
+      api.system.firstResult({ hits: shown }).catch(() => {});
+    }
   }, []);
 
   const run = useCallback(

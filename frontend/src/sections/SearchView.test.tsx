@@ -437,3 +437,25 @@ describe('input methods', () => {
     expect(f.queries().map((q) => q.q)).toEqual(['发票']);
   });
 });
+
+describe('opened at a query (rapport --search)', () => {
+  test('searches the route’s query at once and reports the first hits once', async () => {
+    const f = fakeSearch();
+    setTransport(f.t);
+    render(
+      <SearchProvider>
+        <SearchBox onSearchSection />
+        <SearchView hasData routeQuery="付款 from:王" />
+      </SearchProvider>,
+    );
+    await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+    expect(box().value).toBe('付款 from:王');
+    expect((f.of('Search.Query')[0]!.args[0] as SearchRequest).q).toBe('付款 from:王');
+    type('payment');
+    await waitFor(() => expect(f.of('Search.Query').some((c) => (c.args[0] as SearchRequest).q === 'payment')).toBe(true));
+    await flush();
+    const reports = f.of('System.FirstResult');
+    expect(reports).toHaveLength(1);
+    expect((reports[0]!.args[0] as { hits: number }).hits).toBeGreaterThan(0);
+  });
+});

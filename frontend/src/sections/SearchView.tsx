@@ -14,9 +14,15 @@ import { SyntaxHelp } from '../search/SyntaxHelp';
 // SearchView: saved searches and facets on the left, the hits in the
 // middle, the opened hit in context on the right. The query itself is
 // typed in the header's SearchBox.
-export function SearchView({ hasData }: { hasData: boolean }) {
+// SearchView is the Search section; routeQuery (#/search/<query>, as
+// rapport --search opens) is searched at once.
+export function SearchView({ hasData, routeQuery }: { hasData: boolean; routeQuery?: string | undefined }) {
   const { t } = useI18n();
   const s = useSearch();
+  const { setQuery } = s;
+  useEffect(() => {
+    if (routeQuery) setQuery(routeQuery, { now: true });
+  }, [routeQuery, setQuery]);
   const [saved, setSaved] = useState<SavedSearch[]>([]);
   const [savedError, setSavedError] = useState<string | null>(null);
   const [selected, setSelected] = useState(-1);
@@ -30,6 +36,7 @@ export function SearchView({ hasData }: { hasData: boolean }) {
 
   const rs = s.result;
   useEffect(() => setSelected(-1), [rs?.gen]);
+
 
   const open = useCallback(
     (i: number) => {
