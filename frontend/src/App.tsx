@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Events, onEvent, toAppError, type AppInfo, type ThemeSetting, type UISettings } from './api';
 import { I18nContext, resolveLocale, translator } from './i18n';
 import { sections } from './sections/sections';
@@ -8,16 +8,19 @@ import { SettingsView } from './sections/SettingsView';
 import { SectionIcon } from './sections/icons';
 import { SyncBar } from './sections/SyncBar';
 import { ConversationsView } from './sections/ConversationsView';
-import { RecordsView } from './sections/RecordsView';
 import { SearchView } from './sections/SearchView';
-import { GuestsView } from './guests/GuestsView';
-import { KnowledgeView } from './knowledge/KnowledgeView';
-import { MetricsView } from './metrics/MetricsView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
 import { LinksProvider } from './links/LinksContext';
 import { PendingHost } from './links/PendingChanges';
 import type { StoreStatus } from './api';
+
+// Sections a launch does not open at load when first visited: the
+// window's first paint parses less script (BenchmarkWindowFirstResult).
+const RecordsView = lazy(() => import('./sections/RecordsView').then((m) => ({ default: m.RecordsView })));
+const GuestsView = lazy(() => import('./guests/GuestsView').then((m) => ({ default: m.GuestsView })));
+const KnowledgeView = lazy(() => import('./knowledge/KnowledgeView').then((m) => ({ default: m.KnowledgeView })));
+const MetricsView = lazy(() => import('./metrics/MetricsView').then((m) => ({ default: m.MetricsView })));
 
 const defaultSettings: UISettings = { language: 'auto', theme: 'system' };
 
@@ -173,6 +176,7 @@ export function App() {
                 </div>
               )}
               {notReady === 'no_client_id' && current.id !== 'settings' && <SetupPanel />}
+              <Suspense fallback={<p>{t('loading')}</p>}>
               {current.id === 'conversations' && store && store.teams + store.chats > 0 ? (
                 <ConversationsView version={version} target={convTarget} />
               ) : current.id === 'search' ? (
@@ -192,6 +196,7 @@ export function App() {
               ) : (
                 <p>{t('loading')}</p>
               )}
+              </Suspense>
             </main>
           </div>
         </LinksProvider>
