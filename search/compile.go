@@ -54,7 +54,8 @@ type compiler struct {
 	ix      *Index
 	dir     *directory
 	out     *compiled
-	overlay *tagOverlay // the store's tags of documents not indexed yet (pending.go); nil when none
+	overlay *tagOverlay    // the store's tags of documents not indexed yet (pending.go); nil when none
+	near    map[string]int // words of the documents the query's other words match (typeahead.go); nil when none
 }
 
 func (c *compiler) compile(n query.Node) (bq.Query, error) {
@@ -166,6 +167,9 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	expanded, err := c.ix.expand(p)
 	if err != nil {
 		return nil, err
+	}
+	if c.near != nil {
+		expanded = constrain(p, c.near, expanded)
 	}
 	c.out.prefixes = append(c.out.prefixes, p)
 	qs := make([]bq.Query, 0, len(expanded)+1)

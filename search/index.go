@@ -129,8 +129,9 @@ type Index struct {
 	indexed  chan struct{} // closed and replaced after every batch (for WaitIndexed)
 	idxMu    gosync.Mutex
 
-	expMu    gosync.Mutex
-	expCache map[string]expansion // typeahead prefix → expansion
+	expMu     gosync.Mutex
+	expCache  map[string]expansion // typeahead prefix → expansion
+	nearCache map[string]wordsNear // typeahead context → its words (typeahead.go)
 
 	signals *signalCache // substance signals per segment (rank.go)
 
@@ -164,7 +165,7 @@ func Open(ctx context.Context, dataDir string, store Store, opts Options) (*Inde
 	}
 	ix := &Index{store: store, opts: opts, log: log, path: filepath.Join(dataDir, DirName()),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), indexed: make(chan struct{}),
-		expCache: map[string]expansion{}, signals: newSignalCache()}
+		expCache: map[string]expansion{}, nearCache: map[string]wordsNear{}, signals: newSignalCache()}
 	removeOtherVersions(dataDir, log)
 	identity, err := store.Identity(ctx)
 	if err != nil {

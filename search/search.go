@@ -265,6 +265,19 @@ func (ix *Index) compileQuery(ctx context.Context, req Request) (bq.Query, *comp
 		return nil, nil, nil, nil, err
 	}
 	c := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}, overlay: overlay}
+	if rest, key := prefixRest(ast, req.Q, req.Now); rest != nil {
+		// The word being typed expands among the other words' documents.
+		rc := &compiler{ix: ix, dir: dir, out: &compiled{terms: map[string]bool{}}, overlay: overlay}
+		rq, err := rc.compile(rest)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if rq != nil {
+			if c.near, err = ix.near(ctx, rq, key); err != nil {
+				return nil, nil, nil, nil, err
+			}
+		}
+	}
 	q, err := c.compile(ast)
 	if err != nil || q == nil {
 		return nil, c, dir, nil, err
@@ -398,7 +411,6 @@ func (ix *Index) directory(ctx context.Context) (*directory, error) {
 // hit builds a result row from the store's current row.
 func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 	h := Hit{ID: it.Doc}
-	var text string
 	switch {
 	case it.Missing:
 		return h, false
@@ -417,15 +429,23 @@ func (d *directory) hit(it storage.IndexItem, c *compiled) (Hit, bool) {
 		if m.Type != "" && m.Type != "message" {
 			return h, false
 		}
-		text = content.Of(m).Text
 	case it.Record != nil:
 		h.Kind = KindRecord
-		title, all := crm.Title(it.Record.Set, it.Record.Fields), crm.Text(it.Record.Set, it.Record.Fields)
-		h.Record = &HitRecord{Set: it.Record.Set, ID: it.Record.ID, Title: title, Subtitle: recordSubtitle(it.Record)}
-		text = all
+		h.Record = &HitRecord{Set: it.Record.Set, ID: it.Record.ID, Title: crm.Title(it.Record.Set, it.Record.Fields), Subtitle: recordSubtitle(it.Record)}
 	}
-	h.Snippet = snippet(text, c)
+	h.Snippet = snippet(itemText(it), c)
 	return h, true
+}
+
+// itemText is the text a document's t field indexes.
+func itemText(it storage.IndexItem) string {
+	switch {
+	case it.Message != nil:
+		return content.Of(it.Message).Text
+	case it.Record != nil:
+		return crm.Text(it.Record.Set, it.Record.Fields)
+	}
+	return ""
 }
 
 func recordSubtitle(r *storage.Record) string {
