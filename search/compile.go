@@ -24,6 +24,25 @@ type compiled struct {
 	terms    map[string]bool // analyzed text terms (for highlighting)
 	prefixes []string        // typeahead prefixes (highlight tokens starting with them)
 	notes    []Unmatched     // names that resolved to nothing, e.g. `from:"Nobody"`
+	until    time.Time       // every hit is older (before:, on:, a range); zero when unbounded
+}
+
+// until is the earliest end of the query's date filters that every hit
+// must meet: those of the query itself or of its conjunction.
+func until(ast query.Node) time.Time {
+	var out time.Time
+	take := func(n query.Node) {
+		if d, ok := n.(*query.Date); ok && !d.To.IsZero() && (out.IsZero() || d.To.Before(out)) {
+			out = d.To
+		}
+	}
+	take(ast)
+	if and, ok := ast.(*query.And); ok {
+		for _, n := range and.Nodes {
+			take(n)
+		}
+	}
+	return out
 }
 
 func termQ(field, term string) bq.Query {

@@ -18,7 +18,7 @@ import (
 // CountBound is how many hits a query made only of filters counts before
 // it stops: beyond it, Result.Total is CountBound and Result.TotalMore is
 // set ("more than N", as mail clients say). Such a query has no relevance
-// to compute, so its hits come in index order and counting them all would
+// to compute, so its hits come newest first and counting them all would
 // be the whole cost (after:2026-08-02 matches 400,000 messages).
 const CountBound = 10_000
 
@@ -72,7 +72,7 @@ const sortWindowMin = 4000
 // in it, so the page is exactly the one a full sort gives. Otherwise the
 // window grows fourfold; once it would cover half the index, the full
 // sort runs.
-func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, offset, size int, total uint64, more bool) ([]*bsearch.DocumentMatch, error) {
+func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, offset, size int, total uint64, more bool, until time.Time) ([]*bsearch.DocumentMatch, error) {
 	need := offset + size
 	if total > sortWindowMin || more {
 		days, docs, err := ix.days()
@@ -87,6 +87,9 @@ func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, of
 			var terms []string
 			var n uint64
 			for i := len(days) - 1; i >= 0 && n < want; i-- {
+				if days[i].after(until) {
+					continue // q matches nothing there
+				}
 				terms = append(terms, days[i].term)
 				n += days[i].count
 			}
@@ -117,7 +120,7 @@ func (ix *Index) newest(ctx context.Context, r index.IndexReader, q bq.Query, of
 // hit of the newest days that hold at least n of them (at most 4n), in no
 // order (reading nothing per hit); or the newest n, sorted, when those
 // days hold more, or cover half the index.
-func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n int, total uint64, more bool) ([]*bsearch.DocumentMatch, error) {
+func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n int, total uint64, more bool, until time.Time) ([]*bsearch.DocumentMatch, error) {
 	if total <= uint64(n) && !more {
 		hits, _, err := ix.collect(ctx, r, q, 0, n, byScore, false)
 		return hits, err
@@ -134,6 +137,9 @@ func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n 
 		var terms []string
 		var covered uint64
 		for i := len(days) - 1; i >= 0 && covered < want; i-- {
+			if days[i].after(until) {
+				continue
+			}
 			terms = append(terms, days[i].term)
 			covered += days[i].count
 		}
@@ -153,7 +159,7 @@ func (ix *Index) recent(ctx context.Context, r index.IndexReader, q bq.Query, n 
 			return hits, nil
 		}
 	}
-	return ix.newest(ctx, r, q, 0, n, total, more)
+	return ix.newest(ctx, r, q, 0, n, total, more, until)
 }
 
 // Orders for collect.
@@ -187,6 +193,16 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, q bq.Query, o
 type dayCount struct {
 	term  string
 	count uint64
+}
+
+// after reports whether the day (UTC) starts at or after until (zero:
+// never), so a query ending at until matches nothing in it.
+func (d dayCount) after(until time.Time) bool {
+	if until.IsZero() {
+		return false
+	}
+	t, err := time.Parse("20060102", strings.TrimPrefix(d.term, "d:"))
+	return err == nil && !t.Before(until)
 }
 
 // days lists the index's d: terms, oldest first, with the number of
@@ -276,9 +292,9 @@ type planned struct {
 // plan runs q for req on one snapshot of the index. Relevance with words
 // scores every hit (the top ones are kept); everything else avoids
 // visiting every hit: filters alone are counted up to CountBound and come
-// in index order, date order reads the newest days first (newest), and
+// newest first, date order reads the newest days first (newest), and
 // facets count the top FacetSample hits.
-func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[string]bool, filtersOnly bool) (planned, error) {
+func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[string]bool, filtersOnly bool, until time.Time) (planned, error) {
 	var p planned
 	i, err := ix.idx.Advanced()
 	if err != nil {
@@ -310,15 +326,15 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[st
 			p.scores[i] = h.Score
 		}
 	} else {
-		// The count: bounded for filters alone (their page in index order
-		// comes with it), exact otherwise (unscored, nothing read per hit).
+		// The count: bounded for filters alone, exact otherwise (unscored,
+		// nothing read per hit).
 		if filtersOnly {
 			limit := max(CountBound, req.Offset+req.Size+1)
-			ids, n, err := ix.walk(ctx, r, q, req.Offset, req.Size, limit)
+			_, n, err := ix.walk(ctx, r, q, 0, 0, limit)
 			if err != nil {
 				return p, err
 			}
-			p.ids, p.total, p.more = ids, uint64(n), n >= limit
+			p.total, p.more = uint64(n), n >= limit
 		} else {
 			_, total, err := ix.collect(ctx, r, q, 0, 0, byScore, false)
 			if err != nil {
@@ -326,15 +342,18 @@ func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[st
 			}
 			p.total = total
 		}
-		if req.Sort == SortDate {
-			hits, err := ix.newest(ctx, r, q, req.Offset, req.Size, p.total, p.more)
+		// Filters alone have no relevance: newest first, as mail clients
+		// list them. (Index order, used before, changes when segments
+		// merge, so the next page could repeat or skip hits.)
+		if req.Sort == SortDate || filtersOnly {
+			hits, err := ix.newest(ctx, r, q, req.Offset, req.Size, p.total, p.more, until)
 			if err != nil {
 				return p, err
 			}
 			p.ids = docIDs(hits)
 		}
 		if req.Facets {
-			if sample, err = ix.recent(ctx, r, q, FacetSample, p.total, p.more); err != nil {
+			if sample, err = ix.recent(ctx, r, q, FacetSample, p.total, p.more, until); err != nil {
 				return p, err
 			}
 		}

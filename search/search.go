@@ -208,7 +208,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (res Result, err error
 	if q == nil {
 		return res, nil // empty, or only stop words
 	}
-	p, err := ix.plan(ctx, q, req, c.out.terms, len(c.out.terms) == 0 && len(c.out.prefixes) == 0)
+	p, err := ix.plan(ctx, q, req, c.out.terms, len(c.out.terms) == 0 && len(c.out.prefixes) == 0, c.out.until)
 	if err != nil {
 		return res, err
 	}
@@ -278,6 +278,7 @@ func (ix *Index) compileQuery(ctx context.Context, req Request) (bq.Query, *comp
 			}
 		}
 	}
+	c.out.until = until(ast)
 	q, err := c.compile(ast)
 	if err != nil || q == nil {
 		return nil, c, dir, nil, err
