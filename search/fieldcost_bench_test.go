@@ -79,6 +79,23 @@ func (o offsetless) Analyze(in []byte) analysis.TokenStream {
 	return ts
 }
 
+// onlyTokens keeps the tokens whose CJK-ness is cjk.
+type onlyTokens struct {
+	a   *analyzer
+	cjk bool
+}
+
+func (o onlyTokens) Analyze(in []byte) analysis.TokenStream {
+	ts := o.a.Analyze(in)
+	out := ts[:0]
+	for _, t := range ts {
+		if isCJK(string(t.Term)) == o.cjk {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func withoutTerms(prefix string) func(*document.Document) {
 	return func(d *document.Document) {
 		keepFields(d, func(f index.Field) bool { return !strings.HasPrefix(string(f.Value()), prefix) })
@@ -95,6 +112,26 @@ var fieldVariants = []fieldVariant{
 			}
 		}
 	}},
+	{"t: Latin positions", func(d *document.Document) {
+		for i, f := range d.Fields {
+			if f.Name() == fieldText {
+				d.Fields[i] = document.NewTextFieldCustom(fieldText, nil, f.Value(), index.IndexField, onlyTokens{textAnalyzer, false})
+				d.Fields = append(d.Fields, document.NewTextFieldCustom("tz", nil, f.Value(), optText, onlyTokens{textAnalyzer, true}))
+				break
+			}
+		}
+	}},
+	{"t: CJK positions", func(d *document.Document) {
+		for i, f := range d.Fields {
+			if f.Name() == fieldText {
+				d.Fields[i] = document.NewTextFieldCustom(fieldText, nil, f.Value(), optText, onlyTokens{textAnalyzer, false})
+				d.Fields = append(d.Fields, document.NewTextFieldCustom("tz", nil, f.Value(), index.IndexField, onlyTokens{textAnalyzer, true}))
+				break
+			}
+		}
+	}},
+	{"t: freq/norm", func(d *document.Document) { reopt(d, fieldText, optText|index.SkipFreqNorm) }},
+	{"f: freq/norm", func(d *document.Document) { reopt(d, fieldFacet, optFacet|index.SkipFreqNorm) }},
 	{"t: the field", func(d *document.Document) { keepFields(d, func(f index.Field) bool { return f.Name() != fieldText }) }},
 	{"k: the field", func(d *document.Document) { keepFields(d, func(f index.Field) bool { return f.Name() != fieldKeys }) }},
 	{"k: h: hours", withoutTerms("h:")},
