@@ -46,6 +46,11 @@ type DB struct {
 	watchMu  sync.Mutex
 	watchers map[int]func([]Message) // WatchMessages, by registration number
 	watchNo  int
+
+	statusMu sync.Mutex // Status: the last count and the transaction it counted
+	status   Status
+	statusTx int
+	statusOK bool
 }
 
 // NamesGeneration changes whenever a commit changes what names resolve

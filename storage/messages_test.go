@@ -159,6 +159,32 @@ func TestMembersRecordsAndStatus(t *testing.T) {
 	if len(recs) != 2 || recs[1].Deleted == nil {
 		t.Fatalf("records %+v: want the deleted one kept as a tombstone", recs)
 	}
+
+	// The count is kept until the next commit: a caller changing its copy
+	// changes nothing, and any commit (a setting too) counts again.
+	st.Records["incidents"] = 99
+	st.MembersByRole["owner"] = 99
+	again, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Records["incidents"] != 1 || again.MembersByRole["owner"] != 1 {
+		t.Fatalf("second status %+v: a caller's change leaked into the kept count", again)
+	}
+	if err := db.Apply(ctx, func(w *storage.Writer) error {
+		return w.PutRecord(storage.Record{Set: "incidents", ID: "i3"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Status(ctx); st.Records["incidents"] != 2 {
+		t.Fatalf("after a commit: %d incidents, want 2", st.Records["incidents"])
+	}
+	if err := db.PutSetting(ctx, "x", 1); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Status(ctx); st.Records["incidents"] != 2 || st.Teams != 1 {
+		t.Fatalf("after a setting: %+v", st)
+	}
 }
 
 // TestMemberSince: Graph gives no join date, so sync records when it

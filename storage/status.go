@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,10 +23,41 @@ type Status struct {
 	Cursors       []Cursor       `json:"cursors"`
 }
 
-// Status counts the store's contents.
+// Status counts the store's contents. Counting reads every message's key
+// (40 ms at a million messages, half a second when the pages are not
+// cached), so the answer is kept until the next commit: bbolt numbers
+// every committed transaction, and a read sees the number of the last.
+// Concurrent calls wait for one count.
 func (db *DB) Status(ctx context.Context) (Status, error) {
-	st := Status{MembersByRole: map[string]int{}, Records: map[string]int{}}
+	db.statusMu.Lock()
+	defer db.statusMu.Unlock()
+	var st Status
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if db.statusOK && db.statusTx == tx.ID() {
+			st = db.status.clone()
+			return nil
+		}
+		var err error
+		if st, err = countStatus(ctx, tx); err != nil {
+			return err
+		}
+		db.status, db.statusTx, db.statusOK = st.clone(), tx.ID(), true
+		return nil
+	})
+	return st, err
+}
+
+func (s Status) clone() Status {
+	s.MembersByRole = maps.Clone(s.MembersByRole)
+	s.Records = maps.Clone(s.Records)
+	s.Cursors = slices.Clone(s.Cursors)
+	return s
+}
+
+// countStatus counts what tx sees.
+func countStatus(ctx context.Context, tx *bolt.Tx) (Status, error) {
+	st := Status{MembersByRole: map[string]int{}, Records: map[string]int{}}
+	err := func() error {
 		st.Teams = tx.Bucket(bucketTeams).Stats().KeyN
 		st.Channels = tx.Bucket(bucketChannels).Stats().KeyN
 		st.Chats = tx.Bucket(bucketChats).Stats().KeyN
@@ -88,6 +121,6 @@ func (db *DB) Status(ctx context.Context) (Status, error) {
 			st.Cursors = append(st.Cursors, c)
 			return nil
 		})
-	})
+	}()
 	return st, err
 }
