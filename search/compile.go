@@ -224,12 +224,9 @@ const maxExpansion = 16
 // expand lists the indexed words starting with p, most frequent first.
 func (ix *Index) expand(p string) ([]string, error) {
 	gen := ix.gen.Load() // read first: a batch during the walk makes the entry stale
-	ix.expMu.Lock()
-	if e, ok := ix.expCache[p]; ok && e.gen == gen {
-		ix.expMu.Unlock()
-		return e.terms, nil
+	if terms, ok := ix.expCache.get(p, gen); ok {
+		return terms, nil
 	}
-	ix.expMu.Unlock()
 	dict, err := ix.idx.FieldDictPrefix(fieldText, []byte(p))
 	if err != nil {
 		return nil, fmt.Errorf("expand %q: %w", p, err)
@@ -262,25 +259,12 @@ func (ix *Index) expand(p string) ([]string, error) {
 	for i, t := range top {
 		out[i] = t.term
 	}
-	ix.expMu.Lock()
-	if len(ix.expCache) >= maxExpansions {
-		clear(ix.expCache)
-	}
-	ix.expCache[p] = expansion{terms: out, gen: gen}
-	ix.expMu.Unlock()
+	ix.expCache.put(p, gen, out)
 	return out, nil
 }
 
 // maxExpansions bounds the cache of prefix expansions (cleared when full).
 const maxExpansions = 4096
-
-// expansion is a prefix's expansion, cached across keystrokes until the
-// index changes (Index.gen): new words reach typeahead with the batch
-// that indexes them.
-type expansion struct {
-	terms []string
-	gen   uint64
-}
 
 func (c *compiler) field(f *query.Field) (bq.Query, error) {
 	v := f.Value

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/rapport-app/rapport/search"
-	"github.com/rapport-app/rapport/sync/engine/enginetest"
-	"github.com/rapport-app/rapport/sync/tenantsim"
 )
 
 // TestFiltersNewestFirst: a query of filters alone pages newest first, so
@@ -16,11 +14,7 @@ import (
 // first page is the same page a moment later, after the merger has run.
 func TestFiltersNewestFirst(t *testing.T) {
 	ctx := context.Background()
-	r := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
-	ix, err := search.Open(ctx, t.TempDir(), r.DB, search.Options{Batch: 97})
-	must(t, err)
-	defer ix.Close()
-	must(t, ix.WaitIndexed(ctx))
+	_, ix := segmented(t)
 	for _, q := range []string{"is:unanswered", "has:attachment", "after:2026-01-01", "before:2026-06", "after:2026-02-01 before:2026-05-15"} {
 		pages := func() []search.Hit {
 			var all []search.Hit

@@ -129,9 +129,10 @@ type Index struct {
 	indexed  chan struct{} // closed and replaced after every batch (for WaitIndexed)
 	idxMu    gosync.Mutex
 
-	expMu     gosync.Mutex
-	expCache  map[string]expansion // typeahead prefix → expansion
-	nearCache map[string]wordsNear // typeahead context → its words (typeahead.go)
+	// Typeahead, kept until the index changes: new words reach it with
+	// the batch that indexes them.
+	expCache  *genCache[[]string]       // prefix → its expansion
+	nearCache *genCache[map[string]int] // the query's other words → their documents' words (typeahead.go)
 
 	signals *signalCache // substance signals per segment (rank.go)
 
@@ -165,7 +166,7 @@ func Open(ctx context.Context, dataDir string, store Store, opts Options) (*Inde
 	}
 	ix := &Index{store: store, opts: opts, log: log, path: filepath.Join(dataDir, DirName()),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), indexed: make(chan struct{}),
-		expCache: map[string]expansion{}, nearCache: map[string]wordsNear{}, signals: newSignalCache()}
+		expCache: newGenCache[[]string](maxExpansions), nearCache: newGenCache[map[string]int](maxContexts), signals: newSignalCache()}
 	removeOtherVersions(dataDir, log)
 	identity, err := store.Identity(ctx)
 	if err != nil {

@@ -121,11 +121,7 @@ func BenchmarkRanked(b *testing.B) {
 // arrive (new segments, the cache's old entries dropped).
 func TestSignalBitmaps(t *testing.T) {
 	ctx := context.Background()
-	r := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
-	ix, err := search.Open(ctx, t.TempDir(), r.DB, search.Options{Batch: 97})
-	must(t, err)
-	defer ix.Close()
-	must(t, ix.WaitIndexed(ctx))
+	r, ix := segmented(t)
 	if n := ix.Segments(t); n < 2 {
 		t.Fatalf("%d segment(s): the test needs several", n)
 	}
@@ -186,4 +182,17 @@ func TestSignalBitmaps(t *testing.T) {
 		must(t, ix.WaitIndexed(ctx))
 	}
 	compare("after new messages")
+}
+
+// segmented is the small preset synced and indexed in small batches: an
+// index of many segments, closed when the test ends.
+func segmented(t *testing.T) (*enginetest.Rig, *search.Index) {
+	t.Helper()
+	ctx := context.Background()
+	r := enginetest.Synced(t, tenantsim.Options{Seed: 3, Size: tenantsim.Small})
+	ix, err := search.Open(ctx, t.TempDir(), r.DB, search.Options{Batch: 97})
+	must(t, err)
+	t.Cleanup(func() { ix.Close() })
+	must(t, ix.WaitIndexed(ctx))
+	return r, ix
 }

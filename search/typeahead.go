@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	gosync "sync"
 	"time"
 
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -27,11 +28,37 @@ const contextSample = 200
 // maxContexts bounds the cache of contexts (cleared when full).
 const maxContexts = 64
 
-// wordsNear is the words of a sample of the documents a query's other
-// words match, with how many of them hold each.
-type wordsNear struct {
-	counts map[string]int
-	gen    uint64
+// genCache keeps values by key while the index stays at the generation
+// they were computed at (Index.gen); it is cleared when full.
+type genCache[V any] struct {
+	mu  gosync.Mutex
+	max int
+	m   map[string]genEntry[V]
+}
+
+type genEntry[V any] struct {
+	v   V
+	gen uint64
+}
+
+func newGenCache[V any](max int) *genCache[V] {
+	return &genCache[V]{max: max, m: map[string]genEntry[V]{}}
+}
+
+func (c *genCache[V]) get(key string, gen uint64) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	return e.v, ok && e.gen == gen
+}
+
+func (c *genCache[V]) put(key string, gen uint64, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[key] = genEntry[V]{v, gen}
 }
 
 // prefixRest finds the word being typed in a conjunction with others and
@@ -67,13 +94,10 @@ func prefixRest(ast query.Node, q string, now time.Time) (*query.And, string) {
 // near returns the words of the first contextSample documents rest
 // matches, cached under key until the index changes.
 func (ix *Index) near(ctx context.Context, rest bq.Query, key string) (map[string]int, error) {
-	gen := ix.gen.Load()
-	ix.expMu.Lock()
-	if w, ok := ix.nearCache[key]; ok && w.gen == gen {
-		ix.expMu.Unlock()
-		return w.counts, nil
+	gen := ix.gen.Load() // read first: a batch during the walk makes the entry stale
+	if counts, ok := ix.nearCache.get(key, gen); ok {
+		return counts, nil
 	}
-	ix.expMu.Unlock()
 	i, err := ix.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("search: typeahead: %w", err)
@@ -101,12 +125,7 @@ func (ix *Index) near(ctx context.Context, rest bq.Query, key string) (map[strin
 			}
 		}
 	}
-	ix.expMu.Lock()
-	if len(ix.nearCache) >= maxContexts {
-		clear(ix.nearCache)
-	}
-	ix.nearCache[key] = wordsNear{counts: counts, gen: gen}
-	ix.expMu.Unlock()
+	ix.nearCache.put(key, gen, counts)
 	return counts, nil
 }
 
