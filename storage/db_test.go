@@ -306,3 +306,89 @@ func crashChild(dir string) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestMessageCounts: the message counts Status reads are written by the
+// migration from what a store of the schema before holds, and PutMessage
+// keeps them equal to a count of every message's key through new
+// messages, edits, deletions, undeletions and stale versions.
+func TestMessageCounts(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	put := func(db *DB, conv, id string, modified time.Time, deleted bool) {
+		t.Helper()
+		m := Message{ConvID: conv, ID: id, Type: "message", Created: at, Modified: modified}
+		if deleted {
+			m.Deleted = &modified
+		}
+		if err := db.Apply(ctx, func(w *Writer) error { _, err := w.PutMessage(m, Body{Raw: "<p>x</p>"}); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	walk := func(db *DB) (n, tombs int) {
+		t.Helper()
+		err := db.bolt.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketMsgIDs).ForEach(func(_, v []byte) error {
+				n++
+				if v[8] == 1 {
+					tombs++
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, tombs
+	}
+	check := func(db *DB, step string, wantN, wantTombs int) {
+		t.Helper()
+		st, err := db.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, tombs := walk(db)
+		if st.Messages != n || st.Tombstones != tombs || n != wantN || tombs != wantTombs {
+			t.Errorf("%s: Status %d messages, %d tombstones; the keys %d, %d; want %d, %d", step, st.Messages, st.Tombstones, n, tombs, wantN, wantTombs)
+		}
+	}
+
+	old, err := open(ctx, dir, Options{}, migrations[:len(migrations)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(old, "c1", "1", at, false)
+	put(old, "c1", "2", at, true)
+	put(old, "c2", "3", at, false)
+	mustClose(t, old)
+
+	db, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mustClose(t, db)
+	check(db, "after the migration", 3, 1)
+	put(db, "c2", "4", at, false)
+	check(db, "a new message", 4, 1)
+	put(db, "c2", "4", at.Add(time.Minute), false)
+	check(db, "an edit", 4, 1)
+	put(db, "c2", "4", at.Add(2*time.Minute), true)
+	check(db, "a deletion", 4, 2)
+	put(db, "c2", "4", at.Add(time.Second), false)
+	check(db, "a stale version", 4, 2)
+	put(db, "c1", "2", at.Add(time.Hour), false)
+	check(db, "an undeletion", 4, 1)
+	put(db, "c3", "5", at, true)
+	check(db, "a new message deleted", 5, 2)
+	// A transaction that fails writes no counts.
+	boom := errors.New("boom")
+	err = db.Apply(ctx, func(w *Writer) error {
+		if _, err := w.PutMessage(Message{ConvID: "c3", ID: "6", Type: "message", Created: at, Modified: at}, Body{}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Apply: %v", err)
+	}
+	check(db, "a failed transaction", 5, 2)
+}

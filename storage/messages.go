@@ -59,7 +59,9 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	// pages instead of leaving every split half empty.
 	msgs.FillPercent = 0.9
 	idKey := key(nil).i64(no).str(m.ID)
-	if v := ids.Get(idKey); len(v) == 9 {
+	v := ids.Get(idKey)
+	existed, wasTomb := len(v) == 9, len(v) == 9 && v[8] == 1
+	if existed {
 		oldKey := key(nil).i64(no).i64(int64(binary.BigEndian.Uint64(v))).str(m.ID)
 		var old storedMessage
 		if raw := msgs.Get(oldKey); raw != nil {
@@ -98,6 +100,16 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	}
 	if err := ids.Put(idKey, append(binary.BigEndian.AppendUint64(nil, uint64(inv)), flag)); err != nil {
 		return false, fmt.Errorf("index message: %w", err)
+	}
+	if !existed {
+		w.counts.messages++
+	}
+	if isTomb := flag == 1; isTomb != wasTomb {
+		if isTomb {
+			w.counts.tombstones++
+		} else {
+			w.counts.tombstones--
+		}
 	}
 	w.msgs = append(w.msgs, m)
 	return true, w.enqueue(MessageDocID(no, m.ID))

@@ -48,6 +48,7 @@ var (
 	metaSchemaVersion = []byte("schema_version")
 	metaCreated       = []byte("created")
 	metaIndexQDone    = []byte("indexq_done") // u64 BE: queue entries up to here are indexed and removed
+	metaMsgCounts     = []byte("msg_counts")  // u64 BE messages, u64 BE of them tombstones (Status; kept by PutMessage)
 )
 
 // migration moves the schema from version-1 to version. Migrations run in
@@ -109,6 +110,44 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketKnowledge)
 		return err
 	}},
+	{9, "message counts", countMessages},
+}
+
+// countMessages writes the message counts Status reads, counted once;
+// PutMessage keeps them from then on.
+func countMessages(tx *bolt.Tx) error {
+	var c msgCounts
+	err := tx.Bucket(bucketMsgIDs).ForEach(func(_, v []byte) error {
+		c.messages++
+		if len(v) == 9 && v[8] == 1 {
+			c.tombstones++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.put(tx)
+}
+
+// msgCounts are how many messages the store holds, and how many of them
+// are tombstones.
+type msgCounts struct{ messages, tombstones int64 }
+
+func readMsgCounts(tx *bolt.Tx) msgCounts {
+	v := tx.Bucket(bucketMeta).Get(metaMsgCounts)
+	if len(v) != 16 {
+		return msgCounts{}
+	}
+	return msgCounts{int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))}
+}
+
+func (c msgCounts) put(tx *bolt.Tx) error {
+	v := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(c.messages)), uint64(c.tombstones))
+	if err := tx.Bucket(bucketMeta).Put(metaMsgCounts, v); err != nil {
+		return fmt.Errorf("message counts: %w", err)
+	}
+	return nil
 }
 
 // relistCardConversations makes the next sync list again every

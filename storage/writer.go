@@ -16,6 +16,7 @@ type Writer struct {
 	queued bool      // something was added to the index queue
 	names  bool      // something names resolve to changed (DB.NamesGeneration)
 	msgs   []Message // messages written (without bodies), for WatchMessages
+	counts msgCounts // messages and tombstones added by this transaction (may be negative)
 }
 
 // Apply runs f in one transaction: everything f writes (a page of
@@ -27,7 +28,16 @@ func (db *DB) Apply(ctx context.Context, f func(w *Writer) error) error {
 	var w Writer
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		w = Writer{tx: tx}
-		return f(&w)
+		if err := f(&w); err != nil {
+			return err
+		}
+		if w.counts != (msgCounts{}) {
+			c := readMsgCounts(tx)
+			c.messages += w.counts.messages
+			c.tombstones += w.counts.tombstones
+			return c.put(tx)
+		}
+		return nil
 	})
 	if err == nil && w.names {
 		db.namesChanged()
