@@ -75,9 +75,10 @@ describe('any window size', () => {
     expect(m.docOver).toBeLessThanOrEqual(0);
     expect(m.contentOver).toBeLessThanOrEqual(0);
 
-    // Each pane folds and comes back with its toggle; open, the column
-    // still has 400 px.
+    // Each pane (the sidebar's section names too) folds and comes back
+    // with its toggle; open, the column still has 400 px.
     for (const [toggle, pane] of [
+      ['sidebar-toggle', page.locator('.sidebar .nav-label').first()],
       ['members-toggle', page.locator('aside.members')],
       ['linked-toggle', page.getByTestId('record-card').first()],
     ] as const) {

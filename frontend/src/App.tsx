@@ -11,6 +11,7 @@ import { ConversationsView } from './sections/ConversationsView';
 import { SearchView } from './sections/SearchView';
 import { SearchProvider } from './search/SearchContext';
 import { SearchBox } from './search/SearchBox';
+import { narrowWidth, useFold } from './display/fold';
 import { LinksProvider } from './links/LinksContext';
 import { PendingHost } from './links/PendingChanges';
 import type { StoreStatus } from './api';
@@ -86,6 +87,9 @@ export function App() {
   }, [route]);
   const prefersDark = usePrefersDark();
   const reported = useRef(false);
+  // The sidebar: section names beside the icons, or the icons alone (by
+  // itself below 1280 px; the toggle overrides until the window crosses).
+  const nav = useFold(narrowWidth);
 
   useEffect(() => {
     api.system.info().then(setInfo, (e: unknown) => setLoadError(toAppError(e).message));
@@ -141,11 +145,14 @@ export function App() {
       <SearchProvider>
         <LinksProvider>
           <div className="shell" data-testid="shell" data-section={section}>
-            <nav className="sidebar" aria-label={t('nav.label')}>
+            <nav className={`sidebar ${nav.open ? 'sidebar-open' : 'sidebar-rail'}`} aria-label={t('nav.label')}>
               <div className="brand">
                 <span className="brand-mark" aria-hidden="true">R</span>
                 <span className="brand-name">Rapport</span>
               </div>
+              <button type="button" className="sidebar-toggle" data-testid="sidebar-toggle" aria-expanded={nav.open} aria-label={t('nav.fold')} title={t('nav.fold')} onClick={nav.toggle}>
+                <span aria-hidden="true">{nav.open ? '«' : '»'}</span>
+              </button>
               <ul>
                 {sections.map((s) => (
                   <li key={s.id}>

@@ -8,6 +8,7 @@ import { knowledgeEn, knowledgeFr, knowledgeZhCN } from './knowledge';
 const en = {
   'app.tagline': 'Your customers, their conversations, their records — on your laptop.',
   'nav.label': 'Sections',
+  'nav.fold': 'Section names',
   'nav.conversations': 'Conversations',
   'nav.search': 'Search',
   'nav.records': 'Records',
@@ -595,6 +596,7 @@ type UIKey = keyof typeof en;
 const zhCN: Record<UIKey, string> = {
   'app.tagline': '你的客户、他们的会话和记录——都在你的电脑上。',
   'nav.label': '栏目',
+  'nav.fold': '栏目名称',
   'nav.conversations': '会话',
   'nav.search': '搜索',
   'nav.records': '记录',
@@ -1179,6 +1181,7 @@ const zhCN: Record<UIKey, string> = {
 const fr: Record<UIKey, string> = {
   'app.tagline': 'Vos clients, leurs conversations, leurs enregistrements — sur votre ordinateur.',
   'nav.label': 'Rubriques',
+  'nav.fold': 'Noms des rubriques',
   'nav.conversations': 'Conversations',
   'nav.search': 'Recherche',
   'nav.records': 'Enregistrements',
