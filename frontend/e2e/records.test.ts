@@ -92,4 +92,35 @@ describe('records', () => {
     await page.getByTestId('records-filter').fill('');
     await expect.poll(() => rows.count()).toBe(total);
   }, 60_000);
+
+  // Issue 19 item 11: an amount shows in the user's locale with its
+  // record's currency (each customer's deals are in its country's), in
+  // the table and on the opportunity's page.
+  test('amounts carry their currency, in Chinese and in French', async () => {
+    const currencies = await callApp<{ id: string; fields: Record<string, unknown> }[]>(page, 'Records.List', ['transactioncurrencies']);
+    const iso = new Map(currencies.map((c) => [c.id.toLowerCase(), String(c.fields.isocurrencycode)]));
+    const opps = await callApp<{ id: string; fields: Record<string, unknown> }[]>(page, 'Records.List', ['opportunities']);
+    expect(opps.length).toBeGreaterThan(1);
+    const codes = new Set(opps.map((o) => iso.get(String(o.fields._transactioncurrencyid_value).toLowerCase())));
+    expect([...codes].every((c) => c && /^[A-Z]{3}$/.test(c)), `currencies ${[...codes].join()}`).toBe(true);
+    expect(codes.size).toBeGreaterThan(1);
+    const want = (lang: string, o: { fields: Record<string, unknown> }) =>
+      new Intl.NumberFormat(lang, { style: 'currency', currency: iso.get(String(o.fields._transactioncurrencyid_value).toLowerCase())! }).format(Number(o.fields.estimatedvalue));
+    for (const lang of ['zh-CN', 'fr']) {
+      await callApp(page, 'Settings.Set', [{ language: lang, theme: 'system' }]);
+      await page.goto(new URL(`/#/records/opportunities/${encodeURIComponent(opps[0]!.id)}`, demo.appURL).toString());
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+      const table = page.locator('[data-testid="records-table"][data-set="opportunities"]');
+      await table.waitFor();
+      await expect.poll(() => table.locator('td[data-field="estimatedvalue"]').allTextContents()).toEqual(
+        expect.arrayContaining(opps.map((o) => want(lang, o))),
+      );
+      const amount = page.locator('[data-testid="record-details"] [data-field="estimatedvalue"] dd');
+      await expect.poll(() => amount.textContent()).toBe(want(lang, opps[0]!));
+      const shots = process.env.RAPPORT_SCREENSHOT_DIR;
+      if (shots) await page.screenshot({ path: `${shots}/opportunity-${lang}.png` });
+    }
+    await callApp(page, 'Settings.Set', [{ language: 'auto', theme: 'system' }]);
+  }, 60_000);
 });

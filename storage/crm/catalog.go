@@ -43,6 +43,9 @@ type Set struct {
 	KeyFields []string `json:"keyFields"`
 	// Table are the columns the Records view lists.
 	Table []string `json:"table"`
+	// Money are the columns in the record's currency (CurrencyColumn, a
+	// lookup to CurrencySet), as Dataverse keeps money columns.
+	Money []string `json:"money,omitempty"`
 }
 
 // The chats table (Dynamics' "Teams chat" activity) links chats to records.
@@ -64,8 +67,11 @@ const (
 	StateColumn       = "statecode"
 	CaseSet           = "incidents"
 	CaseNumberColumn  = "ticketnumber"
-	TaskSet           = "tasks"       // follow-up tasks (an activity regarding a record)
-	NoteSet           = "annotations" // notes (regarding a record through objectid)
+	TaskSet           = "tasks"                        // follow-up tasks (an activity regarding a record)
+	NoteSet           = "annotations"                  // notes (regarding a record through objectid)
+	CurrencySet       = "transactioncurrencies"        // the organisation's currencies
+	CurrencyColumn    = "_transactioncurrencyid_value" // a record's currency: a lookup to CurrencySet
+	CurrencyCode      = "isocurrencycode"              // a currency's ISO 4217 code
 	linkBindTemplate  = "regardingobjectid_%s_chat@odata.bind"
 	recordURLTemplate = "%s/main.aspx?pagetype=entityrecord&etn=%s&id=%s"
 )
@@ -105,7 +111,8 @@ var Sets = []Set{
 	},
 	{
 		Name: "opportunities", Logical: "opportunity", Key: "opportunityid", Linkable: true, Activities: true,
-		Columns: []string{"name", "estimatedvalue", "estimatedclosedate", "stepname", "statecode", "_parentaccountid_value", "_customerid_value", "modifiedon"},
+		Columns: []string{"name", "estimatedvalue", "estimatedclosedate", "stepname", "statecode", "_parentaccountid_value", "_customerid_value", CurrencyColumn, "modifiedon"},
+		Money:   []string{"estimatedvalue"},
 		Text:    []string{"name", "stepname", "description"},
 		Fields: []Field{{"name", "Topic"}, {"stepname", "Stage"}, {"estimatedvalue", "Est. revenue"}, {"estimatedclosedate", "Est. close date"},
 			{"statecode", "Status"}, {"modifiedon", "Modified on"}},
@@ -139,6 +146,10 @@ var Sets = []Set{
 		Fields:  []Field{{"subject", "Title"}, {"notetext", "Note"}, {"filename", "File"}, {"createdon", "Created on"}, {"modifiedon", "Modified on"}},
 		Card:    []string{"subject", "filename", "createdon"},
 		Table:   []string{"subject", "filename", "createdon"},
+	},
+	{
+		Name: CurrencySet, Logical: "transactioncurrency", Key: "transactioncurrencyid",
+		Columns: []string{CurrencyCode, "currencyname", "currencysymbol", "currencyprecision", "modifiedon"},
 	},
 	{
 		Name: UserSet, Logical: "systemuser", Key: "systemuserid",

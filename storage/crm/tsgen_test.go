@@ -70,6 +70,7 @@ func generateTS(t *testing.T) []byte {
 	fmt.Fprintf(&b, "export const recordSets = %s as const;\n\n", js(t, LinkableNames()))
 	b.WriteString("export type RecordSet = (typeof recordSets)[number];\n\n")
 	fmt.Fprintf(&b, "// The annotation a row carries Dynamics' formatted value of a column in\n// (column + formattedSuffix), in the language of the user's Dynamics.\nexport const formattedSuffix = %s;\n\n", js(t, FormattedSuffix))
+	fmt.Fprintf(&b, "// The organisation's currencies, a record's currency (a lookup to\n// them) and a currency's ISO 4217 code.\nexport const currencySet = %s;\nexport const currencyColumn = %s;\nexport const currencyCode = %s;\n\n", js(t, CurrencySet), js(t, CurrencyColumn), js(t, CurrencyCode))
 	b.WriteString(`// A column with its English label and its label's translation key.
 export interface CrmField {
   name: string;
@@ -89,7 +90,8 @@ export interface CrmOption {
 // number and email: the columns people know a record by; fields: the
 // columns Records, cards and timelines show; card and keyFields: the
 // default card and key fields; table: the Records view's columns;
-// options: the option sets, by column; activities: tasks and notes are
+// options: the option sets, by column; money: the columns in the
+// record's currency; activities: tasks and notes are
 // made for its records.
 export interface CrmSet {
   name: RecordSet;
@@ -99,6 +101,7 @@ export interface CrmSet {
   number?: string;
   email?: string;
   activities?: boolean;
+  money?: string[];
   fields: CrmField[];
   card: string[];
   keyFields: string[];
@@ -116,6 +119,9 @@ export const crmSets: Record<RecordSet, CrmSet> = {
 		}
 		if s.Email != "" {
 			fmt.Fprintf(&b, "    email: %s,\n", js(t, s.Email))
+		}
+		if len(s.Money) > 0 {
+			fmt.Fprintf(&b, "    money: %s,\n", js(t, s.Money))
 		}
 		if s.Activities {
 			b.WriteString("    activities: true,\n")

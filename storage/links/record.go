@@ -102,8 +102,7 @@ func (s *Service) cardAll(r storage.Record, fields []FieldChoice) RecordCard {
 			continue
 		}
 		if v := fieldText(r, f.Field); v != "" {
-			key, valueKey := fieldKeys(r.Set, f.Field, r.Fields[f.Field])
-			c.Fields = append(c.Fields, CardField{Label: f.Label, Value: v, Field: f.Field, Key: key, ValueKey: valueKey})
+			c.Fields = append(c.Fields, newCardField(r, f.Label, f.Field, v))
 		}
 	}
 	return c

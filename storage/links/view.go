@@ -55,6 +55,19 @@ type CardField struct {
 	Field    string `json:"field"`
 	Key      string `json:"key,omitempty"`
 	ValueKey string `json:"valueKey,omitempty"`
+	// Currency is the record's currency (a transactioncurrencies id) when
+	// the field is a money column; the UI shows its ISO code's format.
+	Currency string `json:"currency,omitempty"`
+}
+
+// newCardField is a record's field on a card.
+func newCardField(r storage.Record, label, field, value string) CardField {
+	key, valueKey := fieldKeys(r.Set, field, r.Fields[field])
+	f := CardField{Label: label, Value: value, Field: field, Key: key, ValueKey: valueKey}
+	if s, ok := crm.Lookup(r.Set); ok && slices.Contains(s.Money, field) {
+		f.Currency, _ = r.Fields[crm.CurrencyColumn].(string)
+	}
+	return f
 }
 
 // fieldKeys are the UI's translation keys (storage/crm) of a record
@@ -84,8 +97,7 @@ func (s *Service) card(r storage.Record, choice []FieldChoice) RecordCard {
 			continue
 		}
 		if v := fieldText(r, f.Field); v != "" {
-			key, valueKey := fieldKeys(r.Set, f.Field, r.Fields[f.Field])
-			out.Fields = append(out.Fields, CardField{Label: f.Label, Value: v, Field: f.Field, Key: key, ValueKey: valueKey})
+			out.Fields = append(out.Fields, newCardField(r, f.Label, f.Field, v))
 		}
 		if len(out.Fields) == 5 {
 			break

@@ -45,12 +45,20 @@ type dataverse struct {
 	buID     string
 }
 
+// currencyOf is the currency a customer's deals are in, by its language.
+var currencyOf = map[Lang]struct{ code, name, symbol string }{
+	LangZH: {"CNY", "Chinese Yuan Renminbi", "¥"},
+	LangEN: {"USD", "US Dollar", "$"},
+	LangFR: {"EUR", "Euro", "€"},
+}
+
 var entitySets = []struct{ name, logical, key string }{
 	{"accounts", "account", "accountid"},
 	{"contacts", "contact", "contactid"},
 	{"incidents", "incident", "incidentid"},
 	{"opportunities", "opportunity", "opportunityid"},
 	{"knowledgearticles", "knowledgearticle", "knowledgearticleid"},
+	{"transactioncurrencies", "transactioncurrency", "transactioncurrencyid"},
 	{"systemusers", "systemuser", "systemuserid"},
 	{"chats", "chat", "activityid"},
 	{"tasks", "task", "activityid"},
@@ -165,6 +173,14 @@ var articleTitles = []struct {
 }
 
 func seedDataverse(d *dataverse, w *World) {
+	// The organisation's currencies: each customer's deals are in its
+	// country's (Dataverse keeps a money column's currency in the record's
+	// transactioncurrencyid lookup).
+	for _, l := range []Lang{LangZH, LangEN, LangFR} {
+		c := currencyOf[l]
+		d.put("transactioncurrencies", Row{"transactioncurrencyid": guid(w.Seed, "currency", c.code), "isocurrencycode": c.code,
+			"currencyname": c.name, "currencysymbol": c.symbol, "currencyprecision": 2, "statecode": 0, "modifiedon": dvTime(w.Start)})
+	}
 	at := func(k ...any) string {
 		return dvTime(w.Start.Add(time.Duration(hash64(w.Seed, k...)%uint64(span/time.Hour)) * time.Hour))
 	}
@@ -209,7 +225,8 @@ func seedDataverse(d *dataverse, w *World) {
 		names := opportunityNames[c.Lang]
 		for k := 0; k < 1+int(hash64(w.Seed, "opps", c.Index)%3); k++ {
 			d.put("opportunities", Row{"opportunityid": guid(w.Seed, "opportunity", c.Index, k), "name": fmt.Sprintf(names[k%len(names)], c.Short),
-				"estimatedvalue": float64(50000 + hash64(w.Seed, "oppv", c.Index, k)%950000), "estimatedclosedate": dvTime(w.End.Add(time.Duration(30+k*45) * 24 * time.Hour))[:10],
+				"_transactioncurrencyid_value": guid(w.Seed, "currency", currencyOf[c.Lang].code),
+				"estimatedvalue":               float64(50000 + hash64(w.Seed, "oppv", c.Index, k)%950000), "estimatedclosedate": dvTime(w.End.Add(time.Duration(30+k*45) * 24 * time.Hour))[:10],
 				"stepname": []string{"1-Qualify", "2-Develop", "3-Propose", "4-Close"}[(c.Index+k)%4], "statecode": 0,
 				"_parentaccountid_value": c.AccountID, "_customerid_value": c.AccountID, "_ownerid_value": owner, "modifiedon": at("opp", c.Index, k)})
 		}

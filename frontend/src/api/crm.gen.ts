@@ -9,6 +9,12 @@ export type RecordSet = (typeof recordSets)[number];
 // (column + formattedSuffix), in the language of the user's Dynamics.
 export const formattedSuffix = "@OData.Community.Display.V1.FormattedValue";
 
+// The organisation's currencies, a record's currency (a lookup to
+// them) and a currency's ISO 4217 code.
+export const currencySet = "transactioncurrencies";
+export const currencyColumn = "_transactioncurrencyid_value";
+export const currencyCode = "isocurrencycode";
+
 // A column with its English label and its label's translation key.
 export interface CrmField {
   name: string;
@@ -28,7 +34,8 @@ export interface CrmOption {
 // number and email: the columns people know a record by; fields: the
 // columns Records, cards and timelines show; card and keyFields: the
 // default card and key fields; table: the Records view's columns;
-// options: the option sets, by column; activities: tasks and notes are
+// options: the option sets, by column; money: the columns in the
+// record's currency; activities: tasks and notes are
 // made for its records.
 export interface CrmSet {
   name: RecordSet;
@@ -38,6 +45,7 @@ export interface CrmSet {
   number?: string;
   email?: string;
   activities?: boolean;
+  money?: string[];
   fields: CrmField[];
   card: string[];
   keyFields: string[];
@@ -148,6 +156,7 @@ export const crmSets: Record<RecordSet, CrmSet> = {
     logical: "opportunity",
     key: "opportunityid",
     text: ["name", "stepname", "description"],
+    money: ["estimatedvalue"],
     activities: true,
     fields: [
       { name: "name", label: "Topic", key: "crm.field.opportunities.name" },

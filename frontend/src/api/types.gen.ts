@@ -139,6 +139,7 @@ export interface CardField {
   field: string;
   key?: string;
   valueKey?: string;
+  currency?: string;
 }
 
 // CaseRequest is Go's capture.CaseRequest.

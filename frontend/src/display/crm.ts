@@ -6,6 +6,7 @@
 import { crmSets, formattedSuffix, recordSets, type CrmOption, type RecordSet } from '../api';
 import { isMessageKey, type Locale, type Translate } from '../i18n';
 import { when } from '../i18n/format';
+import { money } from './currency';
 
 // isRecordSet says whether set is a record type the catalogue knows.
 export const isRecordSet = (set: string): set is RecordSet => (recordSets as readonly string[]).includes(set);
@@ -67,10 +68,15 @@ const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 
 // cell formats a record's column: an option set's value as its label in
 // the UI's language (else Dynamics' formatted value, else the number),
-// dates and numbers for the locale, text as it is.
-export function cell(set: string, field: string, fields: Record<string, unknown>, t: Translate, locale: Locale): Cell {
+// dates and numbers for the locale, a money column with its currency (the
+// record's currency's ISO code, when known), text as it is.
+export function cell(set: string, field: string, fields: Record<string, unknown>, t: Translate, locale: Locale, currency?: string): Cell {
   const raw = fields[field];
   if (raw === null || raw === undefined || raw === '') return { text: '', sort: null };
+  if (isRecordSet(set) && crmSets[set].money?.includes(field)) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    if (Number.isFinite(n)) return { text: money(n, currency, locale), sort: n };
+  }
   const opt = optionOf(set, field, raw);
   if (opt) return { ...text(t(opt.key)), label: true };
   const formatted = fields[field + formattedSuffix];

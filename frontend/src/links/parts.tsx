@@ -1,6 +1,7 @@
 import { type RecordCard } from '../api';
 import { useI18n, type Translate } from '../i18n';
 import { cell, keyText, recordLabel } from '../display/crm';
+import { currencyOf, useCurrencies } from '../display/currency';
 import { OutsideLink } from '../display/outside';
 
 // linkKey identifies a linked record (Dynamics ids are GUIDs in any case).
@@ -32,13 +33,14 @@ export function OpenInDynamics({ url }: { url?: string | undefined }) {
 // the values that are the record's own are marked as user data.
 export function CardFields({ card }: { card: RecordCard }) {
   const { t, locale } = useI18n();
+  const currencies = useCurrencies();
   if (card.fields.length === 0) return null;
   return (
     <dl className="card-fields">
       {card.fields.map((f, i) => (
         <div key={`${i}-${f.field}`} data-field={f.field}>
           <dt>{keyText(f.key, f.label, t)}</dt>
-          {f.valueKey ? <dd>{keyText(f.valueKey, f.value, t)}</dd> : <dd data-user-content="">{cell(card.set, f.field, { [f.field]: f.value }, t, locale).text || f.value}</dd>}
+          {f.valueKey ? <dd>{keyText(f.valueKey, f.value, t)}</dd> : <dd data-user-content="">{cell(card.set, f.field, { [f.field]: f.value }, t, locale, currencyOf(currencies, f.currency)).text || f.value}</dd>}
         </div>
       ))}
     </dl>

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, crmSets, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
+import { api, crmSets, currencyColumn, recordSets, toAppError, type CrmRecord, type RecordSet } from '../api';
 import { useI18n } from '../i18n';
 import { cell, compareCells, fieldLabel, isRecordSet, matchesFilter, recordsLabel, titleOf, type Cell } from '../display/crm';
 import { fill } from '../i18n/format';
 import { FollowUps } from '../capture/Activities';
 import { RecordTimeline } from '../links/RecordTimeline';
 import { recordHash } from '../display/routes';
+import { currencyOf, useCurrencies } from '../display/currency';
 
 // The table a visit starts on.
 const firstSet: RecordSet = 'accounts';
@@ -39,17 +40,20 @@ export function RecordsView({ version, target = [] }: { version: number; target?
     api.records.list(set).then(setRows, (e: unknown) => setError(toAppError(e).message));
   }, [set, version]);
   const cols = crmSets[set].table;
+  const currencies = useCurrencies(version);
 
   // Each row's cells as shown, those holding the filter's words, in the
   // chosen order (Go's order until a header is clicked).
   const shown = useMemo(() => {
-    const out = rows.map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale)) })).filter((x) => matchesFilter(x.cells, filter));
+    const out = rows
+      .map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale, currencyOf(currencies, r.fields[currencyColumn]))) }))
+      .filter((x) => matchesFilter(x.cells, filter));
     if (!sort) return out;
     const i = cols.indexOf(sort.col);
     if (i < 0) return out;
     const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
     return out.sort((a, b) => compareCells(a.cells[i]!, b.cells[i]!, sort.dir, collator));
-  }, [rows, cols, set, sort, filter, t, locale]);
+  }, [rows, cols, set, sort, filter, t, locale, currencies]);
 
   const show = (r: CrmRecord, cells: Cell[]) => {
     setOpen({ set, id: r.id, title: titleOf(set, r.fields) || cells[0]?.text || r.id });
