@@ -31,11 +31,7 @@ func (ix *Index) UseSignalBitmaps(on bool) {
 
 // Segments is how many segments the index holds now.
 func (ix *Index) Segments(t interface{ Fatal(...any) }) int {
-	i, err := ix.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := i.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,6 +188,19 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, q bq.Query, o
 	return coll.Results(), coll.Total(), nil
 }
 
+// reader opens a snapshot of the index; the caller closes it.
+func (ix *Index) reader() (index.IndexReader, error) {
+	i, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	r, err := i.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return r, nil
+}
+
 // dayCount is a d: term and how many documents carry it (deleted ones
 // included until their segment merges: only for planning).
 type dayCount struct {
@@ -296,13 +309,9 @@ type planned struct {
 // facets count the top FacetSample hits.
 func (ix *Index) plan(ctx context.Context, q bq.Query, req Request, terms map[string]bool, filtersOnly bool, until time.Time) (planned, error) {
 	var p planned
-	i, err := ix.idx.Advanced()
+	r, err := ix.reader()
 	if err != nil {
-		return p, fmt.Errorf("search: %w", err)
-	}
-	r, err := i.Reader()
-	if err != nil {
-		return p, fmt.Errorf("search: %w", err)
+		return p, err
 	}
 	defer r.Close()
 	var sample []*bsearch.DocumentMatch // the hits facets count

@@ -159,13 +159,9 @@ func (ix *Index) warm(ctx context.Context) error {
 	if _, err := ix.directory(ctx); err != nil {
 		return err
 	}
-	i, err := ix.idx.Advanced()
+	r, err := ix.reader()
 	if err != nil {
-		return fmt.Errorf("search: warm: %w", err)
-	}
-	r, err := i.Reader()
-	if err != nil {
-		return fmt.Errorf("search: warm: %w", err)
+		return err
 	}
 	defer r.Close()
 	if snap, ok := r.(*scorch.IndexSnapshot); ok && ix.signals != nil {

@@ -98,13 +98,9 @@ func (ix *Index) near(ctx context.Context, rest bq.Query, key string) (map[strin
 	if counts, ok := ix.nearCache.get(key, gen); ok {
 		return counts, nil
 	}
-	i, err := ix.idx.Advanced()
+	r, err := ix.reader()
 	if err != nil {
-		return nil, fmt.Errorf("search: typeahead: %w", err)
-	}
-	r, err := i.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("search: typeahead: %w", err)
+		return nil, err
 	}
 	ids, _, err := ix.walk(ctx, r, rest, 0, contextSample, contextSample)
 	r.Close()
