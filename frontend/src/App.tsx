@@ -150,9 +150,6 @@ export function App() {
                 <span className="brand-mark" aria-hidden="true">R</span>
                 <span className="brand-name">Rapport</span>
               </div>
-              <button type="button" className="sidebar-toggle" data-testid="sidebar-toggle" aria-expanded={nav.open} aria-label={t('nav.fold')} title={t('nav.fold')} onClick={nav.toggle}>
-                <span aria-hidden="true">{nav.open ? '«' : '»'}</span>
-              </button>
               <ul>
                 {sections.map((s) => (
                   <li key={s.id}>
@@ -164,6 +161,10 @@ export function App() {
                 ))}
               </ul>
               <p className="tagline">{t('app.tagline')}</p>
+              {/* After the sections: the first Tab stop stays the first section. */}
+              <button type="button" className="sidebar-toggle" data-testid="sidebar-toggle" aria-expanded={nav.open} aria-label={t('nav.fold')} title={t('nav.fold')} onClick={nav.toggle}>
+                <span aria-hidden="true">{nav.open ? '«' : '»'}</span>
+              </button>
             </nav>
             <main className="content">
               <header className="content-head">
