@@ -47,10 +47,8 @@ type DB struct {
 	watchers map[int]func([]Message) // WatchMessages, by registration number
 	watchNo  int
 
-	statusMu sync.Mutex // Status: the last count and the transaction it counted
-	status   Status
-	statusTx int
-	statusOK bool
+	statusMu sync.Mutex  // guards kept
+	kept     *keptStatus // Status's last count, nil before the first
 }
 
 // NamesGeneration changes whenever a commit changes what names resolve

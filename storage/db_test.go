@@ -326,19 +326,15 @@ func TestMessageCounts(t *testing.T) {
 	}
 	walk := func(db *DB) (n, tombs int) {
 		t.Helper()
-		err := db.bolt.View(func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketMsgIDs).ForEach(func(_, v []byte) error {
-				n++
-				if v[8] == 1 {
-					tombs++
-				}
-				return nil
-			})
+		var c msgCounts
+		err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+			c, err = walkMsgCounts(tx)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n, tombs
+		return int(c.messages), int(c.tombstones)
 	}
 	check := func(db *DB, step string, wantN, wantTombs int) {
 		t.Helper()

@@ -60,7 +60,7 @@ func (w *Writer) PutMessage(m Message, body Body) (bool, error) {
 	msgs.FillPercent = 0.9
 	idKey := key(nil).i64(no).str(m.ID)
 	v := ids.Get(idKey)
-	existed, wasTomb := len(v) == 9, len(v) == 9 && v[8] == 1
+	existed, wasTomb := len(v) == 9, tombstone(v)
 	if existed {
 		oldKey := key(nil).i64(no).i64(int64(binary.BigEndian.Uint64(v))).str(m.ID)
 		var old storedMessage

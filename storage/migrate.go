@@ -116,19 +116,28 @@ var migrations = []migration{
 // countMessages writes the message counts Status reads, counted once;
 // PutMessage keeps them from then on.
 func countMessages(tx *bolt.Tx) error {
-	var c msgCounts
-	err := tx.Bucket(bucketMsgIDs).ForEach(func(_, v []byte) error {
-		c.messages++
-		if len(v) == 9 && v[8] == 1 {
-			c.tombstones++
-		}
-		return nil
-	})
+	c, err := walkMsgCounts(tx)
 	if err != nil {
 		return err
 	}
 	return c.put(tx)
 }
+
+// walkMsgCounts counts the messages by reading every message's key.
+func walkMsgCounts(tx *bolt.Tx) (msgCounts, error) {
+	var c msgCounts
+	err := tx.Bucket(bucketMsgIDs).ForEach(func(_, v []byte) error {
+		c.messages++
+		if tombstone(v) {
+			c.tombstones++
+		}
+		return nil
+	})
+	return c, err
+}
+
+// tombstone reports whether a msg_ids value marks a deleted message.
+func tombstone(v []byte) bool { return len(v) == 9 && v[8] == 1 }
 
 // msgCounts are how many messages the store holds, and how many of them
 // are tombstones.

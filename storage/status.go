@@ -34,18 +34,24 @@ func (db *DB) Status(ctx context.Context) (Status, error) {
 	defer db.statusMu.Unlock()
 	var st Status
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if db.statusOK && db.statusTx == tx.ID() {
-			st = db.status.clone()
+		if db.kept != nil && db.kept.tx == tx.ID() {
+			st = db.kept.st.clone()
 			return nil
 		}
 		var err error
 		if st, err = countStatus(ctx, tx); err != nil {
 			return err
 		}
-		db.status, db.statusTx, db.statusOK = st.clone(), tx.ID(), true
+		db.kept = &keptStatus{tx: tx.ID(), st: st.clone()}
 		return nil
 	})
 	return st, err
+}
+
+// keptStatus is a count and the transaction it counted.
+type keptStatus struct {
+	tx int
+	st Status
 }
 
 func (s Status) clone() Status {

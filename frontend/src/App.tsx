@@ -145,7 +145,7 @@ export function App() {
       <SearchProvider>
         <LinksProvider>
           <div className="shell" data-testid="shell" data-section={section}>
-            <nav className={`sidebar ${nav.open ? 'sidebar-open' : 'sidebar-rail'}`} aria-label={t('nav.label')}>
+            <nav className={nav.open ? 'sidebar' : 'sidebar sidebar-rail'} aria-label={t('nav.label')}>
               <div className="brand">
                 <span className="brand-mark" aria-hidden="true">R</span>
                 <span className="brand-name">Rapport</span>

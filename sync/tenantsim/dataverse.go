@@ -121,6 +121,9 @@ func (w *World) SystemUserID(userID string) string { return guid(w.Seed, "system
 // CaseID is the incidentid of a case number.
 func (w *World) CaseID(ticket string) string { return guid(w.Seed, "incident", ticket) }
 
+// currencyID is the transactioncurrencyid of an ISO currency code.
+func (w *World) currencyID(code string) string { return guid(w.Seed, "currency", code) }
+
 var caseTitles = map[Lang][]string{
 	LangZH: {"%s 设备报警无法消除", "%s 第二期付款发票有误", "%s 系统登录失败", "%s 交付延期需确认新时间", "%s 报表数据不一致", "%s 合同续约条款确认"},
 	LangEN: {"%s alarm cannot be cleared", "%s invoice for second instalment incorrect", "%s login failures", "%s delivery slot to reconfirm", "%s report totals mismatch", "%s renewal terms to confirm"},
@@ -178,7 +181,7 @@ func seedDataverse(d *dataverse, w *World) {
 	// transactioncurrencyid lookup).
 	for _, l := range []Lang{LangZH, LangEN, LangFR} {
 		c := currencyOf[l]
-		d.put("transactioncurrencies", Row{"transactioncurrencyid": guid(w.Seed, "currency", c.code), "isocurrencycode": c.code,
+		d.put("transactioncurrencies", Row{"transactioncurrencyid": w.currencyID(c.code), "isocurrencycode": c.code,
 			"currencyname": c.name, "currencysymbol": c.symbol, "currencyprecision": 2, "statecode": 0, "modifiedon": dvTime(w.Start)})
 	}
 	at := func(k ...any) string {
@@ -225,7 +228,7 @@ func seedDataverse(d *dataverse, w *World) {
 		names := opportunityNames[c.Lang]
 		for k := 0; k < 1+int(hash64(w.Seed, "opps", c.Index)%3); k++ {
 			d.put("opportunities", Row{"opportunityid": guid(w.Seed, "opportunity", c.Index, k), "name": fmt.Sprintf(names[k%len(names)], c.Short),
-				"_transactioncurrencyid_value": guid(w.Seed, "currency", currencyOf[c.Lang].code),
+				"_transactioncurrencyid_value": w.currencyID(currencyOf[c.Lang].code),
 				"estimatedvalue":               float64(50000 + hash64(w.Seed, "oppv", c.Index, k)%950000), "estimatedclosedate": dvTime(w.End.Add(time.Duration(30+k*45) * 24 * time.Hour))[:10],
 				"stepname": []string{"1-Qualify", "2-Develop", "3-Propose", "4-Close"}[(c.Index+k)%4], "statecode": 0,
 				"_parentaccountid_value": c.AccountID, "_customerid_value": c.AccountID, "_ownerid_value": owner, "modifiedon": at("opp", c.Index, k)})

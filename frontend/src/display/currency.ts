@@ -3,43 +3,52 @@
 // amounts show in the UI's locale with that currency's ISO code. An
 // amount whose currency is unknown stays a plain number, never a guess.
 import { useEffect, useState } from 'react';
-import { api, currencyCode, currencySet, type CrmRecord } from '../api';
+import { api, currencyCode, currencySet, Events, onEvent, type CrmRecord } from '../api';
 
 export type Currencies = ReadonlyMap<string, string>; // currency id (lower case) → ISO 4217 code
 
-let cached: { version: number; list: Promise<Currencies> } | null = null;
+// cached is the currency table as last read; a finished sync round drops
+// it (useCurrencies), so the next reader reads it again.
+let cached: Promise<Currencies> | null = null;
 
-// loadCurrencies reads the currency table once per store version.
-function loadCurrencies(version: number): Promise<Currencies> {
-  if (!cached || cached.version !== version) {
-    cached = {
-      version,
-      list: api.records.list(currencySet).then(
-        (rows: CrmRecord[]) => {
-          const m = new Map<string, string>();
-          for (const r of rows) {
-            const code = r.fields[currencyCode];
-            if (!r.deleted && typeof code === 'string' && /^[A-Z]{3}$/.test(code)) m.set(r.id.toLowerCase(), code);
-          }
-          return m;
-        },
-        () => new Map(),
-      ),
-    };
-  }
-  return cached.list;
+function loadCurrencies(): Promise<Currencies> {
+  cached ??= api.records.list(currencySet).then(
+    (rows: CrmRecord[]) => {
+      const m = new Map<string, string>();
+      for (const r of rows) {
+        const code = r.fields[currencyCode];
+        if (!r.deleted && typeof code === 'string' && /^[A-Z]{3}$/.test(code)) m.set(r.id.toLowerCase(), code);
+      }
+      return m;
+    },
+    () => {
+      cached = null; // read again next time
+      return new Map();
+    },
+  );
+  return cached;
 }
 
-// useCurrencies is the currency table (empty until read).
-export function useCurrencies(version = 0): Currencies {
+// useCurrencies is the currency table (empty until read), read again
+// after every sync round.
+export function useCurrencies(): Currencies {
   const [m, setM] = useState<Currencies>(() => new Map());
+  const [round, setRound] = useState(0);
+  useEffect(
+    () =>
+      onEvent(Events.syncDone, () => {
+        cached = null;
+        setRound((r) => r + 1);
+      }),
+    [],
+  );
   useEffect(() => {
     let live = true;
-    loadCurrencies(version).then((x) => live && setM(x));
+    loadCurrencies().then((x) => live && setM(x));
     return () => {
       live = false;
     };
-  }, [version]);
+  }, [round]);
   return m;
 }
 

@@ -40,13 +40,16 @@ export function RecordsView({ version, target = [] }: { version: number; target?
     api.records.list(set).then(setRows, (e: unknown) => setError(toAppError(e).message));
   }, [set, version]);
   const cols = crmSets[set].table;
-  const currencies = useCurrencies(version);
+  const currencies = useCurrencies();
 
   // Each row's cells as shown, those holding the filter's words, in the
   // chosen order (Go's order until a header is clicked).
   const shown = useMemo(() => {
     const out = rows
-      .map((r) => ({ r, cells: cols.map((c) => cell(set, c, r.fields, t, locale, currencyOf(currencies, r.fields[currencyColumn]))) }))
+      .map((r) => {
+        const iso = currencyOf(currencies, r.fields[currencyColumn]); // the row's currency, for its money columns
+        return { r, cells: cols.map((c) => cell(set, c, r.fields, t, locale, iso)) };
+      })
       .filter((x) => matchesFilter(x.cells, filter));
     if (!sort) return out;
     const i = cols.indexOf(sort.col);
