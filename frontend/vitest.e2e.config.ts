@@ -10,8 +10,8 @@ export default defineConfig({
     // published limits as the engine paces a real tenant (1 read/s per
     // conversation, 19/s in all): 3–5 s a round on the small demo, so
     // the longest (guests, up to a dozen rounds) took 46–61 s on 2 cores
-    // and timed out in CI at 60 s. A hang
-    // still fails, after three minutes.
+    // and timed out in CI at 60 s. A hang still fails, after three
+    // minutes.
     testTimeout: 180_000,
     hookTimeout: 60_000,
     fileParallelism: false,
