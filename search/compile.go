@@ -148,8 +148,9 @@ func (c *compiler) boolean(nodes []query.Node) (bq.Query, error) {
 	return b, nil
 }
 
-// text compiles free text: one analyzed term, or a phrase when the text
-// analyzes to several (a hyphenated word, a run of Chinese characters).
+// text compiles free text: one analyzed term, or when the text analyzes
+// to several (a hyphenated word, a run of Chinese characters) textQuery's
+// phrases and bigrams.
 // A prefix (the word being typed) also matches the most frequent indexed
 // words that start with it, so typeahead never expands without bound.
 func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
@@ -164,18 +165,7 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	for _, t := range toks {
 		c.out.terms[t.Term] = true
 	}
-	var q bq.Query
-	switch len(toks) {
-	case 0:
-	case 1:
-		q = termQ(fieldText, toks[0].Term)
-	default:
-		terms := make([]string, len(toks))
-		for i, t := range toks {
-			terms[i] = t.Term
-		}
-		q = newPhrase(terms, fieldText)
-	}
+	q := textQuery(toks)
 	if !prefix {
 		return q, nil
 	}
@@ -195,9 +185,13 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	if q != nil {
 		qs = append(qs, q)
 	}
+	field := fieldText
+	if isCJK(p) {
+		field = fieldCJK
+	}
 	for _, t := range expanded {
 		if q == nil || t != toks[0].Term {
-			qs = append(qs, termQ(fieldText, t))
+			qs = append(qs, termQ(field, t))
 		}
 	}
 	switch len(qs) {
@@ -209,6 +203,50 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	return bleve.NewDisjunctionQuery(qs...), nil
 }
 
+// textQuery matches analyzed text: each run of Latin words as a phrase
+// (t has positions), and the CJK bigrams all present, in any order (tc
+// has none). 技术故障 is 技术, 术故 and 故障; "invoice 付款 due" is
+// invoic, 付款 and due, each anywhere.
+func textQuery(toks []Token) bq.Query {
+	var parts []bq.Query
+	var run, cjk []string
+	flush := func() {
+		switch len(run) {
+		case 0:
+		case 1:
+			parts = append(parts, termQ(fieldText, run[0]))
+		default:
+			parts = append(parts, newPhrase(run, fieldText))
+		}
+		run = nil
+	}
+	for _, t := range toks {
+		if isCJK(t.Term) {
+			flush()
+			cjk = append(cjk, t.Term)
+			continue
+		}
+		run = append(run, t.Term)
+	}
+	flush()
+	switch len(cjk) {
+	case 0:
+	case 1:
+		parts = append(parts, termQ(fieldCJK, cjk[0]))
+	default:
+		parts = append(parts, newBigrams(cjk))
+	}
+	switch len(parts) {
+	case 0:
+		return nil
+	case 1:
+		return parts[0]
+	}
+	return bleve.NewConjunctionQuery(parts...)
+}
+
+// isCJK reports whether a token is Chinese, Japanese or Korean: a bigram
+// or a lone character, kept in tc.
 func isCJK(s string) bool {
 	for _, r := range s {
 		if r >= 0x2E80 {
@@ -227,7 +265,11 @@ func (ix *Index) expand(p string) ([]string, error) {
 	if terms, ok := ix.expCache.get(p, gen); ok {
 		return terms, nil
 	}
-	dict, err := ix.idx.FieldDictPrefix(fieldText, []byte(p))
+	field := fieldText
+	if isCJK(p) {
+		field = fieldCJK
+	}
+	dict, err := ix.idx.FieldDictPrefix(field, []byte(p))
 	if err != nil {
 		return nil, fmt.Errorf("expand %q: %w", p, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -23,13 +24,19 @@ import (
 // field, a term or the analyzer changes: an index built with another
 // version is rebuilt from the store. (ut: terms came without a bump: no
 // store held user tags before schema 7 made their buckets, so a layout-5
-// index has every ut: term it should.)
-const MappingVersion = 7
+// index has every ut: term it should.) Version 8 moved CJK bigrams to tc.
+const MappingVersion = 8
 
-// The index holds four fields, no stored values and no _all field (rows
-// come from the store):
+// The index holds five fields, no stored values and no _all field (rows
+// come from the store). The text is analyzed once (AnalyzerName) and its
+// tokens split between t and tc by script, each keeping its position in
+// the whole text:
 //
-//	t   text, analyzed (AnalyzerName), with positions for phrases
+//	t   Latin words, with positions for phrases
+//	tc  CJK bigrams (and lone characters), without positions: a run of
+//	    Chinese characters matches as the conjunction of its bigrams
+//	    (compile.go), which saves the 27 % of the index their positions
+//	    took (BenchmarkIndexFieldCost)
 //	k   filter terms: has:attachment/image/link/reaction, is:…, y:YYYY d:YYYYMMDD h:YYYYMMDDHH (UTC),
 //	    mention:<user>, team:<team>, case:<ticket>, rid:<record id>, ua:<thread>,
 //	    q:ack/q:short/q:body/q:ask/q:case, s:<subject term> (substance, rank.go)
@@ -39,6 +46,7 @@ const MappingVersion = 7
 //	ts  sort key, with doc values: the time as 9 hex digits of Unix seconds
 const (
 	fieldText  = "t"
+	fieldCJK   = "tc"
 	fieldKeys  = "k"
 	fieldFacet = "f"
 	fieldTime  = "ts"
@@ -55,6 +63,10 @@ func newMapping() mapping.IndexMapping {
 	}
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
+	cjk := mapping.NewTextFieldMapping()
+	cjk.Analyzer = AnalyzerName
+	cjk.Store, cjk.IncludeInAll, cjk.DocValues, cjk.IncludeTermVectors = false, false, false, false
+	doc.AddFieldMappingsAt(fieldCJK, cjk)
 	doc.AddFieldMappingsAt(fieldKeys, kw(false))
 	doc.AddFieldMappingsAt(fieldFacet, kw(true))
 	doc.AddFieldMappingsAt(fieldTime, kw(true))
@@ -67,6 +79,7 @@ func newMapping() mapping.IndexMapping {
 
 const (
 	optText  = index.IndexField | index.IncludeTermVectors
+	optCJK   = index.IndexField
 	optKeys  = index.IndexField
 	optFacet = index.IndexField | index.DocValues
 )
@@ -79,9 +92,48 @@ type docBuilder struct {
 
 func newDoc(id string) *docBuilder { return &docBuilder{doc: document.NewDocument(id)} }
 
+// text adds s, analyzed once, as its Latin words (t) and its CJK bigrams
+// (tc); a field with no tokens is left out. Both parts count the whole
+// text's length for ranking, so a Latin name in a Chinese message ranks
+// as it did in one field, not as a one-word message.
 func (d *docBuilder) text(s string) {
-	d.doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(s), optText, textAnalyzer))
+	ts := textAnalyzer.Analyze([]byte(s))
+	latin, cjk := splitTokens(ts)
+	if len(latin) > 0 {
+		d.doc.AddField(partField{document.NewTextFieldCustom(fieldText, nil, []byte(s), optText, analyzed(latin)), len(ts)})
+	}
+	if len(cjk) > 0 {
+		d.doc.AddField(partField{document.NewTextFieldCustom(fieldCJK, nil, []byte(s), optCJK, analyzed(cjk)), len(ts)})
+	}
 }
+
+// partField is a text field holding part of a text's tokens, whose
+// length (Bleve's norm) is the whole text's.
+type partField struct {
+	*document.TextField
+	length int
+}
+
+func (f partField) AnalyzedLength() int { return f.length }
+
+// splitTokens splits a token stream by script, each token keeping its
+// position in the whole stream.
+func splitTokens(ts analysis.TokenStream) (latin, cjk analysis.TokenStream) {
+	for _, t := range ts {
+		if isCJK(string(t.Term)) {
+			cjk = append(cjk, t)
+		} else {
+			latin = append(latin, t)
+		}
+	}
+	return latin, cjk
+}
+
+// analyzed is an analyzer whose tokens are already known: a field's part
+// of a text analyzed once.
+type analyzed analysis.TokenStream
+
+func (a analyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(a) }
 
 func (d *docBuilder) key(term string) {
 	d.doc.AddField(document.NewTextFieldCustom(fieldKeys, []uint64{uint64(d.k)}, []byte(term), optKeys, nil))

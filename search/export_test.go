@@ -38,3 +38,6 @@ func (ix *Index) Segments(t interface{ Fatal(...any) }) int {
 	defer r.Close()
 	return len(r.(*scorch.IndexSnapshot).Segments())
 }
+
+// IsCJK reports whether a token is kept in tc (without positions).
+func IsCJK(term string) bool { return isCJK(term) }

@@ -195,9 +195,25 @@ func (d *odoc) setText(text string) {
 	}
 }
 
-// hasText: one analyzed term, or the terms at consecutive positions.
+// hasText: each run of Latin terms at consecutive positions, and every
+// CJK bigram anywhere.
 func (d *odoc) hasText(s string) bool {
-	q := search.Analyze(s)
+	var run []search.Token
+	for _, tk := range search.Analyze(s) {
+		if !search.IsCJK(tk.Term) {
+			run = append(run, tk)
+			continue
+		}
+		if !d.hasRun(run) || !d.terms[tk.Term] {
+			return false
+		}
+		run = nil
+	}
+	return d.hasRun(run)
+}
+
+// hasRun: the terms at consecutive positions.
+func (d *odoc) hasRun(q []search.Token) bool {
 	switch len(q) {
 	case 0:
 		return true

@@ -12,8 +12,8 @@ import (
 )
 
 // phraseQuery matches documents whose text field holds terms at
-// consecutive positions: a hyphenated word, a quoted phrase, or a run of
-// Chinese characters (技术故障 is the bigrams 技术 术故 故障). It finds
+// consecutive positions: a hyphenated word or a quoted phrase (or, loose,
+// a run of Chinese characters' bigrams anywhere: newBigrams). It finds
 // the same documents with the same scores as Bleve's PhraseQuery (a
 // conjunction of the terms, scored as one, kept when their positions line
 // up), but checks the positions on the conjunction's flat list of term
@@ -23,15 +23,22 @@ import (
 type phraseQuery struct {
 	terms []string
 	field string
+	loose bool // the terms anywhere in the document: a field without positions
 }
 
 func newPhrase(terms []string, field string) *phraseQuery {
 	return &phraseQuery{terms: terms, field: field}
 }
 
+// newBigrams matches a run of CJK bigrams in tc, which keeps no
+// positions: every bigram present, scored as a phrase of them is.
+func newBigrams(terms []string) *phraseQuery {
+	return &phraseQuery{terms: terms, field: fieldCJK, loose: true}
+}
+
 // Searcher implements bleve's query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	opts.IncludeTermVectors = true
+	opts.IncludeTermVectors = !q.loose
 	ts := make([]bsearch.Searcher, 0, len(q.terms))
 	closeAll := func() {
 		for _, s := range ts {
@@ -51,11 +58,13 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		closeAll()
 		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	s := &phraseSearcher{Searcher: conj, terms: q.terms}
 	// As Bleve's phrase searcher: the conjunction normalised on its own
 	// (a parent query normalises it again).
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
-	return s, nil
+	if q.loose {
+		return conj, nil
+	}
+	return &phraseSearcher{Searcher: conj, terms: q.terms}, nil
 }
 
 // phraseSearcher filters a conjunction's matches by term positions.
