@@ -33,6 +33,10 @@
 //     thread (a chat is one thread; a channel thread is a root post and its
 //     replies). An answer arriving later re-indexes the waiting posts of its
 //     thread, found by their ua: term.
+//   - Latin words are matched as phrases (positions in t); a run of CJK
+//     characters matches every document holding all its bigrams, in any
+//     order (tc keeps no positions). Both fields rank by the whole text's
+//     length.
 //   - Totals are exact, except for a query made only of filters, which
 //     counts up to CountBound and then says so (Result.TotalMore). Facets
 //     count every hit up to FacetSample, beyond it a stated sample
