@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport/search"
-	"github.com/rapport-app/rapport/storage/storagetest"
 )
 
 // TestTextMatching: runs of Latin words match as phrases (positions in
@@ -27,12 +26,7 @@ func TestTextMatching(t *testing.T) {
 		"<p>Northwind 的付款已到账</p>",      // 7
 		"<p>故障</p>",                    // 8
 	}
-	db := storagetest.Open(t)
-	storagetest.WriteConversations(t, db, storagetest.Conversations{At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), ChatBodies: bodies, ChatStep: time.Minute, From: "Li Wei"})
-	ix, err := search.Open(ctx, t.TempDir(), db, search.Options{})
-	must(t, err)
-	defer ix.Close()
-	must(t, ix.WaitIndexed(ctx))
+	ix := chatIndex(t, bodies)
 	tests := []struct {
 		q    string // a trailing space: typed to the end (no typeahead)
 		want []string

@@ -25,12 +25,7 @@ func TestTypeaheadInContext(t *testing.T) {
 		}
 	}
 	bodies = append(bodies, "<p>invoice paxzeta for March</p>")
-	db := storagetest.Open(t)
-	storagetest.WriteConversations(t, db, storagetest.Conversations{At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), ChatBodies: bodies, ChatStep: time.Minute, From: "Li Wei"})
-	ix, err := search.Open(ctx, t.TempDir(), db, search.Options{})
-	must(t, err)
-	defer ix.Close()
-	must(t, ix.WaitIndexed(ctx))
+	ix := chatIndex(t, bodies)
 	lone := fmt.Sprint(len(bodies)) // paxzeta's message id
 	has := func(q string) (bool, uint64) {
 		res, err := ix.Search(ctx, search.Request{Q: q, Size: 200, Now: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
@@ -63,4 +58,18 @@ func TestTypeaheadInContext(t *testing.T) {
 			t.Errorf("%q: paxzeta found %v with %d hits, want %v with %d", tt.q, found, total, tt.found, tt.total)
 		}
 	}
+}
+
+// chatIndex indexes a chat of bodies ("1", "2", … a minute apart, from
+// Li Wei, from 2026-03-02 09:00 UTC) beside storagetest's channel, and
+// waits until every message is searchable.
+func chatIndex(t *testing.T, bodies []string) *search.Index {
+	t.Helper()
+	db := storagetest.Open(t)
+	storagetest.WriteConversations(t, db, storagetest.Conversations{At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), ChatBodies: bodies, ChatStep: time.Minute, From: "Li Wei"})
+	ix, err := search.Open(context.Background(), t.TempDir(), db, search.Options{})
+	must(t, err)
+	t.Cleanup(func() { ix.Close() })
+	must(t, ix.WaitIndexed(context.Background()))
+	return ix
 }
