@@ -185,10 +185,7 @@ func (c *compiler) text(s string, prefix bool) (bq.Query, error) {
 	if q != nil {
 		qs = append(qs, q)
 	}
-	field := fieldText
-	if isCJK(p) {
-		field = fieldCJK
-	}
+	field := textField(p)
 	for _, t := range expanded {
 		if q == nil || t != toks[0].Term {
 			qs = append(qs, termQ(field, t))
@@ -245,6 +242,14 @@ func textQuery(toks []Token) bq.Query {
 	return bleve.NewConjunctionQuery(parts...)
 }
 
+// textField is the field a text token (or a prefix of one) is kept in.
+func textField(term string) string {
+	if isCJK(term) {
+		return fieldCJK
+	}
+	return fieldText
+}
+
 // isCJK reports whether a token is Chinese, Japanese or Korean: a bigram
 // or a lone character, kept in tc.
 func isCJK(s string) bool {
@@ -265,11 +270,7 @@ func (ix *Index) expand(p string) ([]string, error) {
 	if terms, ok := ix.expCache.get(p, gen); ok {
 		return terms, nil
 	}
-	field := fieldText
-	if isCJK(p) {
-		field = fieldCJK
-	}
-	dict, err := ix.idx.FieldDictPrefix(field, []byte(p))
+	dict, err := ix.idx.FieldDictPrefix(textField(p), []byte(p))
 	if err != nil {
 		return nil, fmt.Errorf("expand %q: %w", p, err)
 	}

@@ -97,13 +97,14 @@ func newDoc(id string) *docBuilder { return &docBuilder{doc: document.NewDocumen
 // text's length for ranking, so a Latin name in a Chinese message ranks
 // as it did in one field, not as a one-word message.
 func (d *docBuilder) text(s string) {
-	ts := textAnalyzer.Analyze([]byte(s))
+	text := []byte(s) // shared: neither field stores or re-reads it
+	ts := textAnalyzer.Analyze(text)
 	latin, cjk := splitTokens(ts)
 	if len(latin) > 0 {
-		d.doc.AddField(partField{document.NewTextFieldCustom(fieldText, nil, []byte(s), optText, analyzed(latin)), len(ts)})
+		d.doc.AddField(partField{document.NewTextFieldCustom(fieldText, nil, text, optText, analyzed(latin)), len(ts)})
 	}
 	if len(cjk) > 0 {
-		d.doc.AddField(partField{document.NewTextFieldCustom(fieldCJK, nil, []byte(s), optCJK, analyzed(cjk)), len(ts)})
+		d.doc.AddField(partField{document.NewTextFieldCustom(fieldCJK, nil, text, optCJK, analyzed(cjk)), len(ts)})
 	}
 }
 

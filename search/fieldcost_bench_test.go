@@ -85,14 +85,11 @@ type onlyTokens struct {
 }
 
 func (o onlyTokens) Analyze(in []byte) analysis.TokenStream {
-	ts := o.a.Analyze(in)
-	out := ts[:0]
-	for _, t := range ts {
-		if isCJK(string(t.Term)) == o.cjk {
-			out = append(out, t)
-		}
+	latin, cjk := splitTokens(o.a.Analyze(in))
+	if o.cjk {
+		return cjk
 	}
-	return out
+	return latin
 }
 
 func withoutTerms(prefix string) func(*document.Document) {
